@@ -1,0 +1,1 @@
+"""The application shell: settings, storage, services, the server and the CLI."""

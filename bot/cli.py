@@ -1,0 +1,169 @@
+"""The `complaintbot` command: serve, chat, cases, db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+
+from pydantic import ValidationError
+
+from bot.config import ConfigError
+from bot.services.app import App
+from bot.services.queries import case_file, list_cases
+from bot.services.staff import CaseNotFound, handle_staff_action
+from bot.settings import Settings
+from bot.storage.migrate import SchemaOutOfDate, ensure_schema, upgrade
+from workflows.lifecycle import CaseStatus
+from workflows.staff import StaffAction, StaffActionKind
+
+STAFF_CHANNEL = "cli"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="complaintbot", description="Take customer complaints and carry them through."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the bot: HTTP, outbox, scheduler")
+    chat = commands.add_parser("chat", help="complain in this terminal, as a customer would")
+    chat.add_argument("--as", dest="name", default=None, help="who you are (default: $USER)")
+
+    db = commands.add_parser("db", help="database schema")
+    db.add_subparsers(dest="db_command", required=True).add_parser(
+        "upgrade", help="apply schema migrations"
+    )
+
+    cases = commands.add_parser("cases", help="handle cases as staff")
+    sub = cases.add_subparsers(dest="cases_command", required=True)
+    listing = sub.add_parser("list", help="list cases, newest first")
+    listing.add_argument("--status", choices=[s.value for s in CaseStatus])
+    listing.add_argument("--queue")
+    listing.add_argument("--limit", type=int, default=50)
+    show = sub.add_parser("show", help="a case with its history")
+    show.add_argument("reference")
+    reply = sub.add_parser("reply", help="send the customer a message")
+    reply.add_argument("reference")
+    reply.add_argument("text")
+    reply.add_argument(
+        "--await-customer",
+        action="store_true",
+        help="and wait for the customer's answer (status awaiting_customer)",
+    )
+    status = sub.add_parser("status", help="move the case to another stage")
+    status.add_argument("reference")
+    status.add_argument("status", choices=[s.value for s in CaseStatus])
+    status.add_argument("--message", help="a sentence for the customer with the update")
+    assign = sub.add_parser("assign", help="give the case to someone")
+    assign.add_argument("reference")
+    assign.add_argument("assignee", help='a name, or "" to unassign')
+    note = sub.add_parser("note", help="an internal note (never shown to the customer)")
+    note.add_argument("reference")
+    note.add_argument("text")
+    for action in (reply, status, assign, note):
+        action.add_argument("--as", dest="actor", default=None, help="staff name (default $USER)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings()
+        app = App.create(settings)
+    except (ValidationError, ConfigError) as error:
+        print(f"complaintbot: configuration problem: {error}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_run(app, args))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(app: App, args: argparse.Namespace) -> int:
+    try:
+        return await _dispatch(app, args)
+    except SchemaOutOfDate as error:
+        print(f"complaintbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await app.close()
+
+
+def _say(app: App, template: str, **context: object) -> None:
+    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True)
+
+
+async def _dispatch(app: App, args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        from bot.server import serve
+
+        await serve(app, lambda text: print(text, flush=True))
+        return 0
+    if args.command == "chat":
+        from bot.chat import run_chat
+
+        await run_chat(app, args.name or getpass.getuser(), lambda text: print(text, flush=True))
+        return 0
+    if args.command == "db":
+        await upgrade(app.engine)
+        _say(app, "cli/db_upgraded")
+        return 0
+    await ensure_schema(app.engine)
+    handlers: dict[str, Callable[[App, argparse.Namespace], Awaitable[int]]] = {
+        "list": _list,
+        "show": _show,
+    }
+    handler = handlers.get(args.cases_command, _act)
+    try:
+        return await handler(app, args)
+    except CaseNotFound as error:
+        _say(app, "cli/case_not_found", reference=args.reference, detail=str(error))
+        return 1
+
+
+async def _list(app: App, args: argparse.Namespace) -> int:
+    cases = await list_cases(app, args.status, args.queue, args.limit)
+    _say(app, "cli/case_list", cases=cases)
+    return 0
+
+
+async def _show(app: App, args: argparse.Namespace) -> int:
+    found = await case_file(app, args.reference)
+    _say(app, "cli/case_show", file=found)
+    return 0
+
+
+async def _act(app: App, args: argparse.Namespace) -> int:
+    kind = StaffActionKind(args.cases_command)
+    action = StaffAction(
+        kind=kind,
+        reference=args.reference,
+        actor=args.actor or getpass.getuser(),
+        text=getattr(args, "text", None) or getattr(args, "message", None),
+        status=CaseStatus(args.status) if kind is StaffActionKind.STATUS else None,
+        assignee=getattr(args, "assignee", None),
+        await_customer=getattr(args, "await_customer", False),
+    )
+    result = await handle_staff_action(app, action, STAFF_CHANNEL, event_id=str(uuid.uuid4()))
+    if not result.ok:
+        for refusal in result.refusals:
+            print(refusal, file=sys.stderr)
+        return 1
+    _say(
+        app,
+        "cli/action_done",
+        action=kind.value,
+        reference=args.reference,
+        messages=len(result.outbox_ids),
+    )
+    return 0

@@ -1,0 +1,52 @@
+"""Loading the operator's files: vocabulary (per locale) and classification rules."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from bot.settings import Settings
+from workflows.classification import Rules
+from workflows.intake import IntakeSettings
+from workflows.vocabulary import Vocabulary
+
+
+class ConfigError(Exception):
+    """A configuration file is missing or wrong; the message says which and why."""
+
+
+def _toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+
+
+def load_vocabulary(settings: Settings) -> Vocabulary:
+    """The customer vocabulary for the configured locale."""
+    path = settings.templates_dir / settings.locale / "vocabulary.toml"
+    try:
+        return Vocabulary.from_mapping(_toml(path))
+    except (KeyError, ValueError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def load_rules(settings: Settings) -> Rules:
+    """Classification, routing and targets from the routing file."""
+    try:
+        return Rules.from_mapping(_toml(settings.routing_file))
+    except (KeyError, ValueError, TypeError) as error:
+        raise ConfigError(f"{settings.routing_file}: {error}") from None
+
+
+def load_intake_settings(settings: Settings) -> IntakeSettings:
+    """Everything the intake conversation needs from configuration."""
+    return IntakeSettings(
+        vocab=load_vocabulary(settings),
+        rules=load_rules(settings),
+        reference_prefix=settings.reference_prefix,
+        max_message_length=settings.max_message_length,
+    )

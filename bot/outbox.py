@@ -1,0 +1,162 @@
+"""The outbox dispatcher: sends committed outbound rows, retries, records delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from bot.services.app import App
+from bot.storage.database import supports_skip_locked
+from bot.storage.models import CaseEvent, Outbox
+from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
+
+log = logging.getLogger(__name__)
+BATCH = 20
+# Long enough for a slow provider call; a row still "sending" after it was lost in a crash.
+LEASE = timedelta(minutes=2)
+
+
+def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry ``attempt`` (1-based): exponential with full jitter."""
+    # Full jitter spreads retries of many rows over the window so a recovering provider is
+    # not hit by all of them at once. The retry state lives in the database row, not in a
+    # retry library's in-memory loop, so it survives restarts.
+    ceiling = min(cap, base * 2 ** (attempt - 1))
+    return (rng or random.SystemRandom()).uniform(ceiling / 2, ceiling)
+
+
+class Dispatcher:
+    """Claims due outbox rows for the channels this process can send on, and sends them."""
+
+    def __init__(
+        self,
+        app: App,
+        adapters: Mapping[str, ChannelAdapter],
+        only_address: Mapping[str, str] | None = None,
+    ) -> None:
+        self._app = app
+        self._adapters = dict(adapters)
+        # Restrict a channel to one address (a terminal chat delivers only its own messages).
+        self._only = dict(only_address or {})
+
+    async def run_once(self) -> int:
+        """Send what is due now; returns how many rows were attempted."""
+        attempted = 0
+        while True:
+            batch = await self._claim()
+            if not batch:
+                return attempted
+            for row in batch:
+                await self._send(row)
+                attempted += 1
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Poll until ``stop`` is set; errors are logged and polling goes on."""
+        interval = self._app.settings.poll_interval_seconds
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("outbox dispatch failed; will try again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async def _claim(self) -> list[Outbox]:
+        if not self._adapters:
+            return []
+        now = self._app.clock()
+        async with self._app.sessions() as session, session.begin():
+            query = (
+                select(Outbox)
+                .where(
+                    Outbox.channel.in_(self._adapters),
+                    or_(
+                        (Outbox.status == "pending") & (Outbox.next_attempt_at <= now),
+                        (Outbox.status == "sending") & (Outbox.locked_until < now),
+                    ),
+                )
+                .order_by(Outbox.id)
+                .limit(BATCH)
+            )
+            for channel, address in self._only.items():
+                query = query.where((Outbox.channel != channel) | (Outbox.address == address))
+            if supports_skip_locked(self._app.engine):
+                query = query.with_for_update(skip_locked=True)
+            rows = list((await session.scalars(query)).all())
+            for row in rows:
+                row.status = "sending"
+                row.locked_until = now + LEASE
+            return rows
+
+    async def _send(self, row: Outbox) -> None:
+        adapter = self._adapters[row.channel]
+        message = OutboundMessage(
+            channel=row.channel,
+            address=row.address,
+            text=row.text,
+            outbox_id=row.id,
+            subject=row.subject,
+            html=row.html,
+            choices=tuple(Choice(str(value), str(label)) for value, label in row.choices),
+            thread_ids=tuple(str(item) for item in row.thread_ids),
+        )
+        try:
+            result = await adapter.send(message)
+        except DeliveryError as error:
+            await self._failed(row.id, error.reason, permanent=error.permanent)
+        except Exception as error:
+            log.exception("sending outbox row %s on %s failed", row.id, row.channel)
+            await self._failed(row.id, f"{type(error).__name__}: {error}", permanent=False)
+        else:
+            await self._sent(row.id, result.provider_id)
+
+    async def _sent(self, row_id: int, provider_id: str | None) -> None:
+        async with self._app.sessions() as session, session.begin():
+            row = await session.get_one(Outbox, row_id)
+            row.status = "sent"
+            row.attempts += 1
+            row.provider_id = provider_id
+            row.sent_at = self._app.clock()
+            row.locked_until = None
+            row.last_error = None
+
+    async def _failed(self, row_id: int, reason: str, *, permanent: bool) -> None:
+        settings = self._app.settings
+        now = self._app.clock()
+        async with self._app.sessions() as session, session.begin():
+            row = await session.get_one(Outbox, row_id)
+            row.attempts += 1
+            row.last_error = reason[:2000]
+            row.locked_until = None
+            if permanent or row.attempts >= settings.outbox_max_attempts:
+                row.status = "failed"
+                log.warning("outbox row %s failed for good: %s", row.id, reason)
+                if row.case_id is not None:
+                    # Staff must see that the customer was not reached.
+                    session.add(
+                        CaseEvent(
+                            case_id=row.case_id,
+                            kind="delivery_failed",
+                            actor="system",
+                            channel=row.channel,
+                            created_at=now,
+                            data={
+                                "outbox_id": row.id,
+                                "template": row.template,
+                                "reason": row.last_error,
+                                "attempts": row.attempts,
+                            },
+                        )
+                    )
+                return
+            delay = backoff(
+                row.attempts, settings.outbox_base_delay_seconds, settings.outbox_max_delay_seconds
+            )
+            row.status = "pending"
+            row.next_attempt_at = now + timedelta(seconds=delay)

@@ -1,0 +1,140 @@
+"""Template rendering: every word a customer or staff member reads comes from templates/."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import jinja2
+
+from channels.base import Choice
+from workflows.effects import ChoiceSpec
+
+# The formats a channel's messages are written in, best first; "text" is the fallback.
+CHANNEL_FORMATS: dict[str, tuple[str, ...]] = {
+    "console": ("console", "text"),
+    "cli": ("cli", "text"),
+    "staff-feed": ("feed", "text"),
+    "sms": ("sms", "text"),
+    "email": ("email", "text"),
+    "telegram": ("telegram", "text"),
+    "slack": ("slack", "text"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered message: body text, optional subject and HTML, labelled choices."""
+
+    text: str
+    subject: str | None
+    html: str | None
+    choices: tuple[Choice, ...]
+
+
+class TemplateMissing(LookupError):
+    """No template exists for a purpose in any format the channel accepts."""
+
+
+class Renderer:
+    """Renders ``<locale>/<name>.<format>.j2`` with strict undefined variables."""
+
+    def __init__(self, templates_dir: Path, locale: str, organisation: str) -> None:
+        self._locale = locale
+        self._labels = _load_labels(templates_dir / locale / "labels.toml")
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir),
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("html.j2",), default_for_string=False
+            ),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._env.globals.update(label=self.label, organisation=organisation)
+        self._env.filters.update(day=self.day, when=self.when)
+
+    def label(self, key: str) -> str:
+        """A short label (a choice, a field name, a status) from labels.toml."""
+        try:
+            return self._labels[key]
+        except KeyError:
+            raise TemplateMissing(f"no label {key!r} in {self._locale}/labels.toml") from None
+
+    def day(self, value: date | datetime | str | None) -> str:
+        """A date as people read it, e.g. 2 December 2026 (text passes through unchanged)."""
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            try:
+                parsed = date.fromisoformat(value)
+            except ValueError:
+                return value
+            return self.day(parsed)
+        return f"{value.day} {self.label(f'month.{value.month}')} {value.year}"
+
+    def when(self, value: datetime | None) -> str:
+        """A moment in UTC, e.g. 2 December 2026 14:05 UTC."""
+        if value is None:
+            return ""
+        return f"{self.day(value)} {value:%H:%M} UTC"
+
+    def render(
+        self,
+        name: str,
+        context: Mapping[str, object],
+        channel: str,
+        choices: Sequence[ChoiceSpec] = (),
+    ) -> Rendered:
+        """Render template ``name`` for ``channel`` (its own format, else plain text)."""
+        formats = CHANNEL_FORMATS.get(channel, ("text",))
+        text_template = self._first(name, formats)
+        values = dict(context)
+        module = text_template.make_module(values)
+        subject = getattr(module, "subject", None)
+        html = None
+        html_name = f"{self._locale}/{name}.{formats[0]}.html.j2"
+        if html_name in self._env.list_templates():
+            html = self._env.get_template(html_name).render(values)
+        labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
+        return Rendered(
+            str(module).strip(), str(subject).strip() if subject else None, html, labelled
+        )
+
+    def _first(self, name: str, formats: Sequence[str]) -> jinja2.Template:
+        tried = [f"{self._locale}/{name}.{fmt}.j2" for fmt in formats]
+        try:
+            return self._env.select_template(tried)
+        except jinja2.TemplatesNotFound:
+            raise TemplateMissing(f"none of {tried} exists") from None
+
+    def template_names(self) -> list[str]:
+        """Every template purpose available in this locale (for checks and tests)."""
+        prefix = f"{self._locale}/"
+        return sorted(
+            {
+                name[len(prefix) :].split(".")[0]
+                for name in self._env.list_templates(extensions=["j2"])
+                if name.startswith(prefix)
+            }
+        )
+
+
+def _load_labels(path: Path) -> dict[str, str]:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        else:
+            flat[prefix] = str(value)
+
+    walk("", data)
+    return flat

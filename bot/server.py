@@ -1,0 +1,112 @@
+"""`complaintbot serve`: the HTTP app, outbox dispatcher and scheduler on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import uvicorn
+
+from bot.outbox import Dispatcher
+from bot.services.app import App
+from bot.services.timers import fire_due_timers
+from bot.storage.migrate import ensure_schema
+from bot.web import create_web_app
+from channels.base import ChannelAdapter
+from channels.staff_feed import StaffFeedAdapter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """Whether a channel is live in this process, and why (shown at start)."""
+
+    name: str
+    live: bool
+    reason: str  # a label key under channel_detail
+    value: str = ""
+
+
+class _Uvicorn(uvicorn.Server):
+    # uvicorn installs its own signal handlers and re-raises the signal when it stops; this
+    # process has one shutdown path for everything, so it keeps signals to itself.
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def live_adapters(app: App) -> tuple[dict[str, ChannelAdapter], list[ChannelState]]:
+    """The adapters this process sends with, and the state of every channel."""
+    feed = app.settings.staff_feed_path
+    adapters: dict[str, ChannelAdapter] = {"staff-feed": StaffFeedAdapter(feed)}
+    states = [
+        ChannelState("console", True, "console"),
+        ChannelState("staff-feed", True, "staff_feed", str(feed)),
+        ChannelState("email", False, "not_built"),
+        ChannelState("sms", False, "not_built"),
+        ChannelState("telegram", False, "not_built"),
+        ChannelState("slack", False, "not_built"),
+    ]
+    return adapters, states
+
+
+async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop``); finish in-flight work, then exit."""
+    stop = stop or asyncio.Event()
+    await ensure_schema(app.engine)
+    adapters, states = live_adapters(app)
+    settings = app.settings
+    config = uvicorn.Config(
+        create_web_app(app),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = _Uvicorn(config)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    web = asyncio.create_task(server.serve(), name="http")
+    # uvicorn exposes only a flag for "listening", not an event to await.
+    while not server.started and not web.done():  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    if web.done():
+        await web  # raises the bind error, for example
+    write(
+        app.renderer.render(
+            "cli/serve_banner",
+            {
+                "url": f"http://{settings.http_host}:{settings.http_port}",
+                "database": app.engine.url.render_as_string(hide_password=True),
+                "channels": [state.__dict__ for state in states],
+            },
+            "cli",
+        ).text
+    )
+    workers = [
+        asyncio.create_task(Dispatcher(app, adapters).run_forever(stop), name="outbox"),
+        asyncio.create_task(_scheduler(app, stop), name="scheduler"),
+    ]
+    await stop.wait()
+    write(app.renderer.render("cli/serve_stopping", {}, "cli").text)
+    server.should_exit = True
+    # Workers finish the row they hold; anything unsent stays in the outbox for next time.
+    await asyncio.gather(web, *workers)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(signum)
+
+
+async def _scheduler(app: App, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await fire_due_timers(app)
+        except Exception:
+            log.exception("firing timers failed; will try again")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=app.settings.poll_interval_seconds)

@@ -1,0 +1,1 @@
+"""The service layer: each event runs through the workflow in one transaction."""

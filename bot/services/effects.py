@@ -1,0 +1,290 @@
+"""Carrying out a decision's effects inside the event's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.rendering import Renderer
+from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, Outbox, Timer
+from workflows.cases import CaseView
+from workflows.effects import (
+    Assign,
+    AttachMessage,
+    ChangeStatus,
+    Decision,
+    NotifyStaff,
+    OpenCase,
+    RecordEvent,
+    Refuse,
+    Reply,
+    ScheduleTimer,
+)
+from workflows.lifecycle import CaseStatus
+
+STAFF_FEED = "staff-feed"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who caused the event, for the audit trail."""
+
+    name: str
+    channel: str
+
+
+@dataclass
+class Applied:
+    """What applying a decision did, for the caller to report."""
+
+    outbox_ids: list[int] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EffectApplier:
+    """Applies effects for one event; knows the customer identity replies go to."""
+
+    session: AsyncSession
+    renderer: Renderer
+    now: datetime
+    actor: Actor
+    # The identity replies go to: the sender of an inbound message, else the case's identity.
+    identity: Identity | None = None
+    message: MessageIn | None = None
+    conversation_started: datetime | None = None
+    cases: dict[str, Case] = field(default_factory=dict)
+    result: Applied = field(default_factory=Applied)
+    written: list[Outbox] = field(default_factory=list)
+
+    async def apply(self, decision: Decision) -> Applied:
+        """Apply every effect in order."""
+        for effect in decision.effects:
+            match effect:
+                case OpenCase():
+                    await self._open(effect)
+                case ChangeStatus():
+                    await self._change_status(effect)
+                case Reply():
+                    await self._reply(effect)
+                case NotifyStaff():
+                    await self._notify(effect)
+                case RecordEvent():
+                    case = await self._case(effect.reference)
+                    self._event(case, effect.kind, data=dict(effect.data))
+                case AttachMessage():
+                    case = await self._case(effect.reference)
+                    if self.message is not None:
+                        self.message.case_id = case.id
+                case Assign():
+                    case = await self._case(effect.reference)
+                    self._event(
+                        case, "assigned", data={"from": case.assignee, "to": effect.assignee}
+                    )
+                    case.assignee = effect.assignee
+                    case.updated_at = self.now
+                case ScheduleTimer():
+                    case = await self._case(effect.reference)
+                    self.session.add(
+                        Timer(
+                            case_id=case.id,
+                            kind=effect.kind,
+                            due_at=effect.due_at,
+                            status="pending",
+                            created_at=self.now,
+                        )
+                    )
+                case Refuse():
+                    rendered = self.renderer.render(effect.template, effect.context, "cli")
+                    self.result.refusals.append(rendered.text)
+        await self.session.flush()
+        self.result.outbox_ids = [row.id for row in self.written]
+        return self.result
+
+    async def _case(self, reference: str) -> Case:
+        if reference not in self.cases:
+            found = await self.session.scalar(select(Case).where(Case.reference == reference))
+            if found is None:
+                raise LookupError(f"no case {reference}")
+            self.cases[reference] = found
+        return self.cases[reference]
+
+    async def _open(self, effect: OpenCase) -> None:
+        if self.identity is None:
+            raise RuntimeError("a case can only be opened from a customer's message")
+        details = effect.details
+        case = Case(
+            reference=effect.reference,
+            customer_id=self.identity.customer_id,
+            identity_id=self.identity.id,
+            channel=self.identity.channel,
+            status=CaseStatus.RECEIVED.value,
+            category=effect.classification.category,
+            severity=effect.classification.severity,
+            queue=effect.classification.queue,
+            matched=list(effect.classification.matched),
+            description=details.description,
+            product=details.product,
+            occurred_on=details.occurred_on,
+            occurred_text=details.occurred_text,
+            outcome=details.outcome,
+            outcome_detail=details.outcome_detail,
+            customer_name=details.customer_name,
+            contact=details.contact,
+            opened_at=self.now,
+            due_at=effect.due_at,
+            updated_at=self.now,
+        )
+        self.session.add(case)
+        await self.session.flush()
+        self.cases[case.reference] = case
+        self.result.opened.append(case.reference)
+        self._event(
+            case,
+            "received",
+            to_status=CaseStatus.RECEIVED.value,
+            data={
+                "category": case.category,
+                "severity": case.severity,
+                "queue": case.queue,
+                "matched": case.matched,
+            },
+        )
+        customer = await self.session.get_one(Customer, self.identity.customer_id)
+        customer.name = details.customer_name or customer.name
+        customer.contact = details.contact or customer.contact
+        if details.consent and customer.consented_at is None:
+            customer.consented_at = self.now
+        # Everything the customer sent during this conversation belongs to the case.
+        since = self.conversation_started or self.now
+        await self.session.execute(
+            update(MessageIn)
+            .where(
+                MessageIn.identity_id == self.identity.id,
+                MessageIn.case_id.is_(None),
+                MessageIn.received_at >= since,
+            )
+            .values(case_id=case.id)
+        )
+        if self.message is not None:
+            self.message.case_id = case.id
+
+    async def _change_status(self, effect: ChangeStatus) -> None:
+        case = await self._case(effect.reference)
+        before = case.status
+        case.status = effect.status.value
+        case.updated_at = self.now
+        data = {"note": effect.note} if effect.note else {}
+        self._event(case, "status_changed", from_status=before, to_status=case.status, data=data)
+
+    async def _reply(self, effect: Reply) -> None:
+        reference = effect.context.get("reference")
+        case = await self._case(str(reference)) if isinstance(reference, str) else None
+        identity = self.identity
+        if identity is None and case is not None:
+            identity = await self.session.get_one(Identity, case.identity_id)
+        if identity is None:
+            raise RuntimeError("a reply needs a customer identity")
+        rendered = self.renderer.render(
+            effect.template, effect.context, identity.channel, effect.choices
+        )
+        self._outbox(
+            case,
+            "customer",
+            identity.channel,
+            identity.address,
+            effect.template,
+            rendered.text,
+            rendered.subject,
+            rendered.html,
+            [[choice.value, choice.label] for choice in rendered.choices],
+        )
+
+    async def _notify(self, effect: NotifyStaff) -> None:
+        case = await self._case(effect.reference) if effect.reference else None
+        rendered = self.renderer.render(effect.template, effect.context, STAFF_FEED)
+        self._outbox(
+            case,
+            "staff",
+            STAFF_FEED,
+            effect.queue,
+            effect.template,
+            rendered.text,
+            rendered.subject,
+            rendered.html,
+            [],
+        )
+
+    def _outbox(
+        self,
+        case: Case | None,
+        audience: str,
+        channel: str,
+        address: str,
+        template: str,
+        text: str,
+        subject: str | None,
+        html: str | None,
+        choices: list[list[str]],
+    ) -> None:
+        row = Outbox(
+            case_id=case.id if case else None,
+            audience=audience,
+            channel=channel,
+            address=address,
+            template=template,
+            subject=subject,
+            text=text,
+            html=html,
+            choices=choices,
+            thread_ids=[],
+            status="pending",
+            attempts=0,
+            next_attempt_at=self.now,
+            created_at=self.now,
+        )
+        self.session.add(row)
+        self.written.append(row)
+
+    def _event(
+        self,
+        case: Case,
+        kind: str,
+        *,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        data: Mapping[str, object] | None = None,
+    ) -> None:
+        self.session.add(
+            CaseEvent(
+                case_id=case.id,
+                kind=kind,
+                from_status=from_status,
+                to_status=to_status,
+                actor=self.actor.name,
+                channel=self.actor.channel,
+                data=dict(data or {}),
+                created_at=self.now,
+            )
+        )
+
+
+def case_view(case: Case) -> CaseView:
+    """What the workflow sees of a stored case."""
+    return CaseView(
+        reference=case.reference,
+        status=CaseStatus(case.status),
+        opened_at=case.opened_at,
+        queue=case.queue,
+        category=case.category,
+        severity=case.severity,
+        due_at=case.due_at,
+        assignee=case.assignee,
+        customer_name=case.customer_name,
+        channel=case.channel,
+    )

@@ -1,0 +1,186 @@
+"""Inbound customer messages: one transaction from dedupe to outbox rows."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.app import App
+from bot.services.effects import Actor, EffectApplier, case_view
+from bot.storage.models import (
+    AttachmentRow,
+    Case,
+    ConversationState,
+    Customer,
+    Identity,
+    MessageIn,
+)
+from channels.base import InboundMessage
+from workflows.conversation import Conversation
+from workflows.intake import CustomerContext, CustomerMessage, decide_message
+from workflows.references import generate_reference
+
+log = logging.getLogger(__name__)
+# A fresh reference collides with an existing one about once in billions; retry the whole
+# event with another rather than check-then-insert.
+REFERENCE_ATTEMPTS = 3
+
+
+@dataclass
+class IntakeResult:
+    """What handling one inbound message did."""
+
+    duplicate: bool
+    message_id: int | None = None
+    outbox_ids: list[int] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+
+
+async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
+    """Store the message, run the workflow and write effects, all in one commit."""
+    for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+        try:
+            async with app.sessions() as session, session.begin():
+                return await _handle(app, session, message)
+        except IntegrityError:
+            if attempt == REFERENCE_ATTEMPTS:
+                raise
+            log.warning("reference collision or concurrent insert; retrying the message")
+    raise AssertionError("unreachable")
+
+
+async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> IntakeResult:
+    now = app.clock()
+    identity = await _identity(session, message, now)
+    stored = await _store(session, message, identity, now)
+    if stored is None:
+        log.info("duplicate %s message %s ignored", message.channel, message.provider_id)
+        return IntakeResult(duplicate=True)
+    conversation_row = await session.get(ConversationState, identity.id)
+    conversation = Conversation.from_dict(conversation_row.state if conversation_row else {})
+    customer = await session.get_one(Customer, identity.customer_id)
+    cases = (
+        await session.scalars(
+            select(Case)
+            .where(Case.customer_id == identity.customer_id)
+            .order_by(Case.opened_at.desc())
+        )
+    ).all()
+    context = CustomerContext(
+        now=now,
+        new_reference=generate_reference(app.settings.reference_prefix, app.random),
+        cases=tuple(case_view(case) for case in cases),
+        known_name=customer.name,
+        known_contact=customer.contact,
+        consented_before=customer.consented_at is not None,
+    )
+    incoming = CustomerMessage(
+        text=message.text,
+        channel=message.channel,
+        has_attachments=bool(message.attachments),
+        display_name=message.display_name,
+        lasting_address=message.lasting_address,
+    )
+    decision = decide_message(conversation, incoming, context, app.intake)
+    applier = EffectApplier(
+        session=session,
+        renderer=app.renderer,
+        now=now,
+        actor=Actor("customer", message.channel),
+        identity=identity,
+        message=stored,
+        conversation_started=conversation.started_at,
+        cases={case.reference: case for case in cases},
+    )
+    applied = await applier.apply(decision)
+    if decision.conversation is not None:
+        state = decision.conversation.to_dict()
+        if conversation_row is None:
+            session.add(ConversationState(identity_id=identity.id, state=state, updated_at=now))
+        else:
+            conversation_row.state = state
+            conversation_row.updated_at = now
+    await session.flush()
+    return IntakeResult(False, stored.id, applied.outbox_ids, applied.opened)
+
+
+async def _identity(session: AsyncSession, message: InboundMessage, now: object) -> Identity:
+    """Find or create the sender's identity, locked for the rest of the transaction."""
+    query = select(Identity).where(
+        Identity.channel == message.channel, Identity.address == message.address
+    )
+    # FOR UPDATE serialises two messages from one sender on PostgreSQL; SQLite already holds
+    # the database write lock from BEGIN IMMEDIATE and ignores the clause.
+    found = await session.scalar(query.with_for_update())
+    if found is not None:
+        if message.display_name and found.display_name != message.display_name:
+            found.display_name = message.display_name
+        return found
+    try:
+        async with session.begin_nested():
+            customer = Customer(created_at=message.received_at)
+            session.add(customer)
+            await session.flush()
+            identity = Identity(
+                customer_id=customer.id,
+                channel=message.channel,
+                address=message.address,
+                display_name=message.display_name,
+                created_at=message.received_at,
+            )
+            session.add(identity)
+            await session.flush()
+            return identity
+    except IntegrityError:
+        # Another transaction created it first; theirs is the one.
+        found = await session.scalar(query.with_for_update())
+        if found is None:
+            raise
+        return found
+
+
+async def _store(
+    session: AsyncSession, message: InboundMessage, identity: Identity, now: object
+) -> MessageIn | None:
+    """Insert the message unless its provider id was seen; None for a duplicate."""
+    values = {
+        "channel": message.channel,
+        "provider_id": message.provider_id,
+        "identity_id": identity.id,
+        "subject": message.subject,
+        "text": message.text,
+        "raw": message.raw,
+        "flags": list(message.flags),
+        "received_at": message.received_at,
+        "stored_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(MessageIn)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+        .returning(MessageIn.id)
+    )
+    new_id = await session.scalar(statement)
+    if new_id is None:
+        return None
+    stored = await session.get_one(MessageIn, new_id)
+    for attachment in message.attachments:
+        session.add(
+            AttachmentRow(
+                message_id=stored.id,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                content=attachment.content,
+                url=attachment.url,
+            )
+        )
+    return stored

@@ -1,0 +1,75 @@
+"""Staff actions (from the CLI now, Slack later) through the same workflow and outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.app import App
+from bot.services.effects import Actor, EffectApplier, case_view
+from bot.storage.models import Case, ProcessedEvent
+from workflows.references import ReferenceCheck, parse_reference
+from workflows.staff import StaffAction, decide_staff_action
+
+
+@dataclass
+class StaffResult:
+    """What a staff action did: refusals explain why nothing changed."""
+
+    ok: bool
+    refusals: list[str] = field(default_factory=list)
+    outbox_ids: list[int] = field(default_factory=list)
+    duplicate: bool = False
+
+
+class CaseNotFound(LookupError):
+    """No case has that reference (or it is mistyped)."""
+
+
+async def handle_staff_action(
+    app: App, action: StaffAction, channel: str, event_id: str | None = None
+) -> StaffResult:
+    """Run one staff action in one transaction; ``event_id`` makes a retried action a no-op."""
+    async with app.sessions() as session, session.begin():
+        if event_id is not None and not await _first_time(session, channel, event_id, app):
+            return StaffResult(ok=True, duplicate=True)
+        case = await find_case(session, action.reference, app.settings.reference_prefix, lock=True)
+        now = app.clock()
+        decision = decide_staff_action(case_view(case), action, now)
+        applier = EffectApplier(
+            session=session,
+            renderer=app.renderer,
+            now=now,
+            actor=Actor(action.actor, channel),
+            cases={case.reference: case},
+        )
+        applied = await applier.apply(decision)
+        if applied.refusals:
+            await session.rollback()
+            return StaffResult(ok=False, refusals=applied.refusals)
+        return StaffResult(ok=True, outbox_ids=applied.outbox_ids)
+
+
+async def find_case(session: AsyncSession, typed: str, prefix: str, *, lock: bool = False) -> Case:
+    """The case a member of staff means, however they typed the reference."""
+    parsed = parse_reference(typed, prefix)
+    if parsed.check is not ReferenceCheck.VALID:
+        raise CaseNotFound(f"{typed!r} is not a valid reference (mistyped?)")
+    query = select(Case).where(Case.reference == parsed.canonical)
+    case = await session.scalar(query.with_for_update() if lock else query)
+    if case is None:
+        raise CaseNotFound(f"no case {parsed.canonical}")
+    return case
+
+
+async def _first_time(session: AsyncSession, source: str, event_id: str, app: App) -> bool:
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedEvent(source=source, event_id=event_id, created_at=app.clock()))
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True

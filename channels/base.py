@@ -1,0 +1,89 @@
+"""Types every channel shares: normalised messages in and out, and the adapter protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that came with a message (content kept when the channel delivers it)."""
+
+    filename: str
+    content_type: str
+    size: int
+    content: bytes | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A message from a customer, normalised by its channel adapter."""
+
+    channel: str
+    address: str
+    provider_id: str
+    text: str
+    received_at: datetime
+    display_name: str | None = None
+    subject: str | None = None
+    # Provider ids of earlier messages this one answers (email In-Reply-To/References).
+    thread_ids: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    raw: bytes = b""
+    # Problems found while parsing (e.g. "malformed-mime"), kept on the stored message.
+    flags: tuple[str, ...] = ()
+    # False where the address cannot reach the customer later (a terminal session).
+    lasting_address: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An answer offered with a message; each adapter renders choices its own way."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A rendered message to send: to a customer, or to a staff destination."""
+
+    channel: str
+    address: str
+    text: str
+    outbox_id: int
+    subject: str | None = None
+    html: str | None = None
+    choices: tuple[Choice, ...] = ()
+    thread_ids: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What the provider said when it took the message."""
+
+    provider_id: str | None = None
+
+
+class DeliveryError(Exception):
+    """Sending failed. ``permanent`` failures are not retried (invalid address, opted out)."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+@runtime_checkable
+class ChannelAdapter(Protocol):
+    """Sends outbound messages on one channel; the outbox dispatcher calls it after commit."""
+
+    name: str
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult:
+        """Deliver one message, or raise DeliveryError."""
+        ...

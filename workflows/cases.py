@@ -1,0 +1,57 @@
+"""What the core sees of a case, and what a customer's message about an existing case does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from workflows.effects import AttachMessage, ChangeStatus, Effect, NotifyStaff, RecordEvent, Reply
+from workflows.lifecycle import CaseStatus, is_open
+
+# How much of a customer's follow-up goes into a staff notification (the whole is on the case).
+PREVIEW_LENGTH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """The facts about a case the rules need; loaded by the shell."""
+
+    reference: str
+    status: CaseStatus
+    opened_at: datetime
+    queue: str
+    category: str
+    severity: str
+    due_at: datetime | None = None
+    assignee: str | None = None
+    customer_name: str | None = None
+    channel: str | None = None
+
+
+def open_cases(cases: tuple[CaseView, ...]) -> list[CaseView]:
+    """The cases still being handled, newest first."""
+    return sorted(
+        (case for case in cases if is_open(case.status)), key=lambda c: c.opened_at, reverse=True
+    )
+
+
+def follow_up(case: CaseView, text: str, channel: str) -> list[Effect]:
+    """A customer wrote again about ``case``: keep it on the case and tell its staff."""
+    facts = {
+        "reference": case.reference,
+        "text": text[:PREVIEW_LENGTH],
+        "channel": channel,
+        "truncated": len(text) > PREVIEW_LENGTH,
+    }
+    effects: list[Effect] = [
+        AttachMessage(case.reference),
+        RecordEvent(case.reference, "customer_message", {"channel": channel}),
+    ]
+    if case.status is CaseStatus.AWAITING_CUSTOMER:
+        effects.append(
+            ChangeStatus(case.reference, CaseStatus.INVESTIGATING, note="the customer replied")
+        )
+    effects.append(NotifyStaff(case.queue, "staff/customer_message", facts, case.reference))
+    reply = "customer/follow_up_received" if is_open(case.status) else "customer/follow_up_closed"
+    effects.append(Reply(reply, {"reference": case.reference}))
+    return effects

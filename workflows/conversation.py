@@ -1,0 +1,92 @@
+"""The intake conversation's state, kept per customer identity between messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    """What the conversation is waiting for."""
+
+    IDLE = "idle"
+    COLLECTING = "collecting"
+    CONFIRMING = "confirming"
+    CONFIRMING_WITHDRAWAL = "confirming_withdrawal"
+
+
+class Field(StrEnum):
+    """The questions of the complaint form, in the order they are asked."""
+
+    DESCRIPTION = "description"
+    PRODUCT = "product"
+    WHEN = "when"
+    OUTCOME = "outcome"
+    NAME = "name"
+    CONTACT = "contact"
+    CONSENT = "consent"
+
+
+OPTIONAL = frozenset({Field.PRODUCT, Field.WHEN})
+SKIPPED = "\x00skipped"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Answers so far and the question pending. Immutable: the core returns a new one."""
+
+    mode: Mode = Mode.IDLE
+    answers: Mapping[Field, str] = field(default_factory=dict)
+    asking: Field | None = None
+    retries: int = 0
+    correcting: bool = False
+    case_reference: str | None = None
+    started_at: datetime | None = None
+
+    def answered(self, question: Field) -> bool:
+        """Whether the question has an answer (or was skipped)."""
+        return question in self.answers
+
+    def answer(self, question: Field) -> str | None:
+        """The answer given, or None when unanswered or skipped."""
+        value = self.answers.get(question)
+        return None if value in (None, SKIPPED) else value
+
+    def with_answer(self, question: Field, value: str) -> Conversation:
+        """A copy with one more answer, the retry count reset."""
+        return replace(self, answers={**self.answers, question: value}, retries=0)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form for storage."""
+        return {
+            "mode": self.mode.value,
+            "answers": {key.value: value for key, value in self.answers.items()},
+            "asking": self.asking.value if self.asking else None,
+            "retries": self.retries,
+            "correcting": self.correcting,
+            "case_reference": self.case_reference,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+        }
+
+    @staticmethod
+    def from_dict(data: Mapping[str, object]) -> Conversation:
+        """Read the stored form back (unknown or missing keys fall back to defaults)."""
+        answers = data.get("answers")
+        asking = data.get("asking")
+        started = data.get("started_at")
+        case_reference = data.get("case_reference")
+        return Conversation(
+            mode=Mode(str(data.get("mode", Mode.IDLE.value))),
+            answers={
+                Field(key): str(value)
+                for key, value in (answers.items() if isinstance(answers, dict) else [])
+                if key in Field._value2member_map_
+            },
+            asking=Field(str(asking)) if asking else None,
+            retries=int(str(data.get("retries", 0))),
+            correcting=bool(data.get("correcting", False)),
+            case_reference=str(case_reference) if case_reference else None,
+            started_at=datetime.fromisoformat(str(started)) if started else None,
+        )

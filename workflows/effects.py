@@ -1,0 +1,142 @@
+"""Decisions: what the core wants done, as data the shell carries out in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
+
+from workflows.classification import Classification
+from workflows.conversation import Conversation
+from workflows.lifecycle import CaseStatus
+
+Context = Mapping[str, object]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceSpec:
+    """A choice offered with a reply: the value we accept and the label key it is shown with."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Send the customer template ``template`` (on the channel of the event, or of the case)."""
+
+    template: str
+    context: Context = field(default_factory=dict)
+    choices: tuple[ChoiceSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDetails:
+    """What a registered complaint says."""
+
+    description: str
+    product: str | None
+    occurred_on: date | None
+    occurred_text: str | None
+    outcome: str | None
+    outcome_detail: str | None
+    customer_name: str | None
+    contact: str | None
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    """Register a new case with this reference (it starts as received)."""
+
+    reference: str
+    details: CaseDetails
+    classification: Classification
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStatus:
+    """Move a case to another lifecycle stage (the shell writes the event row)."""
+
+    reference: str
+    status: CaseStatus
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEvent:
+    """Add an audit event to a case that is not a status change."""
+
+    reference: str
+    kind: str
+    data: Context = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AttachMessage:
+    """Link the inbound message being handled to a case."""
+
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """Give the case to a member of staff (None: unassign)."""
+
+    reference: str
+    assignee: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyStaff:
+    """Tell a staff queue something, with a staff-facing template."""
+
+    queue: str
+    template: str
+    context: Context = field(default_factory=dict)
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleTimer:
+    """Fire ``kind`` for a case at ``due_at`` (the shell stores it; the scheduler fires it)."""
+
+    reference: str
+    kind: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Refuse:
+    """A staff request the rules do not allow; the template explains why."""
+
+    template: str
+    context: Context = field(default_factory=dict)
+
+
+Effect = (
+    Reply
+    | OpenCase
+    | ChangeStatus
+    | RecordEvent
+    | AttachMessage
+    | Assign
+    | NotifyStaff
+    | ScheduleTimer
+    | Refuse
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one event: the conversation to keep (if any) and the effects, in order."""
+
+    effects: tuple[Effect, ...]
+    conversation: Conversation | None = None
+
+    def of_type(self, kind: type[T]) -> list[T]:
+        """The effects of one kind, in order."""
+        return [effect for effect in self.effects if isinstance(effect, kind)]

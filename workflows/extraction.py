@@ -1,0 +1,155 @@
+"""Facts taken from what a customer wrote: dates, order or account numbers, contacts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workflows.vocabulary import Vocabulary, normalise
+
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
+MAX_ANSWER_LENGTH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DateFound:
+    """A date read from text; ``valid`` is False for a real-looking date that cannot be right."""
+
+    value: date | None
+    valid: bool
+
+
+def find_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    """Find the first date a message mentions; None when it mentions none."""
+    words = normalise(text)
+    for reader in (_iso_date, _numeric_date, _named_date, _relative_date):
+        found = reader(words, today, vocab)
+        if found is not None:
+            if found.value is not None and found.value > today:
+                return DateFound(found.value, valid=False)
+            return found
+    return None
+
+
+def _iso_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    match = _ISO.search(words)
+    if match is None:
+        return None
+    return _make(int(match[1]), int(match[2]), int(match[3]))
+
+
+def _numeric_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    match = _NUMERIC.search(words)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    day, month = (first, second) if vocab.day_first else (second, first)
+    year = _full_year(match[3], today) if match[3] else None
+    return _with_year(day, month, year, today)
+
+
+def _named_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    months = "|".join(sorted((re.escape(name) for name in vocab.months), key=len, reverse=True))
+    if not months:
+        return None
+    day_part = r"(\d{1,2})(?:st|nd|rd|th)?"
+    patterns = (
+        rf"\b{day_part}(?: of)? ({months})\b(?: (\d{{4}}))?",
+        rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
+    )
+    for index, pattern in enumerate(patterns):
+        match = re.search(pattern, words)
+        if match is None:
+            continue
+        day_text, month_text = (match[1], match[2]) if index == 0 else (match[2], match[1])
+        year = int(match[3]) if match[3] else None
+        return _with_year(int(day_text), vocab.months[month_text], year, today)
+    return None
+
+
+def _relative_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    tokens = words.split()
+    for phrase, days in vocab.days_ago.items():
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words):
+            return DateFound(today - timedelta(days=days), valid=True)
+    for index, token in enumerate(tokens):
+        if token.isdigit() and index + 2 < len(tokens) and tokens[index + 2] in vocab.ago_words:
+            unit = tokens[index + 1]
+            scale = 7 if unit in vocab.week_units else 1 if unit in vocab.day_units else 0
+            if scale:
+                return DateFound(today - timedelta(days=int(token) * scale), valid=True)
+        if token in vocab.last_words and index + 1 < len(tokens):
+            weekday = vocab.weekdays.get(tokens[index + 1])
+            if weekday is not None:
+                back = (today.weekday() - weekday) % 7 or 7
+                return DateFound(today - timedelta(days=back), valid=True)
+    for name, weekday in vocab.weekdays.items():
+        if name in tokens:
+            back = (today.weekday() - weekday) % 7
+            return DateFound(today - timedelta(days=back), valid=True)
+    return None
+
+
+def _full_year(text: str, today: date) -> int:
+    year = int(text)
+    if year < 100:
+        year += 2000 if 2000 + year <= today.year else 1900
+    return year
+
+
+def _with_year(day: int, month: int, year: int | None, today: date) -> DateFound:
+    if year is not None:
+        return _make(year, month, day)
+    found = _make(today.year, month, day)
+    # "3 December" said in January means last December.
+    if found.valid and found.value is not None and found.value > today:
+        return _make(today.year - 1, month, day)
+    return found
+
+
+def _make(year: int, month: int, day: int) -> DateFound:
+    try:
+        return DateFound(date(year, month, day), valid=True)
+    except ValueError:
+        return DateFound(None, valid=False)
+
+
+def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
+    """An order, invoice or account number the message names (it must contain a digit)."""
+    words = "|".join(re.escape(word) for word in sorted(vocab.order_words, key=len, reverse=True))
+    patterns = [r"#\s?([A-Za-z0-9][A-Za-z0-9\-]{2,24})"]
+    if words:
+        patterns.insert(
+            0,
+            rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*"
+            r"([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
+        )
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            candidate = match.group(1).strip("-")
+            if any(character.isdigit() for character in candidate):
+                return candidate
+    return None
+
+
+def looks_like_contact(text: str) -> bool:
+    """Whether an answer could be an email address or a phone number."""
+    stripped = text.strip()
+    if _EMAIL.match(stripped):
+        return True
+    digits = sum(character.isdigit() for character in stripped)
+    return bool(_PHONE.match(stripped)) and 7 <= digits <= 15
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping newlines and tabs) and surrounding space."""
+    kept = "".join(
+        character
+        for character in text
+        if character in "\n\t" or not (ord(character) < 32 or 127 <= ord(character) < 160)
+    )
+    return kept.strip()

@@ -1,0 +1,109 @@
+"""What staff do to a case (reply, status, assign, note) and what follows for the customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from workflows.cases import CaseView
+from workflows.effects import (
+    Assign,
+    ChangeStatus,
+    Decision,
+    Effect,
+    RecordEvent,
+    Refuse,
+    Reply,
+)
+from workflows.lifecycle import CUSTOMER_ANNOUNCED, CaseStatus, allowed_targets, can_transition
+
+MAX_STAFF_TEXT = 10_000
+
+
+class StaffActionKind(StrEnum):
+    """The things a member of staff can do to a case."""
+
+    REPLY = "reply"
+    STATUS = "status"
+    ASSIGN = "assign"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAction:
+    """One staff action, from any staff channel (the CLI, Slack)."""
+
+    kind: StaffActionKind
+    reference: str
+    actor: str
+    text: str | None = None
+    status: CaseStatus | None = None
+    assignee: str | None = None
+    await_customer: bool = False
+
+
+def decide_staff_action(case: CaseView, action: StaffAction, now: datetime) -> Decision:
+    """Decide what a staff action does: audit events, status changes, customer messages."""
+    text = (action.text or "").strip()
+    if len(text) > MAX_STAFF_TEXT:
+        return _refuse("staff/text_too_long", limit=MAX_STAFF_TEXT)
+    if action.kind is StaffActionKind.NOTE:
+        if not text:
+            return _refuse("staff/text_required", action=action.kind.value)
+        return Decision((RecordEvent(case.reference, "note", {"text": text}),))
+    if action.kind is StaffActionKind.ASSIGN:
+        assignee = (action.assignee or "").strip() or None
+        return Decision((Assign(case.reference, assignee),))
+    if action.kind is StaffActionKind.REPLY:
+        return _reply(case, text, action.await_customer)
+    return _status(case, action.status, text or None)
+
+
+def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
+    if not text:
+        return _refuse("staff/text_required", action=StaffActionKind.REPLY.value)
+    effects: list[Effect] = [
+        RecordEvent(case.reference, "staff_reply", {"text": text}),
+        Reply(
+            "customer/staff_reply",
+            {"reference": case.reference, "text": text, "awaiting": await_customer},
+        ),
+    ]
+    if await_customer:
+        if not can_transition(case.status, CaseStatus.AWAITING_CUSTOMER):
+            return _not_allowed(case, CaseStatus.AWAITING_CUSTOMER)
+        effects.append(ChangeStatus(case.reference, CaseStatus.AWAITING_CUSTOMER))
+    return Decision(tuple(effects))
+
+
+def _status(case: CaseView, target: CaseStatus | None, message: str | None) -> Decision:
+    if target is None:
+        return _refuse("staff/status_required", allowed=_names(case))
+    if target is case.status:
+        return _refuse("staff/status_unchanged", reference=case.reference, status=target.value)
+    if not can_transition(case.status, target):
+        return _not_allowed(case, target)
+    effects: list[Effect] = [ChangeStatus(case.reference, target, note=message)]
+    if target in CUSTOMER_ANNOUNCED:
+        context = {"reference": case.reference, "status": target.value, "message": message}
+        effects.append(Reply(f"customer/status_{target.value}", context))
+    return Decision(tuple(effects))
+
+
+def _not_allowed(case: CaseView, target: CaseStatus) -> Decision:
+    return _refuse(
+        "staff/transition_not_allowed",
+        reference=case.reference,
+        current=case.status.value,
+        target=target.value,
+        allowed=_names(case),
+    )
+
+
+def _names(case: CaseView) -> list[str]:
+    return [status.value for status in allowed_targets(case.status)]
+
+
+def _refuse(template: str, **context: object) -> Decision:
+    return Decision((Refuse(template, context),))

@@ -1,0 +1,129 @@
+"""The words a customer may use, per locale: commands, yes/no, outcomes, dates.
+
+The core matches words but never stores them: the shell loads a Vocabulary from
+``templates/<locale>/vocabulary.toml`` and hands it in, so every language lives in templates/.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    """What a customer can ask for at any point of a conversation."""
+
+    HELP = "help"
+    STATUS = "status"
+    CANCEL = "cancel"
+    NEW = "new"
+    PERSON = "person"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Phrases per meaning, all normalised (see ``normalise``)."""
+
+    commands: Mapping[Command, frozenset[str]]
+    yes: frozenset[str]
+    no: frozenset[str]
+    skip: frozenset[str]
+    outcomes: Mapping[str, frozenset[str]]
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    days_ago: Mapping[str, int]
+    last_words: frozenset[str]
+    ago_words: frozenset[str]
+    day_units: frozenset[str]
+    week_units: frozenset[str]
+    order_words: frozenset[str]
+    day_first: bool = True
+    greetings: frozenset[str] = field(default_factory=frozenset)
+
+    @staticmethod
+    def from_mapping(data: Mapping[str, object]) -> Vocabulary:
+        """Build a vocabulary from parsed TOML (lists of phrases under known keys)."""
+
+        def phrases(value: object) -> frozenset[str]:
+            if not isinstance(value, list):
+                raise ValueError(f"expected a list of phrases, got {value!r}")
+            return frozenset(normalise(str(item)) for item in value)
+
+        def numbered(value: object) -> dict[str, int]:
+            if not isinstance(value, dict):
+                raise ValueError(f"expected a table of numbers, got {value!r}")
+            return {normalise(str(key)): int(number) for key, number in value.items()}
+
+        def table(name: str) -> Mapping[str, object]:
+            value = data[name]
+            if not isinstance(value, dict):
+                raise ValueError(f"[{name}] must be a table")
+            return value
+
+        commands = table("commands")
+        outcomes = table("outcomes")
+        return Vocabulary(
+            commands={command: phrases(commands[command.value]) for command in Command},
+            yes=phrases(data["yes"]),
+            no=phrases(data["no"]),
+            skip=phrases(data["skip"]),
+            outcomes={str(key): phrases(value) for key, value in outcomes.items()},
+            months=numbered(data["months"]),
+            weekdays=numbered(data["weekdays"]),
+            days_ago=numbered(data["days_ago"]),
+            last_words=phrases(data["last_words"]),
+            ago_words=phrases(data["ago_words"]),
+            day_units=phrases(data["day_units"]),
+            week_units=phrases(data["week_units"]),
+            order_words=phrases(data["order_words"]),
+            day_first=bool(data.get("day_first", True)),
+            greetings=phrases(data.get("greetings", [])),
+        )
+
+    def command_in(self, text: str) -> tuple[Command, str] | None:
+        """The command a whole message asks for, with any words after it (e.g. a reference)."""
+        words = normalise(text)
+        for command, options in self.commands.items():
+            for phrase in options:
+                if words == phrase:
+                    return command, ""
+                # Only "status" takes an argument; "help me, my order is late" is a complaint.
+                if command is Command.STATUS and words.startswith(phrase + " "):
+                    return command, text.strip()[len(phrase) :].strip()
+        return None
+
+    def outcome_in(self, text: str) -> str | None:
+        """The desired outcome a message names, if exactly one."""
+        words = normalise(text)
+        found = {
+            outcome
+            for outcome, options in self.outcomes.items()
+            if any(_contains_phrase(words, option) for option in options)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def is_yes(self, text: str) -> bool:
+        """Whether the message is an agreement."""
+        return normalise(text) in self.yes
+
+    def is_no(self, text: str) -> bool:
+        """Whether the message is a refusal."""
+        return normalise(text) in self.no
+
+    def is_skip(self, text: str) -> bool:
+        """Whether the message asks to skip an optional question."""
+        return normalise(text) in self.skip
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold compatibility forms, drop punctuation, collapse spaces."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    cleaned = re.sub(r"[^\w\s#/-]", " ", folded)
+    return " ".join(cleaned.split())
+
+
+def _contains_phrase(words: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None
