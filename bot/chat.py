@@ -30,7 +30,12 @@ async def run_chat(app: App, name: str, write: Callable[[str], None]) -> None:
     try:
         while True:
             _prompt(prompt)
-            line = await reader.readline()
+            try:
+                line = await reader.readline()
+            except ValueError:
+                # Longer than the reader's limit: the buffer is dropped, say so and go on.
+                write(render("cli/chat_line_too_long", {}, "cli").text)
+                continue
             if not line:
                 break
             await handle_inbound(app, console.inbound(name, line.rstrip(b"\r\n"), app.clock()))

@@ -127,7 +127,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
     try:
         return await handler(app, args)
     except CaseNotFound as error:
-        _say(app, "cli/case_not_found", reference=args.reference, detail=str(error))
+        _say(app, "cli/case_not_found", reference=error.reference, mistyped=error.mistyped)
         return 1
 
 

@@ -10,6 +10,7 @@ from workflows.vocabulary import Vocabulary, normalise
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 MAX_ANSWER_LENGTH = 2000
@@ -25,7 +26,8 @@ class DateFound:
 
 def find_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
     """Find the first date a message mentions; None when it mentions none."""
-    words = normalise(text)
+    # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first.
+    words = normalise(_DOTTED.sub(r"\1/\2/\3", text))
     for reader in (_iso_date, _numeric_date, _named_date, _relative_date):
         found = reader(words, today, vocab)
         if found is not None:
@@ -73,7 +75,8 @@ def _named_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
 
 def _relative_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
     tokens = words.split()
-    for phrase, days in vocab.days_ago.items():
+    # Longest phrase first: "the day before yesterday" is not "yesterday".
+    for phrase, days in sorted(vocab.days_ago.items(), key=lambda item: -len(item[0])):
         if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words):
             return DateFound(today - timedelta(days=days), valid=True)
     for index, token in enumerate(tokens):
@@ -125,7 +128,7 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     if words:
         patterns.insert(
             0,
-            rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*"
+            rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*(?:is\s+)?"
             r"([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
         )
     for pattern in patterns:

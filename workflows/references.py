@@ -74,7 +74,8 @@ def is_valid_body(body: str) -> bool:
 def parse_reference(text: str, prefix: str) -> ParsedReference:
     """Read a reference as a person might type it: any case, spaces or dashes, prefix optional."""
     compact = re.sub(r"[\s\-_.]", "", text.upper())
-    if compact.startswith(prefix.upper()):
+    # Only strip the prefix when a whole body follows it: a body may itself start like the prefix.
+    if len(compact) == len(prefix) + BODY_LENGTH and compact.startswith(prefix.upper()):
         compact = compact[len(prefix) :]
     if len(compact) != BODY_LENGTH or not compact.isalnum():
         return ParsedReference(ReferenceCheck.NOT_A_REFERENCE)

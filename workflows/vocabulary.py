@@ -91,8 +91,13 @@ class Vocabulary:
                 if words == phrase:
                     return command, ""
                 # Only "status" takes an argument; "help me, my order is late" is a complaint.
+                # The argument is taken from the normalised words ("status: CB-..." has a colon
+                # the phrase has not), and a reference is at most three words ("CB K7M3 XD9A"):
+                # "track my parcel, it never arrived" is a complaint too.
                 if command is Command.STATUS and words.startswith(phrase + " "):
-                    return command, text.strip()[len(phrase) :].strip()
+                    argument = words[len(phrase) :].strip()
+                    if len(argument.split()) <= 3:
+                        return command, argument
         return None
 
     def outcome_in(self, text: str) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -55,8 +55,31 @@ async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
     raise AssertionError("unreachable")
 
 
+def storable(message: InboundMessage) -> InboundMessage:
+    """The message with NUL removed from its text fields (PostgreSQL text cannot hold it).
+
+    The raw bytes keep exactly what arrived; the flag says the text was changed.
+    """
+    fields = (message.text, message.address, message.subject or "", message.display_name or "")
+    if not any("\x00" in value for value in fields):
+        return message
+
+    def clean(value: str | None) -> str | None:
+        return None if value is None else value.replace("\x00", "\ufffd")
+
+    return replace(
+        message,
+        text=message.text.replace("\x00", "\ufffd"),
+        address=message.address.replace("\x00", "\ufffd"),
+        subject=clean(message.subject),
+        display_name=clean(message.display_name),
+        flags=(*message.flags, "nul-removed"),
+    )
+
+
 async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> IntakeResult:
     now = app.clock()
+    message = storable(message)
     identity = await _identity(session, message, now)
     stored = await _store(session, message, identity, now)
     if stored is None:

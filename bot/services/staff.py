@@ -26,7 +26,12 @@ class StaffResult:
 
 
 class CaseNotFound(LookupError):
-    """No case has that reference (or it is mistyped)."""
+    """No case has that reference; ``mistyped`` when its check character is wrong."""
+
+    def __init__(self, reference: str, *, mistyped: bool) -> None:
+        super().__init__(reference)
+        self.reference = reference
+        self.mistyped = mistyped
 
 
 async def handle_staff_action(
@@ -57,11 +62,11 @@ async def find_case(session: AsyncSession, typed: str, prefix: str, *, lock: boo
     """The case a member of staff means, however they typed the reference."""
     parsed = parse_reference(typed, prefix)
     if parsed.check is not ReferenceCheck.VALID:
-        raise CaseNotFound(f"{typed!r} is not a valid reference (mistyped?)")
+        raise CaseNotFound(typed, mistyped=True)
     query = select(Case).where(Case.reference == parsed.canonical)
     case = await session.scalar(query.with_for_update() if lock else query)
     if case is None:
-        raise CaseNotFound(f"no case {parsed.canonical}")
+        raise CaseNotFound(str(parsed.canonical), mistyped=False)
     return case
 
 

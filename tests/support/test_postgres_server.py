@@ -9,8 +9,8 @@ import pytest
 
 # Relative, because tests/ is not a package: pytest imports this module as
 # support.test_postgres_server (or tests.support... if tests/ becomes one).
-from . import postgres
-from .postgres import PostgresServer, PostgresUnavailable, postgres_url_for_tests
+from tests.support import postgres
+from tests.support.postgres import PostgresServer, PostgresUnavailable, postgres_url_for_tests
 
 
 async def _probe(dsn: str) -> dict[str, object]:

@@ -1,0 +1,71 @@
+"""Helpers to talk to the service as a customer would, and read what it would send back."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from bot.services.app import App
+from bot.services.intake import IntakeResult, handle_inbound
+from bot.storage.models import Outbox
+from channels.base import Attachment, InboundMessage
+
+
+def message(
+    app: App,
+    text: str,
+    address: str = "alice",
+    channel: str = "console",
+    provider_id: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    lasting_address: bool = False,
+) -> InboundMessage:
+    return InboundMessage(
+        channel=channel,
+        address=address,
+        provider_id=provider_id or str(uuid.uuid4()),
+        text=text,
+        received_at=app.clock(),
+        display_name=address,
+        raw=text.encode("utf-8", errors="surrogatepass"),
+        attachments=attachments,
+        lasting_address=lasting_address,
+    )
+
+
+async def outbox_rows(app: App, ids: list[int]) -> list[Outbox]:
+    async with app.sessions() as session:
+        rows = (await session.scalars(select(Outbox).where(Outbox.id.in_(ids)))).all()
+        return sorted(rows, key=lambda row: row.id)
+
+
+async def say(app: App, text: str, address: str = "alice", **kwargs: object) -> list[Outbox]:
+    """Send one message; return the outbox rows it produced (customer and staff)."""
+    result = await handle_inbound(app, message(app, text, address, **kwargs))  # type: ignore[arg-type]
+    return await outbox_rows(app, result.outbox_ids)
+
+
+async def send(app: App, text: str, address: str = "alice", **kwargs: object) -> IntakeResult:
+    return await handle_inbound(app, message(app, text, address, **kwargs))  # type: ignore[arg-type]
+
+
+def customer_text(rows: list[Outbox]) -> str:
+    return "\n".join(row.text for row in rows if row.audience == "customer")
+
+
+async def register_complaint(app: App, address: str = "alice") -> str:
+    """Walk a customer through a whole complaint; return its reference."""
+    await say(
+        app,
+        "My parcel never arrived yesterday although the courier says delivered, order #A12345",
+        address,
+    )
+    await say(app, "refund", address)
+    await say(app, f"{address}@example.com", address)
+    await say(app, "yes", address)
+    rows = await say(app, "yes", address)
+    acknowledgement = next(row for row in rows if row.template == "customer/acknowledgement")
+    assert acknowledgement.case_id is not None
+    reference = acknowledgement.text.split("Your reference is ")[1].split(".")[0]
+    return reference

@@ -1,0 +1,51 @@
+"""SLA timers fire through the workflow when their time comes, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.services.app import App
+from bot.services.staff import handle_staff_action
+from bot.services.timers import fire_due_timers
+from bot.storage.models import CaseEvent, Outbox, Timer
+from tests.bot.conversation import register_complaint
+from tests.fakes import FakeClock
+from workflows.lifecycle import CaseStatus
+from workflows.staff import StaffAction, StaffActionKind
+
+
+async def staff_templates(app: App) -> list[str]:
+    async with app.sessions() as session:
+        rows = (
+            await session.scalars(
+                select(Outbox).where(Outbox.audience == "staff").order_by(Outbox.id)
+            )
+        ).all()
+        return [row.template for row in rows]
+
+
+async def test_warning_then_breach_reach_staff_at_their_times(app: App, clock: FakeClock) -> None:
+    await register_complaint(app)
+    assert await fire_due_timers(app) == 0
+    clock.advance(hours=240 - 48 + 1)  # normal severity: 240 h target, warned 48 h before
+    assert await fire_due_timers(app) == 1
+    assert (await staff_templates(app))[-1] == "staff/sla_warning"
+    assert await fire_due_timers(app) == 0, "a fired timer does not fire again"
+    clock.advance(hours=48)
+    assert await fire_due_timers(app) == 1
+    assert (await staff_templates(app))[-1] == "staff/sla_breach"
+    async with app.sessions() as session:
+        kinds = [e.kind for e in (await session.scalars(select(CaseEvent))).all()]
+        assert kinds[-2:] == ["sla_warning", "sla_breach"]
+        assert {t.status for t in (await session.scalars(select(Timer))).all()} == {"fired"}
+
+
+async def test_a_resolved_case_raises_no_alarm(app: App, clock: FakeClock) -> None:
+    reference = await register_complaint(app)
+    for status in (CaseStatus.INVESTIGATING, CaseStatus.RESOLVED):
+        await handle_staff_action(
+            app, StaffAction(StaffActionKind.STATUS, reference, "carol", status=status), "cli"
+        )
+    clock.advance(days=30)
+    assert await fire_due_timers(app) == 2
+    assert await staff_templates(app) == ["staff/new_case"]

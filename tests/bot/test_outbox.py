@@ -1,0 +1,158 @@
+"""The outbox dispatcher: after-commit sending, retries with backoff, visible failure."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.outbox import Dispatcher, backoff
+from bot.services.app import App
+from bot.storage.models import CaseEvent, Outbox
+from tests.bot.conversation import register_complaint, say
+from tests.fakes import FailingAdapter, FakeClock, RecordingAdapter
+
+
+async def rows(app: App, channel: str = "console") -> list[Outbox]:
+    async with app.sessions() as session:
+        found = await session.scalars(
+            select(Outbox).where(Outbox.channel == channel).order_by(Outbox.id)
+        )
+        return list(found.all())
+
+
+async def test_pending_messages_are_sent_in_order_and_marked_sent(app: App) -> None:
+    await say(app, "hello")
+    await say(app, "My parcel never arrived, order #A12345, it was due yesterday")
+    adapter = RecordingAdapter()
+    assert await Dispatcher(app, {"console": adapter}).run_once() == 3
+    assert [m.outbox_id for m in adapter.sent] == sorted(m.outbox_id for m in adapter.sent)
+    assert adapter.sent[0].text.startswith("Hello")
+    assert all(row.status == "sent" and row.provider_id for row in await rows(app))
+    assert await Dispatcher(app, {"console": adapter}).run_once() == 0
+
+
+async def test_choices_travel_with_the_message(app: App) -> None:
+    await say(app, "My parcel never arrived, order #A12345, it was due yesterday")
+    adapter = RecordingAdapter()
+    await Dispatcher(app, {"console": adapter}).run_once()
+    labels = [choice.label for choice in adapter.sent[-1].choices]
+    assert labels[:2] == ["A refund", "A replacement"]
+
+
+async def test_a_transient_failure_is_retried_later_with_backoff(
+    app: App, clock: FakeClock
+) -> None:
+    await say(app, "help")
+    flaky = FailingAdapter(failures=1)
+    dispatcher = Dispatcher(app, {"console": flaky})
+    await dispatcher.run_once()
+    (row,) = await rows(app)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.next_attempt_at > clock.now
+    assert await dispatcher.run_once() == 0, "not before its time"
+    clock.advance(seconds=11)  # base delay 10 s, full jitter within [5, 10]
+    await dispatcher.run_once()
+    (row,) = await rows(app)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(flaky.sent) == 1
+
+
+async def test_it_gives_up_after_max_attempts_and_staff_can_see(app: App, clock: FakeClock) -> None:
+    await register_complaint(app)
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Outbox).values(status="sent"))
+    await say(app, "Any news?")  # a follow-up: one customer reply on the case
+    broken = FailingAdapter(crash=True)
+    dispatcher = Dispatcher(app, {"console": broken})
+    for _ in range(4):
+        await dispatcher.run_once()
+        clock.advance(minutes=11)
+    failed = [row for row in await rows(app) if row.status == "failed"]
+    assert len(failed) == 1
+    assert failed[0].attempts == 4
+    assert "ConnectionResetError" in (failed[0].last_error or "")
+    async with app.sessions() as session:
+        event = (
+            await session.scalars(select(CaseEvent).where(CaseEvent.kind == "delivery_failed"))
+        ).one()
+        assert event.case_id == failed[0].case_id
+
+
+async def test_a_permanent_failure_is_not_retried(app: App) -> None:
+    await say(app, "help")
+    adapter = FailingAdapter(permanent=True)
+    await Dispatcher(app, {"console": adapter}).run_once()
+    (row,) = await rows(app)
+    assert (row.status, row.attempts) == ("failed", 1)
+
+
+async def test_a_message_claimed_by_a_crashed_worker_is_sent_after_its_lease(
+    app: App, clock: FakeClock
+) -> None:
+    await say(app, "help")
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Outbox).values(status="sending", locked_until=clock.now))
+    adapter = RecordingAdapter()
+    clock.advance(seconds=1)
+    assert await Dispatcher(app, {"console": adapter}).run_once() == 1
+    assert len(adapter.sent) == 1
+
+
+async def test_a_terminal_only_receives_its_own_messages(app: App) -> None:
+    await say(app, "help", "alice")
+    await say(app, "help", "bob")
+    adapter = RecordingAdapter()
+    await Dispatcher(app, {"console": adapter}, {"console": "alice"}).run_once()
+    assert {m.address for m in adapter.sent} == {"alice"}
+    assert [row.status for row in await rows(app)] == ["sent", "pending"]
+
+
+async def test_channels_not_live_here_are_left_for_another_process(app: App) -> None:
+    await register_complaint(app)
+    adapter = RecordingAdapter(name="staff-feed")
+    await Dispatcher(app, {"staff-feed": adapter}).run_once()
+    assert all(row.status == "pending" for row in await rows(app, "console"))
+    assert [row.status for row in await rows(app, "staff-feed")] == ["sent"]
+
+
+@pytest.mark.postgres
+async def test_two_dispatchers_never_send_one_message_twice(
+    postgres_url: str, tmp_path: object, clock: FakeClock
+) -> None:
+    from bot.settings import Settings
+    from bot.storage.migrate import upgrade
+    from tests.fakes import SeededRandom
+
+    settings = Settings(_env_file=None, database_url=postgres_url)  # type: ignore[call-arg]
+    apps = [App.create(settings, clock=clock, random=SeededRandom(n)) for n in range(2)]
+    await upgrade(apps[0].engine)
+    try:
+        for number in range(30):
+            await say(apps[0], "hello", f"customer-{number}")
+        adapters = [RecordingAdapter(delay=0.005) for _ in apps]
+        await asyncio.gather(
+            *(
+                Dispatcher(a, {"console": ad}).run_once()
+                for a, ad in zip(apps, adapters, strict=True)
+            )
+        )
+        sent = [m.outbox_id for adapter in adapters for m in adapter.sent]
+        expected = [row.id for row in await rows(apps[0])]
+        assert len(expected) == 60  # a welcome and the first question per customer
+        assert sorted(sent) == sorted(expected), "every row sent exactly once"
+        assert all(adapter.sent for adapter in adapters), "both workers took a share"
+    finally:
+        for application in apps:
+            await application.close()
+
+
+def test_backoff_grows_exponentially_within_jittered_bounds() -> None:
+    rng = random.Random(3)
+    for attempt in range(1, 12):
+        ceiling = min(600.0, 2.0 * 2 ** (attempt - 1))
+        for _ in range(50):
+            delay = backoff(attempt, 2.0, 600.0, rng)
+            assert ceiling / 2 <= delay <= ceiling

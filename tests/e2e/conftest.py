@@ -1,0 +1,74 @@
+"""Running the real `complaintbot` command as a subprocess, in a folder of its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pexpect
+import pytest
+
+PROMPT = "you> "
+
+
+@dataclass
+class Product:
+    """The installed command, with its own data folder and environment."""
+
+    folder: Path
+    env: dict[str, str]
+    command: str
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [self.command, *args],
+            cwd=self.folder,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"{args} exited {result.returncode}:\n{result.stderr}")
+        return result
+
+    def chat(self, name: str) -> pexpect.spawn:
+        child = pexpect.spawn(
+            self.command,
+            ["chat", "--as", name],
+            cwd=str(self.folder),
+            env=self.env,
+            encoding="utf-8",
+            timeout=30,
+        )
+        child.expect_exact(PROMPT)
+        return child
+
+
+@pytest.fixture
+def product(tmp_path: Path) -> Product:
+    command = shutil.which("complaintbot", path=str(Path(sys.executable).parent))
+    assert command, "complaintbot is not installed in this environment (pip install -e .)"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("COMPLAINTBOT_") and k != "DATABASE_URL"
+    }
+    env.update(
+        COMPLAINTBOT_DATA_DIR=str(tmp_path / "data"),
+        COMPLAINTBOT_POLL_INTERVAL_SECONDS="0.2",
+        PYTHONUNBUFFERED="1",
+    )
+    return Product(tmp_path, env, command)
+
+
+def answer(child: pexpect.spawn, line: str) -> str:
+    """Type a line; return everything printed until the next prompt."""
+    child.sendline(line)
+    child.expect_exact(PROMPT)
+    return str(child.before)

@@ -1,0 +1,118 @@
+"""A whole complaint through the real commands: a customer in `chat`, staff in `cases`."""
+
+from __future__ import annotations
+
+import re
+
+import pexpect
+import pytest
+
+from tests.e2e.conftest import Product, answer
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_complaint_from_first_message_to_resolution(product: Product) -> None:
+    chat = product.chat("alice")
+    assert "What happened?" in answer(chat, "hello")
+    reply = answer(chat, "The kettle I bought switched itself off and smoked, order #K-2231")
+    assert "When did it happen?" in reply
+    assert "couldn't read that as a date" in answer(chat, "the 45th of Smarch")
+    assert "What would you like us to do" in answer(chat, "14 November")
+    assert "How can we reach you" in answer(chat, "2")
+    assert "Do you agree?" in answer(chat, "alice@example.com")
+    summary = answer(chat, "yes")
+    assert "When: 14 November 2026" in summary or "When: 14 November" in summary
+    assert "What you want: A replacement" in summary
+    # Correct an answer from the summary, then register.
+    assert "What would you like us to do" in answer(chat, "4")
+    assert "What you want: A refund" in answer(chat, "refund")
+    registered = answer(chat, "yes")
+    match = re.search(r"Your reference is (CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)
+    assert match, registered
+    reference = match.group(1)
+    chat.sendeof()
+    chat.expect(pexpect.EOF)
+
+    listing = product.run("cases", "list").stdout
+    assert reference in listing
+    assert "critical" in listing, "smoke is a critical keyword"
+    assert "complaints-urgent" in listing
+
+    product.run("cases", "assign", reference, "bob", "--as", "carol")
+    product.run(
+        "cases",
+        "status",
+        reference,
+        "investigating",
+        "--message",
+        "We have asked the manufacturer to examine it.",
+        "--as",
+        "bob",
+    )
+    refused = product.run("cases", "status", reference, "closed", check=False)
+    assert refused.returncode == 1
+    assert "cannot go from investigating to closed" in refused.stderr
+    product.run("cases", "note", reference, "Manufacturer ticket 7781", "--as", "bob")
+    product.run(
+        "cases",
+        "reply",
+        reference,
+        "Is the kettle still plugged in?",
+        "--await-customer",
+        "--as",
+        "bob",
+    )
+
+    # The customer comes back: the staff messages were waiting for them.
+    chat = product.chat("alice")
+    waiting = str(chat.before)
+    assert "now investigating your complaint " + reference in waiting
+    assert "asked the manufacturer" in waiting
+    assert "Is the kettle still plugged in?" in waiting
+    assert f"added that to your complaint {reference}" in answer(chat, "No, I unplugged it")
+    assert f"{reference}: being investigated" in answer(chat, "status")
+    chat.sendeof()
+    chat.expect(pexpect.EOF)
+
+    product.run(
+        "cases", "status", reference, "resolved", "--message", "A replacement is on its way."
+    )
+    shown = product.run("cases", "show", reference).stdout
+    assert "Manufacturer ticket 7781" in shown, "internal notes are in the history"
+    assert "awaiting_customer -> investigating: the customer replied" in shown
+    assert "investigating -> resolved" in shown
+    assert "Assigned to:  bob" in shown
+
+
+def test_another_customer_cannot_read_a_case_by_its_reference(product: Product) -> None:
+    chat = product.chat("alice")
+    answer(chat, "My order #5512 arrived damaged and the box was soaked through")
+    for line in ("yesterday", "refund", "a@example.com", "yes"):
+        answer(chat, line)
+    registered = answer(chat, "yes")
+    reference = re.search(r"(CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered).group(1)  # type: ignore[union-attr]
+    chat.sendeof()
+
+    mallory = product.chat("mallory")
+    reply = answer(mallory, f"status {reference}")
+    assert "couldn't find a complaint with that reference" in reply
+    assert "damaged" not in reply
+    assert "looks mistyped" in answer(
+        mallory, f"status {reference[:-1]}{'3' if reference[-1] != '3' else '4'}"
+    )
+    mallory.sendeof()
+
+
+def test_staff_commands_explain_mistakes(product: Product) -> None:
+    mistyped = product.run("cases", "show", "CB-3333-3334", check=False)
+    assert mistyped.returncode == 1
+    assert "not a valid reference" in mistyped.stdout
+    # Valid check character (every 3 is worth 0), but no such case.
+    missing = product.run("cases", "show", "cb 3333 3333", check=False)
+    assert missing.returncode == 1
+    assert "There is no case CB-3333-3333." in missing.stdout
+    usage = product.run("cases", "status", "CB-3333-3333", "finished", check=False)
+    assert usage.returncode == 2
+    assert "invalid choice" in usage.stderr
+    assert "No cases." in product.run("cases", "list").stdout

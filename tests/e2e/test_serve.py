@@ -1,0 +1,103 @@
+"""`complaintbot serve` as a real process: health, staff feed, clean shutdown."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pexpect
+import pytest
+
+from tests.e2e.conftest import Product, answer
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(condition: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_serve_answers_health_routes_staff_feed_and_stops_cleanly(product: Product) -> None:
+    port = free_port()
+    product.env["COMPLAINTBOT_HTTP_PORT"] = str(port)
+    server = pexpect.spawn(
+        product.command,
+        ["serve"],
+        cwd=str(product.folder),
+        env=product.env,
+        encoding="utf-8",
+        timeout=30,
+    )
+    try:
+        server.expect_exact("complaintbot is running.")
+        server.expect_exact("Stop with Ctrl-C.")
+        banner = str(server.before)
+        assert f"http://127.0.0.1:{port}" in banner
+        assert "console    live" in banner
+        assert "email      off" in banner
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
+        ready = httpx.get(f"{base}/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["database"] == "sqlite"
+
+        chat = product.chat("alice")
+        answer(chat, "The heater caught fire in my living room, order #H-1001, yesterday")
+        for line in ("refund", "alice@example.com", "yes", "yes"):
+            answer(chat, line)
+        chat.sendeof()
+        feed = product.folder / "data" / "staff-feed" / "complaints-urgent.log"
+        wait_for(feed.exists)
+        text = feed.read_text()
+        assert "[CRITICAL] New complaint CB-" in text
+        assert "caught fire" in text
+
+        server.kill(signal.SIGTERM)
+        server.expect_exact("Stopping")
+        server.expect(pexpect.EOF)
+        server.close()
+        assert server.exitstatus == 0
+    finally:
+        if server.isalive():
+            server.terminate(force=True)
+
+
+def test_a_port_in_use_is_reported_not_hidden(product: Product) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        product.env["COMPLAINTBOT_HTTP_PORT"] = str(busy.getsockname()[1])
+        result = subprocess.run(
+            [product.command, "serve"],
+            cwd=product.folder,
+            env=product.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert result.returncode != 0
+    assert "address already in use" in (result.stderr + result.stdout).lower()
+
+
+def test_bad_configuration_is_a_clear_message(product: Product, tmp_path: Path) -> None:
+    product.env["COMPLAINTBOT_ROUTING_FILE"] = str(tmp_path / "missing.toml")
+    result = product.run("cases", "list", check=False)
+    assert result.returncode == 2
+    assert "missing.toml does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
