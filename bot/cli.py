@@ -17,7 +17,7 @@ from bot.services.app import App
 from bot.services.queries import case_file, list_cases
 from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import Settings
-from bot.storage.migrate import SchemaOutOfDate, ensure_schema, upgrade
+from bot.storage.migrate import SchemaOutOfDate, ensure_schema, make_revision, upgrade
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 
@@ -35,9 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="name", default=None, help="who you are (default: $USER)")
 
     db = commands.add_parser("db", help="database schema")
-    db.add_subparsers(dest="db_command", required=True).add_parser(
-        "upgrade", help="apply schema migrations"
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply schema migrations")
+    revision = db_commands.add_parser(
+        "revision", help="(developers) write a migration for changes to bot/storage/models.py"
     )
+    revision.add_argument("message", help="what the change is, e.g. 'add case priority'")
 
     cases = commands.add_parser("cases", help="handle cases as staff")
     sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -113,6 +116,9 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         from bot.chat import run_chat
 
         await run_chat(app, args.name or getpass.getuser(), lambda text: print(text, flush=True))
+        return 0
+    if args.command == "db" and args.db_command == "revision":
+        await make_revision(app.engine, args.message)
         return 0
     if args.command == "db":
         await upgrade(app.engine)

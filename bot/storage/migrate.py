@@ -66,3 +66,14 @@ async def ensure_schema(engine: AsyncEngine) -> None:
             f"the database is at revision {current or 'none'}, the code needs "
             f"{head_revision()}: run `complaintbot db upgrade`"
         )
+
+
+async def make_revision(engine: AsyncEngine, message: str) -> None:
+    """Write a new migration from the difference between the models and a database at head."""
+
+    def run(connection: Connection) -> None:
+        command.revision(alembic_config(connection), message=message, autogenerate=True)
+
+    await upgrade(engine)
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
