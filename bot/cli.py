@@ -108,9 +108,20 @@ def _say(app: App, template: str, **context: object) -> None:
 
 async def _dispatch(app: App, args: argparse.Namespace) -> int:
     if args.command == "serve":
-        from bot.server import serve
+        from bot.server import CannotListen, serve
 
-        await serve(app, lambda text: print(text, flush=True))
+        try:
+            await serve(app, lambda text: print(text, flush=True))
+        except CannotListen as error:
+            print(
+                app.renderer.render(
+                    "cli/serve_cannot_listen",
+                    {"host": error.host, "port": error.port, "reason": error.reason},
+                    "cli",
+                ).text,
+                file=sys.stderr,
+            )
+            return 2
         return 0
     if args.command == "chat":
         from bot.chat import run_chat

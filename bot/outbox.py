@@ -71,7 +71,7 @@ class Dispatcher:
         if not self._adapters:
             return []
         now = self._app.clock()
-        async with self._app.sessions() as session, session.begin():
+        async with self._app.transaction() as session:
             query = (
                 select(Outbox)
                 .where(
@@ -117,7 +117,7 @@ class Dispatcher:
             await self._sent(row.id, result.provider_id)
 
     async def _sent(self, row_id: int, provider_id: str | None) -> None:
-        async with self._app.sessions() as session, session.begin():
+        async with self._app.transaction() as session:
             row = await session.get_one(Outbox, row_id)
             row.status = "sent"
             row.attempts += 1
@@ -129,7 +129,7 @@ class Dispatcher:
     async def _failed(self, row_id: int, reason: str, *, permanent: bool) -> None:
         settings = self._app.settings
         now = self._app.clock()
-        async with self._app.sessions() as session, session.begin():
+        async with self._app.transaction() as session:
             row = await session.get_one(Outbox, row_id)
             row.attempts += 1
             row.last_error = reason[:2000]

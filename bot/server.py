@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -30,6 +31,16 @@ class ChannelState:
     live: bool
     reason: str  # a label key under channel_detail
     value: str = ""
+
+
+class CannotListen(OSError):
+    """The HTTP port could not be bound (in use, or not allowed)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"{host}:{port}: {reason}")
+        self.host = host
+        self.port = port
+        self.reason = reason
 
 
 class _Uvicorn(uvicorn.Server):
@@ -69,15 +80,21 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
         lifespan="off",
     )
     server = _Uvicorn(config)
+    # Bind here rather than in uvicorn, which exits the process on a busy port.
+    listener = socket.socket(socket.AF_INET6 if ":" in settings.http_host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((settings.http_host, settings.http_port))
+    except OSError as error:
+        listener.close()
+        raise CannotListen(settings.http_host, settings.http_port, error.strerror or "") from None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    web = asyncio.create_task(server.serve(), name="http")
+    web = asyncio.create_task(server.serve(sockets=[listener]), name="http")
     # uvicorn exposes only a flag for "listening", not an event to await.
     while not server.started and not web.done():  # noqa: ASYNC110
         await asyncio.sleep(0.05)
-    if web.done():
-        await web  # raises the bind error, for example
     write(
         app.renderer.render(
             "cli/serve_banner",

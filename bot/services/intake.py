@@ -46,7 +46,7 @@ async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
     """Store the message, run the workflow and write effects, all in one commit."""
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
-            async with app.sessions() as session, session.begin():
+            async with app.transaction() as session:
                 return await _handle(app, session, message)
         except IntegrityError:
             if attempt == REFERENCE_ATTEMPTS:

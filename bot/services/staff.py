@@ -38,7 +38,7 @@ async def handle_staff_action(
     app: App, action: StaffAction, channel: str, event_id: str | None = None
 ) -> StaffResult:
     """Run one staff action in one transaction; ``event_id`` makes a retried action a no-op."""
-    async with app.sessions() as session, session.begin():
+    async with app.transaction() as session:
         if event_id is not None and not await _first_time(session, channel, event_id, app):
             return StaffResult(ok=True, duplicate=True)
         case = await find_case(session, action.reference, app.settings.reference_prefix, lock=True)

@@ -32,7 +32,7 @@ async def fire_due_timers(app: App) -> int:
 
 async def _claim(app: App) -> list[int]:
     now = app.clock()
-    async with app.sessions() as session, session.begin():
+    async with app.transaction() as session:
         query = (
             select(Timer)
             .where(
@@ -55,7 +55,7 @@ async def _claim(app: App) -> list[int]:
 
 
 async def _fire(app: App, timer_id: int) -> None:
-    async with app.sessions() as session, session.begin():
+    async with app.transaction() as session:
         timer = await session.get_one(Timer, timer_id, with_for_update=True)
         if timer.status != "firing":
             return

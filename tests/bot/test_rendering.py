@@ -64,6 +64,9 @@ REALISTIC = {
     "action": "reply",
     "messages": 1,
     "mistyped": True,
+    "host": "127.0.0.1",
+    "port": 8080,
+    "reason": "Address already in use",
     "items": [
         {"number": 1, "field": "description", "value": "It broke", "label": None},
         {"number": 2, "field": "when", "value": date(2026, 11, 20).isoformat(), "label": None},

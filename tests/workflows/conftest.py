@@ -1,0 +1,134 @@
+"""Shared fixtures for the pure-core tests.
+
+The vocabulary and the routing rules are the real shipped files (templates/en/vocabulary.toml
+and config/routing.toml), so the tests prove what a customer of this installation would see.
+Time is fixed and randomness is seeded, so every test is deterministic.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workflows.cases import CaseView
+from workflows.classification import Rules
+from workflows.intake import IntakeSettings
+from workflows.lifecycle import CaseStatus
+from workflows.references import generate_reference
+from workflows.vocabulary import Vocabulary
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VOCABULARY_FILE = PROJECT_ROOT / "templates" / "en" / "vocabulary.toml"
+ROUTING_FILE = PROJECT_ROOT / "config" / "routing.toml"
+PREFIX = "CB"
+# A Friday morning, timezone-aware UTC as everywhere in the product.
+NOW = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
+
+
+class SeededRandom:
+    """A deterministic RandomSource: the same seed gives the same references."""
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+
+    def randbelow(self, n: int, /) -> int:
+        """Return an integer in [0, n), as secrets.randbelow does."""
+        return self._random.randrange(n)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse one of the project's TOML files as the shell does."""
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@pytest.fixture(scope="session")
+def vocabulary_data() -> dict[str, Any]:
+    """The parsed vocabulary file (copy it before changing it)."""
+    return load_toml(VOCABULARY_FILE)
+
+
+@pytest.fixture(scope="session")
+def routing_data() -> dict[str, Any]:
+    """The parsed routing file (copy it before changing it)."""
+    return load_toml(ROUTING_FILE)
+
+
+@pytest.fixture(scope="session")
+def vocab(vocabulary_data: dict[str, Any]) -> Vocabulary:
+    """The shipped English vocabulary."""
+    return Vocabulary.from_mapping(vocabulary_data)
+
+
+@pytest.fixture(scope="session")
+def rules(routing_data: dict[str, Any]) -> Rules:
+    """The shipped classification, routing and response-time rules."""
+    return Rules.from_mapping(routing_data)
+
+
+@pytest.fixture(scope="session")
+def intake_settings(vocab: Vocabulary, rules: Rules) -> IntakeSettings:
+    """Intake settings as the shell builds them with the default prefix."""
+    return IntakeSettings(vocab=vocab, rules=rules, reference_prefix=PREFIX)
+
+
+@pytest.fixture(scope="session")
+def now() -> datetime:
+    """The fixed clock reading every test uses."""
+    return NOW
+
+
+@pytest.fixture(scope="session")
+def seeded_random() -> Callable[[int], SeededRandom]:
+    """Make a deterministic RandomSource from a seed."""
+    return SeededRandom
+
+
+@pytest.fixture
+def new_reference() -> Callable[[], str]:
+    """Generate distinct valid references (deterministic within a test)."""
+    source = SeededRandom(20260320)
+
+    def make() -> str:
+        return generate_reference(PREFIX, source)
+
+    return make
+
+
+@pytest.fixture
+def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., CaseView]:
+    """Build a CaseView with sensible defaults; any field may be given by keyword."""
+
+    def make(
+        *,
+        reference: str | None = None,
+        status: CaseStatus = CaseStatus.ACKNOWLEDGED,
+        opened_at: datetime | None = None,
+        queue: str = "complaints",
+        category: str = "general",
+        severity: str = "normal",
+        due_at: datetime | None = None,
+        assignee: str | None = None,
+        customer_name: str | None = None,
+        channel: str | None = "sms",
+    ) -> CaseView:
+        return CaseView(
+            reference=reference or new_reference(),
+            status=status,
+            opened_at=opened_at or now,
+            queue=queue,
+            category=category,
+            severity=severity,
+            due_at=due_at,
+            assignee=assignee,
+            customer_name=customer_name,
+            channel=channel,
+        )
+
+    return make

@@ -1,0 +1,186 @@
+"""Classification and routing with the shipped config/routing.toml."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from workflows.classification import Rules, classify, route
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "severity", "queue"),
+    [
+        (
+            "My parcel never arrived and the courier says it was delivered",
+            "delivery",
+            "normal",
+            "complaints",
+        ),
+        ("You charged me twice for the same order", "billing", "normal", "billing"),
+        ("The kettle is faulty and stopped working", "product", "normal", "complaints"),
+        ("The staff in the shop were rude and unhelpful", "service", "normal", "complaints"),
+        (
+            "You shared my personal data with a marketing company",
+            "privacy",
+            "normal",
+            "data-protection",
+        ),
+        ("I am not happy", "general", "normal", "complaints"),
+        ("", "general", "normal", "complaints"),
+    ],
+)
+def test_complaints_get_the_category_severity_and_queue_the_rules_give(
+    rules: Rules, text: str, category: str, severity: str, queue: str
+) -> None:
+    found = classify(text, rules)
+    assert (found.category, found.severity, found.queue) == (category, severity, queue)
+
+
+def test_an_injury_or_fire_is_critical_and_goes_to_the_urgent_queue(rules: Rules) -> None:
+    found = classify("The heater caught fire and my son was injured", rules)
+    assert found.severity == "critical"
+    assert found.queue == "complaints-urgent"
+    assert "critical:fire" in found.matched
+    assert "critical:injur*" in found.matched
+
+
+def test_critical_wins_over_the_category_route(rules: Rules) -> None:
+    found = classify("You charged my card twice and this is fraud", rules)
+    assert found.category == "billing"
+    assert found.severity == "critical"
+    assert found.queue == "complaints-urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I will contact the ombudsman", "I am reporting this to the regulator", "I'm disabled"],
+)
+def test_threats_to_escalate_and_vulnerable_customers_are_high_severity(
+    rules: Rules, text: str
+) -> None:
+    found = classify(text, rules)
+    assert found.severity == "high"
+    assert found.queue == "complaints"
+
+
+def test_the_highest_matching_severity_wins(rules: Rules) -> None:
+    found = classify("I am elderly and the heater burnt my hand, I went to hospital", rules)
+    assert found.severity == "critical"
+    assert "high:elderly" in found.matched
+    assert "critical:hospital" in found.matched
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("my daughter was injured", "critical:injur*"),
+        ("a nasty injury", "critical:injur*"),
+        ("I got burnt", "critical:burn*"),
+        ("I was overcharged", "billing:overcharg*"),
+        ("it was never delivered", "delivery:deliver*"),
+    ],
+)
+def test_a_keyword_ending_in_star_matches_any_ending(rules: Rules, text: str, keyword: str) -> None:
+    assert keyword in classify(text, rules).matched
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the staff member was fired", "a misfire in the engine", "he sued nobody", "pressure"],
+)
+def test_keywords_without_a_star_match_whole_words_only(rules: Rules, text: str) -> None:
+    assert classify(text, rules).severity == "normal"
+
+
+def test_the_wildcard_matches_only_at_the_start_of_a_word(rules: Rules) -> None:
+    assert classify("noninjurious", rules).severity == "normal"
+    assert classify("an injurious remark", rules).severity == "critical"
+
+
+def test_the_category_with_most_matching_keywords_wins_and_reports_its_words(rules: Rules) -> None:
+    found = classify("I want a refund, the parcel never arrived and the courier lost it", rules)
+    assert found.category == "delivery"
+    assert set(found.matched) == {
+        "delivery:courier",
+        "delivery:parcel",
+        "delivery:arrived",
+        "delivery:never arrived",
+        "delivery:lost",
+    }
+
+
+def test_a_tie_goes_to_the_category_listed_first(rules: Rules) -> None:
+    # One delivery keyword, one billing keyword: delivery is listed first in routing.toml.
+    assert classify("late payment", rules).category == "delivery"
+
+
+def test_matching_ignores_case_and_punctuation(rules: Rules) -> None:
+    assert classify("CHARGED TWICE!!!", rules).queue == "billing"
+
+
+def test_route_takes_the_first_matching_rule_or_the_default_queue(rules: Rules) -> None:
+    assert route("privacy", "critical", rules) == "complaints-urgent"
+    assert route("privacy", "high", rules) == "data-protection"
+    assert route("billing", "normal", rules) == "billing"
+    assert route("delivery", "high", rules) == "complaints"
+    assert route("no-such-category", "normal", rules) == "complaints"
+
+
+def test_the_shipped_response_targets(rules: Rules) -> None:
+    assert rules.targets["normal"].respond_within == timedelta(days=10)
+    assert rules.targets["normal"].warn_before == timedelta(hours=48)
+    assert rules.targets["high"].respond_within == timedelta(hours=72)
+    assert rules.targets["critical"].respond_within == timedelta(hours=24)
+    assert rules.targets["critical"].warn_before == timedelta(hours=6)
+    for targets in rules.targets.values():
+        assert timedelta(0) < targets.warn_before < targets.respond_within
+
+
+def test_from_mapping_keeps_the_wildcard_and_normalises_keywords(
+    routing_data: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(routing_data)
+    data["categories"] = [{"name": "noise", "keywords": ["LOUD*", "Too  Noisy!"]}]
+    rules = Rules.from_mapping(data)
+    assert rules.categories[0].keywords == ("loud*", "too noisy")
+    assert classify("it is too noisy and loudest at night", rules).matched == (
+        "noise:loud*",
+        "noise:too noisy",
+    )
+
+
+def test_from_mapping_rejects_a_route_with_an_unknown_severity(
+    routing_data: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(routing_data)
+    data["routes"].append({"severity": "urgent", "queue": "somewhere"})
+    with pytest.raises(ValueError, match="urgent"):
+        Rules.from_mapping(data)
+
+
+@pytest.mark.parametrize("hours", [0, -5, "24", None])
+def test_from_mapping_rejects_a_response_target_that_is_not_a_positive_number(
+    routing_data: dict[str, Any], hours: object
+) -> None:
+    data = copy.deepcopy(routing_data)
+    data["targets"]["high"]["respond_hours"] = hours
+    with pytest.raises(ValueError, match="respond_hours"):
+        Rules.from_mapping(data)
+
+
+def test_from_mapping_requires_targets_for_every_severity(routing_data: dict[str, Any]) -> None:
+    data = copy.deepcopy(routing_data)
+    del data["targets"]["critical"]
+    with pytest.raises(ValueError, match="critical"):
+        Rules.from_mapping(data)
+
+
+def test_from_mapping_rejects_keywords_that_are_not_a_list(routing_data: dict[str, Any]) -> None:
+    data = copy.deepcopy(routing_data)
+    data["categories"][0]["keywords"] = "parcel"
+    with pytest.raises(ValueError, match="keywords"):
+        Rules.from_mapping(data)

@@ -1,0 +1,218 @@
+"""Staff actions on a case and what the customer hears of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from workflows.cases import CaseView
+from workflows.effects import Assign, ChangeStatus, Decision, RecordEvent, Refuse, Reply
+from workflows.lifecycle import CUSTOMER_ANNOUNCED, CaseStatus, allowed_targets, can_transition
+from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind, decide_staff_action
+
+S = CaseStatus
+K = StaffActionKind
+CUSTOMER_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "en" / "customer"
+
+
+def act(
+    kind: StaffActionKind,
+    reference: str,
+    *,
+    text: str | None = None,
+    status: CaseStatus | None = None,
+    assignee: str | None = None,
+    await_customer: bool = False,
+) -> StaffAction:
+    """A staff action by one member of staff."""
+    return StaffAction(
+        kind=kind,
+        reference=reference,
+        actor="maria",
+        text=text,
+        status=status,
+        assignee=assignee,
+        await_customer=await_customer,
+    )
+
+
+def decision_templates(decision: Decision) -> list[str]:
+    """The customer templates a decision sends."""
+    return [reply.template for reply in decision.of_type(Reply)]
+
+
+def test_a_reply_is_recorded_and_sent_to_the_customer(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING)
+    decision = decide_staff_action(case, act(K.REPLY, case.reference, text=" We are on it. "), now)
+    assert decision.effects == (
+        RecordEvent(case.reference, "staff_reply", {"text": "We are on it."}),
+        Reply(
+            "customer/staff_reply",
+            {"reference": case.reference, "text": "We are on it.", "awaiting": False},
+        ),
+    )
+
+
+def test_a_reply_that_waits_for_the_customer_moves_the_case_to_awaiting_customer(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING)
+    action = act(K.REPLY, case.reference, text="Please send a photo", await_customer=True)
+    decision = decide_staff_action(case, action, now)
+    assert [type(effect) for effect in decision.effects] == [RecordEvent, Reply, ChangeStatus]
+    assert decision.of_type(Reply)[0].context["awaiting"] is True
+    assert decision.of_type(ChangeStatus) == [ChangeStatus(case.reference, S.AWAITING_CUSTOMER)]
+
+
+def test_waiting_for_the_customer_where_the_lifecycle_forbids_it_is_refused_and_nothing_sent(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.RESOLVED)
+    action = act(K.REPLY, case.reference, text="Please send a photo", await_customer=True)
+    decision = decide_staff_action(case, action, now)
+    [refusal] = decision.effects
+    assert isinstance(refusal, Refuse)
+    assert refusal.template == "staff/transition_not_allowed"
+    assert not decision.of_type(Reply)
+    assert not decision.of_type(RecordEvent)
+
+
+@pytest.mark.parametrize("text", [None, "", "   \n "])
+def test_an_empty_reply_is_refused(
+    make_case: Callable[..., CaseView], now: datetime, text: str | None
+) -> None:
+    case = make_case()
+    decision = decide_staff_action(case, act(K.REPLY, case.reference, text=text), now)
+    assert decision.effects == (Refuse("staff/text_required", {"action": "reply"}),)
+
+
+def test_a_reply_longer_than_the_limit_is_refused(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case()
+    action = act(K.REPLY, case.reference, text="x" * (MAX_STAFF_TEXT + 1))
+    decision = decide_staff_action(case, action, now)
+    assert decision.effects == (Refuse("staff/text_too_long", {"limit": MAX_STAFF_TEXT}),)
+    at_limit = act(K.REPLY, case.reference, text="x" * MAX_STAFF_TEXT)
+    assert decision_templates(decide_staff_action(case, at_limit, now)) == ["customer/staff_reply"]
+
+
+def test_an_allowed_status_change_is_made_and_announced(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING)
+    action = act(K.STATUS, case.reference, status=S.RESOLVED, text="Refund issued")
+    decision = decide_staff_action(case, action, now)
+    assert decision.effects == (
+        ChangeStatus(case.reference, S.RESOLVED, note="Refund issued"),
+        Reply(
+            "customer/status_resolved",
+            {"reference": case.reference, "status": "resolved", "message": "Refund issued"},
+        ),
+    )
+
+
+def test_an_internal_status_change_is_not_announced(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.ACKNOWLEDGED)
+    decision = decide_staff_action(case, act(K.STATUS, case.reference, status=S.ASSESSED), now)
+    assert decision.effects == (ChangeStatus(case.reference, S.ASSESSED, note=None),)
+
+
+def test_a_forbidden_status_change_is_refused_with_the_allowed_moves(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.CLOSED)
+    action = act(K.STATUS, case.reference, status=S.INVESTIGATING)
+    decision = decide_staff_action(case, action, now)
+    assert decision.effects == (
+        Refuse(
+            "staff/transition_not_allowed",
+            {
+                "reference": case.reference,
+                "current": "closed",
+                "target": "investigating",
+                "allowed": ["reopened"],
+            },
+        ),
+    )
+
+
+@pytest.mark.parametrize("current", list(CaseStatus), ids=lambda s: s.value)
+def test_every_status_change_follows_the_lifecycle(
+    make_case: Callable[..., CaseView], now: datetime, current: CaseStatus
+) -> None:
+    case = make_case(status=current)
+    for target in CaseStatus:
+        if target is current:
+            continue
+        decision = decide_staff_action(case, act(K.STATUS, case.reference, status=target), now)
+        if can_transition(current, target):
+            assert decision.of_type(ChangeStatus) == [ChangeStatus(case.reference, target)]
+            announced = [f"customer/status_{target.value}"] if target in CUSTOMER_ANNOUNCED else []
+            assert decision_templates(decision) == announced
+            assert not decision.of_type(Refuse)
+        else:
+            [refusal] = decision.effects
+            assert isinstance(refusal, Refuse)
+            assert refusal.context["allowed"] == [s.value for s in allowed_targets(current)]
+
+
+def test_the_same_status_again_is_refused(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING)
+    decision = decide_staff_action(case, act(K.STATUS, case.reference, status=S.INVESTIGATING), now)
+    assert decision.effects == (
+        Refuse("staff/status_unchanged", {"reference": case.reference, "status": "investigating"}),
+    )
+
+
+def test_a_status_action_without_a_status_is_refused_with_the_choices(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.RECEIVED)
+    decision = decide_staff_action(case, act(K.STATUS, case.reference), now)
+    assert decision.effects == (
+        Refuse("staff/status_required", {"allowed": ["acknowledged", "withdrawn"]}),
+    )
+
+
+def test_a_note_is_recorded_and_never_sent_to_the_customer(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING)
+    action = act(K.NOTE, case.reference, text="Customer sounds upset, call back")
+    decision = decide_staff_action(case, action, now)
+    assert decision.effects == (
+        RecordEvent(case.reference, "note", {"text": "Customer sounds upset, call back"}),
+    )
+    assert not decision.of_type(Reply)
+
+
+def test_an_empty_note_is_refused(make_case: Callable[..., CaseView], now: datetime) -> None:
+    case = make_case()
+    decision = decide_staff_action(case, act(K.NOTE, case.reference, text=" "), now)
+    assert decision.effects == (Refuse("staff/text_required", {"action": "note"}),)
+
+
+def test_assign_gives_the_case_to_someone_and_an_empty_name_unassigns(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case()
+    decision = decide_staff_action(case, act(K.ASSIGN, case.reference, assignee=" joao "), now)
+    assert decision.effects == (Assign(case.reference, "joao"),)
+    decision = decide_staff_action(case, act(K.ASSIGN, case.reference, assignee=""), now)
+    assert decision.effects == (Assign(case.reference, None),)
+    assert not decision.of_type(Reply)
+
+
+@pytest.mark.parametrize("status", sorted(CUSTOMER_ANNOUNCED), ids=str)
+def test_every_announced_status_has_a_customer_template(status: CaseStatus) -> None:
+    assert (CUSTOMER_TEMPLATES / f"status_{status.value}.text.j2").is_file()

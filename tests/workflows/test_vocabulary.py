@@ -1,0 +1,204 @@
+"""The customer's words: commands, yes/no/skip, outcomes, as the shipped vocabulary defines them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from workflows.vocabulary import Command, Vocabulary, normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello,   World!", "hello world"),
+        ("  HELP?  ", "help"),
+        ("\uff28\uff25\uff2c\uff30", "help"),  # full-width letters fold to plain ones
+        ("Straße", "strasse"),
+        ("order #A-12/3", "order #a-12/3"),
+        ("line one\nline two\ttab", "line one line two tab"),
+        ("", ""),
+    ],
+)
+def test_normalise_folds_case_and_width_drops_punctuation_and_collapses_space(
+    text: str, expected: str
+) -> None:
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("help", Command.HELP),
+        ("Help!", Command.HELP),
+        ("/help", Command.HELP),
+        ("?", Command.HELP),
+        ("What can you do?", Command.HELP),
+        ("STATUS", Command.STATUS),
+        ("Where is my complaint?", Command.STATUS),
+        ("cancel", Command.CANCEL),
+        ("Withdraw.", Command.CANCEL),
+        ("new complaint", Command.NEW),
+        ("Start over", Command.NEW),
+        ("talk to a person", Command.PERSON),
+        ("Human!", Command.PERSON),
+    ],
+)
+def test_a_whole_message_naming_a_command_is_that_command(
+    vocab: Vocabulary, text: str, command: Command
+) -> None:
+    assert vocab.command_in(text) == (command, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help me, my order is late",
+        "I need help with a refund",
+        "cancel my subscription, you charged me twice",
+        "new phone arrived broken",
+        "the person at the desk was rude",
+        "hi",
+        "yes",
+    ],
+)
+def test_a_command_word_inside_a_complaint_is_not_a_command(vocab: Vocabulary, text: str) -> None:
+    assert vocab.command_in(text) is None
+
+
+def test_status_takes_the_reference_after_it(vocab: Vocabulary) -> None:
+    # The argument comes back normalised (lower case); references are read case-insensitively.
+    assert vocab.command_in("status CB-K7M3-XD9A") == (Command.STATUS, "cb-k7m3-xd9a")
+    assert vocab.command_in("  /status   cb k7m3 xd9a ") == (Command.STATUS, "cb k7m3 xd9a")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "status: CB-K7M3-XD9A",
+        "Status  CB-K7M3-XD9A",
+        "check status - CB-K7M3-XD9A",
+        "Where is my complaint, CB-K7M3-XD9A?",
+    ],
+)
+def test_status_finds_the_reference_despite_punctuation_and_spacing(
+    vocab: Vocabulary, text: str
+) -> None:
+    found = vocab.command_in(text)
+    assert found is not None
+    command, argument = found
+    assert command is Command.STATUS
+    assert argument.upper().replace("-", "").replace(" ", "") == "CBK7M3XD9A"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Track my parcel please, it never arrived and nobody answers",
+        "Progress on my repair has stalled for three weeks now",
+        "status of the replacement: nobody has called me back at all",
+    ],
+)
+def test_a_complaint_that_starts_with_a_status_word_is_not_a_status_request(
+    vocab: Vocabulary, text: str
+) -> None:
+    assert vocab.command_in(text) is None
+
+
+def test_no_phrase_means_two_commands_or_a_command_and_an_answer(vocab: Vocabulary) -> None:
+    seen: dict[str, str] = {}
+    for command, phrases in vocab.commands.items():
+        for phrase in phrases:
+            assert phrase not in seen, f"{phrase!r} is both {seen[phrase]} and {command}"
+            seen[phrase] = command.value
+    answers = vocab.yes | vocab.no | vocab.skip | vocab.greetings
+    for phrases in vocab.outcomes.values():
+        answers |= phrases
+    # A command phrase that is also an answer would swallow the answer.
+    assert not set(seen) & answers
+
+
+def test_yes_no_and_skip_do_not_overlap(vocab: Vocabulary) -> None:
+    assert not vocab.yes & vocab.no
+    assert not vocab.yes & vocab.skip
+    assert not vocab.no & vocab.skip
+
+
+@pytest.mark.parametrize("text", ["yes", "Yes!", "OK", "that's right", "I agree.", "y"])
+def test_agreement_is_recognised(vocab: Vocabulary, text: str) -> None:
+    assert vocab.is_yes(text)
+    assert not vocab.is_no(text)
+
+
+@pytest.mark.parametrize("text", ["no", "No.", "nope", "I don't agree"])
+def test_refusal_is_recognised(vocab: Vocabulary, text: str) -> None:
+    assert vocab.is_no(text)
+    assert not vocab.is_yes(text)
+
+
+@pytest.mark.parametrize("text", ["yes please register it now", "not", "yesterday"])
+def test_only_a_whole_message_is_a_yes(vocab: Vocabulary, text: str) -> None:
+    assert not vocab.is_yes(text)
+
+
+@pytest.mark.parametrize("text", ["skip", "Don't know", "n/a", "-", "none"])
+def test_skip_is_recognised(vocab: Vocabulary, text: str) -> None:
+    assert vocab.is_skip(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("refund", "refund"),
+        ("Money back!", "refund"),
+        ("I'd like a replacement", "replacement"),
+        ("please fix it", "repair"),
+        ("I want to know what happened", "explanation"),
+        ("an apology would do", "apology"),
+        ("something else", "other"),
+    ],
+)
+def test_the_desired_outcome_is_read_from_the_customers_words(
+    vocab: Vocabulary, text: str, outcome: str
+) -> None:
+    assert vocab.outcome_in(text) == outcome
+
+
+@pytest.mark.parametrize("text", ["refund or a replacement", "a pony", "fixture", ""])
+def test_no_outcome_or_two_outcomes_is_not_an_answer(vocab: Vocabulary, text: str) -> None:
+    assert vocab.outcome_in(text) is None
+
+
+def test_the_shipped_vocabulary_knows_months_weekdays_and_every_command(
+    vocab: Vocabulary,
+) -> None:
+    assert set(vocab.commands) == set(Command)
+    assert all(vocab.commands[command] for command in Command)
+    assert sorted(set(vocab.months.values())) == list(range(1, 13))
+    assert sorted(vocab.weekdays.values()) == list(range(7))
+    assert vocab.day_first is True
+    assert vocab.days_ago["yesterday"] == 1
+
+
+def test_from_mapping_normalises_phrases(vocabulary_data: dict[str, Any]) -> None:
+    data = copy.deepcopy(vocabulary_data)
+    data["yes"] = ["  Absolutely!  "]
+    assert Vocabulary.from_mapping(data).yes == frozenset({"absolutely"})
+
+
+def test_from_mapping_rejects_a_phrase_list_that_is_not_a_list(
+    vocabulary_data: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(vocabulary_data)
+    data["yes"] = "yes"
+    with pytest.raises(ValueError, match="list of phrases"):
+        Vocabulary.from_mapping(data)
+
+
+def test_from_mapping_requires_every_command(vocabulary_data: dict[str, Any]) -> None:
+    data = copy.deepcopy(vocabulary_data)
+    del data["commands"]["person"]
+    with pytest.raises(KeyError):
+        Vocabulary.from_mapping(data)
