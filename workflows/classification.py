@@ -79,9 +79,16 @@ class Rules:
                 for level in SEVERITIES
             },
         )
+        # A typo in the file would otherwise be a rule that silently never matches.
+        known = {category.name for category in rules.categories} | {rules.default_category}
         for route in rules.routes:
             if route.severity is not None and route.severity not in SEVERITIES:
                 raise ValueError(f"route to {route.queue!r}: unknown severity {route.severity!r}")
+            if route.category is not None and route.category not in known:
+                raise ValueError(f"route to {route.queue!r}: unknown category {route.category!r}")
+        unknown = set(severity) - set(SEVERITIES[1:])
+        if unknown:
+            raise ValueError(f"[severity.*]: unknown levels {sorted(unknown)}; use high, critical")
         return rules
 
 

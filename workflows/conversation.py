@@ -30,7 +30,6 @@ class Field(StrEnum):
 
 
 OPTIONAL = frozenset({Field.PRODUCT, Field.WHEN})
-SKIPPED = "\x00skipped"
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,7 @@ class Conversation:
 
     mode: Mode = Mode.IDLE
     answers: Mapping[Field, str] = field(default_factory=dict)
+    skipped: frozenset[Field] = frozenset()
     asking: Field | None = None
     retries: int = 0
     correcting: bool = False
@@ -47,22 +47,32 @@ class Conversation:
 
     def answered(self, question: Field) -> bool:
         """Whether the question has an answer (or was skipped)."""
-        return question in self.answers
+        return question in self.answers or question in self.skipped
 
     def answer(self, question: Field) -> str | None:
         """The answer given, or None when unanswered or skipped."""
-        value = self.answers.get(question)
-        return None if value in (None, SKIPPED) else value
+        return self.answers.get(question)
 
     def with_answer(self, question: Field, value: str) -> Conversation:
         """A copy with one more answer, the retry count reset."""
-        return replace(self, answers={**self.answers, question: value}, retries=0)
+        return replace(
+            self,
+            answers={**self.answers, question: value},
+            skipped=self.skipped - {question},
+            retries=0,
+        )
+
+    def with_skipped(self, question: Field) -> Conversation:
+        """A copy where the question was skipped (any earlier answer dropped)."""
+        answers = {key: value for key, value in self.answers.items() if key is not question}
+        return replace(self, answers=answers, skipped=self.skipped | {question}, retries=0)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form for storage."""
         return {
             "mode": self.mode.value,
             "answers": {key.value: value for key, value in self.answers.items()},
+            "skipped": sorted(question.value for question in self.skipped),
             "asking": self.asking.value if self.asking else None,
             "retries": self.retries,
             "correcting": self.correcting,
@@ -77,6 +87,7 @@ class Conversation:
         asking = data.get("asking")
         started = data.get("started_at")
         case_reference = data.get("case_reference")
+        skipped = data.get("skipped")
         return Conversation(
             mode=Mode(str(data.get("mode", Mode.IDLE.value))),
             answers={
@@ -84,6 +95,11 @@ class Conversation:
                 for key, value in (answers.items() if isinstance(answers, dict) else [])
                 if key in Field._value2member_map_
             },
+            skipped=frozenset(
+                Field(str(key))
+                for key in (skipped if isinstance(skipped, list) else [])
+                if key in Field._value2member_map_
+            ),
             asking=Field(str(asking)) if asking else None,
             retries=int(str(data.get("retries", 0))),
             correcting=bool(data.get("correcting", False)),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from workflows.cases import CaseView, follow_up, open_cases
 from workflows.classification import Rules, classify
-from workflows.conversation import OPTIONAL, SKIPPED, Conversation, Field, Mode
+from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
     CaseDetails,
     ChangeStatus,
@@ -78,6 +78,9 @@ def decide_message(
     command = settings.vocab.command_in(text) if text else None
     if command is not None:
         return _command(conversation, command[0], command[1], message, context, settings)
+    if _looks_like_a_command(text) and normalise(text) not in settings.vocab.greetings:
+        unknown = Reply("customer/unknown_command", {"command": text.split()[0][:40]})
+        return _decision(conversation, unknown, *_reask(conversation, settings))
     if not text and not message.has_attachments:
         return _decision(
             conversation, Reply("customer/empty_message"), *_reask(conversation, settings)
@@ -89,6 +92,18 @@ def decide_message(
     if conversation.mode is Mode.CONFIRMING_WITHDRAWAL:
         return _confirm_withdrawal(conversation, text, context, settings)
     return _idle(text, message, context, settings)
+
+
+def _looks_like_a_command(text: str) -> bool:
+    """A chat-style command ("/foo") the vocabulary does not know; greetings are handled as such."""
+    words = text.split()
+    return (
+        len(words) == 1
+        and len(text) > 1
+        and text.startswith("/")
+        and text[1].isalpha()
+        and "/" not in text[1:]
+    )
 
 
 def _idle(
@@ -164,8 +179,11 @@ def _collect(
         return _decision(
             conversation, Reply("customer/attachment_noted"), *_reask(conversation, settings)
         )
-    if asking in OPTIONAL and vocab.is_skip(text):
-        return _after_answer(conversation.with_answer(asking, SKIPPED), message, context, settings)
+    if vocab.is_skip(text):
+        if asking in OPTIONAL:
+            return _after_answer(conversation.with_skipped(asking), message, context, settings)
+        # A required question is never answered by "skip", however often it is said.
+        return _decision(replace(conversation, retries=1), _question(asking, settings, retry=True))
     if asking is Field.CONSENT and (vocab.is_no(text) or text.strip() == "2"):
         return _decision(
             conversation, Reply("customer/consent_needed"), _question(asking, settings)
@@ -426,6 +444,9 @@ def _status(argument: str, context: CustomerContext, settings: IntakeSettings) -
         cases = [_case_facts(case) for case in context.cases[:5]]
         return Reply("customer/status_list", {"cases": cases})
     parsed = parse_reference(argument, settings.reference_prefix)
+    if parsed.check is ReferenceCheck.NOT_A_REFERENCE and not any(c.isdigit() for c in argument):
+        # "status of my complaint": words, not a reference; show their cases.
+        return _status("", context, settings)
     if parsed.check is not ReferenceCheck.VALID:
         return Reply("customer/reference_mistyped")
     case = next((c for c in context.cases if c.reference == parsed.canonical), None)

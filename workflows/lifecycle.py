@@ -27,9 +27,17 @@ _WORKING = (S.ASSESSED, S.INVESTIGATING, S.ESCALATED)
 # from-status -> the statuses it may move to. The only place transitions are defined.
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.RECEIVED: frozenset({S.ACKNOWLEDGED, S.WITHDRAWN}),
-    S.ACKNOWLEDGED: frozenset({*_WORKING, S.RESOLVED, S.WITHDRAWN}),
+    # Staff may need something from the customer at any working stage, even before assessing.
+    S.ACKNOWLEDGED: frozenset({*_WORKING, S.AWAITING_CUSTOMER, S.RESOLVED, S.WITHDRAWN}),
     S.ASSESSED: frozenset(
-        {S.INVESTIGATING, S.ESCALATED, S.RESPONSE_PROPOSED, S.RESOLVED, S.WITHDRAWN}
+        {
+            S.INVESTIGATING,
+            S.AWAITING_CUSTOMER,
+            S.ESCALATED,
+            S.RESPONSE_PROPOSED,
+            S.RESOLVED,
+            S.WITHDRAWN,
+        }
     ),
     S.INVESTIGATING: frozenset(
         {S.AWAITING_CUSTOMER, S.RESPONSE_PROPOSED, S.ESCALATED, S.RESOLVED, S.WITHDRAWN}
@@ -42,7 +50,9 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),
     S.CLOSED: frozenset({S.REOPENED}),
     S.WITHDRAWN: frozenset({S.REOPENED}),
-    S.REOPENED: frozenset({*_WORKING, S.RESPONSE_PROPOSED, S.RESOLVED, S.WITHDRAWN}),
+    S.REOPENED: frozenset(
+        {*_WORKING, S.AWAITING_CUSTOMER, S.RESPONSE_PROPOSED, S.RESOLVED, S.WITHDRAWN}
+    ),
 }
 
 # Cases in these statuses need nothing more from staff; SLA clocks stop.

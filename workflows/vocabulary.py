@@ -50,7 +50,8 @@ class Vocabulary:
         def phrases(value: object) -> frozenset[str]:
             if not isinstance(value, list):
                 raise ValueError(f"expected a list of phrases, got {value!r}")
-            return frozenset(normalise(str(item)) for item in value)
+            # A phrase of symbols only ("?") is kept as typed: normalising would empty it.
+            return frozenset(normalise(str(item)) or str(item).strip() for item in value)
 
         def numbered(value: object) -> dict[str, int]:
             if not isinstance(value, dict):
@@ -85,7 +86,9 @@ class Vocabulary:
 
     def command_in(self, text: str) -> tuple[Command, str] | None:
         """The command a whole message asks for, with any words after it (e.g. a reference)."""
-        words = normalise(text)
+        # A message of symbols only ("?", "!!!", an emoji) is compared as typed, so it can be
+        # the "?" command but is never the empty phrase.
+        words = normalise(text) or text.strip()
         for command, options in self.commands.items():
             for phrase in options:
                 if words == phrase:

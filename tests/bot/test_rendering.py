@@ -64,6 +64,7 @@ REALISTIC = {
     "action": "reply",
     "messages": 1,
     "mistyped": True,
+    "command": "/foo",
     "host": "127.0.0.1",
     "port": 8080,
     "reason": "Address already in use",

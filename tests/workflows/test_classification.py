@@ -145,6 +145,7 @@ def test_from_mapping_keeps_the_wildcard_and_normalises_keywords(
 ) -> None:
     data = copy.deepcopy(routing_data)
     data["categories"] = [{"name": "noise", "keywords": ["LOUD*", "Too  Noisy!"]}]
+    data["routes"] = []
     rules = Rules.from_mapping(data)
     assert rules.categories[0].keywords == ("loud*", "too noisy")
     assert classify("it is too noisy and loudest at night", rules).matched == (
@@ -158,6 +159,22 @@ def test_from_mapping_rejects_a_route_with_an_unknown_severity(
 ) -> None:
     data = copy.deepcopy(routing_data)
     data["routes"].append({"severity": "urgent", "queue": "somewhere"})
+    with pytest.raises(ValueError, match="urgent"):
+        Rules.from_mapping(data)
+
+
+def test_from_mapping_rejects_a_route_to_a_category_that_does_not_exist(
+    routing_data: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(routing_data)
+    data["routes"].append({"category": "biling", "queue": "billing"})
+    with pytest.raises(ValueError, match="unknown category 'biling'"):
+        Rules.from_mapping(data)
+
+
+def test_from_mapping_rejects_an_unknown_severity_level(routing_data: dict[str, Any]) -> None:
+    data = copy.deepcopy(routing_data)
+    data["severity"]["urgent"] = {"keywords": ["now"]}
     with pytest.raises(ValueError, match="urgent"):
         Rules.from_mapping(data)
 
@@ -184,3 +201,8 @@ def test_from_mapping_rejects_keywords_that_are_not_a_list(routing_data: dict[st
     data["categories"][0]["keywords"] = "parcel"
     with pytest.raises(ValueError, match="keywords"):
         Rules.from_mapping(data)
+
+
+def test_pressing_a_button_is_not_going_to_the_press(rules: Rules) -> None:
+    assert classify("I had to press the button three times", rules).severity == "normal"
+    assert classify("I will tell the press about this", rules).severity == "high"

@@ -9,12 +9,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from workflows.conversation import SKIPPED, Conversation, Field, Mode
+from workflows.conversation import Conversation, Field, Mode
 
-answers = st.dictionaries(
-    st.sampled_from(list(Field)),
-    st.one_of(st.just(SKIPPED), st.text(max_size=40)),
-)
+answers = st.dictionaries(st.sampled_from(list(Field)), st.text(max_size=40))
+skipped = st.frozensets(st.sampled_from(list(Field)))
 moments = st.datetimes(
     min_value=datetime(2000, 1, 1),
     max_value=datetime(2100, 1, 1),
@@ -24,6 +22,7 @@ conversations = st.builds(
     Conversation,
     mode=st.sampled_from(list(Mode)),
     answers=answers,
+    skipped=skipped,
     asking=st.none() | st.sampled_from(list(Field)),
     retries=st.integers(min_value=0, max_value=5),
     correcting=st.booleans(),
@@ -45,14 +44,16 @@ def test_the_stored_form_is_plain_json_values() -> None:
     started = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
     conversation = Conversation(
         mode=Mode.COLLECTING,
-        answers={Field.DESCRIPTION: "late parcel", Field.PRODUCT: SKIPPED},
+        answers={Field.DESCRIPTION: "late parcel"},
+        skipped=frozenset({Field.PRODUCT}),
         asking=Field.WHEN,
         retries=1,
         started_at=started,
     )
     assert conversation.to_dict() == {
         "mode": "collecting",
-        "answers": {"description": "late parcel", "product": SKIPPED},
+        "answers": {"description": "late parcel"},
+        "skipped": ["product"],
         "asking": "when",
         "retries": 1,
         "correcting": False,
@@ -81,10 +82,14 @@ def test_from_dict_of_nothing_is_a_fresh_idle_conversation() -> None:
 
 
 def test_a_skipped_answer_counts_as_answered_but_has_no_value() -> None:
-    conversation = Conversation().with_answer(Field.PRODUCT, SKIPPED)
+    conversation = Conversation().with_answer(Field.PRODUCT, "A1").with_skipped(Field.PRODUCT)
     assert conversation.answered(Field.PRODUCT)
     assert conversation.answer(Field.PRODUCT) is None
     assert not conversation.answered(Field.WHEN)
+    assert "\x00" not in json.dumps(conversation.to_dict())
+    answered_again = conversation.with_answer(Field.PRODUCT, "A2")
+    assert answered_again.skipped == frozenset()
+    assert answered_again.answer(Field.PRODUCT) == "A2"
 
 
 def test_with_answer_returns_a_new_conversation_and_resets_the_retry_count() -> None:

@@ -271,6 +271,15 @@ def test_the_name_cannot_be_skipped(chat: Chat) -> None:
     assert not chat.conversation.answered(Field.NAME)
 
 
+def test_a_name_is_never_taken_from_skip_however_often_it_is_said(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_name")
+    for _ in range(3):
+        assert asked(chat.say("skip")) == "customer/ask_name"
+    assert not chat.conversation.answered(Field.NAME)
+    assert asked(chat.say("Ana")) != "customer/ask_name"
+    assert chat.conversation.answer(Field.NAME) == "Ana"
+
+
 # Dates ----------------------------------------------------------------------------------------
 
 
@@ -451,6 +460,37 @@ def test_consent_is_never_assumed_from_an_unclear_answer(chat: Chat) -> None:
     assert templates(chat.say("1")) == ["customer/summary"]
 
 
+@pytest.mark.parametrize("answer", ["👍", "!!!", "..."])
+def test_an_answer_of_symbols_is_an_unclear_answer_not_a_help_request(
+    chat: Chat, answer: str
+) -> None:
+    advance_to(chat, "customer/ask_consent")
+    assert templates(chat.say(answer)) == ["customer/ask_consent"]
+    assert chat.conversation.asking is Field.CONSENT
+
+
+def test_a_question_mark_alone_asks_for_help(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_consent")
+    assert templates(chat.say("?")) == ["customer/help", "customer/ask_consent"]
+
+
+@pytest.mark.parametrize("command", ["/foo", "/refundnow"])
+def test_an_unknown_command_gets_a_helpful_reply_and_the_question_again(
+    chat: Chat, command: str
+) -> None:
+    advance_to(chat, "customer/ask_product")
+    decision = chat.say(command)
+    assert templates(decision) == ["customer/unknown_command", "customer/ask_product"]
+    assert reply(decision, "customer/unknown_command").context["command"] == command
+    assert not chat.conversation.answered(Field.PRODUCT)
+
+
+def test_a_path_or_a_fraction_is_not_a_command(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_product")
+    chat.say("/dev/null")
+    assert chat.conversation.answered(Field.PRODUCT)
+
+
 def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
     chat.consented_before = True
     chat.display_name = "Ana"
@@ -616,6 +656,14 @@ def test_status_without_a_reference_lists_the_customers_own_cases(
         (first.reference, "investigating"),
         (second.reference, "closed"),
     ]
+
+
+@pytest.mark.parametrize("text", ["status of my complaint", "where is my complaint?", "track"])
+def test_asking_for_status_in_words_lists_the_cases(
+    chat: Chat, make_case: Callable[..., CaseView], text: str
+) -> None:
+    chat.cases = (make_case(status=CaseStatus.INVESTIGATING),)
+    assert templates(chat.say(text)) == ["customer/status_list"]
 
 
 def test_status_during_intake_answers_then_asks_the_pending_question_again(chat: Chat) -> None:

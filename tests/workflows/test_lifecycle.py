@@ -22,8 +22,22 @@ S = CaseStatus
 # table must be a deliberate change here too.
 EXPECTED: dict[str, set[str]] = {
     "received": {"acknowledged", "withdrawn"},
-    "acknowledged": {"assessed", "investigating", "escalated", "resolved", "withdrawn"},
-    "assessed": {"investigating", "escalated", "response_proposed", "resolved", "withdrawn"},
+    "acknowledged": {
+        "assessed",
+        "investigating",
+        "awaiting_customer",
+        "escalated",
+        "resolved",
+        "withdrawn",
+    },
+    "assessed": {
+        "investigating",
+        "awaiting_customer",
+        "escalated",
+        "response_proposed",
+        "resolved",
+        "withdrawn",
+    },
     "investigating": {
         "awaiting_customer",
         "response_proposed",
@@ -46,6 +60,7 @@ EXPECTED: dict[str, set[str]] = {
     "reopened": {
         "assessed",
         "investigating",
+        "awaiting_customer",
         "escalated",
         "response_proposed",
         "resolved",
