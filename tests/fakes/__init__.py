@@ -1,4 +1,4 @@
-"""Fakes shared by every test and benchmark: a clock, randomness, channel adapters."""
+"""Fakes shared by every test and benchmark: a clock, randomness, channel adapters, providers."""
 
 from __future__ import annotations
 
