@@ -87,3 +87,8 @@ class ChannelAdapter(Protocol):
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         """Deliver one message, or raise DeliveryError."""
         ...
+
+
+def numbered_choices(message: OutboundMessage) -> list[str]:
+    """Choices as a numbered list ("  1. A refund"), for channels without buttons."""
+    return [f"  {number}. {choice.label}" for number, choice in enumerate(message.choices, 1)]

@@ -6,14 +6,9 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from channels.base import DeliveryResult, InboundMessage, OutboundMessage
+from channels.base import DeliveryResult, InboundMessage, OutboundMessage, numbered_choices
 
 CHANNEL = "console"
-
-
-def numbered_choices(message: OutboundMessage) -> list[str]:
-    """Choices as a numbered list, for channels without buttons."""
-    return [f"  {number}. {choice.label}" for number, choice in enumerate(message.choices, 1)]
 
 
 class ConsoleAdapter:
