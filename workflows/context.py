@@ -1,0 +1,60 @@
+"""What the intake conversation is given: settings, the message, what the shell knows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from workflows.cases import CaseView
+from workflows.classification import Rules
+from workflows.conversation import Conversation, Field
+from workflows.effects import (
+    Decision,
+    Effect,
+)
+from workflows.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """What the operator configures about the conversation."""
+
+    vocab: Vocabulary
+    rules: Rules
+    reference_prefix: str
+    max_message_length: int = 5000
+    min_description_words: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMessage:
+    """One message from a customer, as the channel adapter normalised it."""
+
+    text: str
+    channel: str
+    has_attachments: bool = False
+    display_name: str | None = None
+    # False where the channel gives no address to reach the customer later (the terminal).
+    lasting_address: bool = True
+
+
+@dataclass(frozen=True)
+class CustomerContext:
+    """What the shell knows about the sender when the message arrives."""
+
+    now: datetime
+    new_reference: str
+    cases: tuple[CaseView, ...] = ()
+    known_name: str | None = None
+    known_contact: str | None = None
+    consented_before: bool = False
+
+
+def decision(conversation: Conversation, *effects: Effect) -> Decision:
+    """A decision keeping ``conversation`` with ``effects`` in order."""
+    return Decision(tuple(effects), conversation)
+
+
+def applicable(message: CustomerMessage) -> list[Field]:
+    """The questions that apply on this message's channel, in order."""
+    return [q for q in Field if q is not Field.CONTACT or not message.lasting_address]

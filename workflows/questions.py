@@ -1,0 +1,112 @@
+"""The questions of the complaint form: asking, validating, what is already known."""
+
+from __future__ import annotations
+
+from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
+from workflows.conversation import OPTIONAL, Conversation, Field, Mode
+from workflows.effects import (
+    ChoiceSpec,
+    Reply,
+)
+from workflows.extraction import find_date, find_order_reference, looks_like_contact
+from workflows.vocabulary import Vocabulary
+
+OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
+MAX_NAME_LENGTH = 120
+
+
+def prefill(
+    conversation: Conversation, message: CustomerMessage, context: CustomerContext
+) -> Conversation:
+    """Fill in what is already known about the customer."""
+    name = context.known_name or message.display_name
+    if name:
+        conversation = conversation.with_answer(Field.NAME, name[:MAX_NAME_LENGTH])
+    if context.known_contact:
+        conversation = conversation.with_answer(Field.CONTACT, context.known_contact)
+    if context.consented_before:
+        conversation = conversation.with_answer(Field.CONSENT, "yes")
+    return conversation
+
+
+def take_description(
+    conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
+) -> Conversation:
+    """Take the description, and any order number or date it mentions."""
+    updated = conversation.with_answer(Field.DESCRIPTION, text)
+    if not updated.answered(Field.PRODUCT):
+        order = find_order_reference(text, settings.vocab)
+        if order:
+            updated = updated.with_answer(Field.PRODUCT, order)
+    if not updated.answered(Field.WHEN):
+        found = find_date(text, context.now.date(), settings.vocab)
+        if found is not None and found.valid and found.value is not None:
+            updated = updated.with_answer(Field.WHEN, found.value.isoformat())
+    return updated
+
+
+def accept(
+    asking: Field,
+    text: str,
+    conversation: Conversation,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> str | None:
+    """The stored form of a valid answer, or None to re-ask."""
+    vocab = settings.vocab
+    if asking is Field.DESCRIPTION:
+        enough = len(text.split()) >= settings.min_description_words
+        return text if enough or conversation.retries else None
+    if asking is Field.PRODUCT:
+        return text
+    if asking is Field.WHEN:
+        found = find_date(text, context.now.date(), vocab)
+        if found is None or not found.valid or found.value is None:
+            return None
+        return found.value.isoformat()
+    if asking is Field.OUTCOME:
+        return parse_outcome(text, vocab)
+    if asking is Field.NAME:
+        return text[:MAX_NAME_LENGTH] if not vocab.is_skip(text) else None
+    if asking is Field.CONTACT:
+        return text if looks_like_contact(text) else None
+    if vocab.is_yes(text) or text.strip() == "1":
+        return "yes"
+    return None
+
+
+def parse_outcome(text: str, vocab: Vocabulary) -> str | None:
+    """The outcome an answer names, by number or in words."""
+    stripped = text.strip().rstrip(".)")
+    if stripped.isdigit() and 1 <= int(stripped) <= len(OUTCOMES):
+        return OUTCOMES[int(stripped) - 1]
+    found = vocab.outcome_in(text)
+    if found is None:
+        return None
+    # Keep the customer's own words beside the choice when they said more than the choice.
+    return found if len(text.split()) <= 2 else f"{found}: {text}"
+
+
+def fallback(asking: Field, text: str) -> str:
+    """After one re-ask, take what they said as free text (never loop on a question)."""
+    if asking is Field.OUTCOME:
+        return f"other: {text}"
+    return text
+
+
+def ask(question: Field, settings: IntakeSettings, *, retry: bool = False) -> Reply:
+    """The reply asking ``question`` (with its choices, and help when re-asked)."""
+    choices: tuple[ChoiceSpec, ...] = ()
+    if question is Field.OUTCOME:
+        choices = tuple(ChoiceSpec(value, f"outcome.{value}") for value in OUTCOMES)
+    elif question is Field.CONSENT:
+        choices = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.no"))
+    context = {"retry": retry, "optional": question in OPTIONAL}
+    return Reply(f"customer/ask_{question.value}", context, choices)
+
+
+def reask(conversation: Conversation, settings: IntakeSettings) -> list[Reply]:
+    """Repeat the pending question after an interruption, so the customer knows where they are."""
+    if conversation.mode is Mode.COLLECTING and conversation.asking is not None:
+        return [ask(conversation.asking, settings)]
+    return []
