@@ -36,6 +36,12 @@ class CustomerMessage:
     display_name: str | None = None
     # False where the channel gives no address to reach the customer later (the terminal).
     lasting_address: bool = True
+    # True where a conversation is slow and whole (email): register at once, ask everything
+    # missing in one numbered list, take what each reply gives.
+    batch: bool = False
+    subject: str = ""
+    # Sent by a machine (an auto-reply, a list): never answered, never opens a case.
+    automated: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,9 @@ class CustomerContext:
     known_name: str | None = None
     known_contact: str | None = None
     consented_before: bool = False
+    # The case the provider's own threading points at (email In-Reply-To/References), whoever
+    # owns it: the core checks it against ``cases`` before trusting it.
+    thread_reference: str | None = None
 
 
 def decision(conversation: Conversation, *effects: Effect) -> Decision:

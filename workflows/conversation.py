@@ -15,6 +15,8 @@ class Mode(StrEnum):
     COLLECTING = "collecting"
     CONFIRMING = "confirming"
     CONFIRMING_WITHDRAWAL = "confirming_withdrawal"
+    # A registered case still missing details; ``pending`` lists them in the order asked.
+    ENRICHING = "enriching"
 
 
 class Field(StrEnum):
@@ -44,6 +46,7 @@ class Conversation:
     correcting: bool = False
     case_reference: str | None = None
     started_at: datetime | None = None
+    pending: tuple[Field, ...] = ()
 
     def answered(self, question: Field) -> bool:
         """Whether the question has an answer (or was skipped)."""
@@ -78,6 +81,7 @@ class Conversation:
             "correcting": self.correcting,
             "case_reference": self.case_reference,
             "started_at": self.started_at.isoformat() if self.started_at else None,
+            "pending": [question.value for question in self.pending],
         }
 
     @staticmethod
@@ -88,6 +92,7 @@ class Conversation:
         started = data.get("started_at")
         case_reference = data.get("case_reference")
         skipped = data.get("skipped")
+        pending = data.get("pending")
         return Conversation(
             mode=Mode(str(data.get("mode", Mode.IDLE.value))),
             answers={
@@ -105,4 +110,9 @@ class Conversation:
             correcting=bool(data.get("correcting", False)),
             case_reference=str(case_reference) if case_reference else None,
             started_at=datetime.fromisoformat(str(started)) if started else None,
+            pending=tuple(
+                Field(str(key))
+                for key in (pending if isinstance(pending, list) else [])
+                if key in Field._value2member_map_
+            ),
         )

@@ -58,6 +58,14 @@ class OpenCase:
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateCase:
+    """Add details the customer gave after registration (keys: CaseDetails field names)."""
+
+    reference: str
+    details: Context
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeStatus:
     """Move a case to another lifecycle stage (the shell writes the event row)."""
 
@@ -120,6 +128,7 @@ class Refuse:
 Effect = (
     Reply
     | OpenCase
+    | UpdateCase
     | ChangeStatus
     | RecordEvent
     | AttachMessage

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from workflows.cases import follow_up, open_cases
+from workflows import batch
+from workflows.cases import CaseView, follow_up, open_cases
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
+    AttachMessage,
     ChangeStatus,
     Decision,
     Effect,
     NotifyStaff,
+    RecordEvent,
     Reply,
 )
 from workflows.extraction import clean_text
@@ -40,7 +43,10 @@ def decide_message(
 ) -> Decision:
     """Decide what to do with one customer message."""
     text = clean_text(message.text)
-    if len(text) > settings.max_message_length:
+    if message.automated:
+        return _automated(conversation, context)
+    # An email may be long by nature; the mail server's size limit protects us there.
+    if len(text) > settings.max_message_length and not message.batch:
         limit = {"limit": settings.max_message_length, "length": len(text)}
         return decision(conversation, Reply("customer/too_long", limit))
     command = settings.vocab.command_in(text) if text else None
@@ -49,7 +55,7 @@ def decide_message(
     if _looks_like_a_command(text) and normalise(text) not in settings.vocab.greetings:
         unknown = Reply("customer/unknown_command", {"command": text.split()[0][:40]})
         return decision(conversation, unknown, *reask(conversation, settings))
-    if not text and not message.has_attachments:
+    if not text and not message.has_attachments and not (message.batch and message.subject):
         return decision(
             conversation, Reply("customer/empty_message"), *reask(conversation, settings)
         )
@@ -59,7 +65,29 @@ def decide_message(
         return _confirm(conversation, text, message, context, settings)
     if conversation.mode is Mode.CONFIRMING_WITHDRAWAL:
         return _confirm_withdrawal(conversation, text, context, settings)
+    if conversation.mode is Mode.ENRICHING:
+        case = _own(context, conversation.case_reference)
+        threaded = _own(context, context.thread_reference)
+        if case is not None and (threaded is None or threaded == case):
+            return batch.enrich(conversation, case, text, message, context, settings)
     return _idle(text, message, context, settings)
+
+
+def _own(context: CustomerContext, reference: str | None) -> CaseView | None:
+    """The customer's own case with this reference (never anyone else's)."""
+    return next((case for case in context.cases if case.reference == reference), None)
+
+
+def _automated(conversation: Conversation, context: CustomerContext) -> Decision:
+    """A machine wrote (an auto-reply, a list): keep it on the case it answers, say nothing."""
+    case = _own(context, context.thread_reference)
+    if case is None:
+        return decision(conversation)
+    return decision(
+        conversation,
+        AttachMessage(case.reference),
+        RecordEvent(case.reference, "automated_message", {}),
+    )
 
 
 def _looks_like_a_command(text: str) -> bool:
@@ -78,7 +106,14 @@ def _idle(
     text: str, message: CustomerMessage, context: CustomerContext, settings: IntakeSettings
 ) -> Decision:
     own = {case.reference: case for case in context.cases}
-    for quoted in find_references(text, settings.reference_prefix):
+    if context.thread_reference is not None:
+        threaded = own.get(context.thread_reference)
+        if threaded is None:
+            # A reply in someone else's thread: the headers are no proof of who this is.
+            return decision(Conversation(), Reply("customer/reference_unknown"))
+        return decision(Conversation(), *follow_up(threaded, text, message.channel))
+    quoted_text = f"{message.subject}\n{text}" if message.subject else text
+    for quoted in find_references(quoted_text, settings.reference_prefix):
         if quoted.check is ReferenceCheck.MISTYPED:
             return decision(Conversation(), Reply("customer/reference_mistyped"))
         if quoted.canonical in own:
@@ -90,6 +125,8 @@ def _idle(
     current = open_cases(context.cases)
     if current:
         return decision(Conversation(), *follow_up(current[0], text, message.channel))
+    if message.batch:
+        return batch.start(text, message, context, settings)
     return _start(text, message, context, settings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from workflows.classification import classify
@@ -25,26 +26,15 @@ def register(
     message: CustomerMessage,
     context: CustomerContext,
     settings: IntakeSettings,
+    questions: Sequence[Mapping[str, object]] = (),
 ) -> Decision:
-    """Register the complaint: open, acknowledge, route, start the clock."""
+    """Register the complaint: open, acknowledge, route, start the clock.
+
+    ``questions`` are asked in the acknowledgement itself (email: everything still missing).
+    """
     reference = context.new_reference
-    description = conversation.answer(Field.DESCRIPTION) or ""
-    product = conversation.answer(Field.PRODUCT)
-    when = conversation.answer(Field.WHEN)
-    occurred_on = _iso_date(when)
-    outcome = conversation.answer(Field.OUTCOME)
-    outcome_choice, _, outcome_detail = (outcome or "").partition(": ")
-    details = CaseDetails(
-        description=description,
-        product=product,
-        occurred_on=occurred_on,
-        occurred_text=when if when and occurred_on is None else None,
-        outcome=outcome_choice or None,
-        outcome_detail=outcome_detail or None,
-        customer_name=conversation.answer(Field.NAME),
-        contact=conversation.answer(Field.CONTACT),
-        consent=conversation.answer(Field.CONSENT) == "yes",
-    )
+    details = details_from(conversation)
+    description, product = details.description, details.product
     found = classify(" ".join(filter(None, [description, product])), settings.rules)
     targets = settings.rules.targets[found.severity]
     due_at = context.now + targets.respond_within
@@ -59,6 +49,7 @@ def register(
         "product": product,
         "outcome": details.outcome,
         "matched": list(found.matched),
+        "questions": list(questions),
     }
     effects: list[Effect] = [
         OpenCase(reference, details, found, due_at),
@@ -69,6 +60,42 @@ def register(
         ScheduleTimer(reference, "sla_breach", due_at),
     ]
     return Decision(tuple(effects), Conversation())
+
+
+def details_from(conversation: Conversation) -> CaseDetails:
+    """The case's details from the answers so far."""
+    when = conversation.answer(Field.WHEN)
+    occurred_on = _iso_date(when)
+    choice, _, detail = (conversation.answer(Field.OUTCOME) or "").partition(": ")
+    return CaseDetails(
+        description=conversation.answer(Field.DESCRIPTION) or "",
+        product=conversation.answer(Field.PRODUCT),
+        occurred_on=occurred_on,
+        occurred_text=when if when and occurred_on is None else None,
+        outcome=choice or None,
+        outcome_detail=detail or None,
+        customer_name=conversation.answer(Field.NAME),
+        contact=conversation.answer(Field.CONTACT),
+        consent=conversation.answer(Field.CONSENT) == "yes",
+    )
+
+
+# The CaseDetails attributes each question fills.
+_COLUMNS = {
+    Field.DESCRIPTION: ("description",),
+    Field.PRODUCT: ("product",),
+    Field.WHEN: ("occurred_on", "occurred_text"),
+    Field.OUTCOME: ("outcome", "outcome_detail"),
+    Field.NAME: ("customer_name",),
+    Field.CONTACT: ("contact",),
+    Field.CONSENT: ("consent",),
+}
+
+
+def case_fields(conversation: Conversation, fields: Sequence[Field]) -> dict[str, object]:
+    """The case columns the answers to ``fields`` fill (CaseDetails attribute names)."""
+    details = details_from(conversation)
+    return {name: getattr(details, name) for question in fields for name in _COLUMNS[question]}
 
 
 def _iso_date(value: str | None) -> date | None:

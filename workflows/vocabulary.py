@@ -42,6 +42,8 @@ class Vocabulary:
     order_words: frozenset[str]
     day_first: bool = True
     greetings: frozenset[str] = field(default_factory=frozenset)
+    # Words that mark a sentence as what the customer wants ("I would like", "please").
+    wishes: frozenset[str] = field(default_factory=frozenset)
 
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> Vocabulary:
@@ -82,6 +84,7 @@ class Vocabulary:
             order_words=phrases(data["order_words"]),
             day_first=bool(data.get("day_first", True)),
             greetings=phrases(data.get("greetings", [])),
+            wishes=phrases(data.get("wishes", [])),
         )
 
     def command_in(self, text: str) -> tuple[Command, str] | None:
@@ -112,6 +115,19 @@ class Vocabulary:
             if any(_contains_phrase(words, option) for option in options)
         }
         return found.pop() if len(found) == 1 else None
+
+    def wished_outcome(self, text: str) -> str | None:
+        """The outcome a customer asks for in a sentence that says what they want.
+
+        Stricter than ``outcome_in``: in "the engineer came to fix it" nobody asks for a repair.
+        """
+        wanted = {
+            found
+            for sentence in re.split(r"[.!?\n]+", text)
+            if any(_contains_phrase(normalise(sentence), wish) for wish in self.wishes)
+            and (found := self.outcome_in(sentence)) is not None
+        }
+        return wanted.pop() if len(wanted) == 1 else None
 
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement."""

@@ -28,6 +28,7 @@ conversations = st.builds(
     correcting=st.booleans(),
     case_reference=st.none() | st.from_regex(r"CB-[3-9A-Y]{4}-[3-9A-Y]{4}", fullmatch=True),
     started_at=st.none() | moments,
+    pending=st.lists(st.sampled_from(list(Field)), unique=True).map(tuple),
 )
 
 
@@ -59,6 +60,7 @@ def test_the_stored_form_is_plain_json_values() -> None:
         "correcting": False,
         "case_reference": None,
         "started_at": "2026-03-20T10:30:00+00:00",
+        "pending": [],
     }
 
 

@@ -1,0 +1,223 @@
+"""Email's conversation: registered at once, missing details asked in one list, then read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pytest
+
+from workflows.cases import CaseView
+from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
+from workflows.conversation import Conversation, Mode
+from workflows.effects import (
+    AttachMessage,
+    Decision,
+    NotifyStaff,
+    OpenCase,
+    RecordEvent,
+    Reply,
+    UpdateCase,
+)
+from workflows.intake import decide_message
+from workflows.lifecycle import CaseStatus
+
+COMPLAINT = (
+    "Hello, the washing machine you delivered on 3 March leaks all over the floor.\n"
+    "My order number is W-55102. I would like a replacement please."
+)
+
+
+@dataclass
+class Mailbox:
+    """One customer writing emails; keeps the conversation and their cases between messages."""
+
+    settings: IntakeSettings
+    now: datetime
+    new_reference: Callable[[], str]
+    make_case: Callable[..., CaseView]
+    display_name: str | None = "Ana Silva"
+    conversation: Conversation = field(default_factory=Conversation)
+    cases: tuple[CaseView, ...] = ()
+
+    def write(
+        self,
+        text: str,
+        *,
+        subject: str = "",
+        thread: str | None = None,
+        automated: bool = False,
+        attachments: bool = False,
+    ) -> Decision:
+        message = CustomerMessage(
+            text=text,
+            channel="email",
+            display_name=self.display_name,
+            lasting_address=True,
+            batch=True,
+            subject=subject,
+            automated=automated,
+            has_attachments=attachments,
+        )
+        context = CustomerContext(
+            now=self.now,
+            new_reference=self.new_reference(),
+            cases=self.cases,
+            thread_reference=thread,
+        )
+        result = decide_message(self.conversation, message, context, self.settings)
+        assert result.conversation is not None
+        self.conversation = result.conversation
+        for opened in result.of_type(OpenCase):
+            self.cases = (self.make_case(reference=opened.reference, channel="email"), *self.cases)
+        return result
+
+
+@pytest.fixture
+def mailbox(
+    intake_settings: IntakeSettings,
+    now: datetime,
+    new_reference: Callable[[], str],
+    make_case: Callable[..., CaseView],
+) -> Mailbox:
+    return Mailbox(intake_settings, now, new_reference, make_case)
+
+
+def asked(decision: Decision, template: str) -> list[str]:
+    (reply,) = [r for r in decision.of_type(Reply) if r.template == template]
+    questions = reply.context["questions"]
+    assert isinstance(questions, list)
+    return [str(item["field"]) for item in questions]
+
+
+def test_the_first_email_registers_at_once_and_asks_only_what_is_missing(
+    mailbox: Mailbox,
+) -> None:
+    first = mailbox.write(COMPLAINT, subject="Leaking washing machine")
+    (opened,) = first.of_type(OpenCase)
+    assert opened.details.description == COMPLAINT
+    assert opened.details.product == "W-55102"
+    assert opened.details.occurred_on == date(2026, 3, 3)
+    assert opened.details.outcome == "replacement"
+    assert opened.details.customer_name == "Ana Silva"
+    assert opened.details.consent is False
+    # Everything it said is taken; only consent is still to ask.
+    assert asked(first, "customer/acknowledgement") == ["consent"]
+    assert mailbox.conversation.mode is Mode.ENRICHING
+
+
+def test_a_reply_with_numbered_answers_fills_the_case(mailbox: Mailbox) -> None:
+    mailbox.display_name = None
+    first = mailbox.write("The engineer never came to fix my boiler and nobody called me.")
+    assert asked(first, "customer/acknowledgement") == [
+        "product",
+        "when",
+        "outcome",
+        "name",
+        "consent",
+    ]
+    reply = mailbox.write(
+        "Thanks.\n1. Boiler service plan BSP-7781\n2) last Monday\n3. 4\n4. Tom Jones\n5. yes\n"
+        "\nOn Fri, 20 Mar 2026 at 10:30, Complaints <complaints@example.com> wrote:\n> quoted"
+    )
+    (update,) = reply.of_type(UpdateCase)
+    assert update.details == {
+        "product": "Boiler service plan BSP-7781",
+        "occurred_on": date(2026, 3, 16),
+        "occurred_text": None,
+        "outcome": "explanation",
+        "outcome_detail": None,
+        "customer_name": "Tom Jones",
+        "consent": True,
+    }
+    assert [r.template for r in reply.of_type(Reply)] == ["customer/details_complete"]
+    assert reply.of_type(NotifyStaff)[0].template == "staff/case_details_added"
+    assert mailbox.conversation.mode is Mode.IDLE
+
+
+def test_free_text_answers_are_found_and_only_the_rest_is_asked_again(mailbox: Mailbox) -> None:
+    mailbox.display_name = None
+    mailbox.write("The engineer never came to fix my boiler and nobody called me.")
+    reply = mailbox.write("It was yesterday, account 99120. I'd like my money back.")
+    (update,) = reply.of_type(UpdateCase)
+    assert update.details["product"] == "99120"
+    assert update.details["occurred_on"] == date(2026, 3, 19)
+    assert update.details["outcome"] == "refund"
+    assert asked(reply, "customer/details_still_missing") == ["name", "consent"]
+    # Asked again once; the next reply that still leaves gaps ends the questions.
+    last = mailbox.write("1. Tom")
+    assert [r.template for r in last.of_type(Reply)] == ["customer/details_complete"]
+    assert last.of_type(UpdateCase)[0].details == {"customer_name": "Tom"}
+    assert mailbox.conversation.mode is Mode.IDLE
+
+
+def test_a_reply_that_answers_nothing_is_kept_and_the_questions_listed_once_more(
+    mailbox: Mailbox,
+) -> None:
+    mailbox.write(COMPLAINT)
+    reply = mailbox.write("I am very upset about all this.")
+    assert reply.of_type(AttachMessage)
+    assert not reply.of_type(UpdateCase)
+    assert asked(reply, "customer/details_still_missing") == ["consent"]
+    after = mailbox.write("Still upset.")
+    assert "customer/follow_up_received" in [r.template for r in after.of_type(Reply)]
+    assert mailbox.conversation.mode is Mode.IDLE
+
+
+def test_consent_no_is_not_taken_as_consent(mailbox: Mailbox) -> None:
+    mailbox.write(COMPLAINT)
+    reply = mailbox.write("1. no")
+    assert not reply.of_type(UpdateCase)
+
+
+def test_an_attachment_only_email_opens_a_case_and_asks_what_happened(
+    mailbox: Mailbox,
+) -> None:
+    first = mailbox.write("", subject="", attachments=True)
+    assert asked(first, "customer/acknowledgement")[0] == "description"
+
+
+def test_the_subject_is_the_description_when_the_body_is_empty(mailbox: Mailbox) -> None:
+    first = mailbox.write("", subject="Broken kettle from order 4471, want a refund")
+    (opened,) = first.of_type(OpenCase)
+    assert opened.details.description == "Broken kettle from order 4471, want a refund"
+    assert opened.details.product == "4471"
+
+
+def test_automatic_mail_is_never_answered_and_opens_nothing(mailbox: Mailbox) -> None:
+    result = mailbox.write("I am out of the office until Monday.", automated=True)
+    assert result.effects == ()
+    assert mailbox.conversation == Conversation()
+
+
+def test_an_auto_reply_in_a_case_thread_is_kept_on_the_case_quietly(mailbox: Mailbox) -> None:
+    mailbox.write(COMPLAINT)
+    reference = mailbox.cases[0].reference
+    result = mailbox.write("Out of office", automated=True, thread=reference)
+    assert result.of_type(AttachMessage) == [AttachMessage(reference)]
+    assert result.of_type(RecordEvent)[0].kind == "automated_message"
+    assert not result.of_type(Reply)
+
+
+def test_a_reply_threaded_to_another_customers_case_reveals_nothing(
+    mailbox: Mailbox, make_case: Callable[..., CaseView]
+) -> None:
+    someone_else = make_case(status=CaseStatus.INVESTIGATING)
+    result = mailbox.write("What is happening with this?", thread=someone_else.reference)
+    assert [r.template for r in result.of_type(Reply)] == ["customer/reference_unknown"]
+    assert not result.of_type(AttachMessage)
+    assert not result.of_type(OpenCase)
+
+
+def test_a_reference_in_the_subject_continues_that_case(mailbox: Mailbox) -> None:
+    mailbox.write(COMPLAINT)
+    mailbox.write("1. yes")
+    reference = mailbox.cases[0].reference
+    result = mailbox.write("Any news?", subject=f"Re: Your complaint {reference}")
+    assert result.of_type(AttachMessage) == [AttachMessage(reference)]
+
+
+def test_a_long_email_is_not_refused_as_too_long(mailbox: Mailbox) -> None:
+    result = mailbox.write("The parcel was late. " * 600)
+    assert result.of_type(OpenCase)

@@ -1,0 +1,164 @@
+"""The slow, whole conversation of email: register at once, ask what is missing in one list.
+
+A customer who writes an email has usually said most of it already. The case opens from the
+first message; the acknowledgement carries the reference and asks every missing question at
+once, numbered. Each reply is read for answers, numbered or not; what is still missing is asked
+again once, and after that the case simply goes on without it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from workflows.cases import CaseView, follow_up
+from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
+from workflows.conversation import OPTIONAL, Conversation, Field, Mode
+from workflows.effects import (
+    AttachMessage,
+    Decision,
+    Effect,
+    NotifyStaff,
+    RecordEvent,
+    Reply,
+    UpdateCase,
+)
+from workflows.extraction import find_date, find_order_reference
+from workflows.questions import OUTCOMES, accept, fallback, prefill, take_description
+from workflows.registration import case_fields, register
+from workflows.vocabulary import normalise
+
+# What email asks for after registering (the description is the email itself; the address
+# it came from is the way to reach the customer).
+ASKED = (Field.PRODUCT, Field.WHEN, Field.OUTCOME, Field.NAME, Field.CONSENT)
+_NUMBERED = re.compile(r"^\s*(\d{1,2})\s*[.):-]\s*(.*\S)\s*$")
+
+
+def start(
+    text: str, message: CustomerMessage, context: CustomerContext, settings: IntakeSettings
+) -> Decision:
+    """Register a complaint from its first email and ask for what it does not say."""
+    conversation = prefill(
+        Conversation(mode=Mode.COLLECTING, started_at=context.now), message, context
+    )
+    description = text or message.subject
+    if description:
+        conversation = take_description(conversation, description, context, settings)
+    outcome = settings.vocab.wished_outcome(text)
+    if outcome is not None:
+        conversation = conversation.with_answer(Field.OUTCOME, outcome)
+    missing = _missing(conversation, description)
+    registered = register(conversation, message, context, settings, _questions(missing))
+    if not missing:
+        return registered
+    enriching = replace(
+        conversation,
+        mode=Mode.ENRICHING,
+        case_reference=context.new_reference,
+        pending=missing,
+        asking=None,
+        retries=0,
+    )
+    return Decision(registered.effects, enriching)
+
+
+def enrich(
+    conversation: Conversation,
+    case: CaseView,
+    text: str,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Decision:
+    """Take what a reply answers of the pending questions; ask again once for the rest."""
+    found = _answers(conversation, text, context, settings)
+    updated = conversation
+    for question, value in found.items():
+        updated = updated.with_answer(question, value)
+    still = tuple(question for question in conversation.pending if question not in found)
+    facts = {"reference": case.reference, "questions": _questions(still)}
+    if not found:
+        following = follow_up(case, text, message.channel)
+        if conversation.retries or not still:
+            return decision(Conversation(), *following)
+        # The reply answered nothing: list what is missing once more, then stop asking.
+        again = [e for e in following if not isinstance(e, Reply)]
+        return decision(
+            replace(conversation, retries=1), *again, Reply("customer/details_still_missing", facts)
+        )
+    names = [question.value for question in found]
+    effects: list[Effect] = [
+        AttachMessage(case.reference),
+        UpdateCase(case.reference, case_fields(updated, tuple(found))),
+        RecordEvent(case.reference, "details_added", {"fields": names}),
+        NotifyStaff(
+            case.queue,
+            "staff/case_details_added",
+            {"reference": case.reference, "fields": names, "text": text[:500]},
+            case.reference,
+        ),
+    ]
+    if still and not conversation.retries:
+        effects.append(Reply("customer/details_still_missing", facts))
+        return decision(replace(updated, pending=still, retries=1), *effects)
+    effects.append(Reply("customer/details_complete", facts))
+    return decision(Conversation(), *effects)
+
+
+def _missing(conversation: Conversation, description: str) -> tuple[Field, ...]:
+    asked = ASKED if description else (Field.DESCRIPTION, *ASKED)
+    return tuple(question for question in asked if not conversation.answered(question))
+
+
+def _questions(fields: tuple[Field, ...]) -> list[dict[str, object]]:
+    """The numbered questions as template data (the words are in the templates)."""
+    return [
+        {
+            "number": number,
+            "field": question.value,
+            "choices": [f"outcome.{value}" for value in OUTCOMES]
+            if question is Field.OUTCOME
+            else [],
+        }
+        for number, question in enumerate(fields, start=1)
+    ]
+
+
+def _answers(
+    conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
+) -> dict[Field, str]:
+    """Answers to pending questions: by their number first, then found in the free text."""
+    pending = conversation.pending
+    found: dict[Field, str] = {}
+    for line in text.splitlines():
+        match = _NUMBERED.match(line)
+        if match is None or not 1 <= int(match[1]) <= len(pending):
+            continue
+        question = pending[int(match[1]) - 1]
+        answer = match[2]
+        if question in OPTIONAL and settings.vocab.is_skip(answer):
+            continue
+        value = accept(question, answer, replace(conversation, retries=1), context, settings)
+        if value is None and question is not Field.CONSENT:
+            value = fallback(question, answer)
+        if value is not None:
+            found[question] = value
+    vocab = settings.vocab
+    for question in pending:
+        if question in found:
+            continue
+        if question is Field.PRODUCT:
+            value = find_order_reference(text, vocab)
+        elif question is Field.WHEN:
+            date = find_date(text, context.now.date(), vocab)
+            value = date.value.isoformat() if date and date.valid and date.value else None
+        elif question is Field.OUTCOME:
+            value = vocab.outcome_in(text)
+        elif question is Field.CONSENT:
+            agreed = any(normalise(line) in vocab.yes for line in text.splitlines())
+            value = "yes" if agreed else None
+        else:
+            value = None  # a name or a description is only taken when numbered
+        if value is not None:
+            found[question] = value
+    return found
