@@ -13,13 +13,14 @@ from sqlalchemy import or_, select
 
 from bot.services.app import App
 from bot.storage.database import supports_skip_locked
-from bot.storage.models import CaseEvent, Outbox
+from bot.storage.models import CaseEvent, Identity, Outbox
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 
 log = logging.getLogger(__name__)
 BATCH = 20
 # Long enough for a slow provider call; a row still "sending" after it was lost in a crash.
 LEASE = timedelta(minutes=2)
+OPTED_OUT = "not sent: the customer opted out of messages on this channel"
 
 
 def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
@@ -95,6 +96,10 @@ class Dispatcher:
             return rows
 
     async def _send(self, row: Outbox) -> None:
+        if row.audience == "customer" and await self._opted_out(row):
+            # Enforced here, not only in the conversation: nothing reaches an opted-out number.
+            await self._failed(row.id, OPTED_OUT, permanent=True)
+            return
         adapter = self._adapters[row.channel]
         message = OutboundMessage(
             channel=row.channel,
@@ -115,6 +120,15 @@ class Dispatcher:
             await self._failed(row.id, f"{type(error).__name__}: {error}", permanent=False)
         else:
             await self._sent(row.id, result.provider_id)
+
+    async def _opted_out(self, row: Outbox) -> bool:
+        async with self._app.sessions() as session:
+            opted_out_at = await session.scalar(
+                select(Identity.opted_out_at).where(
+                    Identity.channel == row.channel, Identity.address == row.address
+                )
+            )
+        return opted_out_at is not None
 
     async def _sent(self, row_id: int, provider_id: str | None) -> None:
         async with self._app.transaction() as session:

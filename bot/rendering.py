@@ -119,7 +119,7 @@ class Renderer:
             {
                 name[len(prefix) :].split(".")[0]
                 for name in self._env.list_templates(extensions=["j2"])
-                if name.startswith(prefix)
+                if name.startswith(prefix) and not name.startswith(f"{prefix}macros/")
             }
         )
 

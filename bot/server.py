@@ -53,13 +53,34 @@ class _Uvicorn(uvicorn.Server):
 
 def live_adapters(app: App) -> tuple[dict[str, ChannelAdapter], list[ChannelState]]:
     """The adapters this process sends with, and the state of every channel."""
-    feed = app.settings.staff_feed_path
+    settings = app.settings
+    feed = settings.staff_feed_path
     adapters: dict[str, ChannelAdapter] = {"staff-feed": StaffFeedAdapter(feed)}
     states = [
         ChannelState("console", True, "console"),
         ChannelState("staff-feed", True, "staff_feed", str(feed)),
         ChannelState("email", False, "not_built"),
-        ChannelState("sms", False, "not_built"),
+    ]
+    if settings.sms_problem is None:
+        from bot.webhooks.twilio import INCOMING_PATH, STATUS_PATH
+        from channels.sms.adapter import TwilioSmsAdapter
+
+        assert settings.twilio_account_sid
+        assert settings.twilio_auth_token
+        adapters["sms"] = TwilioSmsAdapter(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            from_number=settings.twilio_from_number,
+            messaging_service_sid=None
+            if settings.twilio_from_number
+            else settings.twilio_messaging_service_sid,
+            status_callback=settings.public_url(STATUS_PATH),
+            api_base_url=settings.twilio_api_base_url,
+        )
+        states.append(ChannelState("sms", True, "sms_live", settings.public_url(INCOMING_PATH)))
+    else:
+        states.append(ChannelState("sms", False, settings.sms_problem))
+    states += [
         ChannelState("telegram", False, "not_built"),
         ChannelState("slack", False, "not_built"),
     ]
@@ -115,6 +136,10 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
     server.should_exit = True
     # Workers finish the row they hold; anything unsent stays in the outbox for next time.
     await asyncio.gather(web, *workers)
+    for adapter in adapters.values():
+        close = getattr(adapter, "close", None)
+        if close is not None:
+            await close()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(signum)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,25 @@ class Settings(BaseSettings):
     outbox_base_delay_seconds: float = Field(default=2.0, gt=0)
     outbox_max_delay_seconds: float = Field(default=900.0, gt=0)
     poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # Automatic replies to one address in an hour, at most: a guard against mail loops.
+    auto_replies_per_hour: int = Field(default=20, ge=1)
     staff_feed_dir: Path | None = None
+    # The address providers reach this server at (scheme and host as the provider sees them,
+    # e.g. https://complaints.example.com behind a TLS-terminating proxy). Provider signatures
+    # are computed over it, so it must be exact.
+    public_base_url: str = "http://127.0.0.1:8080"
+    # Largest webhook body accepted; bigger requests get 413 before anything is parsed.
+    max_webhook_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    # SMS through Twilio: on when the account SID, auth token and a sender are set.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    # Region for numbers written without a country code (ISO 3166 code, e.g. GB, US).
+    sms_default_region: str = "GB"
+    # Only for local fakes and tests: where the Twilio REST API is. Unset in production.
+    twilio_api_base_url: str | None = None
 
     @field_validator("reference_prefix")
     @classmethod
@@ -52,6 +70,19 @@ class Settings(BaseSettings):
             if url.startswith(plain):
                 return driver + url[len(plain) :]
         return url
+
+    @property
+    def sms_problem(self) -> str | None:
+        """Why SMS is off (a label key under channel_detail), or None when it is on."""
+        if not (self.twilio_account_sid and self.twilio_auth_token):
+            return "sms_no_credentials"
+        if not (self.twilio_from_number or self.twilio_messaging_service_sid):
+            return "sms_no_sender"
+        return None
+
+    def public_url(self, path: str) -> str:
+        """The URL a provider calls for ``path``, as it signs it."""
+        return self.public_base_url.rstrip("/") + path
 
     @property
     def staff_feed_path(self) -> Path:

@@ -28,4 +28,9 @@ def create_web_app(app: App) -> Starlette:
             )
         return JSONResponse({"status": "ready", "database": app.engine.dialect.name})
 
-    return Starlette(routes=[Route("/healthz", health), Route("/readyz", ready)])
+    routes = [Route("/healthz", health), Route("/readyz", ready)]
+    if app.settings.sms_problem is None:
+        from bot.webhooks.twilio import twilio_routes
+
+        routes += twilio_routes(app)
+    return Starlette(routes=routes)

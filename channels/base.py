@@ -37,6 +37,9 @@ class InboundMessage:
     flags: tuple[str, ...] = ()
     # False where the address cannot reach the customer later (a terminal session).
     lasting_address: bool = True
+    # True where the channel's conversation is slow and whole (email): one message says much,
+    # and all missing questions are asked at once.
+    batch: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering import Renderer
@@ -23,10 +24,27 @@ from workflows.effects import (
     Refuse,
     Reply,
     ScheduleTimer,
+    UpdateCase,
 )
 from workflows.lifecycle import CaseStatus
 
 STAFF_FEED = "staff-feed"
+# Channels whose replies carry the provider's threading (email In-Reply-To/References).
+THREADED_CHANNELS = frozenset({"email"})
+# Case columns a customer's later details may fill.
+UPDATABLE = frozenset(
+    {
+        "description",
+        "product",
+        "occurred_on",
+        "occurred_text",
+        "outcome",
+        "outcome_detail",
+        "customer_name",
+        "contact",
+    }
+)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +77,8 @@ class EffectApplier:
     message: MessageIn | None = None
     conversation_started: datetime | None = None
     cases: dict[str, Case] = field(default_factory=dict)
+    # Automatic replies allowed per customer address per hour (None: no cap, e.g. staff).
+    replies_per_hour: int | None = None
     result: Applied = field(default_factory=Applied)
     written: list[Outbox] = field(default_factory=list)
 
@@ -68,6 +88,8 @@ class EffectApplier:
             match effect:
                 case OpenCase():
                     await self._open(effect)
+                case UpdateCase():
+                    await self._update(effect)
                 case ChangeStatus():
                     await self._change_status(effect)
                 case Reply():
@@ -190,10 +212,12 @@ class EffectApplier:
             identity = await self.session.get_one(Identity, case.identity_id)
         if identity is None:
             raise RuntimeError("a reply needs a customer identity")
+        if await self._over_reply_cap(identity, case):
+            return
         rendered = self.renderer.render(
             effect.template, effect.context, identity.channel, effect.choices
         )
-        self._outbox(
+        row = self._outbox(
             case,
             "customer",
             identity.channel,
@@ -204,6 +228,78 @@ class EffectApplier:
             rendered.html,
             [[choice.value, choice.label] for choice in rendered.choices],
         )
+        if identity.channel in THREADED_CHANNELS:
+            row.thread_ids = await self._thread(case, identity.channel)
+
+    async def _over_reply_cap(self, identity: Identity, case: Case | None) -> bool:
+        """Whether this address had its automatic replies for the hour (a mail loop guard)."""
+        if self.replies_per_hour is None:
+            return False
+        recent = await self.session.scalar(
+            select(func.count())
+            .select_from(Outbox)
+            .where(
+                Outbox.audience == "customer",
+                Outbox.channel == identity.channel,
+                Outbox.address == identity.address,
+                Outbox.created_at > self.now - timedelta(hours=1),
+            )
+        )
+        if (recent or 0) < self.replies_per_hour:
+            return False
+        log.warning(
+            "automatic reply to %s:%s suppressed: %s in the last hour",
+            identity.channel,
+            identity.address,
+            recent,
+        )
+        if case is not None:
+            self._event(case, "auto_reply_suppressed", data={"last_hour": recent})
+        return True
+
+    async def _thread(self, case: Case | None, channel: str) -> list[str]:
+        """Provider ids a reply threads under: the case's first message, our last, this one."""
+        ids: list[str] = []
+        if case is not None:
+            first = await self.session.scalar(
+                select(MessageIn.provider_id)
+                .where(MessageIn.case_id == case.id, MessageIn.channel == channel)
+                .order_by(MessageIn.id)
+                .limit(1)
+            )
+            last = await self.session.scalar(
+                select(Outbox.provider_id)
+                .where(
+                    Outbox.case_id == case.id,
+                    Outbox.channel == channel,
+                    Outbox.provider_id.is_not(None),
+                )
+                .order_by(Outbox.id.desc())
+                .limit(1)
+            )
+            ids += [value for value in (first, last) if value]
+        if self.message is not None and self.message.channel == channel:
+            ids.append(self.message.provider_id)
+        return list(dict.fromkeys(ids))
+
+    async def _update(self, effect: UpdateCase) -> None:
+        case = await self._case(effect.reference)
+        changed: dict[str, object] = {}
+        for name, value in effect.details.items():
+            if name == "consent":
+                continue
+            if name not in UPDATABLE:
+                raise ValueError(f"UpdateCase cannot set {name!r}")
+            setattr(case, name, value)
+            changed[name] = value.isoformat() if isinstance(value, date) else value
+        customer = await self.session.get_one(Customer, case.customer_id)
+        if effect.details.get("consent") is True and customer.consented_at is None:
+            customer.consented_at = self.now
+            changed["consent"] = True
+        if case.customer_name:
+            customer.name = case.customer_name
+        case.updated_at = self.now
+        self._event(case, "details_updated", data=changed)
 
     async def _notify(self, effect: NotifyStaff) -> None:
         case = await self._case(effect.reference) if effect.reference else None
@@ -231,7 +327,7 @@ class EffectApplier:
         subject: str | None,
         html: str | None,
         choices: list[list[str]],
-    ) -> None:
+    ) -> Outbox:
         row = Outbox(
             case_id=case.id if case else None,
             audience=audience,
@@ -250,6 +346,7 @@ class EffectApplier:
         )
         self.session.add(row)
         self.written.append(row)
+        return row
 
     def _event(
         self,

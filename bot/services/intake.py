@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
@@ -16,20 +17,32 @@ from bot.services.effects import Actor, EffectApplier, case_view
 from bot.storage.models import (
     AttachmentRow,
     Case,
+    CaseEvent,
     ConversationState,
     Customer,
     Identity,
     MessageIn,
+    Outbox,
 )
 from channels.base import InboundMessage
 from workflows.conversation import Conversation
 from workflows.intake import CustomerContext, CustomerMessage, decide_message
+from workflows.lifecycle import CaseStatus, is_open
 from workflows.references import generate_reference
 
 log = logging.getLogger(__name__)
 # A fresh reference collides with an existing one about once in billions; retry the whole
 # event with another rather than check-then-insert.
 REFERENCE_ATTEMPTS = 3
+
+
+# Flags a channel adapter sets on a message that is about consent to be messaged, not a
+# complaint (SMS STOP / START): the service records it and the workflow never sees it.
+OPT_OUT = "opt-out"
+OPT_IN = "opt-in"
+# Prefix of flags an adapter sets on mail a machine sent ("auto:list", "auto:auto-submitted").
+AUTOMATED = "auto:"
+PROCESSING_FAILED = "processing-failed"
 
 
 @dataclass
@@ -40,10 +53,62 @@ class IntakeResult:
     message_id: int | None = None
     outbox_ids: list[int] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
+    failed: bool = False
+
+
+async def _change_consent(
+    session: AsyncSession, identity: Identity, stored: MessageIn, *, opted_out: bool, now: datetime
+) -> None:
+    """Record an opt-out or opt-in on the identity and on the customer's open cases."""
+    identity.opted_out_at = now if opted_out else None
+    open_statuses = [status.value for status in CaseStatus if is_open(status)]
+    cases = (
+        await session.scalars(
+            select(Case).where(
+                Case.customer_id == identity.customer_id, Case.status.in_(open_statuses)
+            )
+        )
+    ).all()
+    for case in cases:
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                kind="customer_opted_out" if opted_out else "customer_opted_in",
+                actor="customer",
+                channel=identity.channel,
+                data={"address": identity.address},
+                created_at=now,
+            )
+        )
+    if cases:
+        stored.case_id = cases[0].id
 
 
 async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
-    """Store the message, run the workflow and write effects, all in one commit."""
+    """Store the message, run the workflow and write effects, all in one commit.
+
+    If handling fails for any reason but the database, the message is still stored, raw and
+    flagged "processing-failed", so the provider can be told it arrived and staff can see it.
+    """
+    message = storable(message)
+    try:
+        return await _handle_with_retries(app, message)
+    except (OperationalError, InterfaceError):
+        raise  # the database is down: let the provider retry later
+    except Exception:
+        log.exception(
+            "handling %s message %s failed; storing it raw", message.channel, message.provider_id
+        )
+        flagged = replace(message, flags=(*message.flags, PROCESSING_FAILED))
+        async with app.transaction() as session:
+            identity = await _identity(session, flagged)
+            stored = await _store(session, flagged, identity, app.clock())
+        return IntakeResult(
+            duplicate=stored is None, message_id=stored.id if stored else None, failed=True
+        )
+
+
+async def _handle_with_retries(app: App, message: InboundMessage) -> IntakeResult:
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         try:
             async with app.transaction() as session:
@@ -79,12 +144,16 @@ def storable(message: InboundMessage) -> InboundMessage:
 
 async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> IntakeResult:
     now = app.clock()
-    message = storable(message)
-    identity = await _identity(session, message, now)
+    identity = await _identity(session, message)
     stored = await _store(session, message, identity, now)
     if stored is None:
         log.info("duplicate %s message %s ignored", message.channel, message.provider_id)
         return IntakeResult(duplicate=True)
+    if OPT_OUT in message.flags or (OPT_IN in message.flags and identity.opted_out_at):
+        await _change_consent(
+            session, identity, stored, opted_out=OPT_OUT in message.flags, now=now
+        )
+        return IntakeResult(False, stored.id)
     conversation_row = await session.get(ConversationState, identity.id)
     conversation = Conversation.from_dict(conversation_row.state if conversation_row else {})
     customer = await session.get_one(Customer, identity.customer_id)
@@ -102,6 +171,7 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         known_name=customer.name,
         known_contact=customer.contact,
         consented_before=customer.consented_at is not None,
+        thread_reference=await _thread_reference(session, message),
     )
     incoming = CustomerMessage(
         text=message.text,
@@ -109,6 +179,9 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         has_attachments=bool(message.attachments),
         display_name=message.display_name,
         lasting_address=message.lasting_address,
+        batch=message.batch,
+        subject=message.subject or "",
+        automated=any(flag.startswith(AUTOMATED) for flag in message.flags),
     )
     decision = decide_message(conversation, incoming, context, app.intake)
     applier = EffectApplier(
@@ -120,6 +193,7 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         message=stored,
         conversation_started=conversation.started_at,
         cases={case.reference: case for case in cases},
+        replies_per_hour=app.settings.auto_replies_per_hour,
     )
     applied = await applier.apply(decision)
     if decision.conversation is not None:
@@ -133,7 +207,31 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
     return IntakeResult(False, stored.id, applied.outbox_ids, applied.opened)
 
 
-async def _identity(session: AsyncSession, message: InboundMessage, now: object) -> Identity:
+async def _thread_reference(session: AsyncSession, message: InboundMessage) -> str | None:
+    """The case the provider's threading points at: a message of ours or of the case's.
+
+    Whoever owns it: the workflow trusts it only for the sender's own cases.
+    """
+    if not message.thread_ids:
+        return None
+    ids = list(message.thread_ids)
+    ours = select(Outbox.case_id).where(
+        Outbox.channel == message.channel,
+        Outbox.provider_id.in_(ids),
+        Outbox.case_id.is_not(None),
+    )
+    theirs = select(MessageIn.case_id).where(
+        MessageIn.channel == message.channel,
+        MessageIn.provider_id.in_(ids),
+        MessageIn.case_id.is_not(None),
+    )
+    case_id = await session.scalar(ours.limit(1)) or await session.scalar(theirs.limit(1))
+    if case_id is None:
+        return None
+    return await session.scalar(select(Case.reference).where(Case.id == case_id))
+
+
+async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
     """Find or create the sender's identity, locked for the rest of the transaction."""
     query = select(Identity).where(
         Identity.channel == message.channel, Identity.address == message.address
@@ -169,7 +267,7 @@ async def _identity(session: AsyncSession, message: InboundMessage, now: object)
 
 
 async def _store(
-    session: AsyncSession, message: InboundMessage, identity: Identity, now: object
+    session: AsyncSession, message: InboundMessage, identity: Identity, now: datetime
 ) -> MessageIn | None:
     """Insert the message unless its provider id was seen; None for a duplicate."""
     values = {

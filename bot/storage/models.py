@@ -153,7 +153,11 @@ class Outbox(Base):
     """A rendered message waiting to be sent, or the record of one sent or failed."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "channel", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "channel", "next_attempt_at"),
+        # Delivery reports name our message by the provider's id.
+        Index("ix_outbox_provider", "channel", "provider_id"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     audience: Mapped[str] = mapped_column(String(16))

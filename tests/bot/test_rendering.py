@@ -65,6 +65,11 @@ REALISTIC = {
     "messages": 1,
     "mistyped": True,
     "command": "/foo",
+    "fields": ["product", "when"],
+    "questions": [
+        {"number": 1, "field": "product", "choices": []},
+        {"number": 2, "field": "outcome", "choices": ["outcome.refund", "outcome.repair"]},
+    ],
     "host": "127.0.0.1",
     "port": 8080,
     "reason": "Address already in use",

@@ -1,0 +1,69 @@
+"""Delivery reports from providers (SMS status callbacks, email bounces) on outbound messages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.services.app import App
+from bot.storage.models import CaseEvent, Outbox
+
+log = logging.getLogger(__name__)
+# Provider statuses after which nothing more will happen to a message.
+FINAL = frozenset({"delivered", "undelivered", "failed", "read"})
+FAILED = frozenset({"undelivered", "failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """A provider's word on one message we sent, by the id the provider gave it."""
+
+    channel: str
+    provider_id: str
+    status: str
+    error: str | None = None
+
+
+async def record_delivery(app: App, report: DeliveryReport) -> bool:
+    """Record a report on its outbox row; a failure becomes an event staff see on the case.
+
+    Returns False when no message of ours has that id (a report for something we never sent).
+    """
+    async with app.transaction() as session:
+        row = await session.scalar(
+            select(Outbox).where(
+                Outbox.channel == report.channel, Outbox.provider_id == report.provider_id
+            )
+        )
+        if row is None:
+            log.info(
+                "delivery report for unknown %s message %s", report.channel, report.provider_id
+            )
+            return False
+        if row.delivery_status in FINAL and report.status not in FINAL:
+            return True  # reports can arrive out of order; a final word stands
+        if row.delivery_status == report.status:
+            return True  # the same report again
+        row.delivery_status = report.status
+        if report.status in FAILED:
+            row.status = "failed"
+            row.last_error = report.error or report.status
+            if row.case_id is not None:
+                session.add(
+                    CaseEvent(
+                        case_id=row.case_id,
+                        kind="delivery_failed",
+                        actor="system",
+                        channel=row.channel,
+                        created_at=app.clock(),
+                        data={
+                            "outbox_id": row.id,
+                            "template": row.template,
+                            "reason": row.last_error,
+                            "status": report.status,
+                        },
+                    )
+                )
+        return True

@@ -1,0 +1,92 @@
+"""Twilio webhooks: incoming SMS and delivery status callbacks, both signed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.services.app import App
+from bot.services.delivery import DeliveryReport, record_delivery
+from bot.services.intake import OPT_IN, OPT_OUT, handle_inbound
+from bot.webhooks import BodyTooLarge, read_body
+from channels.base import InboundMessage
+from channels.sms.webhook import (
+    MalformedWebhook,
+    keyword,
+    parse_incoming,
+    parse_status,
+    verify_signature,
+)
+
+log = logging.getLogger(__name__)
+INCOMING_PATH = "/webhooks/twilio/sms"
+STATUS_PATH = "/webhooks/twilio/status"
+# Twilio takes an empty <Response/> as "nothing to send now": replies go through the outbox.
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def twilio_routes(app: App) -> list[Route]:
+    """The routes Twilio calls; mounted only when SMS is configured."""
+    settings = app.settings
+    assert settings.twilio_auth_token is not None
+    token = settings.twilio_auth_token.get_secret_value()
+
+    async def signed_params(request: Request) -> dict[str, str] | Response:
+        try:
+            body = await read_body(request, settings.max_webhook_bytes)
+        except BodyTooLarge:
+            return PlainTextResponse("request too large", status_code=413)
+        params = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+        # Twilio signs the URL it called, which behind a proxy is the public one.
+        url = settings.public_url(request.url.path)
+        if request.url.query:
+            url += f"?{request.url.query}"
+        if not verify_signature(token, url, params, request.headers.get("X-Twilio-Signature")):
+            log.warning("refused a Twilio webhook with a missing or wrong signature")
+            return PlainTextResponse("invalid signature", status_code=403)
+        request.state.body = body
+        return params
+
+    async def incoming(request: Request) -> Response:
+        params = await signed_params(request)
+        if isinstance(params, Response):
+            return params
+        try:
+            message = parse_incoming(
+                params, request.state.body, app.clock(), settings.sms_default_region
+            )
+        except MalformedWebhook as error:
+            return PlainTextResponse(f"malformed request: {error}", status_code=400)
+        word = keyword(message.text, params.get("OptOutType"))
+        if word == "stop":
+            message = _flagged(message, OPT_OUT)
+        elif word == "start":
+            message = _flagged(message, OPT_IN)
+        await handle_inbound(app, message)
+        return Response(EMPTY_TWIML, media_type="text/xml")
+
+    async def status(request: Request) -> Response:
+        params = await signed_params(request)
+        if isinstance(params, Response):
+            return params
+        try:
+            update = parse_status(params)
+        except MalformedWebhook as malformed:
+            return PlainTextResponse(f"malformed request: {malformed}", status_code=400)
+        reason = f"Twilio error {update.error_code}" if update.error_code else None
+        await record_delivery(app, DeliveryReport("sms", update.provider_id, update.status, reason))
+        return Response(status_code=204)
+
+    return [
+        Route(INCOMING_PATH, incoming, methods=["POST"]),
+        Route(STATUS_PATH, status, methods=["POST"]),
+    ]
+
+
+def _flagged(message: InboundMessage, flag: str) -> InboundMessage:
+    return replace(message, flags=(*message.flags, flag))

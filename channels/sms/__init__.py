@@ -1,0 +1,1 @@
+"""The SMS channel through Twilio: inbound webhooks, sending, and segment counting."""

@@ -1,0 +1,115 @@
+"""Opt-out and opt-in (SMS STOP/START), delivery reports, and messages that fail processing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bot.outbox import Dispatcher
+from bot.services.app import App
+from bot.services.delivery import DeliveryReport, record_delivery
+from bot.services.intake import OPT_IN, OPT_OUT, PROCESSING_FAILED, handle_inbound
+from bot.services.staff import handle_staff_action
+from bot.storage.models import CaseEvent, Identity, MessageIn, Outbox
+from tests.bot.conversation import message, register_complaint, say
+from tests.fakes import RecordingAdapter
+from workflows.lifecycle import CaseStatus
+from workflows.staff import StaffAction, StaffActionKind
+
+NUMBER = "+447700900123"
+
+
+async def sms(app: App, text: str, *flags: str) -> None:
+    incoming = message(app, text, NUMBER, channel="sms", lasting_address=True)
+    await handle_inbound(app, replace(incoming, flags=flags))
+
+
+async def test_stop_suppresses_every_later_message_at_the_dispatcher(app: App) -> None:
+    reference = await register_complaint(app, NUMBER)
+    adapter = RecordingAdapter(name="console")
+    await Dispatcher(app, {"console": adapter}).run_once()
+    before = len(adapter.sent)
+    await handle_inbound(app, replace(message(app, "STOP", NUMBER), flags=(OPT_OUT,)))
+    await handle_staff_action(
+        app,
+        StaffAction(StaffActionKind.STATUS, reference, "carol", status=CaseStatus.INVESTIGATING),
+        "cli",
+    )
+    await Dispatcher(app, {"console": adapter}).run_once()
+    assert len(adapter.sent) == before, "nothing reaches an opted-out customer"
+    async with app.sessions() as session:
+        row = (
+            await session.scalars(
+                select(Outbox).where(Outbox.template == "customer/status_investigating")
+            )
+        ).one()
+        assert row.status == "failed"
+        assert "opted out" in (row.last_error or "")
+        kinds = [e.kind for e in (await session.scalars(select(CaseEvent))).all()]
+        assert "customer_opted_out" in kinds
+        assert "delivery_failed" in kinds
+
+
+async def test_start_after_stop_resumes_messages(app: App) -> None:
+    await register_complaint(app, NUMBER)
+    await handle_inbound(app, replace(message(app, "STOP", NUMBER), flags=(OPT_OUT,)))
+    await handle_inbound(app, replace(message(app, "START", NUMBER), flags=(OPT_IN,)))
+    async with app.sessions() as session:
+        identity = (await session.scalars(select(Identity))).one()
+        assert identity.opted_out_at is None
+    rows = await say(app, "Any news on my parcel?", NUMBER)
+    adapter = RecordingAdapter()
+    await Dispatcher(app, {"console": adapter}).run_once()
+    assert any(m.outbox_id == rows[-1].id for m in adapter.sent)
+
+
+async def test_yes_from_a_number_that_never_opted_out_is_just_an_answer(app: App) -> None:
+    await say(app, "My parcel never arrived yesterday, order #A12345", NUMBER)
+    await say(app, "refund", NUMBER)
+    await say(app, "a@example.com", NUMBER)
+    # Twilio marks YES as an opt-in keyword; here it answers the consent question.
+    await handle_inbound(app, replace(message(app, "yes", NUMBER), flags=(OPT_IN,)))
+    rows = await say(app, "yes", NUMBER)
+    assert any(row.template == "customer/acknowledgement" for row in rows)
+
+
+async def test_a_failed_delivery_report_is_visible_on_the_case(app: App) -> None:
+    await register_complaint(app)
+    adapter = RecordingAdapter()
+    await Dispatcher(app, {"console": adapter}).run_once()
+    provider_id = f"console-{adapter.sent[-1].outbox_id}"
+    assert await record_delivery(app, DeliveryReport("console", provider_id, "sent"))
+    assert await record_delivery(
+        app, DeliveryReport("console", provider_id, "undelivered", "Twilio error 30003")
+    )
+    # A late "sent" after the final word changes nothing.
+    assert await record_delivery(app, DeliveryReport("console", provider_id, "sent"))
+    async with app.sessions() as session:
+        row = (await session.scalars(select(Outbox).where(Outbox.provider_id == provider_id))).one()
+        assert (row.delivery_status, row.status) == ("undelivered", "failed")
+        event = (
+            await session.scalars(select(CaseEvent).where(CaseEvent.kind == "delivery_failed"))
+        ).one()
+        assert event.data["reason"] == "Twilio error 30003"
+
+
+async def test_a_report_about_a_message_we_never_sent_is_ignored(app: App) -> None:
+    assert not await record_delivery(app, DeliveryReport("sms", "SM-not-ours", "delivered"))
+
+
+async def test_a_message_that_breaks_processing_is_still_stored_and_flagged(
+    app: App, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug in the workflow")
+
+    monkeypatch.setattr("bot.services.intake.decide_message", broken)
+    result = await handle_inbound(app, message(app, "My parcel never arrived, order #77"))
+    assert result.failed
+    async with app.sessions() as session:
+        stored = (await session.scalars(select(MessageIn))).one()
+        assert PROCESSING_FAILED in stored.flags
+        assert stored.raw == b"My parcel never arrived, order #77"
+    assert "a bug in the workflow" in caplog.text
