@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,22 @@ CHANNEL_FORMATS: dict[str, tuple[str, ...]] = {
     "telegram": ("telegram", "text"),
     "slack": ("slack", "text"),
 }
+
+
+# Output read in a terminal or a log (a staff member's screen): customer text there must not
+# carry escape sequences that move the cursor, retitle the window or reorder the line.
+TERMINAL_CHANNELS = frozenset({"console", "cli", "staff-feed"})
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_controls(text: str) -> str:
+    """Show control and bidi-override characters as escapes (keeping newlines and tabs)."""
+    return _CONTROLS.sub(
+        lambda match: (
+            f"\\x{ord(match[0]):02x}" if ord(match[0]) < 256 else f"\\u{ord(match[0]):04x}"
+        ),
+        text,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,9 @@ class Renderer:
         if html_name in self._env.list_templates():
             html = self._env.get_template(html_name).render(values)
         labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
+        if channel in TERMINAL_CHANNELS:
+            text = visible_controls(str(module))
+            return Rendered(text.strip(), None, None, labelled)
         return Rendered(
             str(module).strip(), str(subject).strip() if subject else None, html, labelled
         )

@@ -13,6 +13,9 @@ from workflows.vocabulary import Vocabulary
 
 OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
 MAX_NAME_LENGTH = 120
+# Longest stored contact (an email address is at most 254 characters); the full text the
+# customer typed is kept on the stored message.
+MAX_CONTACT_LENGTH = 254
 
 
 def prefill(
@@ -23,7 +26,9 @@ def prefill(
     if name:
         conversation = conversation.with_answer(Field.NAME, name[:MAX_NAME_LENGTH])
     if context.known_contact:
-        conversation = conversation.with_answer(Field.CONTACT, context.known_contact)
+        conversation = conversation.with_answer(
+            Field.CONTACT, context.known_contact[:MAX_CONTACT_LENGTH]
+        )
     if context.consented_before:
         conversation = conversation.with_answer(Field.CONSENT, "yes")
     return conversation
@@ -91,6 +96,10 @@ def fallback(asking: Field, text: str) -> str:
     """After one re-ask, take what they said as free text (never loop on a question)."""
     if asking is Field.OUTCOME:
         return f"other: {text}"
+    if asking is Field.CONTACT:
+        return text[:MAX_CONTACT_LENGTH]
+    if asking is Field.NAME:
+        return text[:MAX_NAME_LENGTH]
     return text
 
 

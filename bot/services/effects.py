@@ -26,7 +26,7 @@ from workflows.effects import (
     ScheduleTimer,
     UpdateCase,
 )
-from workflows.lifecycle import CaseStatus
+from workflows.lifecycle import CaseStatus, can_transition
 
 STAFF_FEED = "staff-feed"
 # Channels whose replies carry the provider's threading (email In-Reply-To/References).
@@ -189,7 +189,7 @@ class EffectApplier:
             .where(
                 MessageIn.identity_id == self.identity.id,
                 MessageIn.case_id.is_(None),
-                MessageIn.received_at >= since,
+                MessageIn.stored_at >= since,
             )
             .values(case_id=case.id)
         )
@@ -199,6 +199,19 @@ class EffectApplier:
     async def _change_status(self, effect: ChangeStatus) -> None:
         case = await self._case(effect.reference)
         before = case.status
+        if not can_transition(CaseStatus(before), effect.status):
+            # The decision was made on a status that has since changed; the table wins.
+            log.warning(
+                "%s: %s -> %s not allowed; not applied", case.reference, before, effect.status.value
+            )
+            self._event(
+                case,
+                "status_change_skipped",
+                from_status=before,
+                to_status=effect.status.value,
+                data={"note": effect.note or ""},
+            )
+            return
         case.status = effect.status.value
         case.updated_at = self.now
         data = {"note": effect.note} if effect.note else {}

@@ -43,6 +43,7 @@ OPT_IN = "opt-in"
 # Prefix of flags an adapter sets on mail a machine sent ("auto:list", "auto:auto-submitted").
 AUTOMATED = "auto:"
 PROCESSING_FAILED = "processing-failed"
+MAX_DISPLAY_NAME = 200
 
 
 @dataclass
@@ -123,8 +124,11 @@ async def _handle_with_retries(app: App, message: InboundMessage) -> IntakeResul
 def storable(message: InboundMessage) -> InboundMessage:
     """The message with NUL removed from its text fields (PostgreSQL text cannot hold it).
 
-    The raw bytes keep exactly what arrived; the flag says the text was changed.
+    The raw bytes keep exactly what arrived; the flag says the text was changed. A display
+    name longer than its column is shortened (it is a courtesy, not a key).
     """
+    if message.display_name and len(message.display_name) > MAX_DISPLAY_NAME:
+        message = replace(message, display_name=message.display_name[:MAX_DISPLAY_NAME])
     fields = (message.text, message.address, message.subject or "", message.display_name or "")
     if not any("\x00" in value for value in fields):
         return message
@@ -162,6 +166,9 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
             select(Case)
             .where(Case.customer_id == identity.customer_id)
             .order_by(Case.opened_at.desc())
+            # A staff action on one of them waits for this message, and the other way round,
+            # so neither decides on a status the other is changing.
+            .with_for_update()
         )
     ).all()
     context = CustomerContext(

@@ -20,6 +20,7 @@ def message(
     provider_id: str | None = None,
     attachments: tuple[Attachment, ...] = (),
     lasting_address: bool = False,
+    display_name: str | None = None,
 ) -> InboundMessage:
     return InboundMessage(
         channel=channel,
@@ -27,7 +28,7 @@ def message(
         provider_id=provider_id or str(uuid.uuid4()),
         text=text,
         received_at=app.clock(),
-        display_name=address,
+        display_name=display_name or address,
         raw=text.encode("utf-8", errors="surrogatepass"),
         attachments=attachments,
         lasting_address=lasting_address,

@@ -144,3 +144,16 @@ def test_channel_formats_win_over_plain_text_and_html_is_escaped(tmp_path: Path)
     email = renderer.render("customer/hi", {"text": hostile}, "email")
     assert email.subject == f"About {hostile}"
     assert email.html == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+@pytest.mark.parametrize("channel", ["staff-feed", "cli", "console"])
+def test_customer_text_cannot_drive_a_staff_terminal(renderer: Renderer, channel: str) -> None:
+    hostile = "clear\x1b[2J title\x1b]0;owned\x07 flip\u202egnp.exe"
+    context = {**REALISTIC, "text": hostile, "reference": "CB-K7M3-XD9A"}
+    text = renderer.render("staff/customer_message", context, channel).text
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "\u202e" not in text
+    assert "\\x1b[2J" in text, "shown, not hidden: staff can see something odd was sent"
+    # Email and SMS are not terminals: their text is left as written.
+    assert "\x1b" in renderer.render("staff/customer_message", context, "sms").text

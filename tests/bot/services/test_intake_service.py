@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -22,7 +23,7 @@ from bot.storage.models import (
     Outbox,
 )
 from channels.base import Attachment
-from tests.bot.conversation import customer_text, message, register_complaint, say
+from tests.bot.conversation import customer_text, message, register_complaint, say, send
 from tests.fakes import FakeClock, SeededRandom
 
 
@@ -210,3 +211,55 @@ async def test_attachments_are_kept_and_linked_to_the_case(app: App) -> None:
         owner = await session.get_one(MessageIn, row.message_id)
         assert owner.case_id is not None
         assert row.content == b"\xff\xd8\xff\xe0"
+
+
+class TickingClock(FakeClock):
+    """A clock that moves on every reading, as a real one does between two calls."""
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=7)
+        return self.now
+
+
+async def test_every_message_of_the_conversation_is_on_the_case_with_a_real_clock(
+    settings: Settings,
+) -> None:
+    application = App.create(settings, clock=TickingClock(), random=SeededRandom(3))
+    await upgrade(application.engine)
+    try:
+        reference = await register_complaint(application)
+        async with application.sessions() as session:
+            case = (await session.scalars(select(Case).where(Case.reference == reference))).one()
+            texts = [
+                m.text
+                for m in (
+                    await session.scalars(
+                        select(MessageIn).where(MessageIn.case_id == case.id).order_by(MessageIn.id)
+                    )
+                ).all()
+            ]
+        assert texts[0].startswith("My parcel never arrived"), "the complaint itself is kept"
+        assert len(texts) == 5
+    finally:
+        await application.close()
+
+
+async def test_very_long_answers_and_names_never_block_registration(app: App) -> None:
+    # Columns are bounded on PostgreSQL; the full text stays on the stored messages.
+    long_name = "N" * 400
+    say_as = {"address": "long", "display_name": long_name}
+    await send(app, "My parcel never arrived yesterday, order #A12345", **say_as)
+    await send(app, "refund", **say_as)
+    await send(app, "x" * 5000, **say_as)  # contact: re-asked once
+    await send(app, "y" * 5000, **say_as)  # then taken as written, shortened
+    await send(app, "yes", **say_as)
+    result = await send(app, "yes", **say_as)
+    assert result.opened, "the complaint is registered"
+    async with app.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+        assert case.contact == "y" * 254
+        assert len(case.customer_name or "") <= 120
+        stored = (
+            await session.scalars(select(MessageIn).where(MessageIn.text == "y" * 5000))
+        ).one()
+        assert len(stored.text) == 5000

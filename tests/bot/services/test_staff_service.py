@@ -133,3 +133,25 @@ async def test_an_unknown_or_mistyped_reference_is_reported(app: App) -> None:
             ),
             "cli",
         )
+
+
+async def test_a_status_change_made_stale_by_another_is_not_applied(app: App) -> None:
+    from bot.services.effects import Actor, EffectApplier
+    from workflows.effects import ChangeStatus, Decision
+
+    reference = await register_complaint(app)
+    await handle_staff_action(
+        app, action(reference, StaffActionKind.STATUS, status=CaseStatus.RESOLVED), "cli"
+    )
+    # A decision taken while the case was still acknowledged arrives after it was resolved.
+    async with app.transaction() as session:
+        applier = EffectApplier(
+            session=session,
+            renderer=app.renderer,
+            now=app.clock(),
+            actor=Actor("customer", "console"),
+        )
+        await applier.apply(Decision((ChangeStatus(reference, CaseStatus.WITHDRAWN),)))
+    case, events = await case_and_events(app, reference)
+    assert case.status == "resolved"
+    assert events[-1].kind == "status_change_skipped"
