@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sys
+import threading
 from collections.abc import Callable
+from typing import BinaryIO
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.outbox import Dispatcher
 from bot.services.app import App
@@ -12,49 +18,93 @@ from bot.services.intake import handle_inbound
 from bot.storage.migrate import ensure_schema
 from channels import console
 
+log = logging.getLogger(__name__)
+# Longer lines are refused whole (the workflow refuses much shorter ones politely).
+LINE_LIMIT = 1 << 20
+TOO_LONG = object()
 
-async def run_chat(app: App, name: str, write: Callable[[str], None]) -> None:
+
+class LineReader:
+    """Lines from a byte stream, read in a daemon thread and handed to the event loop.
+
+    A thread works for terminals, pipes and plain files alike, leaves the terminal in
+    blocking mode, and, being a daemon, never holds up the exit on Ctrl-C.
+    """
+
+    def __init__(self, stream: BinaryIO, limit: int = LINE_LIMIT) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        self._stream = stream
+        self._limit = limit
+        threading.Thread(target=self._run, name="stdin", daemon=True).start()
+
+    async def readline(self) -> bytes | object | None:
+        """The next line; None at end of input; TOO_LONG for a line over the limit."""
+        return await self._queue.get()
+
+    def _put(self, item: object) -> None:
+        # RuntimeError: the loop has closed, the chat is over.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+
+    def _run(self) -> None:
+        while True:
+            line = self._stream.readline(self._limit)
+            if not line:
+                self._put(None)
+                return
+            if len(line) >= self._limit and not line.endswith(b"\n"):
+                while (rest := self._stream.readline(self._limit)) and not rest.endswith(b"\n"):
+                    pass
+                self._put(TOO_LONG)
+                continue
+            self._put(line)
+
+
+async def run_chat(
+    app: App, name: str, write: Callable[[str], None], display_name: str | None
+) -> None:
     """Read lines from stdin until end of input; print replies and staff updates as they come."""
     await ensure_schema(app.engine)
     dispatcher = Dispatcher(
         app, {console.CHANNEL: console.ConsoleAdapter(write)}, {console.CHANNEL: name}
     )
-    render = app.renderer.render
-    write(render("cli/chat_banner", {"name": name}, "cli").text)
-    prompt = render("cli/chat_prompt", {"name": name}, "cli").text + " "
+
+    def say(template: str) -> None:
+        write(app.renderer.render(template, {"name": name}, "cli").text)
+
+    say("cli/chat_banner")
+    prompt = app.renderer.render("cli/chat_prompt", {"name": name}, "cli").text + " "
     # Anything staff sent while this customer was away is waiting in the outbox.
     await dispatcher.run_once()
-    reader = await _stdin_reader()
+    reader = LineReader(sys.stdin.buffer)
     stop = asyncio.Event()
     updates = asyncio.create_task(dispatcher.run_forever(stop))
     try:
         while True:
             _prompt(prompt)
-            try:
-                line = await reader.readline()
-            except ValueError:
-                # Longer than the reader's limit: the buffer is dropped, say so and go on.
-                write(render("cli/chat_line_too_long", {}, "cli").text)
-                continue
-            if not line:
+            line = await reader.readline()
+            if line is None:
                 break
-            await handle_inbound(app, console.inbound(name, line.rstrip(b"\r\n"), app.clock()))
-            await dispatcher.run_once()
+            if line is TOO_LONG or not isinstance(line, bytes):
+                say("cli/chat_line_too_long")
+                continue
+            message = console.inbound(name, line.rstrip(b"\r\n"), app.clock(), display_name)
+            try:
+                result = await handle_inbound(app, message)
+                await dispatcher.run_once()
+            except SQLAlchemyError:
+                log.exception("the database did not take a chat message")
+                say("cli/chat_not_taken")
+                continue
+            if result.failed:
+                say("cli/chat_not_taken")
     finally:
         stop.set()
         await updates
-    write(render("cli/chat_goodbye", {"name": name}, "cli").text)
+    say("cli/chat_goodbye")
 
 
 def _prompt(prompt: str) -> None:
     sys.stdout.write(prompt)
     sys.stdout.flush()
-
-
-async def _stdin_reader() -> asyncio.StreamReader:
-    # A StreamReader on stdin, so waiting for input never blocks the loop (and Ctrl-C or end
-    # of input ends the chat at once, with no reader thread left behind).
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1 << 20)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    return reader

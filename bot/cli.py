@@ -10,7 +10,9 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
+from alembic.util.exc import CommandError as AlembicError
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError
 from bot.services.app import App
@@ -32,7 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the bot: HTTP, outbox, scheduler")
     chat = commands.add_parser("chat", help="complain in this terminal, as a customer would")
-    chat.add_argument("--as", dest="name", default=None, help="who you are (default: $USER)")
+    chat.add_argument(
+        "--as",
+        dest="name",
+        default=None,
+        type=_terminal_name,
+        help="who you are (default: your login name, and you are asked your name)",
+    )
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -73,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminal_name(value: str) -> str:
+    if not value.strip() or len(value) > 100:
+        raise argparse.ArgumentTypeError("give a name of 1 to 100 characters")
+    return value.strip()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -97,6 +111,22 @@ async def _run(app: App, args: argparse.Namespace) -> int:
         return await _dispatch(app, args)
     except SchemaOutOfDate as error:
         print(f"complaintbot: {error}", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, AlembicError, OSError) as error:
+        # An operator's problem (database locked, unreachable or newer than this code; a
+        # file that cannot be read): say what it is, without a traceback.
+        logging.getLogger(__name__).debug("command failed", exc_info=True)
+        print(
+            app.renderer.render(
+                "cli/problem",
+                {
+                    "kind": type(error).__name__,
+                    "detail": str(error).splitlines()[0] if str(error) else "",
+                },
+                STAFF_CHANNEL,
+            ).text,
+            file=sys.stderr,
+        )
         return 2
     finally:
         await app.close()
@@ -126,7 +156,12 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
     if args.command == "chat":
         from bot.chat import run_chat
 
-        await run_chat(app, args.name or getpass.getuser(), lambda text: print(text, flush=True))
+        await run_chat(
+            app,
+            args.name or getpass.getuser(),
+            lambda text: print(text, flush=True),
+            display_name=args.name,
+        )
         return 0
     if args.command == "db" and args.db_command == "revision":
         await make_revision(app.engine, args.message)

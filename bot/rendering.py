@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot.config import ConfigError
 from channels.base import Choice
 from workflows.effects import ChoiceSpec
 
@@ -145,8 +146,15 @@ class Renderer:
 
 
 def _load_labels(path: Path) -> dict[str, str]:
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path} does not exist (is the locale or templates folder right?)"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
     flat: dict[str, str] = {}
 
     def walk(prefix: str, value: object) -> None:

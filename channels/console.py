@@ -26,15 +26,21 @@ class ConsoleAdapter:
         return DeliveryResult(provider_id=f"console-{message.outbox_id}")
 
 
-def inbound(name: str, line: bytes, now: datetime) -> InboundMessage:
-    """A typed line as an inbound message (the terminal gives no lasting address)."""
+def inbound(
+    name: str, line: bytes, now: datetime, display_name: str | None = None
+) -> InboundMessage:
+    """A typed line as an inbound message (the terminal gives no lasting address).
+
+    ``name`` identifies the terminal customer; ``display_name`` is only given when they said
+    who they are, so a login name never becomes a customer's name.
+    """
     return InboundMessage(
         channel=CHANNEL,
         address=name,
         provider_id=str(uuid.uuid4()),
         text=line.decode("utf-8", errors="replace"),
         received_at=now,
-        display_name=name,
+        display_name=display_name,
         raw=line,
         lasting_address=False,
     )

@@ -57,20 +57,8 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 
 # Cases in these statuses need nothing more from staff; SLA clocks stop.
 FINISHED = frozenset({S.RESOLVED, S.CLOSED, S.WITHDRAWN})
-# Statuses a customer may be told about without staff choosing to (the others are internal).
-CUSTOMER_ANNOUNCED = frozenset(
-    {
-        S.ACKNOWLEDGED,
-        S.INVESTIGATING,
-        S.AWAITING_CUSTOMER,
-        S.RESPONSE_PROPOSED,
-        S.ESCALATED,
-        S.RESOLVED,
-        S.CLOSED,
-        S.WITHDRAWN,
-        S.REOPENED,
-    }
-)
+# Every stage a case can be moved to is told to the customer (received is only ever the start).
+CUSTOMER_ANNOUNCED = frozenset(set(CaseStatus) - {S.RECEIVED})
 
 
 def can_transition(current: CaseStatus, target: CaseStatus) -> bool:

@@ -70,7 +70,7 @@ def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
             {"reference": case.reference, "text": text, "awaiting": await_customer},
         ),
     ]
-    if await_customer:
+    if await_customer and case.status is not CaseStatus.AWAITING_CUSTOMER:
         if not can_transition(case.status, CaseStatus.AWAITING_CUSTOMER):
             return _not_allowed(case, CaseStatus.AWAITING_CUSTOMER)
         effects.append(ChangeStatus(case.reference, CaseStatus.AWAITING_CUSTOMER))

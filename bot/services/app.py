@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import load_intake_settings
 from bot.rendering import Renderer
 from bot.settings import Settings
-from bot.storage.database import create_engine, session_factory
+from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
 from workflows.intake import IntakeSettings
 from workflows.references import RandomSource
 
@@ -60,8 +60,15 @@ class App:
         # throughput (benchmarks/intake.py). Other processes still meet the busy timeout.
         if self._write_lock is None:
             self._write_lock = asyncio.Lock()
-        async with self._write_lock, self.sessions() as session, session.begin():
-            yield session
+        async with self._write_lock, self.sessions() as session:
+            # Begins the transaction with the write lock taken (see storage.database).
+            await session.connection(execution_options={SQLITE_WRITE: True})
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
 
     @staticmethod
     def create(

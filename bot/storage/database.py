@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option marking a connection whose transaction will write (see App.transaction).
+SQLITE_WRITE = "complaintbot_sqlite_write"
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -39,9 +41,11 @@ def create_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # SQLite has no row locks: take the write lock at BEGIN, so two processes handling
-        # messages serialise cleanly instead of failing to upgrade a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLite has no row locks: a unit of work that will write takes the write lock at
+        # BEGIN, so two processes serialise cleanly instead of failing to upgrade a read lock.
+        # Reads (cases list, readiness) begin deferred and never wait behind writers.
+        write = connection.get_execution_options().get(SQLITE_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

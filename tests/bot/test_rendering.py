@@ -65,6 +65,8 @@ REALISTIC = {
     "messages": 1,
     "mistyped": True,
     "command": "/foo",
+    "kind": "OperationalError",
+    "detail": "database is locked",
     "fields": ["product", "when"],
     "questions": [
         {"number": 1, "field": "product", "choices": []},

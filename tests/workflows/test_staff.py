@@ -117,12 +117,18 @@ def test_an_allowed_status_change_is_made_and_announced(
     )
 
 
-def test_an_internal_status_change_is_not_announced(
+def test_moving_to_assessment_tells_the_customer_with_the_staff_message(
     make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=S.ACKNOWLEDGED)
-    decision = decide_staff_action(case, act(K.STATUS, case.reference, status=S.ASSESSED), now)
-    assert decision.effects == (ChangeStatus(case.reference, S.ASSESSED, note=None),)
+    action = act(K.STATUS, case.reference, status=S.ASSESSED, text="We are reviewing it.")
+    decision = decide_staff_action(case, action, now)
+    assert decision.of_type(ChangeStatus) == [
+        ChangeStatus(case.reference, S.ASSESSED, note="We are reviewing it.")
+    ]
+    (reply,) = decision.of_type(Reply)
+    assert reply.template == "customer/status_assessed"
+    assert reply.context["message"] == "We are reviewing it."
 
 
 def test_a_forbidden_status_change_is_refused_with_the_allowed_moves(
@@ -216,3 +222,18 @@ def test_assign_gives_the_case_to_someone_and_an_empty_name_unassigns(
 @pytest.mark.parametrize("status", sorted(CUSTOMER_ANNOUNCED), ids=str)
 def test_every_announced_status_has_a_customer_template(status: CaseStatus) -> None:
     assert (CUSTOMER_TEMPLATES / f"status_{status.value}.text.j2").is_file()
+
+
+def test_asking_the_customer_again_while_waiting_for_them_is_allowed(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=CaseStatus.AWAITING_CUSTOMER)
+    decision = decide_staff_action(
+        case,
+        StaffAction(StaffActionKind.REPLY, case.reference, "carol", text="And the colour?",
+                    await_customer=True),
+        now,
+    )
+    assert not decision.of_type(Refuse)
+    assert not decision.of_type(ChangeStatus), "already waiting: no status change"
+    assert [r.template for r in decision.of_type(Reply)] == ["customer/staff_reply"]
