@@ -7,7 +7,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
@@ -17,17 +17,20 @@ from bot.storage.models import CaseEvent, Identity, Outbox
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 
 log = logging.getLogger(__name__)
-BATCH = 20
-# Long enough for a slow provider call; a row still "sending" after it was lost in a crash.
-LEASE = timedelta(minutes=2)
+BATCH = 5
+# One provider call may take this long; then it counts as a transient failure.
+SEND_TIMEOUT = timedelta(seconds=20)
+# A claim outlives the slowest whole batch, so no other worker takes a row mid-batch; a row
+# still "sending" after that was lost in a crash and is sent again (at-least-once delivery).
+LEASE = BATCH * SEND_TIMEOUT + timedelta(seconds=30)
 OPTED_OUT = "not sent: the customer opted out of messages on this channel"
 
 
 def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
-    """Seconds to wait before retry ``attempt`` (1-based): exponential with full jitter."""
-    # Full jitter spreads retries of many rows over the window so a recovering provider is
-    # not hit by all of them at once. The retry state lives in the database row, not in a
-    # retry library's in-memory loop, so it survives restarts.
+    """Seconds to wait before retry ``attempt`` (1-based): exponential, with equal jitter."""
+    # Jitter (a random half to the whole of the step) spreads the retries of many rows, so a
+    # recovering provider is not hit by all of them at once. The retry state lives in the
+    # database row, not in a retry library's in-memory loop, so it survives restarts.
     ceiling = min(cap, base * 2 ** (attempt - 1))
     return (rng or random.SystemRandom()).uniform(ceiling / 2, ceiling)
 
@@ -46,23 +49,30 @@ class Dispatcher:
         # Restrict a channel to one address (a terminal chat delivers only its own messages).
         self._only = dict(only_address or {})
 
-    async def run_once(self) -> int:
-        """Send what is due now; returns how many rows were attempted."""
+    async def run_once(self, stop: asyncio.Event | None = None) -> int:
+        """Send what is due now; returns how many rows were attempted.
+
+        With ``stop`` set part-way, claimed rows not yet sent go back to the queue at once.
+        """
         attempted = 0
-        while True:
+        while stop is None or not stop.is_set():
             batch = await self._claim()
             if not batch:
                 return attempted
-            for row in batch:
+            for index, row in enumerate(batch):
+                if stop is not None and stop.is_set():
+                    await self._release(batch[index:])
+                    return attempted
                 await self._send(row)
                 attempted += 1
+        return attempted
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Poll until ``stop`` is set; errors are logged and polling goes on."""
         interval = self._app.settings.poll_interval_seconds
         while not stop.is_set():
             try:
-                await self.run_once()
+                await self.run_once(stop)
             except Exception:
                 log.exception("outbox dispatch failed; will try again")
             with contextlib.suppress(TimeoutError):
@@ -98,7 +108,7 @@ class Dispatcher:
     async def _send(self, row: Outbox) -> None:
         if row.audience == "customer" and await self._opted_out(row):
             # Enforced here, not only in the conversation: nothing reaches an opted-out number.
-            await self._failed(row.id, OPTED_OUT, permanent=True)
+            await self._failed(row.id, OPTED_OUT, permanent=True, claim=row.locked_until)
             return
         adapter = self._adapters[row.channel]
         message = OutboundMessage(
@@ -111,15 +121,40 @@ class Dispatcher:
             choices=tuple(Choice(str(value), str(label)) for value, label in row.choices),
             thread_ids=tuple(str(item) for item in row.thread_ids),
         )
+        claim = row.locked_until
         try:
-            result = await adapter.send(message)
+            async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
+                result = await adapter.send(message)
         except DeliveryError as error:
-            await self._failed(row.id, error.reason, permanent=error.permanent)
+            await self._failed(row.id, error.reason, permanent=error.permanent, claim=claim)
+        except TimeoutError:
+            await self._failed(
+                row.id, "the provider did not answer in time", permanent=False, claim=claim
+            )
         except Exception as error:
             log.exception("sending outbox row %s on %s failed", row.id, row.channel)
-            await self._failed(row.id, f"{type(error).__name__}: {error}", permanent=False)
+            await self._failed(
+                row.id, f"{type(error).__name__}: {error}", permanent=False, claim=claim
+            )
         else:
-            await self._sent(row.id, result.provider_id)
+            await self._sent(row.id, result.provider_id, claim)
+
+    async def _release(self, rows: list[Outbox]) -> None:
+        """Give claimed rows back to the queue (shutting down before sending them)."""
+        async with self._app.transaction() as session:
+            for claimed in rows:
+                row = await session.get_one(Outbox, claimed.id)
+                if row.status == "sending" and row.locked_until == claimed.locked_until:
+                    row.status = "pending"
+                    row.locked_until = None
+
+    @staticmethod
+    def _still_ours(row: Outbox, claim: datetime | None) -> bool:
+        """Whether this worker still holds the row (its lease was not taken over)."""
+        if row.status == "sending" and row.locked_until == claim:
+            return True
+        log.warning("outbox row %s was taken over by another worker; not recording", row.id)
+        return False
 
     async def _opted_out(self, row: Outbox) -> bool:
         async with self._app.sessions() as session:
@@ -130,9 +165,11 @@ class Dispatcher:
             )
         return opted_out_at is not None
 
-    async def _sent(self, row_id: int, provider_id: str | None) -> None:
+    async def _sent(self, row_id: int, provider_id: str | None, claim: datetime | None) -> None:
         async with self._app.transaction() as session:
             row = await session.get_one(Outbox, row_id)
+            if not self._still_ours(row, claim):
+                return
             row.status = "sent"
             row.attempts += 1
             row.provider_id = provider_id
@@ -140,11 +177,15 @@ class Dispatcher:
             row.locked_until = None
             row.last_error = None
 
-    async def _failed(self, row_id: int, reason: str, *, permanent: bool) -> None:
+    async def _failed(
+        self, row_id: int, reason: str, *, permanent: bool, claim: datetime | None
+    ) -> None:
         settings = self._app.settings
         now = self._app.clock()
         async with self._app.transaction() as session:
             row = await session.get_one(Outbox, row_id)
+            if not self._still_ours(row, claim):
+                return
             row.attempts += 1
             row.last_error = reason[:2000]
             row.locked_until = None

@@ -147,7 +147,7 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
 async def _scheduler(app: App, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
-            await fire_due_timers(app)
+            await fire_due_timers(app, stop)
         except Exception:
             log.exception("firing timers failed; will try again")
         with contextlib.suppress(TimeoutError):

@@ -200,6 +200,8 @@ class Timer(Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))
     locked_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
     fired_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -11,6 +12,7 @@ from sqlalchemy import select, update
 from bot.outbox import Dispatcher, backoff
 from bot.services.app import App
 from bot.storage.models import CaseEvent, Outbox
+from channels.base import DeliveryResult, OutboundMessage
 from tests.bot.conversation import register_complaint, say
 from tests.fakes import FailingAdapter, FakeClock, RecordingAdapter
 
@@ -156,3 +158,49 @@ def test_backoff_grows_exponentially_within_jittered_bounds() -> None:
         for _ in range(50):
             delay = backoff(attempt, 2.0, 600.0, rng)
             assert ceiling / 2 <= delay <= ceiling
+
+
+async def test_a_provider_that_hangs_is_a_transient_failure(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.outbox.SEND_TIMEOUT", timedelta(milliseconds=50))
+    await say(app, "help")
+    await Dispatcher(app, {"console": RecordingAdapter(delay=5)}).run_once()
+    (row,) = await rows(app)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == "the provider did not answer in time"
+
+
+async def test_stopping_gives_claimed_rows_back_at_once(app: App) -> None:
+    for name in ("a", "b", "c"):
+        await say(app, "help", name)
+    stop = asyncio.Event()
+
+    class StopAfterOne(RecordingAdapter):
+        async def send(self, message: OutboundMessage) -> DeliveryResult:
+            stop.set()
+            return await super().send(message)
+
+    adapter = StopAfterOne()
+    assert await Dispatcher(app, {"console": adapter}).run_once(stop) == 1
+    statuses = [(row.status, row.locked_until) for row in await rows(app)]
+    assert statuses == [("sent", None), ("pending", None), ("pending", None)]
+
+
+async def test_a_worker_whose_lease_was_taken_over_records_nothing(
+    app: App, clock: FakeClock
+) -> None:
+    await say(app, "help")
+
+    class Slow(RecordingAdapter):
+        async def send(self, message: OutboundMessage) -> DeliveryResult:
+            # Meanwhile another worker took the row over and sent it.
+            async with app.transaction() as session:
+                await session.execute(
+                    update(Outbox).values(status="sent", provider_id="other", locked_until=None)
+                )
+            return await super().send(message)
+
+    await Dispatcher(app, {"console": Slow()}).run_once()
+    (row,) = await rows(app)
+    assert row.provider_id == "other"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.services.app import App
 from bot.services.staff import handle_staff_action
-from bot.services.timers import fire_due_timers
+from bot.services.timers import MAX_ATTEMPTS, fire_due_timers
 from bot.storage.models import CaseEvent, Outbox, Timer
 from tests.bot.conversation import register_complaint
 from tests.fakes import FakeClock
@@ -49,3 +50,27 @@ async def test_a_resolved_case_raises_no_alarm(app: App, clock: FakeClock) -> No
     clock.advance(days=30)
     assert await fire_due_timers(app) == 2
     assert await staff_templates(app) == ["staff/new_case"]
+
+
+async def test_a_timer_that_keeps_failing_ends_visibly_not_in_a_loop(
+    app: App, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await register_complaint(app)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("rules could not be read")
+
+    monkeypatch.setattr("bot.services.timers.decide_timer", broken)
+    clock.advance(days=11)  # both SLA timers are due
+    for _ in range(MAX_ATTEMPTS):
+        assert await fire_due_timers(app) == 0
+        clock.advance(minutes=6)  # past the lease: tried again
+    async with app.sessions() as session:
+        timers = (await session.scalars(select(Timer))).all()
+        assert {(t.status, t.attempts) for t in timers} == {("failed", MAX_ATTEMPTS)}
+        events = (
+            await session.scalars(select(CaseEvent).where(CaseEvent.kind == "timer_failed"))
+        ).all()
+        assert len(events) == 2
+        assert events[0].data["reason"] == "RuntimeError: rules could not be read"
+    assert await fire_due_timers(app) == 0
