@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import logging
 import sys
+import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -19,6 +20,7 @@ from bot.services.app import App
 from bot.services.queries import case_file, list_cases
 from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import Settings
+from bot.storage.database import create_engine
 from bot.storage.migrate import SchemaOutOfDate, ensure_schema, make_revision, upgrade
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
@@ -96,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = Settings()
+        # Complaints are personal data: the folder holding them is the operator's alone.
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         app = App.create(settings)
     except (ValidationError, ConfigError) as error:
         print(f"complaintbot: configuration problem: {error}", file=sys.stderr)
@@ -164,7 +168,13 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         )
         return 0
     if args.command == "db" and args.db_command == "revision":
-        await make_revision(app.engine, args.message)
+        # Never against the configured database: a throwaway SQLite one at head is enough.
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = create_engine(f"sqlite+aiosqlite:///{folder}/revision.db")
+            try:
+                await make_revision(scratch, args.message)
+            finally:
+                await scratch.dispose()
         return 0
     if args.command == "db":
         await upgrade(app.engine)

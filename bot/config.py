@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.settings import Settings
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
+from workflows.questions import OUTCOMES
 from workflows.vocabulary import Vocabulary
 
 
@@ -44,8 +45,15 @@ def load_rules(settings: Settings) -> Rules:
 
 def load_intake_settings(settings: Settings) -> IntakeSettings:
     """Everything the intake conversation needs from configuration."""
+    vocab = load_vocabulary(settings)
+    unknown = set(vocab.outcomes) - set(OUTCOMES)
+    if unknown:
+        raise ConfigError(
+            f"vocabulary.toml [outcomes]: unknown {sorted(unknown)}; the "
+            f"outcomes are {', '.join(OUTCOMES)}"
+        )
     return IntakeSettings(
-        vocab=load_vocabulary(settings),
+        vocab=vocab,
         rules=load_rules(settings),
         reference_prefix=settings.reference_prefix,
         max_message_length=settings.max_message_length,

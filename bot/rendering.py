@@ -14,6 +14,7 @@ import jinja2
 from bot.config import ConfigError
 from channels.base import Choice
 from workflows.effects import ChoiceSpec
+from workflows.references import check_symbol, format_reference
 
 # The formats a channel's messages are written in, best first; "text" is the fallback.
 CHANNEL_FORMATS: dict[str, tuple[str, ...]] = {
@@ -60,7 +61,9 @@ class TemplateMissing(LookupError):
 class Renderer:
     """Renders ``<locale>/<name>.<format>.j2`` with strict undefined variables."""
 
-    def __init__(self, templates_dir: Path, locale: str, organisation: str) -> None:
+    def __init__(
+        self, templates_dir: Path, locale: str, organisation: str, reference_prefix: str = "CB"
+    ) -> None:
         self._locale = locale
         self._labels = _load_labels(templates_dir / locale / "labels.toml")
         self._env = jinja2.Environment(
@@ -73,7 +76,13 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self._env.globals.update(label=self.label, organisation=organisation)
+        self._env.globals.update(
+            label=self.label,
+            organisation=organisation,
+            # A valid reference to show as an example (a made-up one would fail its own check).
+            reference_example=example_reference(reference_prefix),
+        )
+        self._names = set(self._env.list_templates())
         self._env.filters.update(day=self.day, when=self.when)
 
     def label(self, key: str) -> str:
@@ -116,7 +125,7 @@ class Renderer:
         subject = getattr(module, "subject", None)
         html = None
         html_name = f"{self._locale}/{name}.{formats[0]}.html.j2"
-        if html_name in self._env.list_templates():
+        if html_name in self._names:
             html = self._env.get_template(html_name).render(values)
         labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
         if channel in TERMINAL_CHANNELS:
@@ -143,6 +152,12 @@ class Renderer:
                 if name.startswith(prefix) and not name.startswith(f"{prefix}macros/")
             }
         )
+
+
+def example_reference(prefix: str) -> str:
+    """A reference that passes its check, for templates to show what one looks like."""
+    body = "K7M3XD9"
+    return format_reference(prefix, body + check_symbol(body))
 
 
 def _load_labels(path: Path) -> dict[str, str]:

@@ -86,6 +86,9 @@ class Rules:
                 raise ValueError(f"route to {route.queue!r}: unknown severity {route.severity!r}")
             if route.category is not None and route.category not in known:
                 raise ValueError(f"route to {route.queue!r}: unknown category {route.category!r}")
+        for level, target in rules.targets.items():
+            if target.warn_before >= target.respond_within:
+                raise ValueError(f"[targets.{level}]: the reminder must come before the target")
         unknown = set(severity) - set(SEVERITIES[1:])
         if unknown:
             raise ValueError(f"[severity.*]: unknown levels {sorted(unknown)}; use high, critical")

@@ -32,6 +32,7 @@ class Field(StrEnum):
 
 
 OPTIONAL = frozenset({Field.PRODUCT, Field.WHEN})
+_FIELD_NAMES = frozenset(question.value for question in Field)
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,12 @@ class Conversation:
             answers={
                 Field(key): str(value)
                 for key, value in (answers.items() if isinstance(answers, dict) else [])
-                if key in Field._value2member_map_
+                if key in _FIELD_NAMES
             },
             skipped=frozenset(
                 Field(str(key))
                 for key in (skipped if isinstance(skipped, list) else [])
-                if key in Field._value2member_map_
+                if key in _FIELD_NAMES
             ),
             asking=Field(str(asking)) if asking else None,
             retries=int(str(data.get("retries", 0))),
@@ -113,6 +114,6 @@ class Conversation:
             pending=tuple(
                 Field(str(key))
                 for key in (pending if isinstance(pending, list) else [])
-                if key in Field._value2member_map_
+                if key in _FIELD_NAMES
             ),
         )

@@ -72,7 +72,7 @@ def accept(
     if asking is Field.OUTCOME:
         return parse_outcome(text, vocab)
     if asking is Field.NAME:
-        return text[:MAX_NAME_LENGTH] if not vocab.is_skip(text) else None
+        return text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
         return text if looks_like_contact(text) else None
     if vocab.is_yes(text) or text.strip() == "1":

@@ -80,7 +80,12 @@ class App:
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
-            renderer=Renderer(settings.templates_dir, settings.locale, settings.organisation),
+            renderer=Renderer(
+                settings.templates_dir,
+                settings.locale,
+                settings.organisation,
+                settings.reference_prefix,
+            ),
             intake=load_intake_settings(settings),
             clock=clock,
             random=random or SystemRandom(),

@@ -159,3 +159,14 @@ def test_customer_text_cannot_drive_a_staff_terminal(renderer: Renderer, channel
     assert "\\x1b[2J" in text, "shown, not hidden: staff can see something odd was sent"
     # Email and SMS are not terminals: their text is left as written.
     assert "\x1b" in renderer.render("staff/customer_message", context, "sms").text
+
+
+def test_the_example_reference_customers_are_shown_is_a_valid_one(tmp_path: Path) -> None:
+    from workflows.references import ReferenceCheck, parse_reference
+
+    for prefix in ("CB", "ACME"):
+        renderer = Renderer(TEMPLATES, "en", "Example Ltd", prefix)
+        text = renderer.render("customer/reference_mistyped", {}, "sms").text
+        example = re.search(rf"{prefix}-\S+?(?=;)", text)
+        assert example, text
+        assert parse_reference(example.group(0), prefix).check is ReferenceCheck.VALID

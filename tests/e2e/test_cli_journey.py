@@ -116,3 +116,5 @@ def test_staff_commands_explain_mistakes(product: Product) -> None:
     assert usage.returncode == 2
     assert "invalid choice" in usage.stderr
     assert "No cases." in product.run("cases", "list").stdout
+    # Complaints are personal data: only the operator can read the folder holding them.
+    assert (product.folder / "data").stat().st_mode & 0o777 == 0o700

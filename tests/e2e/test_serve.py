@@ -47,8 +47,20 @@ def test_serve_answers_health_routes_staff_feed_and_stops_cleanly(product: Produ
         server.expect_exact("Stop with Ctrl-C.")
         banner = str(server.before)
         assert f"http://127.0.0.1:{port}" in banner
-        assert "console    live" in banner
-        assert "email      off" in banner
+        channel_lines = [
+            line.strip()
+            for line in banner.splitlines()
+            if line.strip().split(" ")[0]
+            in ("console", "staff-feed", "email", "sms", "telegram", "slack")
+        ]
+        assert [line.split()[0:2] for line in channel_lines] == [
+            ["console", "live:"],
+            ["staff-feed", "live:"],
+            ["email", "off:"],
+            ["sms", "off:"],
+            ["telegram", "off:"],
+            ["slack", "off:"],
+        ], banner
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
         ready = httpx.get(f"{base}/readyz")

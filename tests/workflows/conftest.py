@@ -7,7 +7,6 @@ Time is fixed and randomness is seeded, so every test is deterministic.
 
 from __future__ import annotations
 
-import random
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.fakes import SeededRandom
 from workflows.cases import CaseView
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
@@ -29,17 +29,6 @@ ROUTING_FILE = PROJECT_ROOT / "config" / "routing.toml"
 PREFIX = "CB"
 # A Friday morning, timezone-aware UTC as everywhere in the product.
 NOW = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
-
-
-class SeededRandom:
-    """A deterministic RandomSource: the same seed gives the same references."""
-
-    def __init__(self, seed: int) -> None:
-        self._random = random.Random(seed)
-
-    def randbelow(self, n: int, /) -> int:
-        """Return an integer in [0, n), as secrets.randbelow does."""
-        return self._random.randrange(n)
 
 
 def load_toml(path: Path) -> dict[str, Any]:

@@ -206,3 +206,12 @@ def test_from_mapping_rejects_keywords_that_are_not_a_list(routing_data: dict[st
 def test_pressing_a_button_is_not_going_to_the_press(rules: Rules) -> None:
     assert classify("I had to press the button three times", rules).severity == "normal"
     assert classify("I will tell the press about this", rules).severity == "high"
+
+
+def test_from_mapping_rejects_a_reminder_that_is_not_before_the_target(
+    routing_data: dict[str, Any],
+) -> None:
+    data = copy.deepcopy(routing_data)
+    data["targets"]["high"] = {"respond_hours": 24, "warn_hours_before": 24}
+    with pytest.raises(ValueError, match=r"targets\.high"):
+        Rules.from_mapping(data)

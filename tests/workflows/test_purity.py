@@ -38,8 +38,16 @@ FORBIDDEN = frozenset(
         "logging",
         "time",
         "secrets",
+        "random",
+        "threading",
+        "tomllib",
+        "aiohttp",
+        "phonenumbers",
+        "html2text",
     }
 )
+# Reading the clock inside the core would make decisions depend on when tests run.
+CLOCK_CALLS = frozenset({"now", "today", "utcnow", "time", "monotonic"})
 
 
 def impurities(source: str, filename: str) -> list[str]:
@@ -54,6 +62,12 @@ def impurities(source: str, filename: str) -> list[str]:
         for module in modules:
             if module.split(".")[0] in FORBIDDEN:
                 found.append(f"{filename}:{node.lineno}: imports {module}")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in CLOCK_CALLS
+        ):
+            found.append(f"{filename}:{node.lineno}: reads the clock ({node.func.attr}())")
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -90,6 +104,9 @@ def test_core_module_imports_nothing_impure_and_opens_no_file(path: Path) -> Non
         ("import json, secrets\n", "m.py:1: imports secrets"),
         ("data = open('x').read()\n", "m.py:1: calls open()"),
         ("m = __import__('socket')\n", "m.py:1: calls __import__()"),
+        ("import random\n", "m.py:1: imports random"),
+        ("from datetime import datetime\nt = datetime.now()\n", "m.py:2: reads the clock (now())"),
+        ("import datetime\nd = datetime.date.today()\n", "m.py:2: reads the clock (today())"),
     ],
 )
 def test_checker_catches_impure_code_and_names_file_and_import(source: str, expected: str) -> None:

@@ -230,8 +230,13 @@ def test_asking_the_customer_again_while_waiting_for_them_is_allowed(
     case = make_case(status=CaseStatus.AWAITING_CUSTOMER)
     decision = decide_staff_action(
         case,
-        StaffAction(StaffActionKind.REPLY, case.reference, "carol", text="And the colour?",
-                    await_customer=True),
+        StaffAction(
+            StaffActionKind.REPLY,
+            case.reference,
+            "carol",
+            text="And the colour?",
+            await_customer=True,
+        ),
         now,
     )
     assert not decision.of_type(Refuse)

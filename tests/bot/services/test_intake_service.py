@@ -111,9 +111,17 @@ async def test_two_messages_at_once_from_one_customer_are_both_kept_in_order(app
     assert await count(app, MessageIn) == 3
     async with app.sessions() as session:
         state = (await session.scalars(select(ConversationState))).one().state
-    # Both answers landed in the one conversation: no update was lost to the other.
-    assert state["answers"]["description"] in (first.text, second.text)
-    assert len(state["answers"]) >= 2
+    answers = state["answers"]
+    # Handled one after the other, in either order; neither update is lost to the other.
+    first_then_second = (
+        answers.get("description") == first.text and answers.get("product") == second.text
+    )
+    second_then_first = (
+        answers.get("description") == second.text
+        and answers.get("product") == "778899"
+        and (state["asking"], state["retries"]) == ("when", 1)
+    )
+    assert first_then_second or second_then_first, state
 
 
 async def test_a_colliding_reference_is_replaced_not_failed(
