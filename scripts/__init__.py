@@ -1,0 +1,1 @@
+"""Developer tools: try channels locally without provider accounts."""
