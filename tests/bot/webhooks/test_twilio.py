@@ -264,3 +264,13 @@ async def test_replies_go_out_through_the_real_sdk_and_their_status_comes_back(
         ).one()
     assert (row.delivery_status, row.status) == ("undelivered", "failed")
     assert row.last_error == "Twilio error 30003"
+
+
+async def test_emoji_and_other_scripts_arrive_intact(
+    client: httpx.AsyncClient, twilio: FakeTwilioApi, sms_app: App
+) -> None:
+    body = "Заказ 5512 не пришёл 📦 — 配達されていません"
+    assert (await post(client, twilio, form(body))).status_code == 200
+    (message,) = await stored(sms_app)
+    assert message.text == body
+    assert body.encode() in message.raw or urlencode({"Body": body}).encode() in message.raw
