@@ -57,4 +57,5 @@ def load_intake_settings(settings: Settings) -> IntakeSettings:
         rules=load_rules(settings),
         reference_prefix=settings.reference_prefix,
         max_message_length=settings.max_message_length,
+        timezone=settings.zone,
     )

@@ -6,7 +6,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import jinja2
@@ -62,9 +62,15 @@ class Renderer:
     """Renders ``<locale>/<name>.<format>.j2`` with strict undefined variables."""
 
     def __init__(
-        self, templates_dir: Path, locale: str, organisation: str, reference_prefix: str = "CB"
+        self,
+        templates_dir: Path,
+        locale: str,
+        organisation: str,
+        reference_prefix: str = "CB",
+        timezone: tzinfo = UTC,
     ) -> None:
         self._locale = locale
+        self._zone = timezone
         self._labels = _load_labels(templates_dir / locale / "labels.toml")
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates_dir),
@@ -102,13 +108,16 @@ class Renderer:
             except ValueError:
                 return value
             return self.day(parsed)
+        if isinstance(value, datetime):
+            value = value.astimezone(self._zone)
         return f"{value.day} {self.label(f'month.{value.month}')} {value.year}"
 
     def when(self, value: datetime | None) -> str:
-        """A moment in UTC, e.g. 2 December 2026 14:05 UTC."""
+        """A moment in the organisation's timezone, e.g. 2 December 2026 14:05 GMT."""
         if value is None:
             return ""
-        return f"{self.day(value)} {value:%H:%M} UTC"
+        local = value.astimezone(self._zone)
+        return f"{self.day(local)} {local:%H:%M} {local.tzname()}"
 
     def render(
         self,

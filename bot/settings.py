@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     organisation: str = "Example Ltd"
     reference_prefix: str = Field(default="CB", pattern=r"^[A-Za-z]{1,5}$")
     locale: str = "en"
+    # The organisation's timezone (IANA name): dates customers type and dates shown are in it.
+    timezone: str = "UTC"
     templates_dir: Path = PROJECT_ROOT / "templates"
     routing_file: Path = PROJECT_ROOT / "config" / "routing.toml"
     max_message_length: int = Field(default=5000, ge=100)
@@ -52,6 +55,22 @@ class Settings(BaseSettings):
     sms_default_region: str = "GB"
     # Only for local fakes and tests: where the Twilio REST API is. Unset in production.
     twilio_api_base_url: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r} (use a name like Europe/London)"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organisation's timezone."""
+        return ZoneInfo(self.timezone)
 
     @field_validator("reference_prefix")
     @classmethod

@@ -150,7 +150,7 @@ def _answers(
         if question is Field.PRODUCT:
             value = find_order_reference(text, vocab)
         elif question is Field.WHEN:
-            date = find_date(text, context.now.date(), vocab)
+            date = find_date(text, context.local_date(settings), vocab)
             value = date.value.isoformat() if date and date.valid and date.value else None
         elif question is Field.OUTCOME:
             value = vocab.outcome_in(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from workflows.cases import CaseView
 from workflows.classification import Rules
@@ -24,6 +24,8 @@ class IntakeSettings:
     reference_prefix: str
     max_message_length: int = 5000
     min_description_words: int = 4
+    # The organisation's timezone: "yesterday" and "last Monday" are read in it.
+    timezone: tzinfo = UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,10 @@ class CustomerContext:
     # The case the provider's own threading points at (email In-Reply-To/References), whoever
     # owns it: the core checks it against ``cases`` before trusting it.
     thread_reference: str | None = None
+
+    def local_date(self, settings: IntakeSettings) -> date:
+        """The customer's today, in the organisation's timezone."""
+        return self.now.astimezone(settings.timezone).date()
 
 
 def decision(conversation: Conversation, *effects: Effect) -> Decision:

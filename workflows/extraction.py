@@ -139,6 +139,17 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+# Scripts written without spaces between words: Han, kana, Hangul syllables.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Roughly how many words a message has, also in scripts written without spaces."""
+    spaced = len(_UNSPACED.sub(" ", text).split())
+    # About two characters make a word in Chinese and Japanese.
+    return spaced + len(_UNSPACED.findall(text)) // 2
+
+
 def looks_like_contact(text: str) -> bool:
     """Whether an answer could be an email address or a phone number."""
     stripped = text.strip()

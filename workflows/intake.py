@@ -18,7 +18,7 @@ from workflows.effects import (
     RecordEvent,
     Reply,
 )
-from workflows.extraction import clean_text
+from workflows.extraction import clean_text, word_count
 from workflows.lifecycle import CaseStatus
 from workflows.questions import (
     accept,
@@ -48,7 +48,9 @@ def decide_message(
     # An email may be long by nature; the mail server's size limit protects us there.
     if len(text) > settings.max_message_length and not message.batch:
         limit = {"limit": settings.max_message_length, "length": len(text)}
-        return decision(conversation, Reply("customer/too_long", limit))
+        return decision(
+            conversation, Reply("customer/too_long", limit), *reask(conversation, settings)
+        )
     command = settings.vocab.command_in(text) if text else None
     if command is not None:
         return _command(conversation, command[0], command[1], message, context, settings)
@@ -64,7 +66,7 @@ def decide_message(
     if conversation.mode is Mode.CONFIRMING:
         return _confirm(conversation, text, message, context, settings)
     if conversation.mode is Mode.CONFIRMING_WITHDRAWAL:
-        return _confirm_withdrawal(conversation, text, context, settings)
+        return _confirm_withdrawal(conversation, text, message, context, settings)
     if conversation.mode is Mode.ENRICHING:
         case = _own(context, conversation.case_reference)
         threaded = _own(context, context.thread_reference)
@@ -136,7 +138,7 @@ def _start(
     fresh = Conversation(mode=Mode.COLLECTING, started_at=context.now)
     fresh = prefill(fresh, message, context)
     is_greeting = normalise(text) in settings.vocab.greetings
-    if len(text.split()) >= settings.min_description_words and not is_greeting:
+    if word_count(text) >= settings.min_description_words and not is_greeting:
         fresh = take_description(fresh, text, context, settings)
         return _next_question(fresh, message, context, settings, Reply("customer/welcome_back"))
     return _next_question(fresh, message, context, settings, Reply("customer/welcome"))
@@ -253,12 +255,21 @@ def _confirm(
 
 
 def _confirm_withdrawal(
-    conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
+    conversation: Conversation,
+    text: str,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
 ) -> Decision:
     reference = conversation.case_reference
     case = next((c for c in context.cases if c.reference == reference), None)
-    if case is None or not settings.vocab.is_yes(text):
-        return decision(Conversation(), Reply("customer/withdraw_kept", {"reference": reference}))
+    kept = Reply("customer/withdraw_kept", {"reference": reference})
+    if case is None or settings.vocab.is_no(text):
+        return decision(Conversation(), kept)
+    if not settings.vocab.is_yes(text):
+        # Neither yes nor no: whatever they wrote is about the case, so staff get it.
+        others = [e for e in follow_up(case, text, message.channel) if not isinstance(e, Reply)]
+        return decision(Conversation(), *others, kept)
     facts = {"reference": case.reference}
     return decision(
         Conversation(),

@@ -8,7 +8,7 @@ from workflows.effects import (
     ChoiceSpec,
     Reply,
 )
-from workflows.extraction import find_date, find_order_reference, looks_like_contact
+from workflows.extraction import find_date, find_order_reference, looks_like_contact, word_count
 from workflows.vocabulary import Vocabulary
 
 OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
@@ -44,7 +44,7 @@ def take_description(
         if order:
             updated = updated.with_answer(Field.PRODUCT, order)
     if not updated.answered(Field.WHEN):
-        found = find_date(text, context.now.date(), settings.vocab)
+        found = find_date(text, context.local_date(settings), settings.vocab)
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     return updated
@@ -60,12 +60,12 @@ def accept(
     """The stored form of a valid answer, or None to re-ask."""
     vocab = settings.vocab
     if asking is Field.DESCRIPTION:
-        enough = len(text.split()) >= settings.min_description_words
+        enough = word_count(text) >= settings.min_description_words
         return text if enough or conversation.retries else None
     if asking is Field.PRODUCT:
         return text
     if asking is Field.WHEN:
-        found = find_date(text, context.now.date(), vocab)
+        found = find_date(text, context.local_date(settings), vocab)
         if found is None or not found.valid or found.value is None:
             return None
         return found.value.isoformat()

@@ -85,6 +85,7 @@ class App:
                 settings.locale,
                 settings.organisation,
                 settings.reference_prefix,
+                settings.zone,
             ),
             intake=load_intake_settings(settings),
             clock=clock,

@@ -170,3 +170,13 @@ def test_the_example_reference_customers_are_shown_is_a_valid_one(tmp_path: Path
         example = re.search(rf"{prefix}-\S+?(?=;)", text)
         assert example, text
         assert parse_reference(example.group(0), prefix).check is ReferenceCheck.VALID
+
+
+def test_dates_and_times_are_shown_in_the_organisations_timezone() -> None:
+    from zoneinfo import ZoneInfo
+
+    renderer = Renderer(TEMPLATES, "en", "Example Ltd", "CB", ZoneInfo("Europe/London"))
+    late_evening_utc = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert renderer.day(late_evening_utc) == "1 July 2026"
+    assert renderer.when(late_evening_utc) == "1 July 2026 00:30 BST"
+    assert renderer.when(datetime(2026, 12, 2, 9, 5, tzinfo=UTC)) == "2 December 2026 09:05 GMT"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -962,7 +962,9 @@ def test_a_huge_message_is_refused_as_too_long_and_changes_nothing(chat: Chat, m
         chat.say(DESCRIPTION)
     before = chat.conversation
     decision = chat.say("x " * 50_000)
-    assert templates(decision) == ["customer/too_long"]
+    # Refused, and where a question was pending, it is asked again.
+    pending = [f"customer/ask_{before.asking.value}"] if before.asking else []
+    assert templates(decision) == ["customer/too_long", *pending]
     context = reply(decision, "customer/too_long").context
     assert context["limit"] == chat.settings.max_message_length
     assert context["length"] == len(("x " * 50_000).strip())
@@ -1029,3 +1031,34 @@ def test_a_long_follow_up_reaches_staff_as_a_marked_preview(
     assert isinstance(preview, str)
     assert text.strip().startswith(preview)
     assert 0 < len(preview) < len(text.strip())
+
+
+def test_dates_are_read_in_the_organisations_timezone(
+    intake_settings: IntakeSettings, new_reference: Callable[[], str]
+) -> None:
+    from dataclasses import replace as copy_with
+    from zoneinfo import ZoneInfo
+
+    # 00:30 on 21 June in London is still 20 June in UTC.
+    london = copy_with(intake_settings, timezone=ZoneInfo("Europe/London"))
+    chat = Chat(london, datetime(2026, 6, 20, 23, 30, tzinfo=UTC), new_reference())
+    chat.say("My parcel never arrived yesterday, order number 5512")
+    assert chat.conversation.answer(Field.WHEN) == "2026-06-20"
+
+
+def test_a_complaint_written_without_spaces_is_a_description(chat: Chat) -> None:
+    chat.say("注文した洗濯機が届いてから一週間で壊れて水漏れしています")
+    assert chat.conversation.answer(Field.DESCRIPTION) is not None
+
+
+def test_words_at_the_withdrawal_question_reach_staff(
+    chat: Chat, make_case: Callable[..., CaseView]
+) -> None:
+    case = make_case(status=CaseStatus.INVESTIGATING)
+    chat.cases = (case,)
+    chat.say("cancel")
+    decision = chat.say("Actually the engineer just called, they are coming Monday")
+    assert decision.of_type(AttachMessage) == [AttachMessage(case.reference)]
+    assert decision.of_type(NotifyStaff)[0].template == "staff/customer_message"
+    assert templates(decision) == ["customer/withdraw_kept"]
+    assert not decision.of_type(ChangeStatus)
