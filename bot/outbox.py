@@ -120,6 +120,7 @@ class Dispatcher:
             html=row.html,
             choices=tuple(Choice(str(value), str(label)) for value, label in row.choices),
             thread_ids=tuple(str(item) for item in row.thread_ids),
+            automatic=row.automatic,
         )
         claim = row.locked_until
         try:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from bot.config import ConfigError
 from channels.base import Choice
@@ -89,7 +90,7 @@ class Renderer:
             reference_example=example_reference(reference_prefix),
         )
         self._names = set(self._env.list_templates())
-        self._env.filters.update(day=self.day, when=self.when)
+        self._env.filters.update(day=self.day, when=self.when, paragraphs=paragraphs)
 
     def label(self, key: str) -> str:
         """A short label (a choice, a field name, a status) from labels.toml."""
@@ -136,6 +137,14 @@ class Renderer:
         html_name = f"{self._locale}/{name}.{formats[0]}.html.j2"
         if html_name in self._names:
             html = self._env.get_template(html_name).render(values)
+        if channel == "email":
+            # Every email has a subject (with the reference) and an HTML part; a purpose
+            # without its own gets the shared ones.
+            if not subject:
+                subject = self._first("customer/email_subject", formats).render(values)
+            if html is None:
+                layout = self._env.get_template(f"{self._locale}/layout/email.html.j2")
+                html = layout.render(body=str(module).strip(), subject=str(subject).strip())
         labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
         if channel in TERMINAL_CHANNELS:
             text = visible_controls(str(module))
@@ -158,9 +167,18 @@ class Renderer:
             {
                 name[len(prefix) :].split(".")[0]
                 for name in self._env.list_templates(extensions=["j2"])
-                if name.startswith(prefix) and not name.startswith(f"{prefix}macros/")
+                if name.startswith(prefix)
+                and not name.startswith((f"{prefix}macros/", f"{prefix}layout/"))
             }
         )
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text as escaped HTML paragraphs, line breaks kept."""
+    blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return Markup("\n").join(
+        Markup("<p>{}</p>").format(Markup("<br>\n").join(block.splitlines())) for block in blocks
+    )
 
 
 def example_reference(prefix: str) -> str:

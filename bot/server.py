@@ -18,6 +18,7 @@ from bot.services.timers import fire_due_timers
 from bot.storage.migrate import ensure_schema
 from bot.web import create_web_app
 from channels.base import ChannelAdapter
+from channels.email.server import ComplaintsMailHandler
 from channels.staff_feed import StaffFeedAdapter
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,21 @@ def live_adapters(app: App) -> tuple[dict[str, ChannelAdapter], list[ChannelStat
     states = [
         ChannelState("console", True, "console"),
         ChannelState("staff-feed", True, "staff_feed", str(feed)),
-        ChannelState("email", False, "not_built"),
     ]
+    if settings.email_enabled:
+        from bot.mail import email_adapter
+
+        adapters["email"] = email_adapter(settings)
+        where = f"{settings.smtp_host}:{settings.smtp_port}"
+        to = ", ".join(settings.complaint_address_list)
+        out = (
+            f"relay {settings.relay_host}:{settings.relay_port}"
+            if settings.relay_host
+            else str(settings.mail_drop_path)
+        )
+        states.append(ChannelState("email", True, "email_live", f"{where} for {to}; out: {out}"))
+    else:
+        states.append(ChannelState("email", False, "email_off"))
     if settings.sms_problem is None:
         from bot.webhooks.twilio import INCOMING_PATH, STATUS_PATH
         from channels.sms.adapter import TwilioSmsAdapter
@@ -109,6 +123,11 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
     except OSError as error:
         listener.close()
         raise CannotListen(settings.http_host, settings.http_port, error.strerror or "") from None
+    try:
+        smtp = await _start_smtp(app) if settings.email_enabled else None
+    except CannotListen:
+        listener.close()
+        raise
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
@@ -134,6 +153,12 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
     await stop.wait()
     write(app.renderer.render("cli/serve_stopping", {}, "cli").text)
     server.should_exit = True
+    if smtp is not None:
+        from channels.email.server import stop_smtp_server
+
+        server_, handler = smtp
+        await stop_smtp_server(server_)
+        await handler.drain()  # deliveries in progress finish (and commit) first
     # Workers finish the row they hold; anything unsent stays in the outbox for next time.
     await asyncio.gather(web, *workers)
     for adapter in adapters.values():
@@ -142,6 +167,37 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
             await close()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(signum)
+
+
+async def _start_smtp(app: App) -> tuple[asyncio.Server, ComplaintsMailHandler]:
+    """The SMTP server on this event loop (aiosmtpd's protocol, no thread of its own)."""
+    from functools import partial
+
+    from bot.mail import Authenticator, deliver_mail, tls_context
+    from channels.email.server import start_smtp_server
+
+    settings = app.settings
+    handler = ComplaintsMailHandler(settings.complaint_address_list, partial(deliver_mail, app))
+    authenticator = None
+    if settings.smtp_auth_username and settings.smtp_auth_password:
+        authenticator = Authenticator(
+            settings.smtp_auth_username, settings.smtp_auth_password.get_secret_value()
+        )
+    try:
+        server = await start_smtp_server(
+            handler,
+            settings.smtp_host,
+            settings.smtp_port,
+            hostname=settings.mail_domain_name,
+            data_size_limit=settings.max_mail_bytes,
+            tls_context=tls_context(settings),
+            require_starttls=settings.smtp_require_starttls,
+            authenticator=authenticator,
+            auth_required=authenticator is not None,
+        )
+    except OSError as error:
+        raise CannotListen(settings.smtp_host, settings.smtp_port, error.strerror or "") from None
+    return server, handler
 
 
 async def _scheduler(app: App, stop: asyncio.Event) -> None:

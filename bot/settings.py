@@ -46,6 +46,30 @@ class Settings(BaseSettings):
     # Largest webhook body accepted; bigger requests get 413 before anything is parsed.
     max_webhook_bytes: int = Field(default=256 * 1024, ge=1024)
 
+    # Email: the built-in SMTP server takes mail for the complaint addresses (on by default,
+    # on a local port); replies go to a relay when one is set, else into a drop folder.
+    email_enabled: bool = True
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    # Comma-separated addresses the server accepts mail for; everything else gets 550.
+    complaint_addresses: str = "complaints@localhost"
+    mail_domain: str | None = None
+    mail_from_name: str | None = None
+    max_mail_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    smtp_tls_cert: Path | None = None
+    smtp_tls_key: Path | None = None
+    smtp_require_starttls: bool = False
+    smtp_auth_username: str | None = None
+    smtp_auth_password: SecretStr | None = None
+    relay_host: str | None = None
+    relay_port: int = 587
+    relay_username: str | None = None
+    relay_password: SecretStr | None = None
+    relay_starttls: bool = True
+    relay_implicit_tls: bool = False
+    mail_drop_dir: Path | None = None
+
     # SMS through Twilio: on when the account SID, auth token and a sender are set.
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
@@ -98,6 +122,24 @@ class Settings(BaseSettings):
         if not (self.twilio_from_number or self.twilio_messaging_service_sid):
             return "sms_no_sender"
         return None
+
+    @property
+    def complaint_address_list(self) -> list[str]:
+        """The addresses mail is accepted for, lower-cased."""
+        return [a.strip().lower() for a in self.complaint_addresses.split(",") if a.strip()]
+
+    @property
+    def mail_domain_name(self) -> str:
+        """The domain of our Message-IDs: set, or that of the first complaint address."""
+        if self.mail_domain:
+            return self.mail_domain
+        first = self.complaint_address_list[0] if self.complaint_address_list else "localhost"
+        return first.rpartition("@")[2] or "localhost"
+
+    @property
+    def mail_drop_path(self) -> Path:
+        """Where outgoing mail is written when no relay is configured."""
+        return self.mail_drop_dir or self.data_dir / "mail-out"
 
     def public_url(self, path: str) -> str:
         """The URL a provider calls for ``path``, as it signs it."""

@@ -63,6 +63,9 @@ class OutboundMessage:
     choices: tuple[Choice, ...] = ()
     thread_ids: tuple[str, ...] = ()
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # False when a person wrote it (a staff reply): it is not an auto-reply, and mail clients
+    # and servers may answer it (email leaves out Auto-Submitted).
+    automatic: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,8 @@ class EffectApplier:
     cases: dict[str, Case] = field(default_factory=dict)
     # Automatic replies allowed per customer address per hour (None: no cap, e.g. staff).
     replies_per_hour: int | None = None
+    # False when a person caused this event (a staff action): their messages are not auto-replies.
+    automatic: bool = True
     result: Applied = field(default_factory=Applied)
     written: list[Outbox] = field(default_factory=list)
 
@@ -352,6 +354,7 @@ class EffectApplier:
             html=html,
             choices=choices,
             thread_ids=[],
+            automatic=self.automatic,
             status="pending",
             attempts=0,
             next_attempt_at=self.now,

@@ -50,6 +50,7 @@ async def handle_staff_action(
             now=now,
             actor=Actor(action.actor, channel),
             cases={case.reference: case},
+            automatic=False,
         )
         applied = await applier.apply(decision)
         if applied.refusals:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -169,6 +170,8 @@ class Outbox(Base):
     html: Mapped[str | None] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     thread_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # False for what a person wrote (staff replies and updates), True for the bot's own.
+    automatic: Mapped[bool] = mapped_column(default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]

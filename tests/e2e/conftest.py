@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,6 +14,13 @@ import pexpect
 import pytest
 
 PROMPT = "you> "
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -62,6 +70,7 @@ def product(tmp_path: Path) -> Product:
     env.update(
         COMPLAINTBOT_DATA_DIR=str(tmp_path / "data"),
         COMPLAINTBOT_POLL_INTERVAL_SECONDS="0.2",
+        COMPLAINTBOT_SMTP_PORT=str(free_port()),
         PYTHONUNBUFFERED="1",
     )
     return Product(tmp_path, env, command)

@@ -11,15 +11,9 @@ import httpx
 import pexpect
 import pytest
 
-from tests.e2e.conftest import Product, answer
+from tests.e2e.conftest import Product, answer, free_port
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(condition: object, timeout: float = 20.0) -> None:
@@ -56,7 +50,7 @@ def test_serve_answers_health_routes_staff_feed_and_stops_cleanly(product: Produ
         assert [line.split()[0:2] for line in channel_lines] == [
             ["console", "live:"],
             ["staff-feed", "live:"],
-            ["email", "off:"],
+            ["email", "live:"],
             ["sms", "off:"],
             ["telegram", "off:"],
             ["slack", "off:"],

@@ -11,8 +11,7 @@ import httpx
 import pexpect
 import pytest
 
-from tests.e2e.conftest import Product
-from tests.e2e.test_serve import free_port
+from tests.e2e.conftest import Product, free_port
 from tests.fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,124 @@
+"""Email in `serve`: the SMTP server's deliveries into intake, and the sender for replies."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import ssl
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.services.app import App
+from bot.services.delivery import DeliveryReport, record_delivery
+from bot.services.intake import handle_inbound
+from bot.settings import Settings
+from bot.storage.models import MessageIn
+from channels.base import InboundMessage
+from channels.email.outbound import EmailAdapter, SmtpRelay
+from channels.email.parse import parse_email, to_inbound
+
+log = logging.getLogger(__name__)
+
+
+async def deliver_mail(app: App, raw: bytes, mail_from: str, rcpt_tos: list[str]) -> None:
+    """Take one delivered message: store it and run it through intake, committed on return.
+
+    The SMTP server answers 250 only after this returns, so the sender keeps the message (and
+    retries) if it raises. A delivery report marks our message failed; it opens no complaint.
+    """
+    # Parsing is CPU work (up to about a second for a hostile 25 MB message): off the loop.
+    parsed = await asyncio.to_thread(
+        parse_email, raw, max_attachment_bytes=app.settings.max_attachment_bytes
+    )
+    message = to_inbound(parsed, raw, envelope_from=mail_from, received_at=app.clock())
+    message = await _distinct_id(app, replace(message, batch=True))
+    result = await handle_inbound(app, message)
+    report = parsed.delivery_report
+    if report is None or result.duplicate:
+        return
+    status = "failed" if (report.action or "failed").lower() == "failed" else report.action or ""
+    reason = f"bounced: {report.status or ''} {', '.join(report.recipients)}".strip()
+    for original in report.original_message_ids:
+        if not await record_delivery(app, DeliveryReport("email", original, status, reason)):
+            log.info("delivery report for a message we did not send: %s", original)
+
+
+async def _distinct_id(app: App, message: InboundMessage) -> InboundMessage:
+    """Keep a different message that reuses a Message-ID (broken or hostile software).
+
+    The same bytes again are a retransmission and stay deduplicated; different bytes under a
+    known Message-ID are another message, stored under an id qualified by their content.
+    """
+    async with app.sessions() as session:
+        seen = await session.scalar(
+            select(MessageIn.raw).where(
+                MessageIn.channel == message.channel, MessageIn.provider_id == message.provider_id
+            )
+        )
+    if seen is None or seen == message.raw:
+        return message
+    digest = hashlib.sha256(message.raw).hexdigest()[:16]
+    return replace(
+        message,
+        provider_id=f"{message.provider_id}#sha256:{digest}",
+        flags=(*message.flags, "reused-message-id"),
+    )
+
+
+def email_adapter(settings: Settings) -> EmailAdapter:
+    """The sender for replies: through the configured relay, else into the drop folder."""
+    address = settings.complaint_address_list[0]
+    relay = None
+    if settings.relay_host:
+        relay = SmtpRelay(
+            host=settings.relay_host,
+            port=settings.relay_port,
+            username=settings.relay_username,
+            password=settings.relay_password.get_secret_value()
+            if settings.relay_password
+            else None,
+            starttls=settings.relay_starttls and not settings.relay_implicit_tls,
+            implicit_tls=settings.relay_implicit_tls,
+        )
+    return EmailAdapter(
+        from_address=address,
+        from_name=settings.mail_from_name or settings.organisation,
+        reply_to=address,
+        domain=settings.mail_domain_name,
+        relay=relay,
+        drop_folder=None if relay else settings.mail_drop_path,
+    )
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext | None:
+    """A server TLS context for STARTTLS, when a certificate is configured."""
+    if settings.smtp_tls_cert is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(settings.smtp_tls_cert, settings.smtp_tls_key)
+    return context
+
+
+class Authenticator:
+    """SMTP AUTH for setups where a mail server relays to us with a username and password."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self._username = username.encode()
+        self._password = password.encode()
+
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> Any:
+        """Check LOGIN/PLAIN credentials in constant time (aiosmtpd's authenticator hook)."""
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        ok = hmac.compare_digest(auth_data.login, self._username) and hmac.compare_digest(
+            auth_data.password, self._password
+        )
+        return AuthResult(success=ok)

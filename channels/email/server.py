@@ -1,0 +1,139 @@
+"""The built-in SMTP server: aiosmtpd on the caller's event loop, for complaint addresses only."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import weakref
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[bytes, str, list[str]], Awaitable[None]]
+
+ACCEPTED = "250 2.0.0 OK: message accepted"
+UNKNOWN_RECIPIENT = "550 5.1.1 No such recipient here"
+TRY_AGAIN = "451 4.3.0 Temporary failure, please try again later"
+
+# Open connections per server: asyncio.Server.close() (3.11) leaves them running.
+_CONNECTIONS: weakref.WeakKeyDictionary[asyncio.Server, weakref.WeakSet[SMTP]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _normalise(address: str) -> str:
+    return address.strip().strip("<>").strip().casefold()
+
+
+class ComplaintsMailHandler:
+    """aiosmtpd handler: takes mail for the complaint addresses only, 250 only once it is stored."""
+
+    def __init__(self, accept: Collection[str], deliver: Deliver) -> None:
+        self._accept = frozenset(_normalise(address) for address in accept)
+        self._deliver = deliver
+        self._in_flight: set[asyncio.Future[None]] = set()
+
+    async def handle_RCPT(  # aiosmtpd's hook name
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        """Accept a complaint address (any case); refuse every other, so this is no open relay."""
+        if _normalise(address) not in self._accept:
+            return UNKNOWN_RECIPIENT
+        if address not in envelope.rcpt_tos:
+            envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        """Hand the raw bytes to ``deliver``; 250 after it returns, 451 if it raised."""
+        raw = envelope.original_content
+        if raw is None:
+            content = envelope.content or b""
+            raw = content if isinstance(content, bytes) else content.encode("utf-8")
+        # aiosmtpd gives the null sender of a bounce as "<>"; deliver gets "".
+        mail_from = "" if envelope.mail_from in (None, "<>") else str(envelope.mail_from)
+        task = asyncio.ensure_future(self._deliver(raw, mail_from, list(envelope.rcpt_tos)))
+        self._in_flight.add(task)
+        task.add_done_callback(self._finished)
+        try:
+            # Shielded: a client that hangs up mid-DATA must not cancel a half-done commit.
+            # Its sender retries and the Message-ID dedupes.
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("storing an inbound email failed; asked the sender to retry")
+            return TRY_AGAIN
+        return ACCEPTED
+
+    def _finished(self, task: asyncio.Future[None]) -> None:
+        self._in_flight.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Retrieved here so a delivery whose client left is logged, not "never retrieved".
+            log.debug("delivery finished with %r", task.exception())
+
+    async def drain(self) -> None:
+        """Wait for deliveries still running (their client may have gone); for shutdown."""
+        while self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+
+async def start_smtp_server(
+    handler: Any,
+    host: str,
+    port: int,
+    *,
+    hostname: str,
+    data_size_limit: int,
+    tls_context: ssl.SSLContext | None = None,
+    require_starttls: bool = False,
+    authenticator: Callable[..., Any] | None = None,
+    auth_required: bool = False,
+) -> asyncio.Server:
+    """Serve aiosmtpd's SMTP with ``handler`` on the running loop (no Controller, no thread)."""
+    loop = asyncio.get_running_loop()
+    connections: weakref.WeakSet[SMTP] = weakref.WeakSet()
+
+    def protocol() -> SMTP:
+        smtp = SMTP(
+            handler,
+            hostname=hostname,
+            data_size_limit=data_size_limit,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            tls_context=tls_context,
+            require_starttls=require_starttls,
+            authenticator=authenticator,
+            auth_required=auth_required,
+            # Without it aiosmtpd looks the loop up itself (and may make a new one).
+            loop=loop,
+        )
+        connections.add(smtp)
+        return smtp
+
+    server = await loop.create_server(protocol, host=host, port=port)
+    _CONNECTIONS[server] = connections
+    return server
+
+
+async def stop_smtp_server(server: asyncio.Server) -> None:
+    """Stop listening and close the connections still open (a plain close() leaves them)."""
+    server.close()
+    for smtp in list(_CONNECTIONS.pop(server, ())):
+        transport = smtp.transport
+        if transport is not None:
+            transport.close()
+    await server.wait_closed()
+    # Let each connection's handler task see its cancellation before the caller moves on.
+    for _ in range(3):
+        await asyncio.sleep(0)
