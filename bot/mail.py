@@ -121,4 +121,5 @@ class Authenticator:
         ok = hmac.compare_digest(auth_data.login, self._username) and hmac.compare_digest(
             auth_data.password, self._password
         )
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd sends the 235/535 reply itself (True would mean we had).
+        return AuthResult(success=ok, handled=False)

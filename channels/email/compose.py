@@ -19,7 +19,8 @@ MAX_LINE = 998
 
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")
 _LOCAL_FORBIDDEN = set(' "(),:;<>@[\\]')
-_DOMAIN = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+")
+# Labels separated by dots; a single label ("localhost") is a valid mail domain too.
+_DOMAIN = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*")
 _SPACES = re.compile(r"\s+")
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 

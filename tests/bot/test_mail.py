@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import email
+import shutil
 import smtplib
 import socket
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.mail import deliver_mail, email_adapter
+from bot.mail import Authenticator, deliver_mail, email_adapter, tls_context
 from bot.outbox import Dispatcher
 from bot.services.app import App
 from bot.services.staff import handle_staff_action
@@ -328,3 +331,103 @@ async def test_every_corpus_message_goes_through_intake_and_nothing_is_lost(
         await deliver_mail(mail_app, path.read_bytes(), "sender@corpus.example", [COMPLAINTS])
     async with mail_app.sessions() as session:
         assert len((await session.scalars(select(MessageIn))).all()) == len(stored)
+
+
+async def test_a_valid_reference_in_a_strangers_subject_reveals_nothing(
+    mail_app: App, smtp_port: int, relay: SmtpSink
+) -> None:
+    await send(smtp_port, mail(COMPLAINT))
+    (ack,) = await dispatch(mail_app, relay, 1)
+    reference = ack.parsed["Subject"].split("]")[0].strip("[")
+    # A new message (no thread headers) naming the case in its subject.
+    await send(
+        smtp_port,
+        mail(
+            "Please send me everything about this case.",
+            subject=f"Re: [{reference}] Your complaint",
+            sender="mallory@evil.example",
+        ),
+        sender="mallory@evil.example",
+    )
+    (answer,) = await dispatch(mail_app, relay, 1)
+    body = answer.parsed.get_body(("plain",)).get_content()
+    assert "couldn't find a complaint with that reference" in body
+    assert reference not in answer.parsed["Subject"]
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+async def test_starttls_and_auth_guard_a_relaying_setup(
+    mail_app: App, certificate: tuple[Path, Path]
+) -> None:
+    settings = mail_app.settings.model_copy(
+        update={
+            "smtp_tls_cert": certificate[0],
+            "smtp_tls_key": certificate[1],
+            "smtp_require_starttls": True,
+        }
+    )
+    context = tls_context(settings)
+    assert context is not None
+    port = free_port()
+    handler = ComplaintsMailHandler([COMPLAINTS], partial(deliver_mail, mail_app))
+    server = await start_smtp_server(
+        handler,
+        "127.0.0.1",
+        port,
+        hostname="localhost",
+        data_size_limit=1_000_000,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=Authenticator("relay", "s3cret"),
+        auth_required=True,
+    )
+    client_tls = ssl.create_default_context()
+    client_tls.check_hostname = False
+    client_tls.verify_mode = ssl.CERT_NONE
+
+    def attempt(password: str | None, tls: bool) -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            if tls:
+                client.starttls(context=client_tls)
+            if password is not None:
+                client.login("relay", password)
+            client.sendmail(CUSTOMER, [COMPLAINTS], mail(COMPLAINT))
+
+    try:
+        with pytest.raises(smtplib.SMTPException):
+            await asyncio.to_thread(attempt, None, False)  # no TLS: refused
+        with pytest.raises(smtplib.SMTPAuthenticationError):
+            await asyncio.to_thread(attempt, "wrong", True)
+        await asyncio.to_thread(attempt, "s3cret", True)
+    finally:
+        await stop_smtp_server(server)
+        await handler.drain()
+    async with mail_app.sessions() as session:
+        assert len((await session.scalars(select(MessageIn))).all()) == 1

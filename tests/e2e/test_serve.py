@@ -100,3 +100,38 @@ def test_bad_configuration_is_a_clear_message(product: Product, tmp_path: Path) 
     assert result.returncode == 2
     assert "missing.toml does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_with_the_embedded_defaults_an_emailed_complaint_is_answered_into_the_drop_folder(
+    product: Product,
+) -> None:
+    import smtplib
+
+    product.env["COMPLAINTBOT_HTTP_PORT"] = str(free_port())
+    server = pexpect.spawn(
+        product.command,
+        ["serve"],
+        cwd=str(product.folder),
+        env=product.env,
+        encoding="utf-8",
+        timeout=30,
+    )
+    try:
+        server.expect_exact("Stop with Ctrl-C.")
+        port = int(product.env["COMPLAINTBOT_SMTP_PORT"])
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+            client.sendmail(
+                "ana@example.org",
+                ["complaints@localhost"],
+                b"From: ana@example.org\r\nTo: complaints@localhost\r\n"
+                b"Subject: Broken fridge\r\n\r\nMy fridge stopped cooling after two "
+                b"days, order F-20931. I would like a replacement.\r\n",
+            )
+        drop = product.folder / "data" / "mail-out"
+        wait_for(lambda: drop.is_dir() and any(drop.glob("*.eml")))
+        (reply,) = drop.glob("*.eml")
+        text = reply.read_text()
+        assert "To: ana@example.org" in text
+        assert "Subject: [CB-" in text
+    finally:
+        server.terminate(force=True)

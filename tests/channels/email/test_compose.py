@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 
 from channels.base import Choice, OutboundMessage
-from channels.email.compose import compose, make_message_id
+from channels.email.compose import address, compose, make_message_id
 from channels.email.parse import parse_email
 
 DATE = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
@@ -178,3 +178,8 @@ def test_message_ids_are_unique_and_well_formed() -> None:
     assert make_message_id("bücher.example").endswith("@xn--bcher-kva.example>")
     with pytest.raises(ValueError, match="domain"):
         make_message_id("bad domain>")
+
+
+def test_a_single_label_domain_such_as_localhost_is_an_address() -> None:
+    # The embedded default complaint address is complaints@localhost.
+    assert str(address("complaints@localhost")) == "complaints@localhost"

@@ -1,0 +1,123 @@
+"""A complaint by email through `complaintbot serve`: one thread, as a mail client sees it."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import pexpect
+import pytest
+
+from tests.e2e.conftest import Product, free_port
+from tests.fakes.smtp_sink import SmtpSink, SunkMessage
+
+pytestmark = pytest.mark.e2e
+COMPLAINTS = "complaints@shop.example"
+CUSTOMER = "ana@customer.example"
+
+
+@pytest.fixture
+def served(product: Product) -> Iterator[tuple[Product, SmtpSink, int]]:
+    smtp_port = free_port()
+    relay = SmtpSink().start()
+    product.env.update(
+        COMPLAINTBOT_HTTP_PORT=str(free_port()),
+        COMPLAINTBOT_SMTP_PORT=str(smtp_port),
+        COMPLAINTBOT_COMPLAINT_ADDRESSES=COMPLAINTS,
+        COMPLAINTBOT_RELAY_HOST="127.0.0.1",
+        COMPLAINTBOT_RELAY_PORT=str(relay.port),
+        COMPLAINTBOT_RELAY_STARTTLS="false",
+        COMPLAINTBOT_ORGANISATION="Shop Ltd",
+    )
+    server = pexpect.spawn(
+        product.command,
+        ["serve"],
+        cwd=str(product.folder),
+        env=product.env,
+        encoding="utf-8",
+        timeout=30,
+    )
+    try:
+        server.expect_exact("Stop with Ctrl-C.")
+        assert f"127.0.0.1:{smtp_port} for {COMPLAINTS}" in str(server.before)
+        yield product, relay, smtp_port
+        server.sendintr()
+        server.expect(pexpect.EOF)
+    finally:
+        if server.isalive():
+            server.terminate(force=True)
+        relay.stop()
+
+
+def write(port: int, body: str, *, subject: str, reply_to: SunkMessage | None = None) -> str:
+    """Send an email as a customer's mail client would; returns its Message-ID."""
+    message = EmailMessage()
+    message["From"] = f"Ana Silva <{CUSTOMER}>"
+    message["To"] = COMPLAINTS
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="customer.example")
+    if reply_to is not None:
+        message["In-Reply-To"] = reply_to.parsed["Message-ID"]
+        message["References"] = (
+            f"{reply_to.parsed['References'] or ''} {reply_to.parsed['Message-ID']}".strip()
+        )
+    message.set_content(body)
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        client.send_message(message)
+    return str(message["Message-ID"])
+
+
+def plain(message: SunkMessage) -> str:
+    return str(message.parsed.get_body(preferencelist=("plain",)).get_content())
+
+
+def test_a_complaint_by_email_stays_one_thread_from_first_mail_to_status_update(
+    served: tuple[Product, SmtpSink, int],
+) -> None:
+    product, relay, port = served
+    first_id = write(
+        port,
+        "My new fridge stopped cooling after two days. Order F-20931.\nI would like a replacement.",
+        subject="Broken fridge",
+    )
+    ack = relay.wait_for(1, timeout=15)[0]
+    match = re.search(r"\[(CB-[0-9A-Z]{4}-[0-9A-Z]{4})\]", ack.parsed["Subject"])
+    assert match, ack.parsed["Subject"]
+    reference = match.group(1)
+    assert ack.parsed["In-Reply-To"] == first_id
+    assert "1. When did it happen?" in plain(ack)
+
+    write(
+        port,
+        "1. last Monday\n2. yes\n\nOn Sunday Shop Ltd wrote:\n> ...",
+        subject=f"Re: {ack.parsed['Subject']}",
+        reply_to=ack,
+    )
+    thanks = relay.wait_for(2, timeout=15)[1]
+    assert "We have what we need" in plain(thanks)
+
+    product.run(
+        "cases",
+        "status",
+        reference,
+        "investigating",
+        "--message",
+        "An engineer will visit on Thursday.",
+    )
+    update = relay.wait_for(3, timeout=15)[2]
+    assert "An engineer will visit on Thursday." in plain(update)
+    assert update.parsed["Auto-Submitted"] is None, "a person's update, not an auto-reply"
+
+    # One conversation in a mail client's eyes: every reply names the customer's first
+    # message, and each follows the one before it.
+    for message in (ack, thanks, update):
+        assert first_id in message.parsed["References"]
+        assert reference in message.parsed["Subject"]
+        assert list(message.rcpt_tos) == [CUSTOMER]
+    assert update.parsed["In-Reply-To"] == thanks.parsed["Message-ID"]
+    shown = product.run("cases", "show", reference).stdout
+    assert "Product:      F-20931" in shown
+    assert "details_updated" in shown
