@@ -16,10 +16,11 @@ from bot.services.app import App
 from bot.services.delivery import DeliveryReport, record_delivery
 from bot.services.intake import handle_inbound
 from bot.settings import Settings
-from bot.storage.models import MessageIn
+from bot.storage.models import MessageIn, Outbox
 from channels.base import InboundMessage
 from channels.email.outbound import EmailAdapter, SmtpRelay
 from channels.email.parse import parse_email, to_inbound
+from channels.email.text import cut_at_quote_of
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +37,39 @@ async def deliver_mail(app: App, raw: bytes, mail_from: str, rcpt_tos: list[str]
     )
     message = to_inbound(parsed, raw, envelope_from=mail_from, received_at=app.clock())
     message = await _distinct_id(app, replace(message, batch=True))
-    result = await handle_inbound(app, message)
+    message = await _without_our_words(app, message)
+    await handle_inbound(app, message)
     report = parsed.delivery_report
-    if report is None or result.duplicate:
+    if report is None:
         return
+    # Recorded even for a report seen before: if recording failed after the message was
+    # stored, the sender's retry is the only chance (record_delivery is idempotent).
     status = "failed" if (report.action or "failed").lower() == "failed" else report.action or ""
     reason = f"bounced: {report.status or ''} {', '.join(report.recipients)}".strip()
     for original in report.original_message_ids:
-        if not await record_delivery(app, DeliveryReport("email", original, status, reason)):
+        update = DeliveryReport("email", original, status, reason, tuple(report.recipients))
+        if not await record_delivery(app, update):
             log.info("delivery report for a message we did not send: %s", original)
+
+
+async def _without_our_words(app: App, message: InboundMessage) -> InboundMessage:
+    """The customer's text without a quote of our own messages in the thread.
+
+    Otherwise a quote the reply parser missed would have our questions read back as answers.
+    """
+    if not message.thread_ids:
+        return message
+    async with app.sessions() as session:
+        ours = (
+            await session.scalars(
+                select(Outbox.text).where(
+                    Outbox.channel == message.channel,
+                    Outbox.provider_id.in_(list(message.thread_ids)),
+                )
+            )
+        ).all()
+    text = cut_at_quote_of(message.text, list(ours))
+    return message if text == message.text else replace(message, text=text)
 
 
 async def _distinct_id(app: App, message: InboundMessage) -> InboundMessage:

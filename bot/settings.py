@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +79,17 @@ class Settings(BaseSettings):
     sms_default_region: str = "GB"
     # Only for local fakes and tests: where the Twilio REST API is. Unset in production.
     twilio_api_base_url: str | None = None
+
+    @model_validator(mode="after")
+    def _tls_for_auth(self) -> Settings:
+        # Without a certificate aiosmtpd never offers AUTH or STARTTLS: every sender would be
+        # refused, with nothing said at startup.
+        if self.smtp_tls_cert is None and (self.smtp_require_starttls or self.smtp_auth_username):
+            raise ValueError(
+                "COMPLAINTBOT_SMTP_AUTH_USERNAME and COMPLAINTBOT_SMTP_REQUIRE_"
+                "STARTTLS need COMPLAINTBOT_SMTP_TLS_CERT (and _KEY)"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -130,6 +130,8 @@ def _answers(
     """Answers to pending questions: by their number first, then found in the free text."""
     pending = conversation.pending
     found: dict[Field, str] = {}
+    # Quoted lines are what we or someone else wrote, never the customer's answer.
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
     for line in text.splitlines():
         match = _NUMBERED.match(line)
         if match is None or not 1 <= int(match[1]) <= len(pending):

@@ -150,6 +150,20 @@ def word_count(text: str) -> int:
     return spaced + len(_UNSPACED.findall(text)) // 2
 
 
+_NAME = re.compile(r"[^\W\d_]+(?:[ '\u2019.-]{1,2}[^\W\d_]+){0,4}\.?")
+
+
+def plausible_name(text: str | None) -> bool:
+    """Whether a display name reads like a person's name (not a link, an address, an advert).
+
+    A channel's display name is chosen by the sender; echoing anything else in our signed
+    replies would let a stranger send their text, under our name, to someone else.
+    """
+    return (
+        bool(text) and len(text or "") <= 60 and _NAME.fullmatch((text or "").strip()) is not None
+    )
+
+
 def looks_like_contact(text: str) -> bool:
     """Whether an answer could be an email address or a phone number."""
     stripped = text.strip()

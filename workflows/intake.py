@@ -51,7 +51,9 @@ def decide_message(
         return decision(
             conversation, Reply("customer/too_long", limit), *reask(conversation, settings)
         )
-    command = settings.vocab.command_in(text) if text else None
+    # An email's command is its first line (a signature usually follows).
+    said = text.strip().splitlines()[0] if message.batch and text.strip() else text
+    command = settings.vocab.command_in(said) if said else None
     if command is not None:
         return _command(conversation, command[0], command[1], message, context, settings)
     if _looks_like_a_command(text) and normalise(text) not in settings.vocab.greetings:
@@ -124,8 +126,9 @@ def _idle(
             )
         # Knowing a reference is not proof of owning it: answer as if it did not exist.
         return decision(Conversation(), Reply("customer/reference_unknown"))
+    asks_new = settings.vocab.command_in(message.subject) if message.batch else None
     current = open_cases(context.cases)
-    if current:
+    if current and not (asks_new and asks_new[0] is Command.NEW):
         return decision(Conversation(), *follow_up(current[0], text, message.channel))
     if message.batch:
         return batch.start(text, message, context, settings)
@@ -294,6 +297,9 @@ def _command(
     if command is Command.STATUS:
         status = status_reply(argument, context, settings)
         return decision(conversation, status, *reask(conversation, settings))
+    if command is Command.NEW and message.batch:
+        # Email is not a chat: the new complaint comes as a new email, registered on its own.
+        return decision(conversation, Reply("customer/new_complaint_email"))
     if command is Command.NEW:
         fresh = prefill(
             Conversation(mode=Mode.COLLECTING, started_at=context.now), message, context

@@ -8,7 +8,13 @@ from workflows.effects import (
     ChoiceSpec,
     Reply,
 )
-from workflows.extraction import find_date, find_order_reference, looks_like_contact, word_count
+from workflows.extraction import (
+    find_date,
+    find_order_reference,
+    looks_like_contact,
+    plausible_name,
+    word_count,
+)
 from workflows.vocabulary import Vocabulary
 
 OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
@@ -22,7 +28,8 @@ def prefill(
     conversation: Conversation, message: CustomerMessage, context: CustomerContext
 ) -> Conversation:
     """Fill in what is already known about the customer."""
-    name = context.known_name or message.display_name
+    shown = message.display_name if plausible_name(message.display_name) else None
+    name = context.known_name or shown
     if name:
         conversation = conversation.with_answer(Field.NAME, name[:MAX_NAME_LENGTH])
     if context.known_contact:

@@ -12,8 +12,28 @@ from bot.storage.models import CaseEvent, Outbox
 
 log = logging.getLogger(__name__)
 # Provider statuses after which nothing more will happen to a message.
-FINAL = frozenset({"delivered", "undelivered", "failed", "read"})
 FAILED = frozenset({"undelivered", "failed"})
+# Twilio's word for a message it dropped before sending: for staff, a failure.
+CANCELLED = frozenset({"canceled", "cancelled"})
+# How far along a message is; a report never moves it back.
+_ORDER = (
+    "accepted",
+    "queued",
+    "scheduled",
+    "sending",
+    "sent",
+    "delayed",
+    "receiving",
+    "received",
+    "delivered",
+    "read",
+    "undelivered",
+    "failed",
+)
+
+
+def _rank(status: str | None) -> int:
+    return _ORDER.index(status) if status in _ORDER else -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +44,8 @@ class DeliveryReport:
     provider_id: str
     status: str
     error: str | None = None
+    # Who the report is about (email bounces): it must be who we sent to.
+    recipients: tuple[str, ...] = ()
 
 
 async def record_delivery(app: App, report: DeliveryReport) -> bool:
@@ -42,12 +64,21 @@ async def record_delivery(app: App, report: DeliveryReport) -> bool:
                 "delivery report for unknown %s message %s", report.channel, report.provider_id
             )
             return False
-        if row.delivery_status in FINAL and report.status not in FINAL:
-            return True  # reports can arrive out of order; a final word stands
-        if row.delivery_status == report.status:
+        if report.recipients and row.address.lower() not in {
+            recipient.lower() for recipient in report.recipients
+        }:
+            # Anyone who saw one of our Message-IDs could otherwise mark it failed.
+            log.warning(
+                "a delivery report about %s names other recipients; ignored", report.provider_id
+            )
+            return False
+        status = "failed" if report.status in CANCELLED else report.status
+        if _rank(status) < _rank(row.delivery_status) or row.delivery_status in FAILED:
+            return True  # reports arrive out of order; a later word stands, a failure stays
+        if row.delivery_status == status:
             return True  # the same report again
-        row.delivery_status = report.status
-        if report.status in FAILED:
+        row.delivery_status = status
+        if status in FAILED:
             row.status = "failed"
             row.last_error = report.error or report.status
             if row.case_id is not None:

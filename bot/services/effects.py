@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering import Renderer
+from bot.services.replies import replies_in_last_hour, thread_ids
 from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, Outbox, Timer
-from workflows.cases import CaseView
 from workflows.effects import (
     Assign,
     AttachMessage,
@@ -248,19 +248,10 @@ class EffectApplier:
 
     async def _over_reply_cap(self, identity: Identity, case: Case | None) -> bool:
         """Whether this address had its automatic replies for the hour (a mail loop guard)."""
-        if self.replies_per_hour is None:
+        if self.replies_per_hour is None or identity.channel not in THREADED_CHANNELS:
             return False
-        recent = await self.session.scalar(
-            select(func.count())
-            .select_from(Outbox)
-            .where(
-                Outbox.audience == "customer",
-                Outbox.channel == identity.channel,
-                Outbox.address == identity.address,
-                Outbox.created_at > self.now - timedelta(hours=1),
-            )
-        )
-        if (recent or 0) < self.replies_per_hour:
+        recent = await replies_in_last_hour(self.session, identity, self.now)
+        if recent < self.replies_per_hour:
             return False
         log.warning(
             "automatic reply to %s:%s suppressed: %s in the last hour",
@@ -273,29 +264,7 @@ class EffectApplier:
         return True
 
     async def _thread(self, case: Case | None, channel: str) -> list[str]:
-        """Provider ids a reply threads under: the case's first message, our last, this one."""
-        ids: list[str] = []
-        if case is not None:
-            first = await self.session.scalar(
-                select(MessageIn.provider_id)
-                .where(MessageIn.case_id == case.id, MessageIn.channel == channel)
-                .order_by(MessageIn.id)
-                .limit(1)
-            )
-            last = await self.session.scalar(
-                select(Outbox.provider_id)
-                .where(
-                    Outbox.case_id == case.id,
-                    Outbox.channel == channel,
-                    Outbox.provider_id.is_not(None),
-                )
-                .order_by(Outbox.id.desc())
-                .limit(1)
-            )
-            ids += [value for value in (first, last) if value]
-        if self.message is not None and self.message.channel == channel:
-            ids.append(self.message.provider_id)
-        return list(dict.fromkeys(ids))
+        return await thread_ids(self.session, case, channel, self.message)
 
     async def _update(self, effect: UpdateCase) -> None:
         case = await self._case(effect.reference)
@@ -385,19 +354,3 @@ class EffectApplier:
                 created_at=self.now,
             )
         )
-
-
-def case_view(case: Case) -> CaseView:
-    """What the workflow sees of a stored case."""
-    return CaseView(
-        reference=case.reference,
-        status=CaseStatus(case.status),
-        opened_at=case.opened_at,
-        queue=case.queue,
-        category=case.category,
-        severity=case.severity,
-        due_at=case.due_at,
-        assignee=case.assignee,
-        customer_name=case.customer_name,
-        channel=case.channel,
-    )

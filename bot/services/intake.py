@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -13,7 +14,8 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
-from bot.services.effects import Actor, EffectApplier, case_view
+from bot.services.effects import Actor, EffectApplier
+from bot.services.views import case_view
 from bot.storage.models import (
     AttachmentRow,
     Case,
@@ -44,6 +46,9 @@ OPT_IN = "opt-in"
 AUTOMATED = "auto:"
 PROCESSING_FAILED = "processing-failed"
 MAX_DISPLAY_NAME = 200
+# Column sizes for values a sender controls (see bot.storage.models).
+MAX_KEY = 255
+MAX_ADDRESS = 320
 
 
 @dataclass
@@ -129,6 +134,7 @@ def storable(message: InboundMessage) -> InboundMessage:
     """
     if message.display_name and len(message.display_name) > MAX_DISPLAY_NAME:
         message = replace(message, display_name=message.display_name[:MAX_DISPLAY_NAME])
+    message = _bounded(message)
     fields = (message.text, message.address, message.subject or "", message.display_name or "")
     if not any("\x00" in value for value in fields):
         return message
@@ -143,6 +149,38 @@ def storable(message: InboundMessage) -> InboundMessage:
         subject=clean(message.subject),
         display_name=clean(message.display_name),
         flags=(*message.flags, "nul-removed"),
+    )
+
+
+def _bounded(message: InboundMessage) -> InboundMessage:
+    """Values longer than their columns, which a sender controls, made to fit (and flagged).
+
+    Otherwise PostgreSQL refuses the row and the message could never be stored.
+    """
+    flags = list(message.flags)
+    provider_id, address = message.provider_id, message.address
+    if len(provider_id) > MAX_KEY:
+        # Hashed, not cut: the same long id must still deduplicate, two different ones not.
+        provider_id = "sha256:" + hashlib.sha256(provider_id.encode()).hexdigest()
+        flags.append("long-provider-id")
+    if len(address) > MAX_ADDRESS:
+        digest = hashlib.sha256(address.encode()).hexdigest()[:16]
+        address = f"{address[: MAX_ADDRESS - 17]}#{digest}"
+        flags.append("long-address")
+    attachments = tuple(
+        replace(a, filename=a.filename[:MAX_KEY], content_type=a.content_type[:MAX_KEY])
+        for a in message.attachments
+    )
+    if (provider_id, address) == (message.provider_id, message.address) and all(
+        len(a.filename) <= MAX_KEY and len(a.content_type) <= MAX_KEY for a in message.attachments
+    ):
+        return message
+    return replace(
+        message,
+        provider_id=provider_id,
+        address=address,
+        attachments=attachments,
+        flags=tuple(flags),
     )
 
 
@@ -232,7 +270,14 @@ async def _thread_reference(session: AsyncSession, message: InboundMessage) -> s
         MessageIn.provider_id.in_(ids),
         MessageIn.case_id.is_not(None),
     )
-    case_id = await session.scalar(ours.limit(1)) or await session.scalar(theirs.limit(1))
+    # In-Reply-To (the last id) names the message answered; earlier References are older.
+    found: dict[str, int] = {}
+    for query in (ours, theirs):
+        column = Outbox.provider_id if query is ours else MessageIn.provider_id
+        rows = await session.execute(query.add_columns(column))
+        for case_id, provider_id in rows:
+            found.setdefault(str(provider_id), int(case_id))
+    case_id = next((found[i] for i in reversed(ids) if i in found), None)
     if case_id is None:
         return None
     return await session.scalar(select(Case.reference).where(Case.id == case_id))

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
-from bot.services.effects import Actor, EffectApplier, case_view
+from bot.services.effects import Actor, EffectApplier
+from bot.services.views import case_view
 from bot.storage.models import Case, ProcessedEvent
 from workflows.references import ReferenceCheck, parse_reference
 from workflows.staff import StaffAction, decide_staff_action

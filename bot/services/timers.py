@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 
 from bot.services.app import App
-from bot.services.effects import Actor, EffectApplier, case_view
+from bot.services.effects import Actor, EffectApplier
+from bot.services.views import case_view
 from bot.storage.database import supports_skip_locked
 from bot.storage.models import Case, CaseEvent, Timer
 from workflows.timers import decide_timer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import secrets
@@ -52,10 +53,15 @@ def address(value: str, *, display_name: str = "") -> Address:
     return Address(display_name=name, username=local, domain=domain)
 
 
-def make_message_id(domain: str) -> str:
-    """A new, unguessable Message-ID: ``<random@domain>``."""
+def make_message_id(domain: str, seed: str | None = None) -> str:
+    """A Message-ID ``<token@domain>``: random, or derived from ``seed`` (same seed, same id)."""
     ascii_domain = domain.strip().encode("idna").decode("ascii")
-    message_id = f"<{secrets.token_hex(16)}@{ascii_domain}>"
+    token = (
+        hashlib.sha256(seed.encode()).hexdigest()[:32]
+        if seed is not None
+        else secrets.token_hex(16)
+    )
+    message_id = f"<{token}@{ascii_domain}>"
     if not _MESSAGE_ID.fullmatch(message_id):
         raise ValueError(f"not a usable Message-ID domain: {domain!r}")
     return message_id

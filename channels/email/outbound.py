@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.policy
+import hashlib
 import logging
 import os
 import tempfile
@@ -94,7 +95,17 @@ class EmailAdapter:
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         """Compose and deliver; raises DeliveryError (permanent for what retrying cannot fix)."""
         now = self._clock()
-        message_id = make_message_id(self._domain)
+        # The same outbox row gets the same Message-ID on every attempt: if a relay took a copy
+        # whose acceptance we never heard of, the customer's reply to it still threads.
+        seed = "|".join(
+            [
+                self._domain,
+                str(message.outbox_id),
+                message.address,
+                hashlib.sha256(message.text.encode()).hexdigest(),
+            ]
+        )
+        message_id = make_message_id(self._domain, seed)
         try:
             mail = compose(
                 message,

@@ -180,6 +180,13 @@ def _auto_reason(message: Message, from_address: str | None, flags: list[str]) -
     for name in ("x-autoreply", "x-autorespond"):
         if has_header(message, name):
             return name
+    try:
+        report_type = str(message.get_param("report-type") or "").lower()
+    except Exception:
+        report_type = ""
+    if content_type(message) == "multipart/report" and report_type:
+        # Delivery and read receipts are machines talking, whoever forwarded them.
+        return f"report:{report_type}"
     return None
 
 
@@ -335,6 +342,9 @@ def to_inbound(
         flags.append(f"auto:{reason}")
     if parsed.delivery_report is not None:
         flags.append("delivery-report")
+        if not reason:
+            # A report is never a customer writing, even when forwarded with a normal sender.
+            flags.append("auto:delivery-report")
     thread = [parsed.in_reply_to or "", *parsed.references]
     return InboundMessage(
         channel=CHANNEL,

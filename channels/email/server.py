@@ -25,6 +25,13 @@ _CONNECTIONS: weakref.WeakKeyDictionary[asyncio.Server, weakref.WeakSet[SMTP]] =
 )
 
 
+class _LongLineSMTP(SMTP):
+    # RFC 5321 allows 1,000 characters a line, but real mail has longer ones (HTML on one
+    # line), and aiosmtpd's 500 would lose the complaint at the sender. The size limit still
+    # bounds memory. aiosmtpd documents a subclass as the way to change it.
+    line_length_limit = 1 << 20
+
+
 def _normalise(address: str) -> str:
     return address.strip().strip("<>").strip().casefold()
 
@@ -105,7 +112,7 @@ async def start_smtp_server(
     connections: weakref.WeakSet[SMTP] = weakref.WeakSet()
 
     def protocol() -> SMTP:
-        smtp = SMTP(
+        smtp = _LongLineSMTP(
             handler,
             hostname=hostname,
             data_size_limit=data_size_limit,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any, cast
 
@@ -192,3 +193,33 @@ def strip_reply(text: str) -> str:
         new = "\n".join(text.split("\n")[:cut])
     new = _strip_quotes(new).strip("\n")
     return new if new.strip() else text
+
+
+def cut_at_quote_of(text: str, ours: Sequence[str]) -> str:
+    """The text up to where it starts repeating one of our messages (a quote of it).
+
+    For replies whose quoting the reply parser did not recognise (an unknown language's
+    header block): whatever follows the first line that is one of our own long lines is our
+    message, not the customer's answer. The line introducing the quote ("On ... wrote:") goes
+    too.
+    """
+    our_lines = {
+        _quoted_line(line)
+        for message in ours
+        for line in message.splitlines()
+        if len(_quoted_line(line)) >= 20
+    }
+    if not our_lines:
+        return text
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if _quoted_line(line) in our_lines:
+            kept = lines[:index]
+            while kept and (not kept[-1].strip() or kept[-1].rstrip().endswith(":")):
+                kept.pop()
+            return "\n".join(kept)
+    return text
+
+
+def _quoted_line(line: str) -> str:
+    return " ".join(line.lstrip("> \t").split())

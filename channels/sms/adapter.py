@@ -69,7 +69,9 @@ class _HttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]  # the SDK ships
 
 
 def _transient(status: int) -> bool:
-    return status in {408, 429} or status >= 500
+    # 401/403/404 are our configuration (a wrong token or account), not the message: retried
+    # with backoff, so fixing the setting lets the queue drain instead of failing it all.
+    return status in {401, 403, 404, 408, 429} or status >= 500
 
 
 class TwilioSmsAdapter:

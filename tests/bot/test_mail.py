@@ -25,6 +25,7 @@ from bot.services.staff import handle_staff_action
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.models import Case, CaseEvent, MessageIn, Outbox
+from channels.email.parse import parse_email
 from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
 from tests.fakes import FakeClock, SeededRandom
 from tests.fakes.smtp_sink import SmtpSink, SunkMessage
@@ -119,11 +120,10 @@ async def dispatch(app: App, relay: SmtpSink, expect: int) -> list[SunkMessage]:
     return relay.wait_for(before + expect)[before:]
 
 
-DSN = """From: MAILER-DAEMON@customer.example
+DSN = """From: postoffice@relay.example
 To: complaints@example.com
 Subject: Undelivered Mail Returned to Sender
 Message-ID: <bounce-1@mx.customer.example>
-Auto-Submitted: auto-replied
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="B"
 
@@ -137,7 +137,7 @@ Content-Type: message/delivery-status
 
 Reporting-MTA: dns; mx.customer.example
 
-Final-Recipient: rfc822; ana@customer.example
+Final-Recipient: rfc822; {recipient}
 Action: failed
 Status: 5.1.1
 
@@ -218,8 +218,24 @@ async def test_a_bounce_marks_our_message_failed_and_opens_nothing(
     await send(smtp_port, mail(COMPLAINT))
     (ack,) = await dispatch(mail_app, relay, 1)
     # A delivery status report, as a mail server sends it, about the message we sent.
-    report = DSN.format(ours=ack.parsed["Message-ID"]).replace("\n", "\r\n").encode()
-    await send(smtp_port, report, sender="")
+    # Forwarded by a relay with an ordinary sender and no robot headers: the report itself
+    # is what says a machine wrote it. Someone else's "report" about our message is ignored.
+    forged = DSN.format(ours=ack.parsed["Message-ID"], recipient="mallory@evil.example")
+    await send(
+        smtp_port,
+        forged.replace("bounce-1", "bounce-0").encode(),
+        sender="postoffice@relay.example",
+    )
+    async with mail_app.sessions() as session:
+        row = (
+            await session.scalars(
+                select(Outbox).where(Outbox.provider_id == ack.parsed["Message-ID"])
+            )
+        ).one()
+        assert row.status == "sent", "a report naming another recipient changes nothing"
+    report = DSN.format(ours=ack.parsed["Message-ID"], recipient=CUSTOMER)
+    report = report.replace("\n", "\r\n").encode()
+    await send(smtp_port, report, sender="postoffice@relay.example")
     async with mail_app.sessions() as session:
         row = (
             await session.scalars(
@@ -322,7 +338,12 @@ async def test_every_corpus_message_goes_through_intake_and_nothing_is_lost(
     raws = {message.raw for message in stored}
     # Every message is kept, byte for byte: even those reusing another's Message-ID.
     assert [path.name for path in files if path.read_bytes() not in raws] == []
-    assert all(message.text is not None for message in stored)
+    # Where the parser finds readable text, intake keeps it for staff to read.
+    by_raw = {message.raw: message for message in stored}
+    for path in files:
+        raw = path.read_bytes()
+        if parse_email(raw).new_text.strip():
+            assert by_raw[raw].text.strip(), f"{path.name}: text lost in intake"
     reports = [message for message in stored if "delivery-report" in message.flags]
     assert len(reports) >= 5
     assert {message.case_id for message in reports} == {None}, "a report opens no complaint"
@@ -431,3 +452,25 @@ async def test_starttls_and_auth_guard_a_relaying_setup(
         await handler.drain()
     async with mail_app.sessions() as session:
         assert len((await session.scalars(select(MessageIn))).all()) == 1
+
+
+async def test_our_questions_quoted_back_are_not_taken_as_answers(
+    mail_app: App, smtp_port: int, relay: SmtpSink
+) -> None:
+    await send(smtp_port, mail("The engineer never came to fix my boiler and nobody called."))
+    (ack,) = await dispatch(mail_app, relay, 1)
+    ours = ack.parsed.get_body(("plain",)).get_content()
+    # A client whose quoting the reply parser does not know (Portuguese Outlook headers).
+    quoted = "\n".join(
+        [
+            "De: Example Ltd <complaints@example.com>",
+            "Enviada: domingo, 22 de novembro de 2026 10:30",
+            "",
+            ours,
+        ]
+    )
+    await send(smtp_port, mail(f"Sorry, I forgot.\n\n{quoted}", reply_to=ack))
+    async with mail_app.sessions() as session:
+        case = (await session.scalars(select(Case))).one()
+    assert case.product is None, "our own question is not the customer's product"
+    assert case.occurred_on is None

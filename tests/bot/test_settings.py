@@ -47,3 +47,10 @@ def test_a_bad_reference_prefix_is_refused() -> None:
     with pytest.raises(ValidationError):
         Settings(_env_file=None, reference_prefix="C-1")  # type: ignore[call-arg]
     assert Settings(_env_file=None, reference_prefix="acme").reference_prefix == "ACME"  # type: ignore[call-arg]
+
+
+def test_smtp_auth_or_required_starttls_without_a_certificate_is_refused() -> None:
+    with pytest.raises(ValidationError, match="TLS_CERT"):
+        Settings(_env_file=None, smtp_auth_username="relay")  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="TLS_CERT"):
+        Settings(_env_file=None, smtp_require_starttls=True)  # type: ignore[call-arg]

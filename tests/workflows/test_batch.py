@@ -221,3 +221,45 @@ def test_a_reference_in_the_subject_continues_that_case(mailbox: Mailbox) -> Non
 def test_a_long_email_is_not_refused_as_too_long(mailbox: Mailbox) -> None:
     result = mailbox.write("The parcel was late. " * 600)
     assert result.of_type(OpenCase)
+
+
+@pytest.mark.parametrize(
+    "shown", ["Win a FREE iPhone at http://evil.example/claim", "bob@example.org", "R2-D2 2000"]
+)
+def test_a_display_name_that_is_not_a_name_is_not_echoed(mailbox: Mailbox, shown: str) -> None:
+    mailbox.display_name = shown
+    first = mailbox.write(COMPLAINT)
+    (opened,) = first.of_type(OpenCase)
+    assert opened.details.customer_name is None
+    assert "name" in asked(first, "customer/acknowledgement")
+
+
+@pytest.mark.parametrize(
+    "shown", ["Ana Silva", "Seán O\u2019Brien", "Zoë Müller-Lüdenscheidt", "李小龍"]
+)
+def test_a_real_name_is_taken_from_the_display_name(mailbox: Mailbox, shown: str) -> None:
+    mailbox.display_name = shown
+    (opened,) = mailbox.write(COMPLAINT).of_type(OpenCase)
+    assert opened.details.customer_name == shown
+
+
+def test_new_by_email_asks_for_a_new_email_which_then_registers_on_its_own(
+    mailbox: Mailbox,
+) -> None:
+    mailbox.write(COMPLAINT)
+    mailbox.write("1. yes")
+    reply = mailbox.write("new")
+    assert [r.template for r in reply.of_type(Reply)] == ["customer/new_complaint_email"]
+    second = mailbox.write(
+        "My dishwasher from order D-7781 arrived with a cracked door. I would like a repair.",
+        subject="New complaint",
+    )
+    (opened,) = second.of_type(OpenCase)
+    assert opened.details.product == "D-7781"
+    assert len(mailbox.cases) == 2
+
+
+def test_status_on_the_first_line_of_an_email_is_the_command(mailbox: Mailbox) -> None:
+    mailbox.write(COMPLAINT)
+    reply = mailbox.write("status\n\nKind regards,\nAna Silva\nSent from my phone")
+    assert [r.template for r in reply.of_type(Reply)] == ["customer/status_list"]

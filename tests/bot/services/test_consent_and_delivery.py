@@ -68,6 +68,7 @@ async def test_start_after_stop_resumes_messages(app: App) -> None:
 async def test_yes_from_a_number_that_never_opted_out_is_just_an_answer(app: App) -> None:
     await say(app, "My parcel never arrived yesterday, order #A12345", NUMBER)
     await say(app, "refund", NUMBER)
+    await say(app, "Sam Lee", NUMBER)  # a number is no name: it is asked
     await say(app, "a@example.com", NUMBER)
     # Twilio marks YES as an opt-in keyword; here it answers the consent question.
     await handle_inbound(app, replace(message(app, "yes", NUMBER), flags=(OPT_IN,)))
@@ -113,3 +114,27 @@ async def test_a_message_that_breaks_processing_is_still_stored_and_flagged(
         assert PROCESSING_FAILED in stored.flags
         assert stored.raw == b"My parcel never arrived, order #77"
     assert "a bug in the workflow" in caplog.text
+
+
+async def test_a_failure_is_not_undone_by_a_late_delivered_and_canceled_is_a_failure(
+    app: App,
+) -> None:
+    await register_complaint(app)
+    adapter = RecordingAdapter()
+    await Dispatcher(app, {"console": adapter}).run_once()
+    first, second = (f"console-{message.outbox_id}" for message in adapter.sent[-2:])
+    await record_delivery(app, DeliveryReport("console", first, "failed", "Twilio error 30005"))
+    await record_delivery(app, DeliveryReport("console", first, "delivered"))
+    await record_delivery(app, DeliveryReport("console", second, "canceled"))
+    async with app.sessions() as session:
+        rows = {row.provider_id: row for row in (await session.scalars(select(Outbox))).all()}
+    assert (rows[first].delivery_status, rows[first].status) == ("failed", "failed")
+    assert (rows[second].delivery_status, rows[second].status) == ("failed", "failed")
+
+
+async def test_a_long_sms_conversation_is_never_cut_off_by_the_mail_loop_cap(app: App) -> None:
+    for _ in range(app.settings.auto_replies_per_hour + 5):
+        await sms(app, "help")
+    async with app.sessions() as session:
+        replies = (await session.scalars(select(Outbox).where(Outbox.channel == "sms"))).all()
+    assert len(replies) == app.settings.auto_replies_per_hour + 5

@@ -254,10 +254,10 @@ async def test_every_message_of_the_conversation_is_on_the_case_with_a_real_cloc
 
 async def test_very_long_answers_and_names_never_block_registration(app: App) -> None:
     # Columns are bounded on PostgreSQL; the full text stays on the stored messages.
-    long_name = "N" * 400
-    say_as = {"address": "long", "display_name": long_name}
+    say_as = {"address": "long", "display_name": "N" * 400}  # not a name: it is asked
     await send(app, "My parcel never arrived yesterday, order #A12345", **say_as)
     await send(app, "refund", **say_as)
+    await send(app, "z" * 5000, **say_as)  # the name, taken shortened
     await send(app, "x" * 5000, **say_as)  # contact: re-asked once
     await send(app, "y" * 5000, **say_as)  # then taken as written, shortened
     await send(app, "yes", **say_as)
@@ -266,8 +266,33 @@ async def test_very_long_answers_and_names_never_block_registration(app: App) ->
     async with app.sessions() as session:
         case = (await session.scalars(select(Case))).one()
         assert case.contact == "y" * 254
-        assert len(case.customer_name or "") <= 120
+        assert case.customer_name == "z" * 120
         stored = (
             await session.scalars(select(MessageIn).where(MessageIn.text == "y" * 5000))
         ).one()
         assert len(stored.text) == 5000
+
+
+async def test_header_values_longer_than_their_columns_are_still_stored(app: App) -> None:
+    # Whatever a sender puts in a Message-ID, an address or an attachment's type must not
+    # make the message impossible to store (PostgreSQL enforces the column sizes).
+    long_id = "<" + "i" * 500 + "@example.com>"
+    long_address = "a" * 400 + "@example.com"
+    attachment = Attachment("x" * 400 + ".pdf", "application/" + "y" * 300, 3, content=b"pdf")
+    incoming = message(
+        app,
+        "My parcel never arrived, order 5512",
+        long_address,
+        channel="email",
+        provider_id=long_id,
+        attachments=(attachment,),
+    )
+    first = await handle_inbound(app, incoming)
+    again = await handle_inbound(app, incoming)
+    assert not first.duplicate
+    assert again.duplicate, "the same long id still deduplicates"
+    async with app.sessions() as session:
+        stored = (await session.scalars(select(MessageIn))).one()
+        assert "long-provider-id" in stored.flags
+        assert "long-address" in stored.flags
+        assert len((await session.scalars(select(AttachmentRow))).one().content_type) == 255

@@ -195,3 +195,21 @@ def test_the_sink_serves_synchronous_callers_from_a_thread() -> None:
             client.sendmail("a@example.com", ["b@example.com"], b"Subject: no\r\n\r\nno\r\n")
     finally:
         sink.stop()
+
+
+async def test_a_retried_message_keeps_its_message_id(tmp_path: Path) -> None:
+    adapter = EmailAdapter(
+        from_address="complaints@shop.example",
+        from_name="Shop",
+        reply_to="complaints@shop.example",
+        domain="shop.example",
+        drop_folder=tmp_path,
+    )
+    message = OutboundMessage("email", "ana@customer.example", "Hello", 7, subject="Hi")
+    first = await adapter.send(message)
+    again = await adapter.send(message)
+    other = await adapter.send(
+        OutboundMessage("email", "ana@customer.example", "Hello", 8, subject="Hi")
+    )
+    assert first.provider_id == again.provider_id
+    assert first.provider_id != other.provider_id

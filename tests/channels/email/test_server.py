@@ -228,3 +228,14 @@ async def test_stopping_the_server_closes_idle_connections() -> None:
             await asyncio.to_thread(client.noop)
     finally:
         client.close()
+
+
+async def test_a_line_longer_than_rfc_5321_allows_is_still_accepted() -> None:
+    # Real mail breaks the 1,000-character rule (HTML on one line); refusing it would lose it.
+    long_line = b"<p>" + b"x" * 5000 + b"</p>"
+    raw = b"From: a@b.example\r\nTo: c@x.example\r\nSubject: s\r\n\r\n" + long_line + b"\r\n"
+    deliver = Recorder()
+    async with serving(deliver) as served:
+        codes = await asyncio.to_thread(transaction, served.port, raw)
+    assert codes == (250, 250, 250)
+    assert long_line in deliver.calls[0][0]

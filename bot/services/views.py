@@ -1,0 +1,23 @@
+"""What the workflow sees of stored rows."""
+
+from __future__ import annotations
+
+from bot.storage.models import Case
+from workflows.cases import CaseView
+from workflows.lifecycle import CaseStatus
+
+
+def case_view(case: Case) -> CaseView:
+    """What the workflow sees of a stored case."""
+    return CaseView(
+        reference=case.reference,
+        status=CaseStatus(case.status),
+        opened_at=case.opened_at,
+        queue=case.queue,
+        category=case.category,
+        severity=case.severity,
+        due_at=case.due_at,
+        assignee=case.assignee,
+        customer_name=case.customer_name,
+        channel=case.channel,
+    )
