@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError
 from bot.services.app import App
-from bot.services.queries import case_file, list_cases
+from bot.services.queries import case_file, list_cases, unfiled_messages
 from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import Settings
 from bot.storage.database import create_engine
@@ -58,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", choices=[s.value for s in CaseStatus])
     listing.add_argument("--queue")
     listing.add_argument("--limit", type=int, default=50)
+    inbox = sub.add_parser(
+        "inbox", help="messages on no case: strangers, automated mail, failed processing"
+    )
+    inbox.add_argument("--limit", type=int, default=50)
     show = sub.add_parser("show", help="a case with its history")
     show.add_argument("reference")
     reply = sub.add_parser("reply", help="send the customer a message")
@@ -184,6 +188,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
     handlers: dict[str, Callable[[App, argparse.Namespace], Awaitable[int]]] = {
         "list": _list,
         "show": _show,
+        "inbox": _inbox,
     }
     handler = handlers.get(args.cases_command, _act)
     try:
@@ -196,6 +201,11 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
 async def _list(app: App, args: argparse.Namespace) -> int:
     cases = await list_cases(app, args.status, args.queue, args.limit)
     _say(app, "cli/case_list", cases=cases)
+    return 0
+
+
+async def _inbox(app: App, args: argparse.Namespace) -> int:
+    _say(app, "cli/inbox", messages=await unfiled_messages(app, args.limit))
     return 0
 
 

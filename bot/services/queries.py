@@ -64,3 +64,16 @@ async def case_file(app: App, reference: str) -> CaseFile:
         return CaseFile(
             case, identity, list(events), list(messages), list(attachments), list(outbox)
         )
+
+
+async def unfiled_messages(app: App, limit: int = 50) -> list[tuple[MessageIn, Identity]]:
+    """Messages on no case, newest first: strangers, automated mail, failed processing."""
+    async with app.sessions() as session:
+        rows = await session.execute(
+            select(MessageIn, Identity)
+            .join(Identity, Identity.id == MessageIn.identity_id)
+            .where(MessageIn.case_id.is_(None))
+            .order_by(MessageIn.id.desc())
+            .limit(limit)
+        )
+        return [(message, identity) for message, identity in rows.tuples()]

@@ -89,7 +89,7 @@ REALISTIC = {
         }
     ],
 }
-CLI_ONLY = {"cli/case_list", "cli/case_show", "cli/serve_banner"}
+CLI_ONLY = {"cli/case_list", "cli/case_show", "cli/serve_banner", "cli/inbox"}
 
 
 @pytest.fixture

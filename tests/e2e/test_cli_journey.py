@@ -102,6 +102,11 @@ def test_another_customer_cannot_read_a_case_by_its_reference(product: Product) 
         mallory, f"status {reference[:-1]}{'3' if reference[-1] != '3' else '4'}"
     )
     mallory.sendeof()
+    mallory.expect(pexpect.EOF)
+    # What mallory sent is on no case, and staff can still see it.
+    inbox = product.run("cases", "inbox").stdout
+    assert "console mallory" in inbox
+    assert f"status {reference}" in inbox
 
 
 def test_staff_commands_explain_mistakes(product: Product) -> None:
