@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 
 from bot.services.app import App
+from bot.services.delivery import mark_failed
 from bot.storage.database import supports_skip_locked
-from bot.storage.models import CaseEvent, Identity, Outbox
+from bot.storage.models import Identity, Outbox
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -191,25 +192,9 @@ class Dispatcher:
             row.last_error = reason[:2000]
             row.locked_until = None
             if permanent or row.attempts >= settings.outbox_max_attempts:
-                row.status = "failed"
                 log.warning("outbox row %s failed for good: %s", row.id, reason)
-                if row.case_id is not None:
-                    # Staff must see that the customer was not reached.
-                    session.add(
-                        CaseEvent(
-                            case_id=row.case_id,
-                            kind="delivery_failed",
-                            actor="system",
-                            channel=row.channel,
-                            created_at=now,
-                            data={
-                                "outbox_id": row.id,
-                                "template": row.template,
-                                "reason": row.last_error,
-                                "attempts": row.attempts,
-                            },
-                        )
-                    )
+                # Staff must see that the customer was not reached.
+                mark_failed(session, row, reason, now, attempts=row.attempts)
                 return
             delay = backoff(
                 row.attempts, settings.outbox_base_delay_seconds, settings.outbox_max_delay_seconds

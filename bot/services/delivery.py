@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
 from bot.storage.models import CaseEvent, Outbox
@@ -34,6 +36,30 @@ _ORDER = (
 
 def _rank(status: str | None) -> int:
     return _ORDER.index(status) if status in _ORDER else -1
+
+
+def mark_failed(
+    session: AsyncSession, row: Outbox, reason: str, now: datetime, **extra: object
+) -> None:
+    """Mark an outbound message failed; on a case, staff see it as an event."""
+    row.status = "failed"
+    row.last_error = reason[:2000]
+    if row.case_id is not None:
+        session.add(
+            CaseEvent(
+                case_id=row.case_id,
+                kind="delivery_failed",
+                actor="system",
+                channel=row.channel,
+                created_at=now,
+                data={
+                    "outbox_id": row.id,
+                    "template": row.template,
+                    "reason": row.last_error,
+                    **extra,
+                },
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,22 +105,5 @@ async def record_delivery(app: App, report: DeliveryReport) -> bool:
             return True  # the same report again
         row.delivery_status = status
         if status in FAILED:
-            row.status = "failed"
-            row.last_error = report.error or report.status
-            if row.case_id is not None:
-                session.add(
-                    CaseEvent(
-                        case_id=row.case_id,
-                        kind="delivery_failed",
-                        actor="system",
-                        channel=row.channel,
-                        created_at=app.clock(),
-                        data={
-                            "outbox_id": row.id,
-                            "template": row.template,
-                            "reason": row.last_error,
-                            "status": report.status,
-                        },
-                    )
-                )
+            mark_failed(session, row, report.error or report.status, app.clock(), status=status)
         return True

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +46,26 @@ class Product:
         if check and result.returncode != 0:
             raise AssertionError(f"{args} exited {result.returncode}:\n{result.stderr}")
         return result
+
+    @contextlib.contextmanager
+    def serve(self, **env: str) -> Iterator[pexpect.spawn]:
+        """`complaintbot serve` running (banner shown) for the block; stopped after it."""
+        self.env.setdefault("COMPLAINTBOT_HTTP_PORT", str(free_port()))
+        self.env.update(env)
+        server = pexpect.spawn(
+            self.command,
+            ["serve"],
+            cwd=str(self.folder),
+            env=self.env,
+            encoding="utf-8",
+            timeout=30,
+        )
+        try:
+            server.expect_exact("Stop with Ctrl-C.")
+            yield server
+        finally:
+            if server.isalive():
+                server.terminate(force=True)
 
     def chat(self, name: str) -> pexpect.spawn:
         child = pexpect.spawn(

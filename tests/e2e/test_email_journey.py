@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-import pexpect
 import pytest
 
 from tests.e2e.conftest import Product, free_port
@@ -23,32 +22,18 @@ CUSTOMER = "ana@customer.example"
 def served(product: Product) -> Iterator[tuple[Product, SmtpSink, int]]:
     smtp_port = free_port()
     relay = SmtpSink().start()
-    product.env.update(
-        COMPLAINTBOT_HTTP_PORT=str(free_port()),
-        COMPLAINTBOT_SMTP_PORT=str(smtp_port),
-        COMPLAINTBOT_COMPLAINT_ADDRESSES=COMPLAINTS,
-        COMPLAINTBOT_RELAY_HOST="127.0.0.1",
-        COMPLAINTBOT_RELAY_PORT=str(relay.port),
-        COMPLAINTBOT_RELAY_STARTTLS="false",
-        COMPLAINTBOT_ORGANISATION="Shop Ltd",
-    )
-    server = pexpect.spawn(
-        product.command,
-        ["serve"],
-        cwd=str(product.folder),
-        env=product.env,
-        encoding="utf-8",
-        timeout=30,
-    )
     try:
-        server.expect_exact("Stop with Ctrl-C.")
-        assert f"127.0.0.1:{smtp_port} for {COMPLAINTS}" in str(server.before)
-        yield product, relay, smtp_port
-        server.sendintr()
-        server.expect(pexpect.EOF)
+        with product.serve(
+            COMPLAINTBOT_SMTP_PORT=str(smtp_port),
+            COMPLAINTBOT_COMPLAINT_ADDRESSES=COMPLAINTS,
+            COMPLAINTBOT_RELAY_HOST="127.0.0.1",
+            COMPLAINTBOT_RELAY_PORT=str(relay.port),
+            COMPLAINTBOT_RELAY_STARTTLS="false",
+            COMPLAINTBOT_ORGANISATION="Shop Ltd",
+        ) as server:
+            assert f"127.0.0.1:{smtp_port} for {COMPLAINTS}" in str(server.before)
+            yield product, relay, smtp_port
     finally:
-        if server.isalive():
-            server.terminate(force=True)
         relay.stop()
 
 

@@ -27,18 +27,8 @@ def wait_for(condition: object, timeout: float = 20.0) -> None:
 
 def test_serve_answers_health_routes_staff_feed_and_stops_cleanly(product: Product) -> None:
     port = free_port()
-    product.env["COMPLAINTBOT_HTTP_PORT"] = str(port)
-    server = pexpect.spawn(
-        product.command,
-        ["serve"],
-        cwd=str(product.folder),
-        env=product.env,
-        encoding="utf-8",
-        timeout=30,
-    )
-    try:
-        server.expect_exact("complaintbot is running.")
-        server.expect_exact("Stop with Ctrl-C.")
+    with product.serve(COMPLAINTBOT_HTTP_PORT=str(port)) as server:
+        assert "complaintbot is running." in str(server.before)
         banner = str(server.before)
         assert f"http://127.0.0.1:{port}" in banner
         channel_lines = [
@@ -77,9 +67,6 @@ def test_serve_answers_health_routes_staff_feed_and_stops_cleanly(product: Produ
         server.expect(pexpect.EOF)
         server.close()
         assert server.exitstatus == 0
-    finally:
-        if server.isalive():
-            server.terminate(force=True)
 
 
 def test_a_port_in_use_is_reported_not_hidden(product: Product) -> None:
@@ -107,17 +94,7 @@ def test_with_the_embedded_defaults_an_emailed_complaint_is_answered_into_the_dr
 ) -> None:
     import smtplib
 
-    product.env["COMPLAINTBOT_HTTP_PORT"] = str(free_port())
-    server = pexpect.spawn(
-        product.command,
-        ["serve"],
-        cwd=str(product.folder),
-        env=product.env,
-        encoding="utf-8",
-        timeout=30,
-    )
-    try:
-        server.expect_exact("Stop with Ctrl-C.")
+    with product.serve():
         port = int(product.env["COMPLAINTBOT_SMTP_PORT"])
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
             client.sendmail(
@@ -133,5 +110,3 @@ def test_with_the_embedded_defaults_an_emailed_complaint_is_answered_into_the_dr
         text = reply.read_text()
         assert "To: ana@example.org" in text
         assert "Subject: [CB-" in text
-    finally:
-        server.terminate(force=True)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import httpx
-import pexpect
 import pytest
 
 from tests.e2e.conftest import Product, free_port
@@ -22,32 +21,19 @@ CUSTOMER = "+447700900123"
 def served(product: Product) -> Iterator[tuple[Product, FakeTwilioApi, str]]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with FakeTwilioApi() as twilio:
-        product.env.update(
+    with (
+        FakeTwilioApi() as twilio,
+        product.serve(
             COMPLAINTBOT_HTTP_PORT=str(port),
             COMPLAINTBOT_PUBLIC_BASE_URL=base,
             COMPLAINTBOT_TWILIO_ACCOUNT_SID=twilio.account_sid,
             COMPLAINTBOT_TWILIO_AUTH_TOKEN=twilio.auth_token,
             COMPLAINTBOT_TWILIO_FROM_NUMBER="+447700900000",
             COMPLAINTBOT_TWILIO_API_BASE_URL=twilio.url,
-        )
-        server = pexpect.spawn(
-            product.command,
-            ["serve"],
-            cwd=str(product.folder),
-            env=product.env,
-            encoding="utf-8",
-            timeout=30,
-        )
-        try:
-            server.expect_exact("Stop with Ctrl-C.")
-            assert "sms        live" in str(server.before)
-            yield product, twilio, base
-            server.sendintr()
-            server.expect(pexpect.EOF)
-        finally:
-            if server.isalive():
-                server.terminate(force=True)
+        ) as server,
+    ):
+        assert "sms        live" in str(server.before)
+        yield product, twilio, base
 
 
 def text(twilio: FakeTwilioApi, base: str, body: str, **extra: str) -> httpx.Response:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.fakes import SeededRandom
+from tests.workflows.chat import Chat
 from workflows.cases import CaseView
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
@@ -121,3 +122,9 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
         )
 
     return make
+
+
+@pytest.fixture
+def chat(intake_settings: IntakeSettings, now: datetime, new_reference: Callable[[], str]) -> Chat:
+    """A new customer on SMS, with no cases yet."""
+    return Chat(settings=intake_settings, now=now, new_reference=new_reference())

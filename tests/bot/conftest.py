@@ -1,0 +1,57 @@
+"""Fixtures for the shell's tests: email through a real SMTP server and relay."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bot.mail import deliver_mail
+from bot.services.app import App
+from bot.settings import Settings
+from bot.storage.migrate import upgrade
+from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
+from tests.bot.mailing import COMPLAINTS, free_port
+from tests.fakes import FakeClock, SeededRandom
+from tests.fakes.smtp_sink import SmtpSink
+
+
+@pytest.fixture
+def relay() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+async def mail_app(
+    tmp_path: Path, database_url: str, clock: FakeClock, relay: SmtpSink
+) -> AsyncIterator[App]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        complaint_addresses=COMPLAINTS,
+        relay_host="127.0.0.1",
+        relay_port=relay.port,
+        relay_starttls=False,
+        organisation="Example Ltd",
+    )
+    application = App.create(settings, clock=clock, random=SeededRandom())
+    await upgrade(application.engine)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+async def smtp_port(mail_app: App) -> AsyncIterator[int]:
+    port = free_port()
+    handler = ComplaintsMailHandler([COMPLAINTS], partial(deliver_mail, mail_app))
+    server = await start_smtp_server(
+        handler, "127.0.0.1", port, hostname="example.com", data_size_limit=1_000_000
+    )
+    yield port
+    await stop_smtp_server(server)
+    await handler.drain()

@@ -1,0 +1,366 @@
+"""The intake questions: what is asked, in which order, what answers are taken."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.workflows.chat import (
+    DESCRIPTION,
+    STANDARD_ANSWERS,
+    Chat,
+    advance_to,
+    answer_until_summary,
+    asked,
+    opened,
+    question,
+    reach_summary,
+    reply,
+    summary,
+    templates,
+)
+from workflows.conversation import Field, Mode
+from workflows.effects import (
+    OpenCase,
+    Reply,
+)
+
+# Starting -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("greeting", ["hi", "Hello!", "Good morning", "/start"])
+def test_a_greeting_gets_the_welcome_and_the_description_question(
+    chat: Chat, greeting: str
+) -> None:
+    decision = chat.say(greeting)
+    assert templates(decision) == ["customer/welcome", "customer/ask_description"]
+    assert chat.conversation.mode is Mode.COLLECTING
+    assert chat.conversation.asking is Field.DESCRIPTION
+    assert not chat.conversation.answered(Field.DESCRIPTION)
+    assert chat.conversation.started_at == chat.now
+
+
+def test_a_long_first_message_is_the_description_and_its_order_number_and_date_are_kept(
+    chat: Chat,
+) -> None:
+    text = "My order #A12345 arrived broken on 14 March and nobody answers my emails"
+    decision = chat.say(text)
+    assert templates(decision) == ["customer/welcome_back", "customer/ask_outcome"]
+    assert chat.conversation.answer(Field.DESCRIPTION) == text
+    assert chat.conversation.answer(Field.PRODUCT) == "A12345"
+    assert chat.conversation.answer(Field.WHEN) == "2026-03-14"
+
+    answer_until_summary(chat, decision)
+    details = opened(chat.say("yes")).details
+    assert details.description == text
+    assert details.product == "A12345"
+    assert details.occurred_on == date(2026, 3, 14)
+
+
+def test_a_short_first_message_is_not_taken_as_the_description(chat: Chat) -> None:
+    decision = chat.say("It broke")
+    assert templates(decision) == ["customer/welcome", "customer/ask_description"]
+    assert not chat.conversation.answered(Field.DESCRIPTION)
+
+
+def test_every_question_is_asked_in_order_when_nothing_is_known(chat: Chat) -> None:
+    chat.lasting_address = False
+    decision = chat.say("hi")
+    seen = [asked(decision)]
+    while (pending := asked(decision)) is not None:
+        decision = chat.say(STANDARD_ANSWERS[pending])
+        seen.append(asked(decision) or templates(decision)[-1])
+    assert seen == [
+        "customer/ask_description",
+        "customer/ask_product",
+        "customer/ask_when",
+        "customer/ask_outcome",
+        "customer/ask_name",
+        "customer/ask_contact",
+        "customer/ask_consent",
+        "customer/summary",
+    ]
+    assert chat.conversation.mode is Mode.CONFIRMING
+
+
+def test_the_questions_offer_their_choices_and_say_which_are_optional(chat: Chat) -> None:
+    chat.lasting_address = False
+    decision = chat.say("hi")
+    shown: dict[str, Reply] = {}
+    while (pending := question(decision)) is not None:
+        shown[pending.template] = pending
+        decision = chat.say(STANDARD_ANSWERS[pending.template])
+    outcome = shown["customer/ask_outcome"]
+    assert [choice.value for choice in outcome.choices] == [
+        "refund",
+        "replacement",
+        "repair",
+        "explanation",
+        "apology",
+        "other",
+    ]
+    assert all(choice.label == f"outcome.{choice.value}" for choice in outcome.choices)
+    assert [choice.value for choice in shown["customer/ask_consent"].choices] == ["yes", "no"]
+    optional = {name for name, ask in shown.items() if ask.context["optional"]}
+    assert optional == {"customer/ask_product", "customer/ask_when"}
+    assert not any(ask.context["retry"] for ask in shown.values())
+
+
+# Optional and required questions ------------------------------------------------------------
+
+
+def test_product_and_when_can_be_skipped(chat: Chat) -> None:
+    chat.say("hi")
+    chat.say(DESCRIPTION)
+    assert asked(chat.say("skip")) == "customer/ask_when"
+    assert asked(chat.say("Don't know")) == "customer/ask_outcome"
+    decision = answer_until_summary(chat, chat.say("refund"))
+    items = summary(decision)
+    assert items["product"]["value"] is None
+    assert items["when"]["value"] is None
+    details = opened(chat.say("yes")).details
+    assert details.product is None
+    assert details.occurred_on is None
+    assert details.occurred_text is None
+
+
+def test_the_name_cannot_be_skipped(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_name")
+    decision = chat.say("skip")
+    ask = question(decision)
+    assert ask is not None
+    assert ask.template == "customer/ask_name"
+    assert ask.context["retry"] is True
+    assert ask.context["optional"] is False
+    assert not chat.conversation.answered(Field.NAME)
+
+
+def test_a_name_is_never_taken_from_skip_however_often_it_is_said(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_name")
+    for _ in range(3):
+        assert asked(chat.say("skip")) == "customer/ask_name"
+    assert not chat.conversation.answered(Field.NAME)
+    assert asked(chat.say("Ana")) != "customer/ask_name"
+    assert chat.conversation.answer(Field.NAME) == "Ana"
+
+
+# Dates ----------------------------------------------------------------------------------------
+
+
+def test_an_invalid_date_is_asked_again_once_then_kept_as_free_text(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("Kettle K200")
+    again = question(chat.say("31/02/2026"))
+    assert again is not None
+    assert (again.template, again.context["retry"]) == ("customer/ask_when", True)
+    assert not chat.conversation.answered(Field.WHEN)
+
+    assert asked(chat.say("sometime in February")) == "customer/ask_outcome"
+    answer_until_summary(chat, chat.say("refund"))
+    details = opened(chat.say("yes")).details
+    assert details.occurred_on is None
+    assert details.occurred_text == "sometime in February"
+
+
+def test_the_same_impossible_date_twice_is_kept_as_the_customer_wrote_it(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("Kettle K200")
+    chat.say("31/02/2026")
+    chat.say("31/02/2026")
+    answer_until_summary(chat, chat.say("refund"))
+    details = opened(chat.say("yes")).details
+    assert (details.occurred_on, details.occurred_text) == (None, "31/02/2026")
+
+
+def test_a_date_in_the_future_is_asked_again(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("Kettle K200")
+    again = question(chat.say("25/12/2026"))
+    assert again is not None
+    assert (again.template, again.context["retry"]) == ("customer/ask_when", True)
+
+
+def test_a_relative_date_is_stored_as_the_date_it_means(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("Kettle K200")
+    chat.say("yesterday")
+    assert chat.conversation.answer(Field.WHEN) == (chat.now.date() - timedelta(days=1)).isoformat()
+    answer_until_summary(chat, chat.say("refund"))
+    assert opened(chat.say("yes")).details.occurred_on == date(2026, 3, 19)
+
+
+# The desired outcome --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", range(1, 7))
+def test_an_outcome_can_be_chosen_by_the_number_shown(chat: Chat, number: int) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    shown = question(chat.say("skip"))
+    assert shown is not None
+    assert shown.template == "customer/ask_outcome"
+    chat.say(f"{number}.")
+    assert chat.conversation.answer(Field.OUTCOME) == shown.choices[number - 1].value
+
+
+def test_outcome_one_is_a_refund(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    chat.say("skip")
+    chat.say("1")
+    answer_until_summary(chat, chat.say("Ana"))
+    details = opened(chat.say("yes")).details
+    assert (details.outcome, details.outcome_detail) == ("refund", None)
+
+
+def test_an_outcome_can_be_named_in_the_customers_words(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    chat.say("skip")
+    decision = answer_until_summary(chat, chat.say("money back"))
+    assert summary(decision)["outcome"]["label"] == "outcome.refund"
+    details = opened(chat.say("yes")).details
+    assert (details.outcome, details.outcome_detail) == ("refund", None)
+
+
+def test_a_longer_outcome_keeps_the_customers_words_beside_the_choice(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    chat.say("skip")
+    answer_until_summary(chat, chat.say("I just want my money back"))
+    details = opened(chat.say("yes")).details
+    assert (details.outcome, details.outcome_detail) == ("refund", "I just want my money back")
+
+
+def test_an_unknown_outcome_twice_is_other_with_the_words_kept(chat: Chat) -> None:
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    chat.say("skip")
+    again = question(chat.say("a pony"))
+    assert again is not None
+    assert (again.template, again.context["retry"]) == ("customer/ask_outcome", True)
+    decision = answer_until_summary(chat, chat.say("a free pony for my daughter"))
+    item = summary(decision)["outcome"]
+    assert (item["label"], item["value"]) == ("outcome.other", "a free pony for my daughter")
+    details = opened(chat.say("yes")).details
+    assert (details.outcome, details.outcome_detail) == ("other", "a free pony for my daughter")
+
+
+# Name, contact and consent ----------------------------------------------------------------------
+
+
+def test_contact_is_asked_on_a_channel_without_a_lasting_address_and_asked_again_once(
+    chat: Chat,
+) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_contact")
+    again = question(chat.say("tomorrow"))
+    assert again is not None
+    assert (again.template, again.context["retry"]) == ("customer/ask_contact", True)
+    assert asked(chat.say("+44 (0)7700 900123")) == "customer/ask_consent"
+    assert chat.conversation.answer(Field.CONTACT) == "+44 (0)7700 900123"
+
+
+def test_a_contact_question_is_never_asked_a_third_time(chat: Chat) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_contact")
+    chat.say("tomorrow")
+    assert asked(chat.say("ask my neighbour")) == "customer/ask_consent"
+
+
+def test_contact_is_not_asked_when_the_channel_can_reach_the_customer_later(chat: Chat) -> None:
+    chat.lasting_address = True
+    decision = reach_summary(chat)
+    assert "contact" not in summary(decision)
+    assert [item["number"] for item in summary(decision).values()] == [1, 2, 3, 4, 5]
+
+
+def test_a_known_contact_is_not_asked_and_is_kept_on_the_case(chat: Chat) -> None:
+    chat.lasting_address = False
+    chat.known_contact = "ana@example.com"
+    decision = reach_summary(chat)
+    assert summary(decision)["contact"]["value"] == "ana@example.com"
+    assert opened(chat.say("yes")).details.contact == "ana@example.com"
+
+
+def test_the_name_the_channel_gives_is_not_asked(chat: Chat) -> None:
+    chat.display_name = "Ana Silva"
+    chat.say("hi")
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    chat.say("skip")
+    decision = chat.say("repair")
+    assert asked(decision) == "customer/ask_consent"
+    decision = chat.say("yes")
+    assert summary(decision)["name"]["value"] == "Ana Silva"
+
+
+def test_a_name_known_from_before_wins_over_the_display_name(chat: Chat) -> None:
+    chat.display_name = "ana_s_1987"
+    chat.known_name = "Ana Silva"
+    decision = reach_summary(chat)
+    assert summary(decision)["name"]["value"] == "Ana Silva"
+    assert opened(chat.say("yes")).details.customer_name == "Ana Silva"
+
+
+def test_consent_no_explains_that_it_is_needed_and_asks_again(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_consent")
+    for answer in ("no", "2", "No!"):
+        decision = chat.say(answer)
+        assert templates(decision) == ["customer/consent_needed", "customer/ask_consent"]
+        assert chat.conversation.mode is Mode.COLLECTING
+        assert chat.conversation.asking is Field.CONSENT
+        assert not decision.of_type(OpenCase)
+
+
+def test_consent_is_never_assumed_from_an_unclear_answer(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_consent")
+    first = chat.say("maybe")
+    assert templates(first) == ["customer/ask_consent"]
+    for _ in range(3):
+        decision = chat.say("maybe")
+        assert templates(decision) == ["customer/consent_needed", "customer/ask_consent"]
+        assert chat.conversation.asking is Field.CONSENT
+    assert templates(chat.say("1")) == ["customer/summary"]
+
+
+@pytest.mark.parametrize("answer", ["👍", "!!!", "..."])
+def test_an_answer_of_symbols_is_an_unclear_answer_not_a_help_request(
+    chat: Chat, answer: str
+) -> None:
+    advance_to(chat, "customer/ask_consent")
+    assert templates(chat.say(answer)) == ["customer/ask_consent"]
+    assert chat.conversation.asking is Field.CONSENT
+
+
+def test_a_question_mark_alone_asks_for_help(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_consent")
+    assert templates(chat.say("?")) == ["customer/help", "customer/ask_consent"]
+
+
+@pytest.mark.parametrize("command", ["/foo", "/refundnow"])
+def test_an_unknown_command_gets_a_helpful_reply_and_the_question_again(
+    chat: Chat, command: str
+) -> None:
+    advance_to(chat, "customer/ask_product")
+    decision = chat.say(command)
+    assert templates(decision) == ["customer/unknown_command", "customer/ask_product"]
+    assert reply(decision, "customer/unknown_command").context["command"] == command
+    assert not chat.conversation.answered(Field.PRODUCT)
+
+
+def test_a_path_or_a_fraction_is_not_a_command(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_product")
+    chat.say("/dev/null")
+    assert chat.conversation.answered(Field.PRODUCT)
+
+
+def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
+    chat.consented_before = True
+    chat.display_name = "Ana"
+    chat.say(DESCRIPTION)
+    chat.say("skip")
+    chat.say("skip")
+    assert templates(chat.say("apology")) == ["customer/summary"]
+    assert opened(chat.say("yes")).details.consent is True

@@ -1,0 +1,149 @@
+"""The summary and registering a complaint: reference, acknowledgement, routing, clocks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.workflows.chat import (
+    DESCRIPTION,
+    Chat,
+    answer_until_summary,
+    asked,
+    opened,
+    question,
+    reach_summary,
+    reply,
+    summary,
+    templates,
+)
+from workflows.conversation import Conversation, Mode
+from workflows.effects import (
+    ChangeStatus,
+    NotifyStaff,
+    OpenCase,
+    ScheduleTimer,
+)
+from workflows.lifecycle import CaseStatus
+
+# The summary ------------------------------------------------------------------------------------
+
+
+def test_the_summary_lists_the_answers_numbered_without_consent(chat: Chat) -> None:
+    chat.lasting_address = False
+    decision = reach_summary(chat)
+    items = summary(decision)
+    assert list(items) == ["description", "product", "when", "outcome", "name", "contact"]
+    assert [item["number"] for item in items.values()] == [1, 2, 3, 4, 5, 6]
+    assert items["description"]["value"] == DESCRIPTION
+    assert items["product"]["value"] == "Kettle K200"
+    assert items["when"]["value"] == "2026-03-14"
+    assert (items["outcome"]["label"], items["outcome"]["value"]) == ("outcome.refund", None)
+    assert items["name"]["value"] == "Ana Silva"
+    assert items["contact"]["value"] == "ana@example.com"
+    assert not reply(decision, "customer/summary").choices
+
+
+def test_a_number_at_the_summary_corrects_that_answer_then_shows_the_summary_again(
+    chat: Chat,
+) -> None:
+    reach_summary(chat)
+    ask = question(chat.say("2"))
+    assert ask is not None
+    assert ask.template == "customer/ask_product"
+    decision = chat.say("Toaster T1")
+    assert templates(decision) == ["customer/summary"]
+    items = summary(decision)
+    assert items["product"]["value"] == "Toaster T1"
+    assert items["description"]["value"] == DESCRIPTION
+    assert items["when"]["value"] == "2026-03-14"
+    assert opened(chat.say("yes")).details.product == "Toaster T1"
+
+
+def test_correcting_the_date_accepts_a_new_date_and_returns_to_the_summary(chat: Chat) -> None:
+    reach_summary(chat)
+    assert asked(chat.say("3")) == "customer/ask_when"
+    decision = chat.say("yesterday")
+    assert summary(decision)["when"]["value"] == "2026-03-19"
+
+
+@pytest.mark.parametrize("answer", ["no", "what?", "9", "0"])
+def test_anything_else_at_the_summary_explains_and_shows_it_again(chat: Chat, answer: str) -> None:
+    reach_summary(chat)
+    decision = chat.say(answer)
+    assert templates(decision) == ["customer/summary_help", "customer/summary"]
+    assert chat.conversation.mode is Mode.CONFIRMING
+    assert not decision.of_type(OpenCase)
+
+
+# Registering ------------------------------------------------------------------------------------
+
+
+def test_yes_at_the_summary_registers_acknowledges_routes_and_starts_the_clock(chat: Chat) -> None:
+    chat.lasting_address = False
+    reach_summary(chat)
+    decision = chat.say("Yes")
+
+    assert [type(effect).__name__ for effect in decision.effects] == [
+        "OpenCase",
+        "ChangeStatus",
+        "Reply",
+        "NotifyStaff",
+        "ScheduleTimer",
+        "ScheduleTimer",
+    ]
+    reference = chat.new_reference
+    case = opened(decision)
+    assert case.reference == reference
+    assert case.details.description == DESCRIPTION
+    assert case.details.product == "Kettle K200"
+    assert case.details.occurred_on == date(2026, 3, 14)
+    assert case.details.outcome == "refund"
+    assert case.details.customer_name == "Ana Silva"
+    assert case.details.contact == "ana@example.com"
+    assert case.details.consent is True
+    assert case.classification.category == "product"
+    assert case.classification.severity == "normal"
+
+    # A normal complaint: a response within 240 hours (10 days), a reminder 48 hours before.
+    due = chat.now + timedelta(days=10)
+    assert case.due_at == due
+    assert decision.of_type(ChangeStatus) == [ChangeStatus(reference, CaseStatus.ACKNOWLEDGED)]
+    acknowledgement = reply(decision, "customer/acknowledgement")
+    assert acknowledgement.context["reference"] == reference
+    assert acknowledgement.context["due_at"] == due
+    [staff] = decision.of_type(NotifyStaff)
+    assert (staff.queue, staff.template, staff.reference) == (
+        "complaints",
+        "staff/new_case",
+        reference,
+    )
+    assert decision.of_type(ScheduleTimer) == [
+        ScheduleTimer(reference, "sla_warning", due - timedelta(hours=48)),
+        ScheduleTimer(reference, "sla_breach", due),
+    ]
+    assert chat.conversation == Conversation()
+
+
+def test_a_dangerous_complaint_goes_to_the_urgent_queue_with_a_short_deadline(chat: Chat) -> None:
+    first = "The heater caught fire and my son was injured"
+    answer_until_summary(chat, chat.say(first), {"customer/ask_outcome": "explanation"})
+    decision = chat.say("yes")
+    case = opened(decision)
+    assert case.classification.severity == "critical"
+    due = chat.now + timedelta(hours=24)
+    assert case.due_at == due
+    assert reply(decision, "customer/acknowledgement").context["due_at"] == due
+    assert [notify.queue for notify in decision.of_type(NotifyStaff)] == ["complaints-urgent"]
+    warning, breach = decision.of_type(ScheduleTimer)
+    assert (warning.kind, warning.due_at) == ("sla_warning", due - timedelta(hours=6))
+    assert (breach.kind, breach.due_at) == ("sla_breach", due)
+    assert warning.due_at < breach.due_at
+
+
+def test_a_billing_complaint_goes_to_the_billing_queue(chat: Chat) -> None:
+    answer_until_summary(chat, chat.say("You charged me twice for one order"))
+    decision = chat.say("yes")
+    assert [notify.queue for notify in decision.of_type(NotifyStaff)] == ["billing"]
+    assert opened(decision).classification.category == "billing"
