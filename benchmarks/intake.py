@@ -18,11 +18,14 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot.outbox import Dispatcher
 from bot.services.app import App
 from bot.services.intake import handle_inbound
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
+from bot.storage.models import Case
 from tests.bot.conversation import message
 from tests.fakes import FakeClock, RecordingAdapter, SeededRandom
 from tests.support.postgres import postgres_url_for_tests
@@ -31,6 +34,7 @@ CONVERSATION = (
     "hello",
     "My parcel never arrived yesterday although the courier says delivered, order #A12345",
     "refund",
+    "Alex Doe",
     "customer@example.com",
     "yes",
     "yes",
@@ -56,6 +60,10 @@ async def run(url: str, customers: int, concurrency: int) -> dict[str, float]:
     await asyncio.gather(*(customer(n) for n in range(customers)))
     intake_seconds = time.perf_counter() - started
 
+    async with app.sessions() as session:
+        cases = await session.scalar(select(func.count()).select_from(Case))
+    if cases != customers:
+        raise SystemExit(f"only {cases} of {customers} conversations registered a case")
     adapters = {"console": RecordingAdapter(), "staff-feed": RecordingAdapter("staff-feed")}
     started = time.perf_counter()
     sent = await Dispatcher(app, adapters).run_once()
