@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 
 from bot.services.app import App
-from bot.services.delivery import mark_failed
+from bot.services.delivery import apply_early_reports, mark_failed
 from bot.storage.database import supports_skip_locked
 from bot.storage.models import Identity, Outbox
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
@@ -178,6 +178,8 @@ class Dispatcher:
             row.sent_at = self._app.clock()
             row.locked_until = None
             row.last_error = None
+            if provider_id is not None:
+                await apply_early_reports(session, row, self._app.clock())
 
     async def _failed(
         self, row_id: int, reason: str, *, permanent: bool, claim: datetime | None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
-from bot.storage.models import CaseEvent, Outbox
+from bot.storage.models import CaseEvent, EarlyReport, Outbox
 
 log = logging.getLogger(__name__)
 # Provider statuses after which nothing more will happen to a message.
@@ -74,10 +74,12 @@ class DeliveryReport:
     recipients: tuple[str, ...] = ()
 
 
-async def record_delivery(app: App, report: DeliveryReport) -> bool:
+async def record_delivery(app: App, report: DeliveryReport, *, may_be_early: bool = False) -> bool:
     """Record a report on its outbox row; a failure becomes an event staff see on the case.
 
-    Returns False when no message of ours has that id (a report for something we never sent).
+    Returns False when no message of ours has that id. With ``may_be_early`` (a provider that
+    can report before we have stored its answer to our send), such a report is kept and
+    applied when the send is recorded.
     """
     async with app.transaction() as session:
         row = await session.scalar(
@@ -89,21 +91,55 @@ async def record_delivery(app: App, report: DeliveryReport) -> bool:
             log.info(
                 "delivery report for unknown %s message %s", report.channel, report.provider_id
             )
+            if may_be_early:
+                session.add(
+                    EarlyReport(
+                        channel=report.channel,
+                        provider_id=report.provider_id[:255],
+                        status=report.status[:32],
+                        error=report.error,
+                        created_at=app.clock(),
+                    )
+                )
             return False
-        if report.recipients and row.address.lower() not in {
-            recipient.lower() for recipient in report.recipients
-        }:
-            # Anyone who saw one of our Message-IDs could otherwise mark it failed.
-            log.warning(
-                "a delivery report about %s names other recipients; ignored", report.provider_id
-            )
-            return False
-        status = "failed" if report.status in CANCELLED else report.status
-        if _rank(status) < _rank(row.delivery_status) or row.delivery_status in FAILED:
-            return True  # reports arrive out of order; a later word stands, a failure stays
-        if row.delivery_status == status:
-            return True  # the same report again
-        row.delivery_status = status
-        if status in FAILED:
-            mark_failed(session, row, report.error or report.status, app.clock(), status=status)
-        return True
+        return apply_report(session, row, report, app.clock())
+
+
+def apply_report(session: AsyncSession, row: Outbox, report: DeliveryReport, now: datetime) -> bool:
+    """Apply one report to its row: statuses only move forward, and a failure stays."""
+    if report.recipients and row.address.lower() not in {
+        recipient.lower() for recipient in report.recipients
+    }:
+        # Anyone who saw one of our Message-IDs could otherwise mark it failed.
+        log.warning(
+            "a delivery report about %s names other recipients; ignored", report.provider_id
+        )
+        return False
+    status = "failed" if report.status in CANCELLED else report.status
+    if _rank(status) < _rank(row.delivery_status) or row.delivery_status in FAILED:
+        return True  # reports arrive out of order; a later word stands, a failure stays
+    if row.delivery_status == status:
+        return True  # the same report again
+    row.delivery_status = status
+    if status in FAILED:
+        mark_failed(session, row, report.error or report.status, now, status=status)
+    return True
+
+
+async def apply_early_reports(session: AsyncSession, row: Outbox, now: datetime) -> None:
+    """Apply reports that arrived before the row's provider id was recorded, then drop them."""
+    early = (
+        await session.scalars(
+            select(EarlyReport)
+            .where(EarlyReport.channel == row.channel, EarlyReport.provider_id == row.provider_id)
+            .order_by(EarlyReport.id)
+        )
+    ).all()
+    for report in early:
+        apply_report(
+            session,
+            row,
+            DeliveryReport(report.channel, report.provider_id, report.status, report.error),
+            now,
+        )
+        await session.delete(report)

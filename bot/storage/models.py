@@ -218,3 +218,20 @@ class ProcessedEvent(Base):
     source: Mapped[str] = mapped_column(String(32))
     event_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
+
+
+class EarlyReport(Base):
+    """A delivery report that arrived before we recorded the provider's id for the message.
+
+    Twilio can report a failure before its answer to our send is stored; such a report waits
+    here and is applied as soon as the send is recorded.
+    """
+
+    __tablename__ = "early_reports"
+    __table_args__ = (Index("ix_early_reports_provider", "channel", "provider_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    provider_id: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -79,7 +79,9 @@ def twilio_routes(app: App) -> list[Route]:
         except MalformedWebhook as malformed:
             return PlainTextResponse(f"malformed request: {malformed}", status_code=400)
         reason = f"Twilio error {update.error_code}" if update.error_code else None
-        await record_delivery(app, DeliveryReport("sms", update.provider_id, update.status, reason))
+        report = DeliveryReport("sms", update.provider_id, update.status, reason)
+        # Twilio can report before our send's answer is stored: such a report waits.
+        await record_delivery(app, report, may_be_early=True)
         return Response(status_code=204)
 
     return [

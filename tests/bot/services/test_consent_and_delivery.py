@@ -12,7 +12,8 @@ from bot.services.app import App
 from bot.services.delivery import DeliveryReport, record_delivery
 from bot.services.intake import OPT_IN, OPT_OUT, PROCESSING_FAILED, handle_inbound
 from bot.services.staff import handle_staff_action
-from bot.storage.models import CaseEvent, Identity, MessageIn, Outbox
+from bot.storage.models import CaseEvent, EarlyReport, Identity, MessageIn, Outbox
+from channels.base import DeliveryResult, OutboundMessage
 from tests.bot.conversation import message, register_complaint, say
 from tests.fakes import RecordingAdapter
 from workflows.lifecycle import CaseStatus
@@ -138,3 +139,30 @@ async def test_a_long_sms_conversation_is_never_cut_off_by_the_mail_loop_cap(app
     async with app.sessions() as session:
         replies = (await session.scalars(select(Outbox).where(Outbox.channel == "sms"))).all()
     assert len(replies) == app.settings.auto_replies_per_hour + 5
+
+
+async def test_a_failure_reported_before_the_send_is_recorded_still_reaches_the_case(
+    app: App,
+) -> None:
+    await register_complaint(app)
+    provider_ids: list[str] = []
+
+    class ReportsFirst(RecordingAdapter):
+        async def send(self, message: OutboundMessage) -> DeliveryResult:
+            # The provider calls back before it answers our request.
+            provider_id = f"SM-{message.outbox_id}"
+            provider_ids.append(provider_id)
+            early = DeliveryReport("console", provider_id, "failed", "Twilio error 30006")
+            assert not await record_delivery(app, early, may_be_early=True)
+            return DeliveryResult(provider_id=provider_id)
+
+    await Dispatcher(app, {"console": ReportsFirst()}).run_once()
+    async with app.sessions() as session:
+        rows = (
+            await session.scalars(select(Outbox).where(Outbox.provider_id.in_(provider_ids)))
+        ).all()
+        assert rows
+        assert {(row.status, row.delivery_status) for row in rows} == {("failed", "failed")}
+        kinds = [e.kind for e in (await session.scalars(select(CaseEvent))).all()]
+        assert "delivery_failed" in kinds
+        assert (await session.scalars(select(EarlyReport))).all() == [], "applied, then gone"
