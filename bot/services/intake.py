@@ -129,11 +129,8 @@ async def _handle_with_retries(app: App, message: InboundMessage) -> IntakeResul
 def storable(message: InboundMessage) -> InboundMessage:
     """The message with NUL removed from its text fields (PostgreSQL text cannot hold it).
 
-    The raw bytes keep exactly what arrived; the flag says the text was changed. A display
-    name longer than its column is shortened (it is a courtesy, not a key).
+    The raw bytes keep exactly what arrived; the flag says the text was changed.
     """
-    if message.display_name and len(message.display_name) > MAX_DISPLAY_NAME:
-        message = replace(message, display_name=message.display_name[:MAX_DISPLAY_NAME])
     message = _bounded(message)
     fields = (message.text, message.address, message.subject or "", message.display_name or "")
     if not any("\x00" in value for value in fields):
@@ -167,19 +164,17 @@ def _bounded(message: InboundMessage) -> InboundMessage:
         digest = hashlib.sha256(address.encode()).hexdigest()[:16]
         address = f"{address[: MAX_ADDRESS - 17]}#{digest}"
         flags.append("long-address")
-    attachments = tuple(
-        replace(a, filename=a.filename[:MAX_KEY], content_type=a.content_type[:MAX_KEY])
-        for a in message.attachments
-    )
-    if (provider_id, address) == (message.provider_id, message.address) and all(
-        len(a.filename) <= MAX_KEY and len(a.content_type) <= MAX_KEY for a in message.attachments
-    ):
-        return message
+    # A display name is a courtesy, not a key: shortened without a flag.
+    shown = message.display_name[:MAX_DISPLAY_NAME] if message.display_name else None
     return replace(
         message,
         provider_id=provider_id,
         address=address,
-        attachments=attachments,
+        display_name=shown,
+        attachments=tuple(
+            replace(a, filename=a.filename[:MAX_KEY], content_type=a.content_type[:MAX_KEY])
+            for a in message.attachments
+        ),
         flags=tuple(flags),
     )
 

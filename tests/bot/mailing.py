@@ -30,12 +30,14 @@ def mail(
     *,
     subject: str = "Leaking washing machine",
     sender: str = CUSTOMER,
+    to: str = COMPLAINTS,
     reply_to: SunkMessage | None = None,
     headers: dict[str, str] | None = None,
 ) -> bytes:
+    """An email as a customer's mail client writes it (a reply when ``reply_to`` is given)."""
     message = EmailMessage()
     message["From"] = f"Ana Silva <{sender}>"
-    message["To"] = COMPLAINTS
+    message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="customer.example")
     if reply_to is not None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import email
 import re
 import smtplib
 from collections.abc import Iterator
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import pytest
 
+from tests.bot.mailing import CUSTOMER, mail
 from tests.e2e.conftest import Product, free_port
 from tests.fakes.smtp_sink import SmtpSink, SunkMessage
 
 pytestmark = pytest.mark.e2e
 COMPLAINTS = "complaints@shop.example"
-CUSTOMER = "ana@customer.example"
 
 
 @pytest.fixture
@@ -39,20 +38,10 @@ def served(product: Product) -> Iterator[tuple[Product, SmtpSink, int]]:
 
 def write(port: int, body: str, *, subject: str, reply_to: SunkMessage | None = None) -> str:
     """Send an email as a customer's mail client would; returns its Message-ID."""
-    message = EmailMessage()
-    message["From"] = f"Ana Silva <{CUSTOMER}>"
-    message["To"] = COMPLAINTS
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="customer.example")
-    if reply_to is not None:
-        message["In-Reply-To"] = reply_to.parsed["Message-ID"]
-        message["References"] = (
-            f"{reply_to.parsed['References'] or ''} {reply_to.parsed['Message-ID']}".strip()
-        )
-    message.set_content(body)
+    raw = mail(body, subject=subject, to=COMPLAINTS, reply_to=reply_to)
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
-        client.send_message(message)
-    return str(message["Message-ID"])
+        client.sendmail(CUSTOMER, [COMPLAINTS], raw)
+    return str(email.message_from_bytes(raw)["Message-ID"])
 
 
 def plain(message: SunkMessage) -> str:
