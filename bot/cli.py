@@ -22,6 +22,7 @@ from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import Settings
 from bot.storage.database import create_engine
 from bot.storage.migrate import SchemaOutOfDate, ensure_schema, make_revision, upgrade
+from workflows.classification import SEVERITIES, classify
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 
@@ -51,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         "revision", help="(developers) write a migration for changes to bot/storage/models.py"
     )
     revision.add_argument("message", help="what the change is, e.g. 'add case priority'")
+
+    triage = commands.add_parser(
+        "triage", help="show the severity, category and queue a complaint's text would get, and why"
+    )
+    triage.add_argument("text", help='the complaint\'s text, or "-" to read it from standard input')
 
     cases = commands.add_parser("cases", help="handle cases as staff")
     sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -82,7 +88,14 @@ def _parser() -> argparse.ArgumentParser:
     note = sub.add_parser("note", help="an internal note (never shown to the customer)")
     note.add_argument("reference")
     note.add_argument("text")
-    for action in (reply, status, assign, note):
+    grade = sub.add_parser(
+        "grade", help="change severity and/or category, with a reason (re-routes the case)"
+    )
+    grade.add_argument("reference")
+    grade.add_argument("--severity", choices=list(SEVERITIES))
+    grade.add_argument("--category", help="e.g. delivery, billing, product, service, privacy")
+    grade.add_argument("--reason", required=True, help="why (kept on the case's history)")
+    for action in (reply, status, assign, note, grade):
         action.add_argument("--as", dest="actor", default=None, help="staff name (default $USER)")
     return parser
 
@@ -180,6 +193,8 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
             finally:
                 await scratch.dispose()
         return 0
+    if args.command == "triage":
+        return _triage(app, args.text)
     if args.command == "db":
         await upgrade(app.engine)
         _say(app, "cli/db_upgraded")
@@ -196,6 +211,25 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
     except CaseNotFound as error:
         _say(app, "cli/case_not_found", reference=error.reference, mistyped=error.mistyped)
         return 1
+
+
+def _triage(app: App, text: str) -> int:
+    """What triage makes of a text: for an operator checking an edit to the lexicon."""
+    if text == "-":
+        text = sys.stdin.read()
+    rules = app.intake.rules
+    found = classify(text, rules)
+    _say(
+        app,
+        "cli/triage",
+        severity=found.severity,
+        category=found.category,
+        queue=found.queue,
+        respond_hours=round(rules.targets[found.severity].respond_within.total_seconds() / 3600),
+        reasons=found.reasons_data(),
+        lexicon=rules.lexicon.language,
+    )
+    return 0
 
 
 async def _list(app: App, args: argparse.Namespace) -> int:
@@ -221,10 +255,14 @@ async def _act(app: App, args: argparse.Namespace) -> int:
         kind=kind,
         reference=args.reference,
         actor=args.actor or getpass.getuser(),
-        text=getattr(args, "text", None) or getattr(args, "message", None),
+        text=getattr(args, "text", None)
+        or getattr(args, "message", None)
+        or getattr(args, "reason", None),
         status=CaseStatus(args.status) if kind is StaffActionKind.STATUS else None,
         assignee=getattr(args, "assignee", None),
         await_customer=getattr(args, "await_customer", False),
+        severity=getattr(args, "severity", None),
+        category=getattr(args, "category", None),
     )
     result = await handle_staff_action(app, action, STAFF_CHANNEL, event_id=str(uuid.uuid4()))
     if not result.ok:

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.settings import Settings
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
+from workflows.lexicon import Lexicon
 from workflows.questions import OUTCOMES
 from workflows.vocabulary import Vocabulary
 
@@ -35,10 +36,20 @@ def load_vocabulary(settings: Settings) -> Vocabulary:
         raise ConfigError(f"{path}: {error}") from None
 
 
-def load_rules(settings: Settings) -> Rules:
-    """Classification, routing and targets from the routing file."""
+def load_lexicon(settings: Settings, language: str | None = None) -> Lexicon:
+    """The triage lexicon for a language (the configured locale's by default)."""
+    path = settings.triage_dir / f"{language or settings.locale}.toml"
     try:
-        return Rules.from_mapping(_toml(settings.routing_file))
+        return Lexicon.from_mapping(_toml(path))
+    except (KeyError, ValueError, TypeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def load_rules(settings: Settings) -> Rules:
+    """Classification, routing and targets from the routing file and the triage lexicon."""
+    lexicon = load_lexicon(settings)
+    try:
+        return Rules.from_mapping(_toml(settings.routing_file), lexicon)
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{settings.routing_file}: {error}") from None
 

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     templates_dir: Path = PROJECT_ROOT / "templates"
     routing_file: Path = PROJECT_ROOT / "config" / "routing.toml"
+    # One triage lexicon per language (<language>.toml); the locale's is used.
+    triage_dir: Path = PROJECT_ROOT / "config" / "triage"
     max_message_length: int = Field(default=5000, ge=100)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_base_delay_seconds: float = Field(default=2.0, gt=0)

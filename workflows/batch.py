@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from workflows.cases import CaseView, follow_up
+from workflows.cases import CaseView
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
@@ -20,10 +20,12 @@ from workflows.effects import (
     Effect,
     NotifyStaff,
     RecordEvent,
+    Regrade,
     Reply,
     UpdateCase,
 )
 from workflows.extraction import find_date, find_order_reference
+from workflows.grading import follow_up_graded, raised_by
 from workflows.questions import OUTCOMES, accept, fallback, prefill, take_description
 from workflows.registration import case_fields, register
 from workflows.vocabulary import normalise
@@ -76,9 +78,9 @@ def enrich(
     for question, value in found.items():
         updated = updated.with_answer(question, value)
     still = tuple(question for question in conversation.pending if question not in found)
-    facts = {"reference": case.reference, "questions": _questions(still)}
+    facts: dict[str, object] = {"reference": case.reference, "questions": _questions(still)}
     if not found:
-        following = follow_up(case, text, message.channel)
+        following = follow_up_graded(case, text, message.channel, settings.rules, context.now)
         if conversation.retries or not still:
             return decision(Conversation(), *following)
         # The reply answered nothing: list what is missing once more, then stop asking.
@@ -87,12 +89,17 @@ def enrich(
             replace(conversation, retries=1), *again, Reply("customer/details_still_missing", facts)
         )
     names = [question.value for question in found]
+    raised, moved = raised_by(case, text, settings.rules, context.now)
+    if moved:
+        facts["due_at"] = next(e.due_at for e in raised if isinstance(e, Regrade))
+    queue = next((e.queue for e in raised if isinstance(e, Regrade)), case.queue)
     effects: list[Effect] = [
+        *raised,
         AttachMessage(case.reference),
         UpdateCase(case.reference, case_fields(updated, tuple(found))),
         RecordEvent(case.reference, "details_added", {"fields": names}),
         NotifyStaff(
-            case.queue,
+            queue,
             "staff/case_details_added",
             {"reference": case.reference, "fields": names, "text": text[:500]},
             case.reference,

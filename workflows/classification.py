@@ -1,23 +1,20 @@
-"""Classification (category, severity) and routing to a staff queue, from operator rules."""
+"""Classification (category, severity) and routing to a staff queue, from operator rules.
+
+What a complaint is about and how serious it is come from triage (``workflows/triage.py``,
+with the operator's lexicon in ``config/triage/``); where it goes and how fast it must be
+answered come from the routing file (``config/routing.toml``).
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from workflows.vocabulary import normalise
+from workflows.lexicon import SEVERITIES, Lexicon
+from workflows.triage import Reason, assess
 
-SEVERITIES = ("normal", "high", "critical")
-
-
-@dataclass(frozen=True, slots=True)
-class Category:
-    """A kind of complaint and the words that suggest it."""
-
-    name: str
-    keywords: tuple[str, ...]
+__all__ = ["SEVERITIES", "Classification", "Route", "Rules", "Targets", "classify", "route"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,28 +38,31 @@ class Targets:
 class Rules:
     """Everything the operator configures about classification, routing and targets."""
 
-    categories: tuple[Category, ...]
-    severity_keywords: Mapping[str, tuple[str, ...]]
+    lexicon: Lexicon
     routes: tuple[Route, ...]
     default_category: str
     default_queue: str
     targets: Mapping[str, Targets]
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Every category a case can have (the lexicon's, and the default)."""
+        names = self.lexicon.categories
+        return names if self.default_category in names else (*names, self.default_category)
+
     @staticmethod
-    def from_mapping(data: Mapping[str, object]) -> Rules:
-        """Build rules from the parsed routing configuration file (see config/routing.toml)."""
+    def from_mapping(data: Mapping[str, object], lexicon: Lexicon) -> Rules:
+        """Build rules from the parsed routing file (see config/routing.toml) and a lexicon."""
+        for moved in ("categories", "severity"):
+            if moved in data:
+                raise ValueError(
+                    f"[{moved}] has moved to the triage lexicon (config/triage/<language>.toml); "
+                    "remove it from the routing file"
+                )
         defaults = _table(data, "defaults")
-        severity = _table(data, "severity")
         targets = _table(data, "targets")
         rules = Rules(
-            categories=tuple(
-                Category(str(item["name"]), _keywords(item)) for item in _list(data, "categories")
-            ),
-            severity_keywords={
-                level: _keywords(_table(severity, level))
-                for level in SEVERITIES[1:]
-                if level in severity
-            },
+            lexicon=lexicon,
             routes=tuple(
                 Route(str(item["queue"]), _optional(item, "category"), _optional(item, "severity"))
                 for item in _list(data, "routes")
@@ -80,7 +80,7 @@ class Rules:
             },
         )
         # A typo in the file would otherwise be a rule that silently never matches.
-        known = {category.name for category in rules.categories} | {rules.default_category}
+        known = set(rules.categories)
         for route in rules.routes:
             if route.severity is not None and route.severity not in SEVERITIES:
                 raise ValueError(f"route to {route.queue!r}: unknown severity {route.severity!r}")
@@ -89,40 +89,28 @@ class Rules:
         for level, target in rules.targets.items():
             if target.warn_before >= target.respond_within:
                 raise ValueError(f"[targets.{level}]: the reminder must come before the target")
-        unknown = set(severity) - set(SEVERITIES[1:])
-        if unknown:
-            raise ValueError(f"[severity.*]: unknown levels {sorted(unknown)}; use high, critical")
         return rules
 
 
 @dataclass(frozen=True, slots=True)
 class Classification:
-    """What the rules made of a complaint, and why (the matched words, for the audit trail)."""
+    """What the rules made of a complaint, and why (for the audit trail and for staff)."""
 
     category: str
     severity: str
     queue: str
-    matched: tuple[str, ...]
+    reasons: tuple[Reason, ...] = ()
+
+    def reasons_data(self) -> list[dict[str, str]]:
+        """The reasons in their stored (JSON) form."""
+        return [reason.to_data() for reason in self.reasons]
 
 
 def classify(text: str, rules: Rules) -> Classification:
-    """Pick category, severity and queue for a complaint's text."""
-    words = normalise(text)
-    best: tuple[int, str] = (0, rules.default_category)
-    matched: list[str] = []
-    for category in rules.categories:
-        hits = [keyword for keyword in category.keywords if _mentions(words, keyword)]
-        if len(hits) > best[0]:
-            best = (len(hits), category.name)
-            matched = [f"{category.name}:{hit}" for hit in hits]
-    severity = "normal"
-    for level in SEVERITIES[1:]:
-        hits = [k for k in rules.severity_keywords.get(level, ()) if _mentions(words, k)]
-        if hits:
-            severity = level
-            matched.extend(f"{level}:{hit}" for hit in hits)
-    chosen = best[1]
-    return Classification(chosen, severity, route(chosen, severity, rules), tuple(matched))
+    """Pick category, severity and queue for a complaint's whole text."""
+    found = assess(text, rules.lexicon, rules.default_category)
+    queue = route(found.category, found.severity, rules)
+    return Classification(found.category, found.severity, queue, found.reasons)
 
 
 def route(category: str, severity: str, rules: Rules) -> str:
@@ -134,13 +122,6 @@ def route(category: str, severity: str, rules: Rules) -> str:
             continue
         return candidate.queue
     return rules.default_queue
-
-
-def _mentions(words: str, keyword: str) -> bool:
-    # A keyword ending in "*" matches any word starting with it ("injur*": injury, injured).
-    if keyword.endswith("*"):
-        return re.search(rf"(?<!\w){re.escape(keyword[:-1])}", words) is not None
-    return re.search(rf"(?<!\w){re.escape(keyword)}(?!\w)", words) is not None
 
 
 def _table(data: Mapping[str, object], name: str) -> Mapping[str, object]:
@@ -155,17 +136,6 @@ def _list(data: Mapping[str, object], name: str) -> Sequence[Mapping[str, object
     if not isinstance(value, list):
         raise ValueError(f"[[{name}]] must be an array of tables")
     return value
-
-
-def _keywords(table: Mapping[str, object]) -> tuple[str, ...]:
-    value = table.get("keywords")
-    if not isinstance(value, list):
-        raise ValueError("keywords must be a list of words or phrases")
-    # normalise() drops "*", so keep the wildcard aside and put it back.
-    return tuple(
-        normalise(str(word).rstrip("*")) + ("*" if str(word).endswith("*") else "")
-        for word in value
-    )
 
 
 def _optional(table: Mapping[str, object], name: str) -> str | None:

@@ -59,6 +59,9 @@ class CustomerContext:
     # The case the provider's own threading points at (email In-Reply-To/References), whoever
     # owns it: the core checks it against ``cases`` before trusting it.
     thread_reference: str | None = None
+    # What the customer wrote earlier in the intake still going on (oldest first): triage
+    # reads the whole complaint, not only the answers kept.
+    earlier_messages: tuple[str, ...] = ()
 
     def local_date(self, settings: IntakeSettings) -> date:
         """The customer's today, in the organisation's timezone."""

@@ -10,6 +10,7 @@ from typing import TypeVar
 from workflows.classification import Classification
 from workflows.conversation import Conversation
 from workflows.lifecycle import CaseStatus
+from workflows.triage import Reason
 
 Context = Mapping[str, object]
 T = TypeVar("T")
@@ -118,6 +119,30 @@ class ScheduleTimer:
 
 
 @dataclass(frozen=True, slots=True)
+class CancelTimers:
+    """Cancel a case's pending timers of these kinds (its response target moved)."""
+
+    reference: str
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Regrade:
+    """Give a case another severity, category and queue (and response target), saying why.
+
+    ``reasons`` are triage's (a follow-up revealed a hazard); ``note`` is a person's reason.
+    """
+
+    reference: str
+    severity: str
+    category: str
+    queue: str
+    due_at: datetime | None
+    reasons: tuple[Reason, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Refuse:
     """A staff request the rules do not allow; the template explains why."""
 
@@ -135,6 +160,8 @@ Effect = (
     | Assign
     | NotifyStaff
     | ScheduleTimer
+    | CancelTimers
+    | Regrade
     | Refuse
 )
 

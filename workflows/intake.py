@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from workflows import batch
-from workflows.cases import CaseView, follow_up, open_cases
+from workflows.cases import CaseView, open_cases
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
@@ -19,6 +19,7 @@ from workflows.effects import (
     Reply,
 )
 from workflows.extraction import clean_text, word_count
+from workflows.grading import follow_up_graded
 from workflows.lifecycle import CaseStatus
 from workflows.questions import (
     accept,
@@ -94,6 +95,16 @@ def _automated(conversation: Conversation, context: CustomerContext) -> Decision
     )
 
 
+def _follow_up(
+    case: CaseView,
+    text: str,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> list[Effect]:
+    return follow_up_graded(case, text, message.channel, settings.rules, context.now)
+
+
 def _looks_like_a_command(text: str) -> bool:
     """A chat-style command ("/foo") the vocabulary does not know; greetings are handled as such."""
     words = text.split()
@@ -115,21 +126,21 @@ def _idle(
         if threaded is None:
             # A reply in someone else's thread: the headers are no proof of who this is.
             return decision(Conversation(), Reply("customer/reference_unknown"))
-        return decision(Conversation(), *follow_up(threaded, text, message.channel))
+        return decision(Conversation(), *_follow_up(threaded, text, message, context, settings))
     quoted_text = f"{message.subject}\n{text}" if message.subject else text
     for quoted in find_references(quoted_text, settings.reference_prefix):
         if quoted.check is ReferenceCheck.MISTYPED:
             return decision(Conversation(), Reply("customer/reference_mistyped"))
         if quoted.canonical in own:
             return decision(
-                Conversation(), *follow_up(own[quoted.canonical], text, message.channel)
+                Conversation(), *_follow_up(own[quoted.canonical], text, message, context, settings)
             )
         # Knowing a reference is not proof of owning it: answer as if it did not exist.
         return decision(Conversation(), Reply("customer/reference_unknown"))
     asks_new = settings.vocab.command_in(message.subject) if message.batch else None
     current = open_cases(context.cases)
     if current and not (asks_new and asks_new[0] is Command.NEW):
-        return decision(Conversation(), *follow_up(current[0], text, message.channel))
+        return decision(Conversation(), *_follow_up(current[0], text, message, context, settings))
     if message.batch:
         return batch.start(text, message, context, settings)
     return _start(text, message, context, settings)
@@ -271,7 +282,8 @@ def _confirm_withdrawal(
         return decision(Conversation(), kept)
     if not settings.vocab.is_yes(text):
         # Neither yes nor no: whatever they wrote is about the case, so staff get it.
-        others = [e for e in follow_up(case, text, message.channel) if not isinstance(e, Reply)]
+        following = _follow_up(case, text, message, context, settings)
+        others = [e for e in following if not isinstance(e, Reply)]
         return decision(Conversation(), *others, kept)
     facts = {"reference": case.reference}
     return decision(

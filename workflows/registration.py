@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -35,7 +36,7 @@ def register(
     reference = context.new_reference
     details = details_from(conversation)
     description, product = details.description, details.product
-    found = classify(" ".join(filter(None, [description, product])), settings.rules)
+    found = classify(complaint_text(conversation, message, context), settings.rules)
     targets = settings.rules.targets[found.severity]
     due_at = context.now + targets.respond_within
     facts = {
@@ -48,7 +49,7 @@ def register(
         "description": description,
         "product": product,
         "outcome": details.outcome,
-        "matched": list(found.matched),
+        "reasons": found.reasons_data(),
         "questions": list(questions),
     }
     effects: list[Effect] = [
@@ -60,6 +61,43 @@ def register(
         ScheduleTimer(reference, "sla_breach", due_at),
     ]
     return Decision(tuple(effects), Conversation())
+
+
+def complaint_text(
+    conversation: Conversation, message: CustomerMessage, context: CustomerContext
+) -> str:
+    """Everything the customer said about the complaint in this intake, for triage.
+
+    A hazard mentioned while answering any question counts; the customer's name and contact
+    details do not (a Mr Burns has not been burnt).
+    """
+    parts = [
+        message.subject,
+        *context.earlier_messages,
+        message.text,
+        *(conversation.answer(question) for question in _TRIAGED),
+    ]
+    personal = [
+        value
+        for value in (
+            conversation.answer(Field.NAME),
+            conversation.answer(Field.CONTACT),
+            context.known_name,
+            message.display_name,
+        )
+        if value and value.strip()
+    ]
+    kept: dict[str, None] = {}
+    for part in filter(None, parts):
+        for value in personal:
+            part = _without(part, value)
+        if part.strip():
+            kept[part.strip()] = None
+    return "\n".join(kept)
+
+
+def _without(text: str, value: str) -> str:
+    return re.sub(re.escape(value.strip()), " ", text, flags=re.IGNORECASE)
 
 
 def details_from(conversation: Conversation) -> CaseDetails:
@@ -80,6 +118,8 @@ def details_from(conversation: Conversation) -> CaseDetails:
     )
 
 
+# The answers that describe the complaint itself (triage reads these, not name or contact).
+_TRIAGED = (Field.DESCRIPTION, Field.PRODUCT, Field.WHEN, Field.OUTCOME)
 # The CaseDetails attributes each question fills.
 _COLUMNS = {
     Field.DESCRIPTION: ("description",),

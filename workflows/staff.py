@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from workflows.cases import CaseView
+from workflows.classification import SEVERITIES, Rules
 from workflows.effects import (
     Assign,
     ChangeStatus,
@@ -14,9 +15,17 @@ from workflows.effects import (
     Effect,
     RecordEvent,
     Refuse,
+    Regrade,
     Reply,
 )
-from workflows.lifecycle import CUSTOMER_ANNOUNCED, CaseStatus, allowed_targets, can_transition
+from workflows.grading import change_grade
+from workflows.lifecycle import (
+    CUSTOMER_ANNOUNCED,
+    CaseStatus,
+    allowed_targets,
+    can_transition,
+    is_open,
+)
 
 MAX_STAFF_TEXT = 10_000
 
@@ -28,6 +37,7 @@ class StaffActionKind(StrEnum):
     STATUS = "status"
     ASSIGN = "assign"
     NOTE = "note"
+    GRADE = "grade"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +51,14 @@ class StaffAction:
     status: CaseStatus | None = None
     assignee: str | None = None
     await_customer: bool = False
+    # For GRADE: the new severity and/or category (None keeps the current one); text is why.
+    severity: str | None = None
+    category: str | None = None
 
 
-def decide_staff_action(case: CaseView, action: StaffAction, now: datetime) -> Decision:
+def decide_staff_action(
+    case: CaseView, action: StaffAction, now: datetime, rules: Rules
+) -> Decision:
     """Decide what a staff action does: audit events, status changes, customer messages."""
     text = (action.text or "").strip()
     if len(text) > MAX_STAFF_TEXT:
@@ -57,6 +72,8 @@ def decide_staff_action(case: CaseView, action: StaffAction, now: datetime) -> D
         return Decision((Assign(case.reference, assignee),))
     if action.kind is StaffActionKind.REPLY:
         return _reply(case, text, action.await_customer)
+    if action.kind is StaffActionKind.GRADE:
+        return _grade(case, action, text, now, rules)
     return _status(case, action.status, text or None)
 
 
@@ -88,6 +105,34 @@ def _status(case: CaseView, target: CaseStatus | None, message: str | None) -> D
     if target in CUSTOMER_ANNOUNCED:
         context = {"reference": case.reference, "status": target.value, "message": message}
         effects.append(Reply(f"customer/status_{target.value}", context))
+    return Decision(tuple(effects))
+
+
+def _grade(
+    case: CaseView, action: StaffAction, reason: str, now: datetime, rules: Rules
+) -> Decision:
+    """Re-grade by a person: a reason is required, the customer hears only of a new date."""
+    severity = action.severity or case.severity
+    category = action.category or case.category
+    if severity not in SEVERITIES or category not in rules.categories:
+        return _refuse(
+            "staff/grade_unknown",
+            severity=severity,
+            category=category,
+            severities=list(SEVERITIES),
+            categories=list(rules.categories),
+        )
+    if (severity, category) == (case.severity, case.category):
+        return _refuse(
+            "staff/grade_unchanged", reference=case.reference, severity=severity, category=category
+        )
+    if not reason:
+        return _refuse("staff/text_required", action=StaffActionKind.GRADE.value)
+    effects = change_grade(case, severity, category, rules, now, note=reason, actor=action.actor)
+    regrade = next(effect for effect in effects if isinstance(effect, Regrade))
+    if regrade.due_at != case.due_at and is_open(case.status):
+        context = {"reference": case.reference, "due_at": regrade.due_at}
+        effects.append(Reply("customer/target_changed", context))
     return Decision(tuple(effects))
 
 

@@ -16,12 +16,14 @@ from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, O
 from workflows.effects import (
     Assign,
     AttachMessage,
+    CancelTimers,
     ChangeStatus,
     Decision,
     NotifyStaff,
     OpenCase,
     RecordEvent,
     Refuse,
+    Regrade,
     Reply,
     ScheduleTimer,
     UpdateCase,
@@ -123,6 +125,10 @@ class EffectApplier:
                             created_at=self.now,
                         )
                     )
+                case Regrade():
+                    await self._regrade(effect)
+                case CancelTimers():
+                    await self._cancel_timers(effect)
                 case Refuse():
                     rendered = self.renderer.render(effect.template, effect.context, "cli")
                     self.result.refusals.append(rendered.text)
@@ -151,7 +157,7 @@ class EffectApplier:
             category=effect.classification.category,
             severity=effect.classification.severity,
             queue=effect.classification.queue,
-            matched=list(effect.classification.matched),
+            triage=effect.classification.reasons_data(),
             description=details.description,
             product=details.product,
             occurred_on=details.occurred_on,
@@ -176,7 +182,7 @@ class EffectApplier:
                 "category": case.category,
                 "severity": case.severity,
                 "queue": case.queue,
-                "matched": case.matched,
+                "reasons": case.triage,
             },
         )
         customer = await self.session.get_one(Customer, self.identity.customer_id)
@@ -218,6 +224,44 @@ class EffectApplier:
         case.updated_at = self.now
         data = {"note": effect.note} if effect.note else {}
         self._event(case, "status_changed", from_status=before, to_status=case.status, data=data)
+
+    async def _regrade(self, effect: Regrade) -> None:
+        case = await self._case(effect.reference)
+        data: dict[str, object] = {
+            "from_severity": case.severity,
+            "severity": effect.severity,
+            "from_category": case.category,
+            "category": effect.category,
+            "from_queue": case.queue,
+            "queue": effect.queue,
+            "from_due_at": case.due_at.isoformat() if case.due_at else None,
+            "due_at": effect.due_at.isoformat() if effect.due_at else None,
+        }
+        if effect.note:
+            data["reason"] = effect.note
+        if effect.reasons:
+            reasons = [reason.to_data() for reason in effect.reasons]
+            data["reasons"] = reasons
+            # The case keeps every reason it was graded by, first and later ones alike.
+            case.triage = [*case.triage, *reasons]
+        case.severity = effect.severity
+        case.category = effect.category
+        case.queue = effect.queue
+        case.due_at = effect.due_at
+        case.updated_at = self.now
+        self._event(case, "regraded", data=data)
+
+    async def _cancel_timers(self, effect: CancelTimers) -> None:
+        case = await self._case(effect.reference)
+        await self.session.execute(
+            update(Timer)
+            .where(
+                Timer.case_id == case.id,
+                Timer.status == "pending",
+                Timer.kind.in_(effect.kinds),
+            )
+            .values(status="cancelled")
+        )
 
     async def _reply(self, effect: Reply) -> None:
         reference = effect.context.get("reference")

@@ -27,7 +27,7 @@ from bot.storage.models import (
     Outbox,
 )
 from channels.base import InboundMessage
-from workflows.conversation import Conversation
+from workflows.conversation import Conversation, Mode
 from workflows.intake import CustomerContext, CustomerMessage, decide_message
 from workflows.lifecycle import CaseStatus, is_open
 from workflows.references import generate_reference
@@ -49,6 +49,10 @@ MAX_DISPLAY_NAME = 200
 # Column sizes for values a sender controls (see bot.storage.models).
 MAX_KEY = 255
 MAX_ADDRESS = 320
+# The modes in which a complaint is being taken down (and not yet registered).
+_INTAKE_MODES = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
+# An intake is a handful of messages; this only bounds a customer who never stops typing.
+_EARLIER_LIMIT = 50
 
 
 @dataclass
@@ -212,6 +216,7 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         known_contact=customer.contact,
         consented_before=customer.consented_at is not None,
         thread_reference=await _thread_reference(session, message),
+        earlier_messages=await _earlier_messages(session, identity, conversation, stored),
     )
     incoming = CustomerMessage(
         text=message.text,
@@ -245,6 +250,29 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
             conversation_row.updated_at = now
     await session.flush()
     return IntakeResult(False, stored.id, applied.outbox_ids, applied.opened)
+
+
+async def _earlier_messages(
+    session: AsyncSession, identity: Identity, conversation: Conversation, current: MessageIn
+) -> tuple[str, ...]:
+    """What the customer wrote earlier in the intake under way: triage reads all of it.
+
+    These are the messages a new case will take as its own (see EffectApplier._open).
+    """
+    if conversation.started_at is None or conversation.mode not in _INTAKE_MODES:
+        return ()
+    texts = await session.scalars(
+        select(MessageIn.text)
+        .where(
+            MessageIn.identity_id == identity.id,
+            MessageIn.case_id.is_(None),
+            MessageIn.stored_at >= conversation.started_at,
+            MessageIn.id != current.id,
+        )
+        .order_by(MessageIn.id)
+        .limit(_EARLIER_LIMIT)
+    )
+    return tuple(texts)
 
 
 async def _thread_reference(session: AsyncSession, message: InboundMessage) -> str | None:

@@ -44,7 +44,7 @@ async def handle_staff_action(
             return StaffResult(ok=True, duplicate=True)
         case = await find_case(session, action.reference, app.settings.reference_prefix, lock=True)
         now = app.clock()
-        decision = decide_staff_action(case_view(case), action, now)
+        decision = decide_staff_action(case_view(case), action, now, app.intake.rules)
         applier = EffectApplier(
             session=session,
             renderer=app.renderer,

@@ -88,7 +88,8 @@ class Case(Base):
     category: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
     queue: Mapped[str] = mapped_column(String(64))
-    matched: Mapped[list[Any]] = mapped_column(default=list)
+    # Why triage graded the case as it did: [{kind, rule, level, words, note?}, ...].
+    triage: Mapped[list[Any]] = mapped_column(default=list)
     description: Mapped[str] = mapped_column(Text)
     product: Mapped[str | None] = mapped_column(Text)
     occurred_on: Mapped[date | None] = mapped_column(Date)

@@ -36,8 +36,10 @@ def test_a_complaint_from_first_message_to_resolution(product: Product) -> None:
 
     listing = product.run("cases", "list").stdout
     assert reference in listing
-    assert "critical" in listing, "smoke is a critical keyword"
+    assert "critical" in listing, "a kettle that smoked is a fire hazard"
     assert "complaints-urgent" in listing
+    why = product.run("cases", "show", reference).stdout
+    assert 'CRITICAL: fire, smoke or overheating ("smoked")' in why
 
     product.run("cases", "assign", reference, "bob", "--as", "carol")
     product.run(
@@ -83,6 +85,35 @@ def test_a_complaint_from_first_message_to_resolution(product: Product) -> None:
     assert "awaiting_customer -> investigating: the customer replied" in shown
     assert "investigating -> resolved" in shown
     assert "Assigned to:  bob" in shown
+
+    # A manager re-grades the case after the fact; the history says who, how and why.
+    product.run(
+        "cases",
+        "grade",
+        reference,
+        "--severity",
+        "high",
+        "--reason",
+        "It smoked once from spilt water; no fire risk",
+        "--as",
+        "dana",
+    )
+    shown = product.run("cases", "show", reference).stdout
+    assert "[high / product -> complaints]" in shown
+    assert (
+        "dana (cli): regraded: critical / product -> high / product, queue complaints "
+        "(It smoked once from spilt water; no fire risk)"
+    ) in shown
+
+
+def test_an_operator_checks_what_a_text_would_get(product: Product) -> None:
+    shown = product.run("triage", "the heater sparked and my dad got a shock off it").stdout
+    assert "Severity: critical" in shown
+    assert "Queue:    complaints-urgent" in shown
+    assert 'CRITICAL: electrical hazard ("sparked", "got a shock", "shock off")' in shown
+    calm = product.run("triage", "nobody was hurt, the box was just dented").stdout
+    assert "Severity: normal" in calm
+    assert 'not counted, ruled out by the customer: injury ("hurt")' in calm
 
 
 def test_another_customer_cannot_read_a_case_by_its_reference(product: Product) -> None:

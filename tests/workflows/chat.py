@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workflows.cases import CaseView
-from workflows.conversation import Conversation, Field
+from workflows.conversation import Conversation, Field, Mode
 from workflows.effects import (
     Decision,
     OpenCase,
@@ -46,6 +46,8 @@ class Chat:
     known_contact: str | None = None
     consented_before: bool = False
     conversation: Conversation = field(default_factory=Conversation)
+    # What this customer wrote in the intake under way, as the shell hands it to triage.
+    earlier: list[str] = field(default_factory=list)
 
     def say(self, text: str, *, attachments: bool = False) -> Decision:
         """Send one message and keep the conversation the core hands back."""
@@ -63,10 +65,15 @@ class Chat:
             known_name=self.known_name,
             known_contact=self.known_contact,
             consented_before=self.consented_before,
+            earlier_messages=tuple(self.earlier),
         )
         decision = decide_message(self.conversation, message, context, self.settings)
         assert decision.conversation is not None, "a customer message always leaves a state"
         self.conversation = decision.conversation
+        if decision.conversation.mode in (Mode.COLLECTING, Mode.CONFIRMING):
+            self.earlier.append(text)
+        else:
+            self.earlier.clear()
         return decision
 
 

@@ -1,12 +1,14 @@
 """Shared fixtures for the pure-core tests.
 
-The vocabulary and the routing rules are the real shipped files (templates/en/vocabulary.toml
-and config/routing.toml), so the tests prove what a customer of this installation would see.
+The vocabulary, the routing rules and the triage lexicon are the real shipped files
+(templates/en/vocabulary.toml, config/routing.toml, config/triage/en.toml), so the tests prove
+what a customer of this installation would see.
 Time is fixed and randomness is seeded, so every test is deterministic.
 """
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ from tests.workflows.chat import Chat
 from workflows.cases import CaseView
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
+from workflows.lexicon import Lexicon
 from workflows.lifecycle import CaseStatus
 from workflows.references import generate_reference
 from workflows.vocabulary import Vocabulary
@@ -27,6 +30,7 @@ from workflows.vocabulary import Vocabulary
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VOCABULARY_FILE = PROJECT_ROOT / "templates" / "en" / "vocabulary.toml"
 ROUTING_FILE = PROJECT_ROOT / "config" / "routing.toml"
+LEXICON_FILE = PROJECT_ROOT / "config" / "triage" / "en.toml"
 PREFIX = "CB"
 # A Friday morning, timezone-aware UTC as everywhere in the product.
 NOW = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
@@ -56,10 +60,28 @@ def vocab(vocabulary_data: dict[str, Any]) -> Vocabulary:
     return Vocabulary.from_mapping(vocabulary_data)
 
 
+@functools.cache
+def shipped_lexicon() -> Lexicon:
+    """The shipped English triage lexicon (parsed once)."""
+    return Lexicon.from_mapping(load_toml(LEXICON_FILE))
+
+
+@functools.cache
+def shipped_rules() -> Rules:
+    """The shipped classification, routing and response-time rules (parsed once)."""
+    return Rules.from_mapping(load_toml(ROUTING_FILE), shipped_lexicon())
+
+
 @pytest.fixture(scope="session")
-def rules(routing_data: dict[str, Any]) -> Rules:
+def lexicon() -> Lexicon:
+    """The shipped English triage lexicon."""
+    return shipped_lexicon()
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
     """The shipped classification, routing and response-time rules."""
-    return Rules.from_mapping(routing_data)
+    return shipped_rules()
 
 
 @pytest.fixture(scope="session")

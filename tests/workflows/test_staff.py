@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.workflows.conftest import shipped_rules
 from workflows.cases import CaseView
 from workflows.effects import Assign, ChangeStatus, Decision, RecordEvent, Refuse, Reply
 from workflows.lifecycle import CUSTOMER_ANNOUNCED, CaseStatus, allowed_targets, can_transition
@@ -39,6 +40,11 @@ def act(
     )
 
 
+def decide(case: CaseView, action: StaffAction, now: datetime) -> Decision:
+    """The staff workflow with the shipped rules."""
+    return decide_staff_action(case, action, now, shipped_rules())
+
+
 def decision_templates(decision: Decision) -> list[str]:
     """The customer templates a decision sends."""
     return [reply.template for reply in decision.of_type(Reply)]
@@ -48,7 +54,7 @@ def test_a_reply_is_recorded_and_sent_to_the_customer(
     make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=S.INVESTIGATING)
-    decision = decide_staff_action(case, act(K.REPLY, case.reference, text=" We are on it. "), now)
+    decision = decide(case, act(K.REPLY, case.reference, text=" We are on it. "), now)
     assert decision.effects == (
         RecordEvent(case.reference, "staff_reply", {"text": "We are on it."}),
         Reply(
@@ -63,7 +69,7 @@ def test_a_reply_that_waits_for_the_customer_moves_the_case_to_awaiting_customer
 ) -> None:
     case = make_case(status=S.INVESTIGATING)
     action = act(K.REPLY, case.reference, text="Please send a photo", await_customer=True)
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     assert [type(effect) for effect in decision.effects] == [RecordEvent, Reply, ChangeStatus]
     assert decision.of_type(Reply)[0].context["awaiting"] is True
     assert decision.of_type(ChangeStatus) == [ChangeStatus(case.reference, S.AWAITING_CUSTOMER)]
@@ -74,7 +80,7 @@ def test_waiting_for_the_customer_where_the_lifecycle_forbids_it_is_refused_and_
 ) -> None:
     case = make_case(status=S.RESOLVED)
     action = act(K.REPLY, case.reference, text="Please send a photo", await_customer=True)
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     [refusal] = decision.effects
     assert isinstance(refusal, Refuse)
     assert refusal.template == "staff/transition_not_allowed"
@@ -87,7 +93,7 @@ def test_an_empty_reply_is_refused(
     make_case: Callable[..., CaseView], now: datetime, text: str | None
 ) -> None:
     case = make_case()
-    decision = decide_staff_action(case, act(K.REPLY, case.reference, text=text), now)
+    decision = decide(case, act(K.REPLY, case.reference, text=text), now)
     assert decision.effects == (Refuse("staff/text_required", {"action": "reply"}),)
 
 
@@ -96,10 +102,10 @@ def test_a_reply_longer_than_the_limit_is_refused(
 ) -> None:
     case = make_case()
     action = act(K.REPLY, case.reference, text="x" * (MAX_STAFF_TEXT + 1))
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     assert decision.effects == (Refuse("staff/text_too_long", {"limit": MAX_STAFF_TEXT}),)
     at_limit = act(K.REPLY, case.reference, text="x" * MAX_STAFF_TEXT)
-    assert decision_templates(decide_staff_action(case, at_limit, now)) == ["customer/staff_reply"]
+    assert decision_templates(decide(case, at_limit, now)) == ["customer/staff_reply"]
 
 
 def test_an_allowed_status_change_is_made_and_announced(
@@ -107,7 +113,7 @@ def test_an_allowed_status_change_is_made_and_announced(
 ) -> None:
     case = make_case(status=S.INVESTIGATING)
     action = act(K.STATUS, case.reference, status=S.RESOLVED, text="Refund issued")
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     assert decision.effects == (
         ChangeStatus(case.reference, S.RESOLVED, note="Refund issued"),
         Reply(
@@ -122,7 +128,7 @@ def test_moving_to_assessment_tells_the_customer_with_the_staff_message(
 ) -> None:
     case = make_case(status=S.ACKNOWLEDGED)
     action = act(K.STATUS, case.reference, status=S.ASSESSED, text="We are reviewing it.")
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     assert decision.of_type(ChangeStatus) == [
         ChangeStatus(case.reference, S.ASSESSED, note="We are reviewing it.")
     ]
@@ -136,7 +142,7 @@ def test_a_forbidden_status_change_is_refused_with_the_allowed_moves(
 ) -> None:
     case = make_case(status=S.CLOSED)
     action = act(K.STATUS, case.reference, status=S.INVESTIGATING)
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     assert decision.effects == (
         Refuse(
             "staff/transition_not_allowed",
@@ -158,7 +164,7 @@ def test_every_status_change_follows_the_lifecycle(
     for target in CaseStatus:
         if target is current:
             continue
-        decision = decide_staff_action(case, act(K.STATUS, case.reference, status=target), now)
+        decision = decide(case, act(K.STATUS, case.reference, status=target), now)
         if can_transition(current, target):
             assert decision.of_type(ChangeStatus) == [ChangeStatus(case.reference, target)]
             announced = [f"customer/status_{target.value}"] if target in CUSTOMER_ANNOUNCED else []
@@ -174,7 +180,7 @@ def test_the_same_status_again_is_refused(
     make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=S.INVESTIGATING)
-    decision = decide_staff_action(case, act(K.STATUS, case.reference, status=S.INVESTIGATING), now)
+    decision = decide(case, act(K.STATUS, case.reference, status=S.INVESTIGATING), now)
     assert decision.effects == (
         Refuse("staff/status_unchanged", {"reference": case.reference, "status": "investigating"}),
     )
@@ -184,7 +190,7 @@ def test_a_status_action_without_a_status_is_refused_with_the_choices(
     make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=S.RECEIVED)
-    decision = decide_staff_action(case, act(K.STATUS, case.reference), now)
+    decision = decide(case, act(K.STATUS, case.reference), now)
     assert decision.effects == (
         Refuse("staff/status_required", {"allowed": ["acknowledged", "withdrawn"]}),
     )
@@ -195,7 +201,7 @@ def test_a_note_is_recorded_and_never_sent_to_the_customer(
 ) -> None:
     case = make_case(status=S.INVESTIGATING)
     action = act(K.NOTE, case.reference, text="Customer sounds upset, call back")
-    decision = decide_staff_action(case, action, now)
+    decision = decide(case, action, now)
     assert decision.effects == (
         RecordEvent(case.reference, "note", {"text": "Customer sounds upset, call back"}),
     )
@@ -204,7 +210,7 @@ def test_a_note_is_recorded_and_never_sent_to_the_customer(
 
 def test_an_empty_note_is_refused(make_case: Callable[..., CaseView], now: datetime) -> None:
     case = make_case()
-    decision = decide_staff_action(case, act(K.NOTE, case.reference, text=" "), now)
+    decision = decide(case, act(K.NOTE, case.reference, text=" "), now)
     assert decision.effects == (Refuse("staff/text_required", {"action": "note"}),)
 
 
@@ -212,9 +218,9 @@ def test_assign_gives_the_case_to_someone_and_an_empty_name_unassigns(
     make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case()
-    decision = decide_staff_action(case, act(K.ASSIGN, case.reference, assignee=" joao "), now)
+    decision = decide(case, act(K.ASSIGN, case.reference, assignee=" joao "), now)
     assert decision.effects == (Assign(case.reference, "joao"),)
-    decision = decide_staff_action(case, act(K.ASSIGN, case.reference, assignee=""), now)
+    decision = decide(case, act(K.ASSIGN, case.reference, assignee=""), now)
     assert decision.effects == (Assign(case.reference, None),)
     assert not decision.of_type(Reply)
 
@@ -228,7 +234,7 @@ def test_asking_the_customer_again_while_waiting_for_them_is_allowed(
     make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=CaseStatus.AWAITING_CUSTOMER)
-    decision = decide_staff_action(
+    decision = decide(
         case,
         StaffAction(
             StaffActionKind.REPLY,
