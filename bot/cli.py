@@ -133,6 +133,10 @@ async def _run(app: App, args: argparse.Namespace) -> int:
     except SchemaOutOfDate as error:
         print(f"complaintbot: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing is wrong, and nothing more to say.
+        sys.stderr.close()
+        return 0
     except (SQLAlchemyError, AlembicError, OSError) as error:
         # An operator's problem (database locked, unreachable or newer than this code; a
         # file that cannot be read): say what it is, without a traceback.
