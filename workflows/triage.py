@@ -29,7 +29,7 @@ from workflows.lexicon import (
 _SENTENCE_END = re.compile(r"[.!?;\n]+|\s[-\u2013\u2014]\s|\(|\)")
 # Typing slips are forgiven only in long words (short ones collide: "spark"/"spare").
 _FUZZY_MIN = SLIP_MIN
-_FUZZY_TWO = 9
+_FUZZY_TWO = 10
 # How far past a negation's reach an "or" may still carry it on.
 _LIST_AHEAD = 4
 

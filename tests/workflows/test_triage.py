@@ -90,6 +90,9 @@ def test_legal_intent_and_vulnerability_are_high(text: str, lexicon: Lexicon) ->
         "I ordered the rug in smoke grey and it came in blue",
         "your prices are killing me",
         "I was fired up about the offer but it never arrived",
+        # Real words a step away from hazard words, met in real mail.
+        "the expansion pack has 40 chars per line",
+        "a CD burner and a publication date",
     ],
 )
 def test_negated_figurative_and_innocent_words_stay_normal(text: str, lexicon: Lexicon) -> None:
