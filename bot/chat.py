@@ -79,7 +79,9 @@ async def run_chat(
     await dispatcher.run_once()
     reader = LineReader(sys.stdin.buffer)
     stop = asyncio.Event()
-    updates = asyncio.create_task(dispatcher.run_forever(stop))
+    # The reply to a line is printed before the next prompt: background rounds wait their turn.
+    turn = asyncio.Lock()
+    updates = asyncio.create_task(dispatcher.run_forever(stop, turn))
     try:
         while True:
             _prompt(prompt)
@@ -91,8 +93,9 @@ async def run_chat(
                 continue
             message = console.inbound(name, line.rstrip(b"\r\n"), app.clock(), display_name)
             try:
-                result = await handle_inbound(app, message)
-                await dispatcher.run_once()
+                async with turn:
+                    result = await handle_inbound(app, message)
+                    await dispatcher.run_once()
             except SQLAlchemyError:
                 log.exception("the database did not take a chat message")
                 say("cli/chat_not_taken")

@@ -68,12 +68,17 @@ class Dispatcher:
                 attempted += 1
         return attempted
 
-    async def run_forever(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set; errors are logged and polling goes on."""
+    async def run_forever(self, stop: asyncio.Event, turn: asyncio.Lock | None = None) -> None:
+        """Poll until ``stop`` is set; errors are logged and polling goes on.
+
+        ``turn``, when given, is held for each round, so a caller holding it knows no round is
+        delivering meanwhile (the terminal chat prints a reply before its next prompt).
+        """
         interval = self._app.settings.poll_interval_seconds
         while not stop.is_set():
             try:
-                await self.run_once(stop)
+                async with turn or contextlib.nullcontext():
+                    await self.run_once(stop)
             except Exception:
                 log.exception("outbox dispatch failed; will try again")
             with contextlib.suppress(TimeoutError):
