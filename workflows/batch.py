@@ -89,7 +89,7 @@ def enrich(
             replace(conversation, retries=1), *again, Reply("customer/details_still_missing", facts)
         )
     names = [question.value for question in found]
-    raised, moved = raised_by(case, text, settings.rules, context.now)
+    raised, moved, _ = raised_by(case, text, settings.rules, context.now)
     if moved:
         facts["due_at"] = next(e.due_at for e in raised if isinstance(e, Regrade))
     queue = next((e.queue for e in raised if isinstance(e, Regrade)), case.queue)

@@ -26,6 +26,8 @@ class CaseView:
     assignee: str | None = None
     customer_name: str | None = None
     channel: str | None = None
+    # A member of staff has set the grade: triage no longer changes it on its own.
+    graded_by_staff: bool = False
 
 
 def open_cases(cases: tuple[CaseView, ...]) -> list[CaseView]:

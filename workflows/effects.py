@@ -140,6 +140,8 @@ class Regrade:
     due_at: datetime | None
     reasons: tuple[Reason, ...] = ()
     note: str | None = None
+    # The member of staff who decided it (None: triage raised it on what the customer wrote).
+    decided_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

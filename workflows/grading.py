@@ -23,19 +23,24 @@ def rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else -1
 
 
-def raised_by(case: CaseView, text: str, rules: Rules, now: datetime) -> tuple[list[Effect], bool]:
+def raised_by(
+    case: CaseView, text: str, rules: Rules, now: datetime
+) -> tuple[list[Effect], bool, tuple[Reason, ...]]:
     """If what the customer now wrote makes the case more serious, raise it.
 
-    Returns the effects and whether the response target moved (the customer is told the new
-    date with the acknowledgement of their message). Severity only ever rises on its own;
-    lowering it is a person's decision.
+    Returns the effects, whether the response target moved (the customer is told the new date
+    with the acknowledgement of their message), and the reasons triage found. Severity only
+    ever rises on its own, and not at all once a member of staff has set the grade: then the
+    reasons only go to staff with the message, for them to decide.
     """
     found = classify(text, rules)
     if rank(found.severity) <= rank(case.severity):
-        return [], False
+        return [], False, ()
     reasons = tuple(reason for reason in found.reasons if reason.kind != "category")
+    if case.graded_by_staff:
+        return [], False, reasons
     effects = change_grade(case, found.severity, case.category, rules, now, reasons=reasons)
-    return effects, _moved(effects)
+    return effects, _moved(effects), reasons
 
 
 def change_grade(
@@ -66,15 +71,17 @@ def change_grade(
         "reasons": [reason.to_data() for reason in reasons],
     }
     effects: list[Effect] = [
-        Regrade(case.reference, severity, category, queue, due_at, reasons, note)
+        Regrade(case.reference, severity, category, queue, due_at, reasons, note, actor)
     ]
     if due_at != case.due_at and due_at is not None:
-        warn_at = max(now, due_at - rules.targets[severity].warn_before)
-        effects += [
-            CancelTimers(case.reference, (SLA_WARNING, SLA_BREACH)),
-            ScheduleTimer(case.reference, SLA_WARNING, warn_at),
-            ScheduleTimer(case.reference, SLA_BREACH, due_at),
-        ]
+        effects.append(CancelTimers(case.reference, (SLA_WARNING, SLA_BREACH)))
+        # A target already past is a breach that has happened: nothing left to remind of.
+        if due_at > now:
+            warn_at = max(now, due_at - rules.targets[severity].warn_before)
+            effects += [
+                ScheduleTimer(case.reference, SLA_WARNING, warn_at),
+                ScheduleTimer(case.reference, SLA_BREACH, due_at),
+            ]
     effects.append(NotifyStaff(queue, "staff/case_regraded", facts, case.reference))
     if case.queue != queue:
         effects.append(NotifyStaff(case.queue, "staff/case_regraded", facts, case.reference))
@@ -99,23 +106,28 @@ def _new_target(case: CaseView, severity: str, rules: Rules, now: datetime) -> d
 
 
 def _moved(effects: list[Effect]) -> bool:
-    return any(isinstance(effect, CancelTimers) for effect in effects)
+    """Whether the effects set a new target still ahead (so the customer hears of it)."""
+    return any(isinstance(effect, ScheduleTimer) for effect in effects)
 
 
 def follow_up_graded(
     case: CaseView, text: str, channel: str, rules: Rules, now: datetime
 ) -> list[Effect]:
     """A customer's follow-up on their case, raising the case first if it reveals a hazard."""
-    raised, moved = raised_by(case, text, rules, now)
+    raised, moved, reasons = raised_by(case, text, rules, now)
     effects = follow_up(case, text, channel)
-    if not raised:
+    if not reasons:
         return effects
-    regrade = next(effect for effect in raised if isinstance(effect, Regrade))
+    regrade = next((effect for effect in raised if isinstance(effect, Regrade)), None)
     adjusted: list[Effect] = []
     for effect in effects:
         if isinstance(effect, NotifyStaff):
-            effect = replace(effect, queue=regrade.queue)
-        elif isinstance(effect, Reply) and moved:
+            # Staff see what the message mentions; if they set the grade, it is theirs to change.
+            mentions = [reason.to_data() for reason in reasons]
+            context = {**effect.context, "mentions": mentions, "kept": regrade is None}
+            effect = replace(effect, queue=regrade.queue if regrade else effect.queue)
+            effect = replace(effect, context=context)
+        elif isinstance(effect, Reply) and moved and regrade is not None:
             effect = replace(effect, context={**effect.context, "due_at": regrade.due_at})
         adjusted.append(effect)
     return [*raised, *adjusted]

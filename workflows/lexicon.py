@@ -122,6 +122,7 @@ class Lexicon:
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> Lexicon:
         """Build a lexicon from a parsed ``config/triage/<language>.toml``."""
+        _known(data, _TOP_KEYS, "the lexicon")
         language = _text(data, "language")
         stemmer_name = _STEMMERS.get(language)
         if stemmer_name is None:
@@ -132,6 +133,7 @@ class Lexicon:
             return str(stemmer.stemWord(word))
 
         negation = _table(data, "negation")
+        _known(negation, _NEGATION_KEYS, "[negation]")
 
         def terms(table: Mapping[str, object], key: str) -> tuple[Term, ...]:
             return tuple(compile_term(str(item), stem) for item in _strings(table, key))
@@ -212,6 +214,20 @@ class TermIndex:
         return list({id(term): term for term in found}.values())
 
 
+_TOP_KEYS = frozenset({"language", "real_words", "negation", "signals", "categories"})
+_NEGATION_KEYS = frozenset({"cues", "not_cues", "scope_ends", "extenders", "window"})
+_CATEGORY_KEYS = frozenset({"name", "weight", "terms", "unless", "near", "near_sentences"})
+_SIGNAL_KEYS = _CATEGORY_KEYS | {"severity", "category", "negatable"}
+
+
+def _known(table: Mapping[str, object], keys: frozenset[str], where: str) -> None:
+    """A misspelt key would be a rule silently ignored: name it instead."""
+    unknown = sorted(set(table) - keys)
+    if unknown:
+        expected = ", ".join(sorted(keys))
+        raise ValueError(f"{where}: unknown {', '.join(unknown)}; expected {expected}")
+
+
 def _stems(signals: Sequence[Signal]) -> frozenset[str]:
     """Every stem the lexicon names: the words it knows are not misspellings."""
     return frozenset(
@@ -224,8 +240,13 @@ def _stems(signals: Sequence[Signal]) -> frozenset[str]:
 
 
 def fold(text: str) -> str:
-    """Text as matched: compatibility forms, lower case, one kind of apostrophe."""
-    return unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'").replace("`", "'")
+    """Text as matched: compatibility forms, lower case, one kind of apostrophe, no invisibles.
+
+    Invisible format characters (zero-width space, soft hyphen) would split a word in two.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = folded.replace("\u2019", "'").replace("`", "'")
+    return "".join(char for char in folded if unicodedata.category(char) != "Cf")
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -241,6 +262,12 @@ def compile_term(source: str, stem: Callable[[str], str]) -> Term:
             words.append(Word(WordKind.GAP, ""))
             continue
         exact, prefix, suffix = part.startswith("="), part.endswith("*"), part.startswith("*")
+        if "..." in part:
+            raise ValueError(f"entry {source!r}: put spaces around '...'")
+        if "?" in part and not exact:
+            raise ValueError(f"entry {source!r}: '?' only works in an exact word ('=8?')")
+        if exact and prefix:
+            raise ValueError(f"entry {source!r}: a word is exact (=word) or a prefix (word*)")
         core = part.strip("=*")
         if exact and "?" in core:
             words.append(Word(WordKind.PATTERN, re.escape(core).replace("\\?", "\\w")))
@@ -269,6 +296,7 @@ def _signal(
     category: str | None = None,
 ) -> Signal:
     name = _text(item, "name")
+    _known(item, _SIGNAL_KEYS if category is None else _CATEGORY_KEYS, repr(name))
     weight = item.get("weight", 1)
     if not isinstance(weight, int | float) or weight <= 0:
         raise ValueError(f"{name!r}: weight must be a positive number")
@@ -277,8 +305,11 @@ def _signal(
         raise ValueError(f"{name!r}: terms must list at least one word or phrase")
     own_category = item.get("category")
     reach = item.get("near_sentences", 1)
-    if reach not in (0, 1):
+    if isinstance(reach, bool) or reach not in (0, 1):
         raise ValueError(f"{name!r}: near_sentences must be 0 (same sentence) or 1")
+    negatable = item.get("negatable", True)
+    if not isinstance(negatable, bool):
+        raise ValueError(f"{name!r}: negatable must be true or false")
     return Signal(
         name=name,
         severity=severity,
@@ -290,7 +321,7 @@ def _signal(
         unless=terms(item, "unless"),
         near=terms(item, "near"),
         near_sentences=int(reach),
-        negatable=category is None and bool(item.get("negatable", True)),
+        negatable=category is None and negatable,
     )
 
 

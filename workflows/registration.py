@@ -97,7 +97,11 @@ def complaint_text(
 
 
 def _without(text: str, value: str) -> str:
-    return re.sub(re.escape(value.strip()), " ", text, flags=re.IGNORECASE)
+    """``text`` without the whole words of ``value`` (a name "Al" leaves "scalded" alone)."""
+    value = value.strip()
+    if len(value) < _SHORTEST_NAME:
+        return text
+    return re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text, flags=re.IGNORECASE)
 
 
 def details_from(conversation: Conversation) -> CaseDetails:
@@ -118,6 +122,8 @@ def details_from(conversation: Conversation) -> CaseDetails:
     )
 
 
+# A one-letter "name" is an initial, not something to take out of the complaint's words.
+_SHORTEST_NAME = 2
 # The answers that describe the complaint itself (triage reads these, not name or contact).
 _TRIAGED = (Field.DESCRIPTION, Field.PRODUCT, Field.WHEN, Field.OUTCOME)
 # The CaseDetails attributes each question fills.

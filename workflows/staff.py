@@ -130,7 +130,8 @@ def _grade(
         return _refuse("staff/text_required", action=StaffActionKind.GRADE.value)
     effects = change_grade(case, severity, category, rules, now, note=reason, actor=action.actor)
     regrade = next(effect for effect in effects if isinstance(effect, Regrade))
-    if regrade.due_at != case.due_at and is_open(case.status):
+    told = regrade.due_at is not None and regrade.due_at > now and regrade.due_at != case.due_at
+    if told and is_open(case.status):
         context = {"reference": case.reference, "due_at": regrade.due_at}
         effects.append(Reply("customer/target_changed", context))
     return Decision(tuple(effects))

@@ -30,15 +30,25 @@ _SENTENCE_END = re.compile(r"[.!?;\n]+|\s[-\u2013\u2014]\s|\(|\)")
 # Typing slips are forgiven only in long words (short ones collide: "spark"/"spare").
 _FUZZY_MIN = SLIP_MIN
 _FUZZY_TWO = 10
-# How far past a negation's reach an "or" may still carry it on.
+# How far past a negation's reach an "or" may still carry it on, and how far in all.
 _LIST_AHEAD = 4
+_LONGEST_REACH = 30
+# Triage reads this much of a text at most: a complaint says what matters well before this,
+# and reading costs grow with length (a 25 MB email must not hold the server).
+MAX_TRIAGE_CHARS = 20_000
+# At most this many of one rule's matches are kept as reasons (a pasted log repeats itself).
+_MAX_REASONS_PER_RULE = 8
+
+
+# The kind of a case's grading record that says a person set its grade.
+STAFF_GRADE = "staff"
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why triage decided what it did: a rule, the customer's words, and what they meant."""
 
-    kind: str  # "severity", "category", or "ignored" (a match set aside)
+    kind: str  # "severity", "category", "ignored" (a match set aside), or STAFF_GRADE
     rule: str
     level: str  # the severity for "severity" and "ignored", the category for "category"
     words: str
@@ -97,7 +107,7 @@ def assess(text: str, lexicon: Lexicon, default_category: str) -> Assessment:
     weights: dict[str, dict[int, float]] = {}
     topic_reasons: dict[str, list[Reason]] = {}
     for signal in lexicon.signals:
-        for words, note, start in _signal_matches(prepared, signal):
+        for words, note, start in _signal_matches(prepared, signal)[:_MAX_REASONS_PER_RULE]:
             if signal.negatable and prepared.words[start].negated:
                 reasons.append(Reason("ignored", signal.name, signal.severity, words, "negated"))
                 continue
@@ -132,7 +142,7 @@ def _unique(reasons: list[Reason]) -> list[Reason]:
 
 
 def _prepare(text: str, lexicon: Lexicon) -> _Text:
-    folded = fold(text)
+    folded = fold(text[:MAX_TRIAGE_CHARS])
     words: list[_Token] = []
     clause = 0
     for sentence, piece in enumerate(_SENTENCE_END.split(folded)):
@@ -167,13 +177,17 @@ def _mark_negated(text: _Text) -> None:
                 continue
             clause = text.words[start].clause
             index, reach = end, end + lexicon.window
-            while index < len(text.words):
+            # A list may carry a negation on, but never further than a long sentence.
+            stop = min(len(text.words), end + _LONGEST_REACH)
+            while index < stop:
                 if index in ends or text.words[index].clause != clause:
                     break
                 if index >= reach:
                     # "I don't want to make a fuss or involve a lawyer": a list goes on.
                     ahead = range(index, min(index + _LIST_AHEAD, len(text.words)))
-                    following = [i for i in ahead if i in extenders and not ends & set(ahead)]
+                    following = [i for i in ahead if i in extenders]
+                    if any(i in ends for i in ahead):
+                        following = []
                     if not following:
                         break
                     reach = following[0] + 1 + lexicon.window
@@ -192,9 +206,7 @@ def _signal_matches(text: _Text, signal: Signal) -> list[tuple[str, str, int]]:
     if not text.words:
         return []
     # An exception covers the words it spans: "fire" in "fire door", not "fire door caught fire".
-    excepted = [
-        (start, end) for term in signal.unless for start, end, _ in _term_matches(text, term)
-    ]
+    excepted = _reach([span for term in signal.unless for span in _term_matches(text, term)], text)
     near_sentences: set[int] | None = None
     if signal.near:
         # The context word's sentence or a neighbour ("Our dog got out. She was hit by a car.")
@@ -207,20 +219,33 @@ def _signal_matches(text: _Text, signal: Signal) -> list[tuple[str, str, int]]:
     spans: dict[tuple[int, int], list[str]] = {}
     for term in signal.terms:
         for start, end, typos in _term_matches(text, term):
-            if any(first <= start and end <= last for first, last in excepted):
+            if excepted[start] >= end:
                 continue
             if near_sentences is not None and text.words[start].sentence not in near_sentences:
                 continue
             spans.setdefault((start, end), typos)
     found: list[tuple[str, str, int]] = []
-    for (start, end), typos in sorted(spans.items()):
-        # "financial ombudsman" says all that "ombudsman" would: keep the longest match.
-        if any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans):
+    # "financial ombudsman" says all that "ombudsman" would: keep the longest match. Sorted by
+    # start, longest first, a span inside an earlier one ends no later than the furthest end.
+    furthest = -1
+    for (start, end), typos in sorted(spans.items(), key=lambda item: (item[0][0], -item[0][1])):
+        if end <= furthest:
             continue
+        furthest = end
         said = " ".join(token.text for token in text.words[start:end])
         note = "; ".join(f"read as {typo!r}" for typo in typos)
         found.append((said, note, start))
     return found
+
+
+def _reach(spans: list[tuple[int, int, list[str]]], text: _Text) -> list[int]:
+    """For each word, the furthest end of a span starting at or before it (-1: none)."""
+    reach = [-1] * (len(text.words) + 1)
+    for start, end, _ in spans:
+        reach[start] = max(reach[start], end)
+    for index in range(1, len(reach)):
+        reach[index] = max(reach[index], reach[index - 1])
+    return reach
 
 
 def _term_matches(text: _Text, term: Term) -> list[tuple[int, int, list[str]]]:

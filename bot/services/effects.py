@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering import Renderer
+from bot.services.grading import cancel_timers, regrade
 from bot.services.replies import replies_in_last_hour, thread_ids
 from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, Outbox, Timer
 from workflows.effects import (
@@ -227,41 +228,13 @@ class EffectApplier:
 
     async def _regrade(self, effect: Regrade) -> None:
         case = await self._case(effect.reference)
-        data: dict[str, object] = {
-            "from_severity": case.severity,
-            "severity": effect.severity,
-            "from_category": case.category,
-            "category": effect.category,
-            "from_queue": case.queue,
-            "queue": effect.queue,
-            "from_due_at": case.due_at.isoformat() if case.due_at else None,
-            "due_at": effect.due_at.isoformat() if effect.due_at else None,
-        }
-        if effect.note:
-            data["reason"] = effect.note
-        if effect.reasons:
-            reasons = [reason.to_data() for reason in effect.reasons]
-            data["reasons"] = reasons
-            # The case keeps every reason it was graded by, first and later ones alike.
-            case.triage = [*case.triage, *reasons]
-        case.severity = effect.severity
-        case.category = effect.category
-        case.queue = effect.queue
-        case.due_at = effect.due_at
+        data = regrade(case, effect)
         case.updated_at = self.now
         self._event(case, "regraded", data=data)
 
     async def _cancel_timers(self, effect: CancelTimers) -> None:
         case = await self._case(effect.reference)
-        await self.session.execute(
-            update(Timer)
-            .where(
-                Timer.case_id == case.id,
-                Timer.status == "pending",
-                Timer.kind.in_(effect.kinds),
-            )
-            .values(status="cancelled")
-        )
+        await cancel_timers(self.session, case, effect.kinds)
 
     async def _reply(self, effect: Reply) -> None:
         reference = effect.context.get("reference")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.storage.models import Case
 from workflows.cases import CaseView
 from workflows.lifecycle import CaseStatus
+from workflows.triage import STAFF_GRADE
 
 
 def case_view(case: Case) -> CaseView:
@@ -20,4 +21,7 @@ def case_view(case: Case) -> CaseView:
         assignee=case.assignee,
         customer_name=case.customer_name,
         channel=case.channel,
+        graded_by_staff=any(
+            isinstance(reason, dict) and reason.get("kind") == STAFF_GRADE for reason in case.triage
+        ),
     )

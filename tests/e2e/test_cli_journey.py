@@ -110,7 +110,7 @@ def test_an_operator_checks_what_a_text_would_get(product: Product) -> None:
     shown = product.run("triage", "the heater sparked and my dad got a shock off it").stdout
     assert "Severity: critical" in shown
     assert "Queue:    complaints-urgent" in shown
-    assert 'CRITICAL: electrical hazard ("sparked", "got a shock", "shock off")' in shown
+    assert 'CRITICAL: electrical hazard ("sparked", "shock off")' in shown
     calm = product.run("triage", "nobody was hurt, the box was just dented").stdout
     assert "Severity: normal" in calm
     assert 'not counted, ruled out by the customer: injury ("hurt")' in calm

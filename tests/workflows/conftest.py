@@ -129,6 +129,7 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
         assignee: str | None = None,
         customer_name: str | None = None,
         channel: str | None = "sms",
+        graded_by_staff: bool = False,
     ) -> CaseView:
         return CaseView(
             reference=reference or new_reference(),
@@ -141,6 +142,7 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
             assignee=assignee,
             customer_name=customer_name,
             channel=channel,
+            graded_by_staff=graded_by_staff,
         )
 
     return make

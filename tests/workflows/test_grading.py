@@ -211,3 +211,46 @@ def test_a_name_is_never_read_as_a_hazard(chat: Chat) -> None:
     case = opened(chat.say("yes"))
     assert case.details.customer_name == "Robert Burns"
     assert case.classification.severity == "normal"
+
+
+def test_a_short_name_is_taken_out_only_as_a_whole_word(now: datetime) -> None:
+    conversation = Conversation().with_answer(
+        Field.DESCRIPTION, "The kettle lid flew open and scalded my hand badly"
+    )
+    message = CustomerMessage("yes", "email", display_name="Al")
+    text = complaint_text(conversation, message, CustomerContext(now=now, new_reference="R"))
+    assert "scalded" in text
+
+
+def test_once_staff_set_the_grade_a_later_message_only_informs_them(
+    make_case: Callable[..., CaseView], rules: Rules, now: datetime
+) -> None:
+    graded = make_case(severity="normal", due_at=now + 200 * HOUR, graded_by_staff=True)
+    effects = follow_up_graded(
+        graded, "like I said the phone case is on fire lol", "sms", rules, now
+    )
+    assert not [e for e in effects if isinstance(e, Regrade | CancelTimers)]
+    notice = next(e for e in effects if isinstance(e, NotifyStaff))
+    assert notice.context["kept"] is True
+    assert {m["rule"] for m in notice.context["mentions"]} >= {"fire, smoke or overheating"}
+
+
+def test_lowering_an_overdue_case_sets_no_past_date_and_no_timers(
+    make_case: Callable[..., CaseView], rules: Rules, now: datetime
+) -> None:
+    opened_at = now - 120 * HOUR
+    overdue = make_case(
+        opened_at=opened_at,
+        severity="critical",
+        category="product",
+        queue="complaints-urgent",
+        due_at=opened_at + 24 * HOUR,
+    )
+    effects = grade(overdue, now, rules, severity="high", reason="no fire risk after all")
+    regrade = next(e for e in effects if isinstance(e, Regrade))
+    assert regrade.due_at == opened_at + 72 * HOUR
+    assert regrade.decided_by == "maria"
+    assert [type(e).__name__ for e in effects if isinstance(e, CancelTimers | ScheduleTimer)] == [
+        "CancelTimers"
+    ]
+    assert not [e for e in effects if isinstance(e, Reply)]

@@ -42,6 +42,20 @@ def grade(text: str, lexicon: Lexicon) -> Assessment:
         "i got an elecric shock off it",
         "she had an alergic reaction",
         "he was taken to hosptial",
+        # A negation earlier in the sentence that rules out something else (from a review).
+        "Without warning the battery exploded in my son's hand.",
+        "I can't get anyone to come out about the gas smell in the flat",
+        "It wasn't my fault the kettle exploded.",
+        "I haven't slept since my daughter was hospitalised after eating your yoghurt.",
+        "He couldn't walk after the fall from the broken chair.",
+        # Risk to life in the customer's own words.
+        "I want to die, I can't take any more of this.",
+        "I'd be better off dead at this rate.",
+        "I'm thinking about taking my own life.",
+        "He's been diagnosed with salmonella.",
+        "Your driver almost ran over my cat reversing out of the drive.",
+        "You sent my bank statements to someone else's address.",
+        "caught f\u200bire",  # an invisible character inside a word
     ],
 )
 def test_danger_and_harm_are_critical(text: str, lexicon: Lexicon) -> None:
@@ -90,6 +104,16 @@ def test_legal_intent_and_vulnerability_are_high(text: str, lexicon: Lexicon) ->
         "I ordered the rug in smoke grey and it came in blue",
         "your prices are killing me",
         "I was fired up about the offer but it never arrived",
+        # Alarming words used as people use them (from a review).
+        "I got a shock when I saw the bill.",
+        "Er, the parcel never came",
+        "My phone bill exploded this month",
+        "I bought a burn cream and got the wrong size.",
+        "The wax melts I ordered arrived melted.",
+        "delivered to the wrong house so a stranger has my new shoes",
+        "I'm 85% sure I cancelled that order.",
+        "My dad is retired and wants to change his tariff.",
+        "I heard on the radio about your sale",
         # Real words a step away from hazard words, met in real mail.
         "the expansion pack has 40 chars per line",
         "a CD burner and a publication date",
@@ -229,6 +253,24 @@ def test_category_ties_go_to_the_first_listed_and_weights_decide_otherwise() -> 
         ({"negation": {"window": 0}}, "window"),
         ({"categories": [{"name": "d", "terms": "parcel"}]}, "list of words"),
         ({"categories": [{"name": "d", "terms": ["x"], "weight": -1}]}, "positive"),
+        # A misspelt key would be a rule silently ignored.
+        ({"signals": [{"name": "x", "severity": "high", "terms": ["a"], "unles": ["b"]}]}, "unles"),
+        ({"negations": {"cues": ["no"]}}, "unknown negations"),
+        ({"signals": [{"name": "x", "severity": "high", "terms": ["colo?r"]}]}, "exact word"),
+        ({"signals": [{"name": "x", "severity": "high", "terms": ["gave...a"]}]}, "spaces"),
+        ({"signals": [{"name": "x", "severity": "high", "terms": ["=fire*"]}]}, "exact .* or"),
+        (
+            {"signals": [{"name": "x", "severity": "high", "terms": ["a"], "negatable": "no"}]},
+            "true or false",
+        ),
+        (
+            {
+                "signals": [
+                    {"name": "x", "severity": "high", "terms": ["a"], "near_sentences": True}
+                ]
+            },
+            "near_sentences",
+        ),
     ],
 )
 def test_a_mistake_in_the_lexicon_is_named(change: dict[str, Any], message: str) -> None:

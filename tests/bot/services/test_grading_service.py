@@ -137,3 +137,36 @@ async def test_a_refused_regrade_changes_nothing(app: App) -> None:
 async def rows_of(app: App, ids: list[int]) -> list[Outbox]:
     async with app.sessions() as session:
         return list(await session.scalars(select(Outbox).where(Outbox.id.in_(ids))))
+
+
+async def test_a_staff_grade_sticks_when_the_customer_writes_again(app: App) -> None:
+    reference = await register_complaint(app)
+    await say(app, "and the charger that came with it smoked")
+    assert (await case_row(app, reference)).severity == "critical"
+    result = await handle_staff_action(
+        app,
+        StaffAction(
+            StaffActionKind.GRADE,
+            reference,
+            actor="carol",
+            text="it was steam from the kettle next to it",
+            severity="normal",
+        ),
+        "cli",
+    )
+    assert result.ok, result.refusals
+    rows = await say(app, "like I said the charger smoked, anyway where is my refund")
+    case = await case_row(app, reference)
+    assert (case.severity, case.queue) == ("normal", "complaints")
+    staff = [reason for reason in case.triage if reason.get("kind") == "staff"]
+    assert staff == [
+        {
+            "kind": "staff",
+            "rule": "carol",
+            "level": f"normal / {case.category}",
+            "words": "it was steam from the kettle next to it",
+        }
+    ]
+    notice = next(row for row in rows if row.template == "staff/customer_message")
+    assert "This message mentions:" in notice.text
+    assert "keeps the grade staff gave it" in notice.text
