@@ -12,15 +12,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from workflows.cases import CaseView, follow_up
-from workflows.classification import SEVERITIES, Rules, classify, route
+from workflows.classification import Rules, classify, route
 from workflows.effects import CancelTimers, Effect, NotifyStaff, Regrade, Reply, ScheduleTimer
+from workflows.lexicon import rank
 from workflows.timers import SLA_BREACH, SLA_WARNING
 from workflows.triage import Reason
-
-
-def rank(severity: str) -> int:
-    """A severity's place in the order normal < high < critical (unknown ones rank lowest)."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
 
 
 def raised_by(

@@ -23,6 +23,13 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 SEVERITIES = ("normal", "high", "critical")
+
+
+def rank(severity: str) -> int:
+    """A severity's place in the order normal < high < critical (unknown ones rank lowest)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
+
+
 # The shortest lexicon word in which a typing slip is forgiven (short words collide).
 SLIP_MIN = 7
 # How many words "..." may stand for.

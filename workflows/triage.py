@@ -15,7 +15,6 @@ from rapidfuzz.distance import OSA
 
 from workflows.lexicon import (
     GAP,
-    SEVERITIES,
     SLIP_MIN,
     Lexicon,
     Signal,
@@ -23,6 +22,7 @@ from workflows.lexicon import (
     Word,
     WordKind,
     fold,
+    rank,
     tokens,
 )
 
@@ -113,7 +113,7 @@ def assess(text: str, lexicon: Lexicon, default_category: str) -> Assessment:
                 continue
             if signal.severity != "normal":
                 reasons.append(Reason("severity", signal.name, signal.severity, words, note))
-                if SEVERITIES.index(signal.severity) > SEVERITIES.index(severity):
+                if rank(signal.severity) > rank(severity):
                     severity = signal.severity
             if signal.category is not None:
                 found = weights.setdefault(signal.category, {})
@@ -128,17 +128,8 @@ def assess(text: str, lexicon: Lexicon, default_category: str) -> Assessment:
         order = {name: position for position, name in enumerate(lexicon.categories)}
         category = max(scores, key=lambda name: (scores[name], -order.get(name, 0)))
         reasons.extend(topic_reasons[category])
-    return Assessment(severity, category, tuple(_unique(reasons)))
-
-
-def _unique(reasons: list[Reason]) -> list[Reason]:
-    seen: set[Reason] = set()
-    kept = []
-    for reason in reasons:
-        if reason not in seen:
-            seen.add(reason)
-            kept.append(reason)
-    return kept
+    # The same rule matching the same words twice is one reason.
+    return Assessment(severity, category, tuple(dict.fromkeys(reasons)))
 
 
 def _prepare(text: str, lexicon: Lexicon) -> _Text:

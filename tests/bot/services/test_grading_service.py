@@ -7,11 +7,17 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.services.app import App
-from bot.services.staff import handle_staff_action
+from bot.services.staff import StaffResult, handle_staff_action
 from bot.storage.models import Case, CaseEvent, Outbox, Timer
 from tests.bot.conversation import register_complaint, say
 from tests.fakes import FakeClock
 from workflows.staff import StaffAction, StaffActionKind
+
+
+async def grade(app: App, reference: str, reason: str, **grades: str) -> StaffResult:
+    """Carol re-grades a case from the command line."""
+    action = StaffAction(StaffActionKind.GRADE, reference, actor="carol", text=reason, **grades)
+    return await handle_staff_action(app, action, "cli")
 
 
 async def case_row(app: App, reference: str) -> Case:
@@ -94,17 +100,8 @@ async def test_a_follow_up_that_reveals_a_hazard_raises_the_case_and_moves_its_t
 
 async def test_staff_regrade_with_a_reason_is_recorded_and_rerouted(app: App) -> None:
     reference = await register_complaint(app)
-    result = await handle_staff_action(
-        app,
-        StaffAction(
-            StaffActionKind.GRADE,
-            reference,
-            actor="carol",
-            text="Customer is 91 and lives alone",
-            severity="high",
-            category="delivery",
-        ),
-        "cli",
+    result = await grade(
+        app, reference, "Customer is 91 and lives alone", severity="high", category="delivery"
     )
     assert result.ok, result.refusals
     case = await case_row(app, reference)
@@ -122,11 +119,7 @@ async def test_staff_regrade_with_a_reason_is_recorded_and_rerouted(app: App) ->
 
 async def test_a_refused_regrade_changes_nothing(app: App) -> None:
     reference = await register_complaint(app)
-    result = await handle_staff_action(
-        app,
-        StaffAction(StaffActionKind.GRADE, reference, actor="carol", text="", severity="high"),
-        "cli",
-    )
+    result = await grade(app, reference, "", severity="high")
     assert not result.ok
     assert '"grade" needs some text' in result.refusals[0]
     case = await case_row(app, reference)
@@ -143,16 +136,8 @@ async def test_a_staff_grade_sticks_when_the_customer_writes_again(app: App) -> 
     reference = await register_complaint(app)
     await say(app, "and the charger that came with it smoked")
     assert (await case_row(app, reference)).severity == "critical"
-    result = await handle_staff_action(
-        app,
-        StaffAction(
-            StaffActionKind.GRADE,
-            reference,
-            actor="carol",
-            text="it was steam from the kettle next to it",
-            severity="normal",
-        ),
-        "cli",
+    result = await grade(
+        app, reference, "it was steam from the kettle next to it", severity="normal"
     )
     assert result.ok, result.refusals
     rows = await say(app, "like I said the charger smoked, anyway where is my refund")
