@@ -49,8 +49,9 @@ MAX_DISPLAY_NAME = 200
 # Column sizes for values a sender controls (see bot.storage.models).
 MAX_KEY = 255
 MAX_ADDRESS = 320
-# The modes in which a complaint is being taken down (and not yet registered).
-_INTAKE_MODES = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
+# A chat complaint is registered from its summary (a "yes" in CONFIRMING): only then does
+# triage need the earlier messages, so other messages do not pay for the query.
+_REGISTERING_MODES = frozenset({Mode.CONFIRMING})
 # An intake is a handful of messages; this only bounds a customer who never stops typing.
 _EARLIER_LIMIT = 50
 
@@ -259,7 +260,7 @@ async def _earlier_messages(
 
     These are the messages a new case will take as its own (see EffectApplier._open).
     """
-    if conversation.started_at is None or conversation.mode not in _INTAKE_MODES:
+    if conversation.started_at is None or conversation.mode not in _REGISTERING_MODES:
         return ()
     texts = await session.scalars(
         select(MessageIn.text)
