@@ -82,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("reference")
     status.add_argument("status", choices=[s.value for s in CaseStatus])
     status.add_argument("--message", help="a sentence for the customer with the update")
+    status.add_argument(
+        "--root-cause", help="when resolving: what caused it (see root_causes in routing.toml)"
+    )
     assign = sub.add_parser("assign", help="give the case to someone")
     assign.add_argument("reference")
     assign.add_argument("assignee", help='a name, or "" to unassign')
@@ -267,6 +270,7 @@ async def _act(app: App, args: argparse.Namespace) -> int:
         await_customer=getattr(args, "await_customer", False),
         severity=getattr(args, "severity", None),
         category=getattr(args, "category", None),
+        root_cause=getattr(args, "root_cause", None),
     )
     result = await handle_staff_action(app, action, STAFF_CHANNEL, event_id=str(uuid.uuid4()))
     if not result.ok:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     templates_dir: Path = PROJECT_ROOT / "templates"
     routing_file: Path = PROJECT_ROOT / "config" / "routing.toml"
+    # Where each queue's staff notices go (a Slack channel, the staff feed) and escalations.
+    staff_file: Path = PROJECT_ROOT / "config" / "staff.toml"
     # One triage lexicon per language (<language>.toml); the locale's is used.
     triage_dir: Path = PROJECT_ROOT / "config" / "triage"
     max_message_length: int = Field(default=5000, ge=100)
@@ -81,6 +84,18 @@ class Settings(BaseSettings):
     sms_default_region: str = "GB"
     # Only for local fakes and tests: where the Twilio REST API is. Unset in production.
     twilio_api_base_url: str | None = None
+
+    # Slack staff console: on when the bot token, the workspace (team id) and a way in are set
+    # (the signing secret for HTTP mode, or an app-level token for Socket Mode).
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_team_id: str | None = None
+    # "http": Slack calls /webhooks/slack/... on the public URL; "socket": we connect out.
+    slack_mode: Literal["http", "socket"] = "http"
+    slack_command: str = Field(default="/complaint", pattern=r"^/[a-z0-9_-]{1,31}$")
+    # Only for local fakes and tests: where the Slack Web API is. Unset in production.
+    slack_api_base_url: str | None = None
 
     @model_validator(mode="after")
     def _tls_for_auth(self) -> Settings:
@@ -134,6 +149,17 @@ class Settings(BaseSettings):
             return "sms_no_credentials"
         if not (self.twilio_from_number or self.twilio_messaging_service_sid):
             return "sms_no_sender"
+        return None
+
+    @property
+    def slack_problem(self) -> str | None:
+        """Why the Slack console is off (a label key under channel_detail), or None when on."""
+        if not (self.slack_bot_token and self.slack_team_id):
+            return "slack_no_token"
+        if self.slack_mode == "socket" and not self.slack_app_token:
+            return "slack_no_app_token"
+        if self.slack_mode == "http" and not self.slack_signing_secret:
+            return "slack_no_signing_secret"
         return None
 
     @property

@@ -14,6 +14,18 @@ from datetime import timedelta
 from workflows.lexicon import SEVERITIES, Lexicon
 from workflows.triage import Reason, assess
 
+DEFAULT_ROOT_CAUSES = (
+    "product_fault",
+    "service_failure",
+    "staff_conduct",
+    "communication",
+    "billing_error",
+    "delivery",
+    "policy",
+    "third_party",
+    "no_fault_found",
+    "other",
+)
 __all__ = ["SEVERITIES", "Classification", "Route", "Rules", "Targets", "classify", "route"]
 
 
@@ -43,6 +55,8 @@ class Rules:
     default_category: str
     default_queue: str
     targets: Mapping[str, Targets]
+    # What staff may record as a resolved case's root cause (for management review).
+    root_causes: tuple[str, ...] = DEFAULT_ROOT_CAUSES
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -78,6 +92,7 @@ class Rules:
                 )
                 for level in SEVERITIES
             },
+            root_causes=_names(data, "root_causes", DEFAULT_ROOT_CAUSES),
         )
         # A typo in the file would otherwise be a rule that silently never matches.
         known = set(rules.categories)
@@ -136,6 +151,13 @@ def _list(data: Mapping[str, object], name: str) -> Sequence[Mapping[str, object
     if not isinstance(value, list):
         raise ValueError(f"[[{name}]] must be an array of tables")
     return value
+
+
+def _names(data: Mapping[str, object], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = data.get(name, list(default))
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{name} must be a list of names")
+    return tuple(value)
 
 
 def _optional(table: Mapping[str, object], name: str) -> str | None:

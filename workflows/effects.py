@@ -101,12 +101,17 @@ class Assign:
 
 @dataclass(frozen=True, slots=True)
 class NotifyStaff:
-    """Tell a staff queue something, with a staff-facing template."""
+    """Tell a staff queue something, with a staff-facing template.
+
+    ``escalate``: it also goes to the escalation destination (a critical case on arrival, an
+    SLA reminder or breach, a person pressing Escalate), where the on-call group is called.
+    """
 
     queue: str
     template: str
     context: Context = field(default_factory=dict)
     reference: str | None = None
+    escalate: bool = False
 
 
 @dataclass(frozen=True, slots=True)

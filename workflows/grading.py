@@ -14,7 +14,7 @@ from datetime import datetime
 from workflows.cases import CaseView, follow_up
 from workflows.classification import Rules, classify, route
 from workflows.effects import CancelTimers, Effect, NotifyStaff, Regrade, Reply, ScheduleTimer
-from workflows.lexicon import rank
+from workflows.lexicon import CRITICAL, rank
 from workflows.timers import SLA_BREACH, SLA_WARNING
 from workflows.triage import Reason
 
@@ -78,7 +78,11 @@ def change_grade(
                 ScheduleTimer(case.reference, SLA_WARNING, warn_at),
                 ScheduleTimer(case.reference, SLA_BREACH, due_at),
             ]
-    effects.append(NotifyStaff(queue, "staff/case_regraded", facts, case.reference))
+    # Becoming critical calls the on-call people, as a critical case on arrival does.
+    escalate = severity == CRITICAL and case.severity != CRITICAL
+    effects.append(
+        NotifyStaff(queue, "staff/case_regraded", facts, case.reference, escalate=escalate)
+    )
     if case.queue != queue:
         effects.append(NotifyStaff(case.queue, "staff/case_regraded", facts, case.reference))
     return effects

@@ -23,6 +23,7 @@ from functools import cached_property, lru_cache
 import snowballstemmer
 
 SEVERITIES = ("normal", "high", "critical")
+CRITICAL = SEVERITIES[-1]
 
 
 def rank(severity: str) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from workflows.classification import classify
+from workflows.lexicon import CRITICAL
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.effects import (
@@ -56,7 +57,13 @@ def register(
         OpenCase(reference, details, found, due_at),
         ChangeStatus(reference, CaseStatus.ACKNOWLEDGED),
         Reply("customer/acknowledgement", facts),
-        NotifyStaff(found.queue, "staff/new_case", facts, reference),
+        NotifyStaff(
+            found.queue,
+            "staff/new_case",
+            facts,
+            reference,
+            escalate=found.severity == CRITICAL,
+        ),
         ScheduleTimer(reference, "sla_warning", due_at - targets.warn_before),
         ScheduleTimer(reference, "sla_breach", due_at),
     ]

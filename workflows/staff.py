@@ -13,6 +13,7 @@ from workflows.effects import (
     ChangeStatus,
     Decision,
     Effect,
+    NotifyStaff,
     RecordEvent,
     Refuse,
     Regrade,
@@ -54,6 +55,8 @@ class StaffAction:
     # For GRADE: the new severity and/or category (None keeps the current one); text is why.
     severity: str | None = None
     category: str | None = None
+    # For STATUS to resolved: what caused the complaint (one of the operator's root causes).
+    root_cause: str | None = None
 
 
 def decide_staff_action(
@@ -74,7 +77,7 @@ def decide_staff_action(
         return _reply(case, text, action.await_customer)
     if action.kind is StaffActionKind.GRADE:
         return _grade(case, action, text, now, rules)
-    return _status(case, action.status, text or None)
+    return _status(case, action, text or None, rules)
 
 
 def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
@@ -94,7 +97,8 @@ def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
     return Decision(tuple(effects))
 
 
-def _status(case: CaseView, target: CaseStatus | None, message: str | None) -> Decision:
+def _status(case: CaseView, action: StaffAction, message: str | None, rules: Rules) -> Decision:
+    target = action.status
     if target is None:
         return _refuse("staff/status_required", allowed=_names(case))
     if target is case.status:
@@ -102,6 +106,24 @@ def _status(case: CaseView, target: CaseStatus | None, message: str | None) -> D
     if not can_transition(case.status, target):
         return _not_allowed(case, target)
     effects: list[Effect] = [ChangeStatus(case.reference, target, note=message)]
+    if action.root_cause is not None:
+        if target is not CaseStatus.RESOLVED or action.root_cause not in rules.root_causes:
+            return _refuse(
+                "staff/root_cause_unknown", cause=action.root_cause, causes=list(rules.root_causes)
+            )
+        effects.append(RecordEvent(case.reference, "root_cause", {"cause": action.root_cause}))
+    if target is CaseStatus.ESCALATED:
+        facts = {
+            "reference": case.reference,
+            "severity": case.severity,
+            "category": case.category,
+            "assignee": case.assignee,
+            "actor": action.actor,
+            "note": message,
+        }
+        effects.append(
+            NotifyStaff(case.queue, "staff/case_escalated", facts, case.reference, escalate=True)
+        )
     if target in CUSTOMER_ANNOUNCED:
         context = {"reference": case.reference, "status": target.value, "message": message}
         effects.append(Reply(f"customer/status_{target.value}", context))

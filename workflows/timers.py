@@ -31,6 +31,6 @@ def decide_timer(case: CaseView, kind: str, now: datetime) -> Decision:
             RecordEvent(
                 case.reference, kind, {"due_at": case.due_at.isoformat() if case.due_at else None}
             ),
-            NotifyStaff(case.queue, f"staff/{kind}", facts, case.reference),
+            NotifyStaff(case.queue, f"staff/{kind}", facts, case.reference, escalate=True),
         )
     )

@@ -56,6 +56,11 @@ def test_a_follow_up_revealing_a_hazard_raises_reroutes_and_moves_the_target(
     assert ("complaints-urgent", "staff/case_regraded") in notices
     assert ("complaints", "staff/case_regraded") in notices
     assert ("complaints-urgent", "staff/customer_message") in notices
+    # Becoming critical calls the on-call people once (with the new queue's notice).
+    escalations = [
+        (e.queue, e.template) for e in effects if isinstance(e, NotifyStaff) and e.escalate
+    ]
+    assert escalations == [("complaints-urgent", "staff/case_regraded")]
     # The customer hears the new date, not the internal grade.
     answer = next(e for e in effects if isinstance(e, Reply))
     assert answer.template == "customer/follow_up_received"

@@ -119,6 +119,7 @@ def test_yes_at_the_summary_registers_acknowledges_routes_and_starts_the_clock(c
         "staff/new_case",
         reference,
     )
+    assert not staff.escalate
     assert decision.of_type(ScheduleTimer) == [
         ScheduleTimer(reference, "sla_warning", due - timedelta(hours=48)),
         ScheduleTimer(reference, "sla_breach", due),
@@ -136,6 +137,8 @@ def test_a_dangerous_complaint_goes_to_the_urgent_queue_with_a_short_deadline(ch
     assert case.due_at == due
     assert reply(decision, "customer/acknowledgement").context["due_at"] == due
     assert [notify.queue for notify in decision.of_type(NotifyStaff)] == ["complaints-urgent"]
+    # A critical case calls the on-call people at once, not only its queue.
+    assert [notify.escalate for notify in decision.of_type(NotifyStaff)] == [True]
     warning, breach = decision.of_type(ScheduleTimer)
     assert (warning.kind, warning.due_at) == ("sla_warning", due - timedelta(hours=6))
     assert (breach.kind, breach.due_at) == ("sla_breach", due)

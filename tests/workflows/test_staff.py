@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +11,15 @@ import pytest
 
 from tests.workflows.conftest import shipped_rules
 from workflows.cases import CaseView
-from workflows.effects import Assign, ChangeStatus, Decision, RecordEvent, Refuse, Reply
+from workflows.effects import (
+    Assign,
+    ChangeStatus,
+    Decision,
+    NotifyStaff,
+    RecordEvent,
+    Refuse,
+    Reply,
+)
 from workflows.lifecycle import CUSTOMER_ANNOUNCED, CaseStatus, allowed_targets, can_transition
 from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind, decide_staff_action
 
@@ -248,3 +257,53 @@ def test_asking_the_customer_again_while_waiting_for_them_is_allowed(
     assert not decision.of_type(Refuse)
     assert not decision.of_type(ChangeStatus), "already waiting: no status change"
     assert [r.template for r in decision.of_type(Reply)] == ["customer/staff_reply"]
+
+
+def test_escalating_calls_the_escalation_destination_with_who_did_it(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING, queue="complaints")
+    decision = decide(case, act(K.STATUS, case.reference, status=S.ESCALATED, text="Burns"), now)
+    [notice] = decision.of_type(NotifyStaff)
+    assert notice.escalate
+    assert notice.queue == "complaints"
+    assert notice.template == "staff/case_escalated"
+    assert notice.context["actor"] == "maria"
+    assert notice.context["note"] == "Burns"
+
+
+def test_other_status_changes_do_not_call_the_escalation_destination(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.ACKNOWLEDGED)
+    decision = decide(case, act(K.STATUS, case.reference, status=S.INVESTIGATING), now)
+    assert decision.of_type(NotifyStaff) == []
+
+
+def test_resolving_records_the_root_cause_staff_chose(
+    make_case: Callable[..., CaseView], now: datetime
+) -> None:
+    case = make_case(status=S.INVESTIGATING)
+    action = replace(
+        act(K.STATUS, case.reference, status=S.RESOLVED, text="Refunded"),
+        root_cause="delivery",
+    )
+    decision = decide(case, action, now)
+    assert RecordEvent(case.reference, "root_cause", {"cause": "delivery"}) in decision.effects
+    assert decision.of_type(ChangeStatus) == [
+        ChangeStatus(case.reference, S.RESOLVED, note="Refunded")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "cause"), [(S.RESOLVED, "gremlins"), (S.INVESTIGATING, "delivery")]
+)
+def test_a_root_cause_is_only_an_operator_cause_on_resolving(
+    make_case: Callable[..., CaseView], now: datetime, status: CaseStatus, cause: str
+) -> None:
+    case = make_case(status=S.ACKNOWLEDGED)
+    action = replace(act(K.STATUS, case.reference, status=status), root_cause=cause)
+    [refusal] = decide(case, action, now).effects
+    assert isinstance(refusal, Refuse)
+    assert refusal.template == "staff/root_cause_unknown"
+    assert "delivery" in refusal.context["causes"]  # type: ignore[operator]

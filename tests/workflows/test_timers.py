@@ -39,6 +39,8 @@ def test_a_timer_on_an_open_case_is_recorded_and_tells_the_cases_queue(
                 "severity": "critical",
             },
             case.reference,
+            # Reminders and breaches call the escalation destination (the on-call people).
+            escalate=True,
         ),
     )
     assert decision.conversation is None
