@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from bot.destinations import StaffDestinations
 from bot.settings import Settings
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
@@ -52,6 +53,16 @@ def load_rules(settings: Settings) -> Rules:
         return Rules.from_mapping(_toml(settings.routing_file), lexicon)
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{settings.routing_file}: {error}") from None
+
+
+def load_destinations(settings: Settings) -> StaffDestinations:
+    """Where each queue's staff notices go (config/staff.toml)."""
+    try:
+        return StaffDestinations.from_mapping(
+            _toml(settings.staff_file), slack_on=settings.slack_problem is None
+        )
+    except (KeyError, ValueError, TypeError) as error:
+        raise ConfigError(f"{settings.staff_file}: {error}") from None
 
 
 def load_intake_settings(settings: Settings) -> IntakeSettings:

@@ -10,11 +10,20 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.destinations import STAFF_FEED
 from bot.services.app import App
 from bot.services.delivery import apply_early_reports, mark_failed
+from bot.services.notices import (
+    CARD,
+    delivery_failed_line,
+    feed_fallback,
+    place,
+    record_card,
+)
 from bot.storage.database import supports_skip_locked
-from bot.storage.models import Identity, Outbox
+from bot.storage.models import Case, Identity, Outbox
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -24,6 +33,8 @@ SEND_TIMEOUT = timedelta(seconds=20)
 # A claim outlives the slowest whole batch, so no other worker takes a row mid-batch; a row
 # still "sending" after that was lost in a crash and is sent again (at-least-once delivery).
 LEASE = BATCH * SEND_TIMEOUT + timedelta(seconds=30)
+# Where a staff notice about no case goes when its rich destination refused it.
+STAFF_FALLBACK_QUEUE = "staff"
 OPTED_OUT = "not sent: the customer opted out of messages on this channel"
 
 
@@ -116,6 +127,11 @@ class Dispatcher:
             # Enforced here, not only in the conversation: nothing reaches an opted-out number.
             await self._failed(row.id, OPTED_OUT, permanent=True, claim=row.locked_until)
             return
+        async with self._app.sessions() as session:
+            placement = await place(session, row)
+        if placement.action != "send":
+            await self._hold(row, skip=placement.action == "skip")
+            return
         adapter = self._adapters[row.channel]
         message = OutboundMessage(
             channel=row.channel,
@@ -125,14 +141,20 @@ class Dispatcher:
             subject=row.subject,
             html=row.html,
             choices=tuple(Choice(str(value), str(label)) for value, label in row.choices),
-            thread_ids=tuple(str(item) for item in row.thread_ids),
+            thread_ids=placement.thread_ids or tuple(str(item) for item in row.thread_ids),
             automatic=row.automatic,
+            blocks=tuple(row.blocks),
+            replace=placement.replace,
+            link_to=placement.link_to,
         )
         claim = row.locked_until
         try:
             async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
                 result = await adapter.send(message)
         except DeliveryError as error:
+            if error.retry_after is not None:
+                await self._hold(row, delay=error.retry_after, reason=error.reason)
+                return
             await self._failed(row.id, error.reason, permanent=error.permanent, claim=claim)
         except TimeoutError:
             await self._failed(
@@ -145,6 +167,25 @@ class Dispatcher:
             )
         else:
             await self._sent(row.id, result.provider_id, claim)
+
+    async def _hold(
+        self, claimed: Outbox, *, delay: float = 2.0, skip: bool = False, reason: str | None = None
+    ) -> None:
+        """Put a row back without counting an attempt: its card is on its way, a provider's
+        rate limit asked us to wait, or (``skip``) a newer card makes it pointless."""
+        async with self._app.transaction() as session:
+            row = await session.get_one(Outbox, claimed.id)
+            if not self._still_ours(row, claimed.locked_until):
+                return
+            row.locked_until = None
+            if skip:
+                row.status = "skipped"
+                row.last_error = "a newer card for the case replaced it"
+                return
+            row.status = "pending"
+            row.next_attempt_at = self._app.clock() + timedelta(seconds=delay)
+            if reason:
+                row.last_error = reason[:2000]
 
     async def _release(self, rows: list[Outbox]) -> None:
         """Give claimed rows back to the queue (shutting down before sending them)."""
@@ -162,6 +203,13 @@ class Dispatcher:
             return True
         log.warning("outbox row %s was taken over by another worker; not recording", row.id)
         return False
+
+    @staticmethod
+    async def _queue_of(session: AsyncSession, row: Outbox) -> str:
+        if row.case_id is None:
+            return STAFF_FALLBACK_QUEUE
+        case = await session.get_one(Case, row.case_id)
+        return case.queue
 
     async def _opted_out(self, row: Outbox) -> bool:
         async with self._app.sessions() as session:
@@ -185,6 +233,8 @@ class Dispatcher:
             row.last_error = None
             if provider_id is not None:
                 await apply_early_reports(session, row, self._app.clock())
+                if row.notice == CARD:
+                    await record_card(session, row, provider_id, self._app.clock())
 
     async def _failed(
         self, row_id: int, reason: str, *, permanent: bool, claim: datetime | None
@@ -202,6 +252,12 @@ class Dispatcher:
                 log.warning("outbox row %s failed for good: %s", row.id, reason)
                 # Staff must see that the customer was not reached.
                 mark_failed(session, row, reason, now, attempts=row.attempts)
+                app = self._app
+                await delivery_failed_line(session, app.renderer, app.staff, row, reason, now)
+                if row.audience == "staff" and row.channel != STAFF_FEED:
+                    # A staff notice must reach someone: the staff feed always can.
+                    queue = await self._queue_of(session, row)
+                    session.add(feed_fallback(row, queue, now))
                 return
             delay = backoff(
                 row.attempts, settings.outbox_base_delay_seconds, settings.outbox_max_delay_seconds

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -45,14 +47,40 @@ def visible_controls(text: str) -> str:
     )
 
 
+# Channels whose text is Slack mrkdwn: &, < and > are control characters there (mentions,
+# links, @channel), so every value put into a template is escaped first.
+SLACK_CHANNELS = frozenset({"slack"})
+# A member of staff as the Slack console records them: "Display Name (slack:U0123ABCD)".
+_SLACK_PERSON = re.compile(r"\(slack:(?P<id>[UW][A-Z0-9]{2,})\)$")
+
+
+def slack_escape(text: str) -> str:
+    """Text as Slack shows it literally: no mention, link or @channel survives."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, Markup):
+        return value  # already made safe (a notice rendered for Slack, quoted in another)
+    if isinstance(value, str):
+        return slack_escape(value)
+    if isinstance(value, Mapping):
+        return {key: _escaped(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(inner) for inner in value]
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A rendered message: body text, optional subject and HTML, labelled choices."""
+    """A rendered message: body text, optional subject and HTML, labelled choices, blocks."""
 
     text: str
     subject: str | None
     html: str | None
     choices: tuple[Choice, ...]
+    # A rich layout (Slack Block Kit) where the template gives one; ``text`` is the fallback.
+    blocks: tuple[dict[str, Any], ...] = ()
 
 
 class TemplateMissing(LookupError):
@@ -90,7 +118,9 @@ class Renderer:
             reference_example=example_reference(reference_prefix),
         )
         self._names = set(self._env.list_templates())
-        self._env.filters.update(day=self.day, when=self.when, paragraphs=paragraphs)
+        self._env.filters.update(
+            day=self.day, when=self.when, paragraphs=paragraphs, person=person, mention=mention
+        )
 
     def label(self, key: str) -> str:
         """A short label (a choice, a field name, a status) from labels.toml."""
@@ -131,6 +161,10 @@ class Renderer:
         formats = CHANNEL_FORMATS.get(channel, ("text",))
         text_template = self._first(name, formats)
         values = dict(context)
+        if channel in SLACK_CHANNELS:
+            values = {key: _escaped(value) for key, value in values.items()}
+            if (text_template.name or "").endswith(".slack.j2"):
+                return self._slack_document(text_template, values, choices)
         module = text_template.make_module(values)
         subject = getattr(module, "subject", None)
         html = None
@@ -153,6 +187,22 @@ class Renderer:
             str(module).strip(), str(subject).strip() if subject else None, html, labelled
         )
 
+    def _slack_document(
+        self, template: jinja2.Template, values: dict[str, object], choices: Sequence[ChoiceSpec]
+    ) -> Rendered:
+        """A Slack template is a JSON document: {"text": fallback, "blocks": [...]}."""
+        source = template.render(values)
+        try:
+            document = json.loads(source)
+            text = document["text"]
+            blocks = document.get("blocks", [])
+        except (ValueError, KeyError, TypeError) as error:
+            raise TemplateMissing(f"{template.name} is not a Slack document: {error}") from None
+        if not isinstance(text, str) or not isinstance(blocks, list):
+            raise TemplateMissing(f"{template.name}: text must be a string, blocks a list")
+        labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
+        return Rendered(text.strip(), None, None, labelled, tuple(blocks))
+
     def _first(self, name: str, formats: Sequence[str]) -> jinja2.Template:
         tried = [f"{self._locale}/{name}.{fmt}.j2" for fmt in formats]
         try:
@@ -171,6 +221,19 @@ class Renderer:
                 and not name.startswith((f"{prefix}macros/", f"{prefix}layout/"))
             }
         )
+
+
+def person(value: str | None) -> str:
+    """A member of staff as Slack shows them: a mention when the console recorded their id."""
+    if not value:
+        return ""
+    found = _SLACK_PERSON.search(value)
+    return f"<@{found['id']}>" if found else value
+
+
+def mention(group: str | None) -> str:
+    """A Slack user group mention (the escalation's on-call group), or nothing."""
+    return f"<!subteam^{group}>" if group else ""
 
 
 def paragraphs(text: str) -> Markup:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,12 @@ class OutboundMessage:
     # False when a person wrote it (a staff reply): it is not an auto-reply, and mail clients
     # and servers may answer it (email leaves out Auto-Submitted).
     automatic: bool = True
+    # A rich layout where the channel has one (Slack Block Kit); ``text`` is the fallback.
+    blocks: tuple[Mapping[str, Any], ...] = ()
+    # The provider id of an earlier message this one replaces in place (a Slack card update).
+    replace: str | None = None
+    # The provider id of a message to link to (an escalation links to the case's card).
+    link_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +83,19 @@ class DeliveryResult:
 
 
 class DeliveryError(Exception):
-    """Sending failed. ``permanent`` failures are not retried (invalid address, opted out)."""
+    """Sending failed. ``permanent`` failures are not retried (invalid address, opted out).
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    ``retry_after``: the provider asked us to wait this many seconds (a rate limit); the
+    message is tried again then, and the wait does not count as a failed attempt.
+    """
+
+    def __init__(
+        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 @runtime_checkable

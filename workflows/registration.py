@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from workflows.classification import classify
-from workflows.lexicon import CRITICAL
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.effects import (
@@ -20,6 +19,7 @@ from workflows.effects import (
     Reply,
     ScheduleTimer,
 )
+from workflows.lexicon import CRITICAL
 from workflows.lifecycle import CaseStatus
 
 

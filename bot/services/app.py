@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import load_intake_settings
+from bot.config import load_destinations, load_intake_settings
+from bot.destinations import StaffDestinations
 from bot.rendering import Renderer
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
@@ -45,6 +46,7 @@ class App:
     intake: IntakeSettings
     clock: Clock
     random: RandomSource
+    staff: StaffDestinations
     _write_lock: asyncio.Lock | None = None
 
     @contextlib.asynccontextmanager
@@ -90,6 +92,7 @@ class App:
             intake=load_intake_settings(settings),
             clock=clock,
             random=random or SystemRandom(),
+            staff=load_destinations(settings),
         )
 
     async def close(self) -> None:

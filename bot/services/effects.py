@@ -10,8 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.destinations import StaffDestinations
 from bot.rendering import Renderer
 from bot.services.grading import cancel_timers, regrade
+from bot.services.notices import EVENT_LINES, NoticeWriter, card_facts, event_line_context
 from bot.services.replies import replies_in_last_hour, thread_ids
 from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, Outbox, Timer
 from workflows.effects import (
@@ -31,7 +33,8 @@ from workflows.effects import (
 )
 from workflows.lifecycle import CaseStatus, can_transition
 
-STAFF_FEED = "staff-feed"
+# Timers after which a card is redrawn (its time left, "overdue").
+CARD_TIMERS = frozenset({"sla_warning", "sla_breach"})
 # Channels whose replies carry the provider's threading (email In-Reply-To/References).
 THREADED_CHANNELS = frozenset({"email"})
 # Case columns a customer's later details may fill.
@@ -75,6 +78,8 @@ class EffectApplier:
     renderer: Renderer
     now: datetime
     actor: Actor
+    # Where staff notices go (each queue's destinations, the escalation destination).
+    staff: StaffDestinations
     # The identity replies go to: the sender of an inbound message, else the case's identity.
     identity: Identity | None = None
     message: MessageIn | None = None
@@ -86,9 +91,27 @@ class EffectApplier:
     automatic: bool = True
     result: Applied = field(default_factory=Applied)
     written: list[Outbox] = field(default_factory=list)
+    # What each case's card showed before this event (None: a case opened by it).
+    _before: dict[str, tuple[object, ...] | None] = field(default_factory=dict)
+    # Events to show as lines in their case's card thread: (case, context).
+    _lines: list[tuple[Case, dict[str, object]]] = field(default_factory=list)
+    _notices: NoticeWriter | None = None
+    # Cases whose card shows time left and must be redrawn though nothing else changed.
+    _refresh: set[str] = field(default_factory=set)
+
+    @property
+    def notices(self) -> NoticeWriter:
+        """The writer of this event's staff notices."""
+        if self._notices is None:
+            self._notices = NoticeWriter(
+                self.session, self.renderer, self.staff, self.now, self.automatic
+            )
+        return self._notices
 
     async def apply(self, decision: Decision) -> Applied:
         """Apply every effect in order."""
+        for reference, case in self.cases.items():
+            self._before.setdefault(reference, card_facts(case))
         for effect in decision.effects:
             match effect:
                 case OpenCase():
@@ -133,9 +156,20 @@ class EffectApplier:
                 case Refuse():
                     rendered = self.renderer.render(effect.template, effect.context, "cli")
                     self.result.refusals.append(rendered.text)
+        if not self.result.refusals:
+            await self._staff_view()
         await self.session.flush()
         self.result.outbox_ids = [row.id for row in self.written]
         return self.result
+
+    async def _staff_view(self) -> None:
+        """Cards that changed, then the thread lines of this event, after all effects."""
+        for case, context in self._lines:
+            self.notices.thread_line(case, "staff/case_event", context)
+        for reference, case in self.cases.items():
+            if reference in self._refresh or self._before.get(reference) != card_facts(case):
+                await self.notices.cards(case)
+        self.written += self.notices.add_to_session()
 
     async def _case(self, reference: str) -> Case:
         if reference not in self.cases:
@@ -143,6 +177,7 @@ class EffectApplier:
             if found is None:
                 raise LookupError(f"no case {reference}")
             self.cases[reference] = found
+            self._before[reference] = card_facts(found)
         return self.cases[reference]
 
     async def _open(self, effect: OpenCase) -> None:
@@ -174,6 +209,7 @@ class EffectApplier:
         self.session.add(case)
         await self.session.flush()
         self.cases[case.reference] = case
+        self._before[case.reference] = None
         self.result.opened.append(case.reference)
         self._event(
             case,
@@ -262,6 +298,10 @@ class EffectApplier:
         )
         if identity.channel in THREADED_CHANNELS:
             row.thread_ids = await self._thread(case, identity.channel)
+        if case is not None:
+            # Staff see, in the case's thread, every word the customer was sent.
+            context = {"reference": case.reference, "channel": identity.channel, "text": row.text}
+            self.notices.thread_line(case, "staff/sent_to_customer", context)
 
     async def _over_reply_cap(self, identity: Identity, case: Case | None) -> bool:
         """Whether this address had its automatic replies for the hour (a mail loop guard)."""
@@ -304,17 +344,8 @@ class EffectApplier:
 
     async def _notify(self, effect: NotifyStaff) -> None:
         case = await self._case(effect.reference) if effect.reference else None
-        rendered = self.renderer.render(effect.template, effect.context, STAFF_FEED)
-        self._outbox(
-            case,
-            "staff",
-            STAFF_FEED,
-            effect.queue,
-            effect.template,
-            rendered.text,
-            rendered.subject,
-            rendered.html,
-            [],
+        self.notices.notify(
+            case, effect.queue, effect.template, effect.context, escalate=effect.escalate
         )
 
     def _outbox(
@@ -359,6 +390,11 @@ class EffectApplier:
         to_status: str | None = None,
         data: Mapping[str, object] | None = None,
     ) -> None:
+        if kind in EVENT_LINES:
+            context = event_line_context(case, kind, self.actor.name, data or {}, to_status)
+            self._lines.append((case, context))
+        if kind in CARD_TIMERS:
+            self._refresh.add(case.reference)
         self.session.add(
             CaseEvent(
                 case_id=case.id,

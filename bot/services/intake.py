@@ -235,6 +235,7 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         renderer=app.renderer,
         now=now,
         actor=Actor("customer", message.channel),
+        staff=app.staff,
         identity=identity,
         message=stored,
         conversation_started=conversation.started_at,

@@ -50,6 +50,7 @@ async def handle_staff_action(
             renderer=app.renderer,
             now=now,
             actor=Actor(action.actor, channel),
+            staff=app.staff,
             cases={case.reference: case},
             automatic=False,
         )

@@ -99,6 +99,7 @@ async def _fire(app: App, timer_id: int) -> None:
             renderer=app.renderer,
             now=now,
             actor=Actor("system", "timer"),
+            staff=app.staff,
             cases={case.reference: case},
         )
         await applier.apply(decision)

@@ -171,6 +171,12 @@ class Outbox(Base):
     html: Mapped[str | None] = mapped_column(Text)
     choices: Mapped[list[Any]] = mapped_column(default=list)
     thread_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # For staff destinations that show cases as cards (Slack): "card" (the case's card, posted
+    # once, then updated in place), "thread" (a line in the card's thread), "escalation" (a
+    # call to the escalation destination, linking to the card). None: a plain message.
+    notice: Mapped[str | None] = mapped_column(String(32))
+    # A rich layout (Slack Block Kit blocks); ``text`` is the fallback and notification text.
+    blocks: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # False for what a person wrote (staff replies and updates), True for the bot's own.
     automatic: Mapped[bool] = mapped_column(default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(16))
@@ -182,6 +188,20 @@ class Outbox(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class StaffPost(Base):
+    """A case's card on a staff destination (a Slack channel and the message's ts)."""
+
+    __tablename__ = "staff_posts"
+    __table_args__ = (UniqueConstraint("case_id", "channel", "address"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(64))
+    # The provider's id for the message (Slack: its ts), for threads and updates in place.
+    provider_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime]
 
 
 class ConversationState(Base):

@@ -116,7 +116,42 @@ REALISTIC = {
         }
     ],
 }
+REALISTIC |= {
+    "cause": "gremlins",
+    "causes": ["delivery", "product_fault"],
+    "body": "OVERDUE: CB-K7M3-XD9A passed its response target",
+    "oncall": "S0ONCALL1",
+    "data": {"to": "Bea (slack:U0BEA1234)", "note": "chased the courier"},
+    "to_status": "investigating",
+    "card": {
+        "reference": "CB-K7M3-XD9A",
+        "status": "investigating",
+        "severity": "critical",
+        "category": "product",
+        "queue": "complaints-urgent",
+        "channel": "sms",
+        "assignee": "Bea (slack:U0BEA1234)",
+        "due_at": datetime(2026, 12, 2, 9, 30, tzinfo=UTC),
+        "hours_left": -3,
+        "customer_name": "Alice",
+        "product": "Kettle K200",
+        "outcome": "refund",
+        "summary": "The kettle base sparked\nand tripped the fuses",
+        "truncated": True,
+        "open": True,
+        "allowed": ["awaiting_customer", "escalated", "resolved"],
+        "can_escalate": True,
+        "can_resolve": True,
+    },
+}
 CLI_ONLY = {"cli/case_list", "cli/case_show", "cli/serve_banner", "cli/inbox"}
+# Written for the Slack staff console only (Block Kit, mentions, the case's thread).
+SLACK_ONLY = {
+    "staff/case_card",
+    "staff/escalation",
+    "staff/case_event",
+    "staff/sent_to_customer",
+}
 
 
 @pytest.fixture
@@ -124,7 +159,7 @@ def renderer() -> Renderer:
     return Renderer(TEMPLATES, "en", "Example Ltd")
 
 
-@pytest.mark.parametrize("name", sorted(names_in_code() - CLI_ONLY))
+@pytest.mark.parametrize("name", sorted(names_in_code() - CLI_ONLY - SLACK_ONLY))
 def test_every_template_the_code_names_renders(renderer: Renderer, name: str) -> None:
     rendered = renderer.render(name, REALISTIC, "console")
     assert rendered.text.strip()
@@ -207,3 +242,78 @@ def test_dates_and_times_are_shown_in_the_organisations_timezone() -> None:
     assert renderer.day(late_evening_utc) == "1 July 2026"
     assert renderer.when(late_evening_utc) == "1 July 2026 00:30 BST"
     assert renderer.when(datetime(2026, 12, 2, 9, 5, tzinfo=UTC)) == "2 December 2026 09:05 GMT"
+
+
+@pytest.mark.parametrize("name", sorted(SLACK_ONLY | {"staff/new_case", "staff/customer_message"}))
+def test_every_staff_template_renders_for_slack(renderer: Renderer, name: str) -> None:
+    rendered = renderer.render(name, REALISTIC, "slack")
+    assert rendered.text.strip()
+    assert "{{" not in rendered.text
+
+
+def test_the_case_card_is_block_kit_with_only_the_actions_allowed_now(renderer: Renderer) -> None:
+    card = renderer.render("staff/case_card", REALISTIC, "slack")
+    assert card.text.startswith("[CRITICAL] CB-K7M3-XD9A")
+    actions = [
+        element.get("action_id")
+        for block in card.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert actions == [
+        "case_assign_me",
+        "case_reply",
+        "case_note",
+        "case_escalate",
+        "case_resolve",
+        "case_status",
+        "case_assign_user",
+    ]
+    select = next(
+        element
+        for block in card.blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "case_status"
+    )
+    assert [option["value"] for option in select["options"]] == [
+        "CB-K7M3-XD9A|awaiting_customer",
+        "CB-K7M3-XD9A|escalated",
+        "CB-K7M3-XD9A|resolved",
+    ]
+    shown = str(card.blocks)
+    assert "<@U0BEA1234>" in shown  # the assignee, as a Slack mention
+    assert "overdue by 3 h" in shown
+
+
+def test_a_finished_case_card_offers_no_reply_escalate_or_resolve(renderer: Renderer) -> None:
+    card_values = {
+        **REALISTIC["card"],  # type: ignore[dict-item]
+        "status": "closed",
+        "open": False,
+        "allowed": ["reopened"],
+        "can_escalate": False,
+        "can_resolve": False,
+    }
+    card = renderer.render("staff/case_card", {**REALISTIC, "card": card_values}, "slack")
+    shown = str(card.blocks)
+    for gone in ("case_reply", "case_escalate", "case_resolve"):
+        assert gone not in shown
+    assert "case_status" in shown
+
+
+@pytest.mark.parametrize(
+    "attack", ["<!channel>", "<!here>", "<@U0BOSS123>", "<http://evil.example|your bank>", "&lt;"]
+)
+@pytest.mark.parametrize("name", ["staff/case_card", "staff/customer_message", "staff/new_case"])
+def test_customer_text_reaches_slack_as_text_that_pings_and_links_nobody(
+    renderer: Renderer, name: str, attack: str
+) -> None:
+    hostile = f"Look {attack} here"
+    card = {**REALISTIC["card"], "summary": hostile, "customer_name": attack}  # type: ignore[dict-item]
+    values = {**REALISTIC, "card": card, "text": hostile, "description": hostile, "name": attack}
+    rendered = renderer.render(name, values, "slack")
+    everything = rendered.text + str(rendered.blocks)
+    assert attack not in everything
+    escaped = attack.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert escaped in everything

@@ -150,6 +150,7 @@ async def test_a_status_change_made_stale_by_another_is_not_applied(app: App) ->
             renderer=app.renderer,
             now=app.clock(),
             actor=Actor("customer", "console"),
+            staff=app.staff,
         )
         await applier.apply(Decision((ChangeStatus(reference, CaseStatus.WITHDRAWN),)))
     case, events = await case_and_events(app, reference)

@@ -1,0 +1,1 @@
+"""Slack: the staff console's adapter (posting, updating in place, threads)."""
