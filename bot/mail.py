@@ -20,6 +20,7 @@ from bot.storage.models import MessageIn, Outbox
 from channels.base import InboundMessage
 from channels.email.outbound import EmailAdapter, SmtpRelay
 from channels.email.parse import parse_email, to_inbound
+from channels.email.server import ComplaintsMailHandler, start_smtp_server
 from channels.email.text import cut_at_quote_of
 
 log = logging.getLogger(__name__)
@@ -148,3 +149,33 @@ class Authenticator:
         )
         # handled=False: aiosmtpd sends the 235/535 reply itself (True would mean we had).
         return AuthResult(success=ok, handled=False)
+
+
+async def start_smtp(app: App) -> tuple[asyncio.Server, ComplaintsMailHandler]:
+    """The SMTP server on this event loop (aiosmtpd's protocol, no thread of its own)."""
+    from functools import partial
+
+    from bot.server import CannotListen
+
+    settings = app.settings
+    handler = ComplaintsMailHandler(settings.complaint_address_list, partial(deliver_mail, app))
+    authenticator = None
+    if settings.smtp_auth_username and settings.smtp_auth_password:
+        authenticator = Authenticator(
+            settings.smtp_auth_username, settings.smtp_auth_password.get_secret_value()
+        )
+    try:
+        server = await start_smtp_server(
+            handler,
+            settings.smtp_host,
+            settings.smtp_port,
+            hostname=settings.mail_domain_name,
+            data_size_limit=settings.max_mail_bytes,
+            tls_context=tls_context(settings),
+            require_starttls=settings.smtp_require_starttls,
+            authenticator=authenticator,
+            auth_required=authenticator is not None,
+        )
+    except OSError as error:
+        raise CannotListen(settings.smtp_host, settings.smtp_port, error.strerror or "") from None
+    return server, handler

@@ -187,6 +187,18 @@ class Renderer:
             str(module).strip(), str(subject).strip() if subject else None, html, labelled
         )
 
+    def view(self, name: str, context: Mapping[str, object]) -> dict[str, Any]:
+        """A Slack view (a modal, the App Home) from its JSON template, values escaped."""
+        template = self._first(name, ("slack",))
+        values = {key: _escaped(value) for key, value in context.items()}
+        try:
+            document = json.loads(template.render(values))
+        except ValueError as error:
+            raise TemplateMissing(f"{template.name} is not a Slack view: {error}") from None
+        if not isinstance(document, dict):
+            raise TemplateMissing(f"{template.name} is not a Slack view")
+        return document
+
     def _slack_document(
         self, template: jinja2.Template, values: dict[str, object], choices: Sequence[ChoiceSpec]
     ) -> Rendered:

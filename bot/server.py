@@ -8,30 +8,18 @@ import logging
 import signal
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import uvicorn
 
 from bot.outbox import Dispatcher
+from bot.registry import CHANNELS, ChannelState, live_channels
 from bot.services.app import App
 from bot.services.timers import fire_due_timers
 from bot.storage.migrate import ensure_schema
 from bot.web import create_web_app
 from channels.base import ChannelAdapter
-from channels.email.server import ComplaintsMailHandler
-from channels.staff_feed import StaffFeedAdapter
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ChannelState:
-    """Whether a channel is live in this process, and why (shown at start)."""
-
-    name: str
-    live: bool
-    reason: str  # a label key under channel_detail
-    value: str = ""
 
 
 class CannotListen(OSError):
@@ -53,51 +41,14 @@ class _Uvicorn(uvicorn.Server):
 
 
 def live_adapters(app: App) -> tuple[dict[str, ChannelAdapter], list[ChannelState]]:
-    """The adapters this process sends with, and the state of every channel."""
-    settings = app.settings
-    feed = settings.staff_feed_path
-    adapters: dict[str, ChannelAdapter] = {"staff-feed": StaffFeedAdapter(feed)}
-    states = [
-        ChannelState("console", True, "console"),
-        ChannelState("staff-feed", True, "staff_feed", str(feed)),
-    ]
-    if settings.email_enabled:
-        from bot.mail import email_adapter
-
-        adapters["email"] = email_adapter(settings)
-        where = f"{settings.smtp_host}:{settings.smtp_port}"
-        to = ", ".join(settings.complaint_address_list)
-        out = (
-            f"relay {settings.relay_host}:{settings.relay_port}"
-            if settings.relay_host
-            else str(settings.mail_drop_path)
-        )
-        states.append(ChannelState("email", True, "email_live", f"{where} for {to}; out: {out}"))
-    else:
-        states.append(ChannelState("email", False, "email_off"))
-    if settings.sms_problem is None:
-        from bot.webhooks.twilio import INCOMING_PATH, STATUS_PATH
-        from channels.sms.adapter import TwilioSmsAdapter
-
-        assert settings.twilio_account_sid
-        assert settings.twilio_auth_token
-        adapters["sms"] = TwilioSmsAdapter(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token.get_secret_value(),
-            from_number=settings.twilio_from_number,
-            messaging_service_sid=None
-            if settings.twilio_from_number
-            else settings.twilio_messaging_service_sid,
-            status_callback=settings.public_url(STATUS_PATH),
-            api_base_url=settings.twilio_api_base_url,
-        )
-        states.append(ChannelState("sms", True, "sms_live", settings.public_url(INCOMING_PATH)))
-    else:
-        states.append(ChannelState("sms", False, settings.sms_problem))
-    states += [
-        ChannelState("telegram", False, "not_built"),
-        ChannelState("slack", False, "not_built"),
-    ]
+    """The adapters this process sends with, and the state of every channel (the registry)."""
+    adapters: dict[str, ChannelAdapter] = {}
+    states: list[ChannelState] = []
+    for channel in CHANNELS:
+        state = channel.state(app.settings)
+        states.append(state)
+        if state.live and channel.adapter is not None:
+            adapters[channel.name] = channel.adapter(app)
     return adapters, states
 
 
@@ -123,9 +74,13 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
     except OSError as error:
         listener.close()
         raise CannotListen(settings.http_host, settings.http_port, error.strerror or "") from None
+    services = contextlib.AsyncExitStack()
     try:
-        smtp = await _start_smtp(app) if settings.email_enabled else None
-    except CannotListen:
+        for channel in live_channels(settings):
+            if channel.service is not None:
+                await services.enter_async_context(channel.service(app))
+    except BaseException:
+        await services.aclose()
         listener.close()
         raise
     loop = asyncio.get_running_loop()
@@ -146,19 +101,18 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
             "cli",
         ).text
     )
+    # One dispatcher per channel: a slow or rate-limited provider never holds up the others.
     workers = [
-        asyncio.create_task(Dispatcher(app, adapters).run_forever(stop), name="outbox"),
-        asyncio.create_task(_scheduler(app, stop), name="scheduler"),
+        asyncio.create_task(
+            Dispatcher(app, {name: adapter}).run_forever(stop), name=f"outbox-{name}"
+        )
+        for name, adapter in adapters.items()
     ]
+    workers.append(asyncio.create_task(_scheduler(app, stop), name="scheduler"))
     await stop.wait()
     write(app.renderer.render("cli/serve_stopping", {}, "cli").text)
     server.should_exit = True
-    if smtp is not None:
-        from channels.email.server import stop_smtp_server
-
-        server_, handler = smtp
-        await stop_smtp_server(server_)
-        await handler.drain()  # deliveries in progress finish (and commit) first
+    await services.aclose()  # the SMTP server stops taking mail and finishes what it has
     # Workers finish the row they hold; anything unsent stays in the outbox for next time.
     await asyncio.gather(web, *workers)
     for adapter in adapters.values():
@@ -167,37 +121,6 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
             await close()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(signum)
-
-
-async def _start_smtp(app: App) -> tuple[asyncio.Server, ComplaintsMailHandler]:
-    """The SMTP server on this event loop (aiosmtpd's protocol, no thread of its own)."""
-    from functools import partial
-
-    from bot.mail import Authenticator, deliver_mail, tls_context
-    from channels.email.server import start_smtp_server
-
-    settings = app.settings
-    handler = ComplaintsMailHandler(settings.complaint_address_list, partial(deliver_mail, app))
-    authenticator = None
-    if settings.smtp_auth_username and settings.smtp_auth_password:
-        authenticator = Authenticator(
-            settings.smtp_auth_username, settings.smtp_auth_password.get_secret_value()
-        )
-    try:
-        server = await start_smtp_server(
-            handler,
-            settings.smtp_host,
-            settings.smtp_port,
-            hostname=settings.mail_domain_name,
-            data_size_limit=settings.max_mail_bytes,
-            tls_context=tls_context(settings),
-            require_starttls=settings.smtp_require_starttls,
-            authenticator=authenticator,
-            auth_required=authenticator is not None,
-        )
-    except OSError as error:
-        raise CannotListen(settings.smtp_host, settings.smtp_port, error.strerror or "") from None
-    return server, handler
 
 
 async def _scheduler(app: App, stop: asyncio.Event) -> None:

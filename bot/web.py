@@ -1,13 +1,17 @@
-"""The HTTP app: health and readiness now; provider webhooks mount here as channels land."""
+"""The HTTP app: health, readiness (with each live channel's own check) and the webhooks of
+every live channel, as the channel registry lists them."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from bot.registry import live_channels
 from bot.services.app import App
 
 
@@ -26,11 +30,20 @@ def create_web_app(app: App) -> Starlette:
             return JSONResponse(
                 {"status": "unavailable", "database": type(error).__name__}, status_code=503
             )
-        return JSONResponse({"status": "ready", "database": app.engine.dialect.name})
+        answer: dict[str, Any] = {"status": "ready", "database": app.engine.dialect.name}
+        healthy = True
+        for channel in channels:
+            if channel.ready is not None:
+                ok, details = await channel.ready(app)
+                answer[channel.name] = details
+                healthy = healthy and ok
+        if not healthy:
+            answer["status"] = "unavailable"
+        return JSONResponse(answer, status_code=200 if healthy else 503)
 
-    routes = [Route("/healthz", health), Route("/readyz", ready)]
-    if app.settings.sms_problem is None:
-        from bot.webhooks.twilio import twilio_routes
-
-        routes += twilio_routes(app)
+    channels = live_channels(app.settings)
+    routes: list[BaseRoute] = [Route("/healthz", health), Route("/readyz", ready)]
+    for channel in channels:
+        if channel.routes is not None:
+            routes += channel.routes(app)
     return Starlette(routes=routes)

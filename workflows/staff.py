@@ -72,6 +72,9 @@ def decide_staff_action(
         return Decision((RecordEvent(case.reference, "note", {"text": text}),))
     if action.kind is StaffActionKind.ASSIGN:
         assignee = (action.assignee or "").strip() or None
+        if assignee == case.assignee:
+            # A double-click, or two people pressing at once: nothing changes twice.
+            return _refuse("staff/assign_unchanged", reference=case.reference, assignee=assignee)
         return Decision((Assign(case.reference, assignee),))
     if action.kind is StaffActionKind.REPLY:
         return _reply(case, text, action.await_customer)

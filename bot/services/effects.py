@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.destinations import StaffDestinations
 from bot.rendering import Renderer
 from bot.services.grading import cancel_timers, regrade
-from bot.services.notices import EVENT_LINES, NoticeWriter, card_facts, event_line_context
+from bot.services.notices import (
+    EVENT_LINES,
+    SHOWN_AT_SOURCE,
+    NoticeWriter,
+    card_facts,
+    event_line_context,
+)
 from bot.services.replies import replies_in_last_hour, thread_ids
 from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, Outbox, Timer
 from workflows.effects import (
@@ -390,7 +396,7 @@ class EffectApplier:
         to_status: str | None = None,
         data: Mapping[str, object] | None = None,
     ) -> None:
-        if kind in EVENT_LINES:
+        if kind in EVENT_LINES and self.actor.channel not in SHOWN_AT_SOURCE:
             context = event_line_context(case, kind, self.actor.name, data or {}, to_status)
             self._lines.append((case, context))
         if kind in CARD_TIMERS:

@@ -30,6 +30,9 @@ NEW_CASE = "staff/new_case"
 EVENT_LINES = frozenset(
     {"status_changed", "assigned", "note", "staff_reply", "root_cause", "delivery_failed"}
 )
+# Where an action came from that shows it already: a note typed in a card's thread is not
+# echoed back into that thread.
+SHOWN_AT_SOURCE = frozenset({"slack-thread"})
 SUMMARY_LENGTH = 600
 
 

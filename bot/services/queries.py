@@ -1,14 +1,24 @@
-"""Read-only views of cases for staff (the CLI, later Slack)."""
+"""Read-only views of cases for staff (the CLI, the Slack console)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from bot.services.app import App
 from bot.services.staff import find_case
-from bot.storage.models import AttachmentRow, Case, CaseEvent, Identity, MessageIn, Outbox
+from bot.storage.models import (
+    AttachmentRow,
+    Case,
+    CaseEvent,
+    Identity,
+    MessageIn,
+    Outbox,
+    StaffPost,
+)
+from workflows.lifecycle import FINISHED
 
 
 @dataclass(frozen=True)
@@ -77,3 +87,47 @@ async def unfiled_messages(app: App, limit: int = 50) -> list[tuple[MessageIn, I
             .limit(limit)
         )
         return [(message, identity) for message, identity in rows.tuples()]
+
+
+async def cases_for_staff(
+    app: App,
+    *,
+    queues: list[str],
+    assignee_id: str | None = None,
+    overdue_at: datetime | None = None,
+    limit: int = 20,
+) -> list[Case]:
+    """Open cases in ``queues``, oldest target first: a person's, or the overdue ones."""
+    query = (
+        select(Case)
+        .where(Case.queue.in_(queues), Case.status.not_in([s.value for s in FINISHED]))
+        .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+        .limit(limit)
+    )
+    if assignee_id is not None:
+        query = query.where(Case.assignee.endswith(f"(slack:{assignee_id})", autoescape=True))
+    if overdue_at is not None:
+        query = query.where(Case.due_at < overdue_at)
+    async with app.sessions() as session:
+        return list((await session.scalars(query)).all())
+
+
+async def card_of(app: App, channel: str, message_id: str) -> Case | None:
+    """The case whose card is the message ``message_id`` on ``channel`` (a Slack thread)."""
+    async with app.sessions() as session:
+        return await session.scalar(
+            select(Case)
+            .join(StaffPost, StaffPost.case_id == Case.id)
+            .where(StaffPost.channel == channel, StaffPost.provider_id == message_id)
+        )
+
+
+async def card_links(app: App, case_ids: list[int], channel: str) -> dict[int, str]:
+    """Each case's card (its provider id) on a staff channel, where it has one."""
+    async with app.sessions() as session:
+        rows = await session.execute(
+            select(StaffPost.case_id, StaffPost.provider_id).where(
+                StaffPost.case_id.in_(case_ids), StaffPost.channel == channel
+            )
+        )
+        return {case_id: provider_id for case_id, provider_id in rows.tuples()}

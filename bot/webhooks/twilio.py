@@ -13,8 +13,10 @@ from starlette.routing import Route
 from bot.services.app import App
 from bot.services.delivery import DeliveryReport, record_delivery
 from bot.services.intake import OPT_IN, OPT_OUT, handle_inbound
+from bot.settings import Settings
 from bot.webhooks import BodyTooLarge, read_body
 from channels.base import InboundMessage
+from channels.sms.adapter import TwilioSmsAdapter
 from channels.sms.webhook import (
     MalformedWebhook,
     keyword,
@@ -28,6 +30,22 @@ INCOMING_PATH = "/webhooks/twilio/sms"
 STATUS_PATH = "/webhooks/twilio/status"
 # Twilio takes an empty <Response/> as "nothing to send now": replies go through the outbox.
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def sms_adapter(settings: Settings) -> TwilioSmsAdapter:
+    """The Twilio adapter, sending from the configured number or Messaging Service."""
+    assert settings.twilio_account_sid
+    assert settings.twilio_auth_token
+    return TwilioSmsAdapter(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token.get_secret_value(),
+        from_number=settings.twilio_from_number,
+        messaging_service_sid=None
+        if settings.twilio_from_number
+        else settings.twilio_messaging_service_sid,
+        status_callback=settings.public_url(STATUS_PATH),
+        api_base_url=settings.twilio_api_base_url,
+    )
 
 
 def twilio_routes(app: App) -> list[Route]:

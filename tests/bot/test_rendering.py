@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -146,11 +147,43 @@ REALISTIC |= {
 }
 CLI_ONLY = {"cli/case_list", "cli/case_show", "cli/serve_banner", "cli/inbox"}
 # Written for the Slack staff console only (Block Kit, mentions, the case's thread).
+SLACK_VIEWS = {
+    "staff/slack_reply_modal",
+    "staff/slack_reply_preview",
+    "staff/slack_note_modal",
+    "staff/slack_resolve_modal",
+    "staff/slack_home",
+}
 SLACK_ONLY = {
     "staff/case_card",
     "staff/escalation",
     "staff/case_event",
     "staff/sent_to_customer",
+    *(name for name in names_in_code() if name.startswith("staff/slack_")),
+}
+SLACK_ROW = {
+    "reference": "CB-K7M3-XD9A",
+    "status": "investigating",
+    "severity": "high",
+    "queue": "complaints",
+    "assignee": "Bea (slack:U0BEA1234)",
+    "due_at": datetime(2026, 12, 2, 9, 30, tzinfo=UTC),
+    "overdue": True,
+    "link": "https://example.slack.com/archives/C0QUEUE01/p1700000000000100",
+}
+REALISTIC |= {
+    "which": "overdue",
+    "visible": True,
+    "unknown": "frobnicate",
+    "typed": "CB-K7M3-XD9B",
+    "summary": "The kettle base sparked",
+    "preview": "About your complaint CB-K7M3-XD9A:\nWe have refunded you.",
+    "value": '{"reference": "CB-K7M3-XD9A", "text": "We have refunded you."}',
+    "subject": "Your complaint CB-K7M3-XD9A",
+    "metadata": '{"reference": "CB-K7M3-XD9A", "channel": "C0QUEUE01"}',
+    "mine": [SLACK_ROW],
+    "overdue": [SLACK_ROW],
+    "case": SLACK_ROW,
 }
 
 
@@ -244,11 +277,27 @@ def test_dates_and_times_are_shown_in_the_organisations_timezone() -> None:
     assert renderer.when(datetime(2026, 12, 2, 9, 5, tzinfo=UTC)) == "2 December 2026 09:05 GMT"
 
 
-@pytest.mark.parametrize("name", sorted(SLACK_ONLY | {"staff/new_case", "staff/customer_message"}))
+@pytest.mark.parametrize(
+    "name", sorted(SLACK_ONLY - SLACK_VIEWS | {"staff/new_case", "staff/customer_message"})
+)
 def test_every_staff_template_renders_for_slack(renderer: Renderer, name: str) -> None:
-    rendered = renderer.render(name, REALISTIC, "slack")
+    rendered = renderer.render(name, {**REALISTIC, "cases": [SLACK_ROW]}, "slack")
     assert rendered.text.strip()
     assert "{{" not in rendered.text
+
+
+@pytest.mark.parametrize("name", sorted(SLACK_VIEWS))
+@pytest.mark.parametrize("empty", [False, True])
+def test_every_slack_view_is_a_view_slack_accepts(
+    renderer: Renderer, name: str, empty: bool
+) -> None:
+    values = {**REALISTIC, "mine": [], "overdue": []} if empty else REALISTIC
+    view = renderer.view(name, values)
+    assert view["type"] in ("modal", "home")
+    assert view["blocks"]
+    if view["type"] == "modal":
+        assert len(view["title"]["text"]) <= 24  # Slack's limit for a modal title
+        assert json.loads(view["private_metadata"])["reference"] == "CB-K7M3-XD9A"
 
 
 def test_the_case_card_is_block_kit_with_only_the_actions_allowed_now(renderer: Renderer) -> None:

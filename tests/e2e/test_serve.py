@@ -42,8 +42,8 @@ def test_serve_answers_health_routes_staff_feed_and_stops_cleanly(product: Produ
             ["staff-feed", "live:"],
             ["email", "live:"],
             ["sms", "off:"],
-            ["telegram", "off:"],
             ["slack", "off:"],
+            ["telegram", "off:"],
         ], banner
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}

@@ -140,6 +140,7 @@ class FakeSlackApi:
         self._home: dict[str, str] = {}
         self._triggers: set[str] = set()
         self._calls: list[Call] = []
+        self._responses: list[dict[str, Any]] = []
         self._failures: dict[str, list[_Failure]] = {}
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
@@ -339,6 +340,7 @@ class FakeSlackApi:
         self._stopping = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/response/{hook}", self._respond)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         try:
@@ -349,6 +351,25 @@ class FakeSlackApi:
             await self._stopping.wait()
         finally:
             await runner.cleanup()
+
+    def response_url(self) -> str:
+        """A fresh response_url (Slack's hooks.slack.com/actions/...) served by this fake."""
+        if self._port is None:
+            raise RuntimeError("FakeSlackApi is not running")
+        return f"http://127.0.0.1:{self._port}/response/{secrets.token_hex(8)}"
+
+    @property
+    def responses(self) -> list[dict[str, Any]]:
+        """What the app posted to response URLs (replace or delete the original...), in order."""
+        with self._lock:
+            return list(self._responses)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        payload = await request.json()
+        with self._lock:
+            self._responses.append(payload)
+            self._lock.notify_all()
+        return web.Response(text="ok")
 
     # -- dispatch ---------------------------------------------------------------------------
 

@@ -229,8 +229,9 @@ def test_assign_gives_the_case_to_someone_and_an_empty_name_unassigns(
     case = make_case()
     decision = decide(case, act(K.ASSIGN, case.reference, assignee=" joao "), now)
     assert decision.effects == (Assign(case.reference, "joao"),)
-    decision = decide(case, act(K.ASSIGN, case.reference, assignee=""), now)
-    assert decision.effects == (Assign(case.reference, None),)
+    assigned = make_case(assignee="joao")
+    decision = decide(assigned, act(K.ASSIGN, assigned.reference, assignee=""), now)
+    assert decision.effects == (Assign(assigned.reference, None),)
     assert not decision.of_type(Reply)
 
 
@@ -307,3 +308,13 @@ def test_a_root_cause_is_only_an_operator_cause_on_resolving(
     assert isinstance(refusal, Refuse)
     assert refusal.template == "staff/root_cause_unknown"
     assert "delivery" in refusal.context["causes"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("assignee", ["bob", None])
+def test_assigning_to_whoever_has_it_already_changes_nothing(
+    make_case: Callable[..., CaseView], now: datetime, assignee: str | None
+) -> None:
+    case = make_case(status=S.INVESTIGATING, assignee=assignee)
+    [refusal] = decide(case, act(K.ASSIGN, case.reference, assignee=assignee or ""), now).effects
+    assert isinstance(refusal, Refuse)
+    assert refusal.template == "staff/assign_unchanged"

@@ -1,0 +1,108 @@
+"""Connecting the console to Slack: HTTP webhooks on ``serve``'s app, or Socket Mode."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_sdk.errors import SlackApiError
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.services.app import App
+from bot.slack.console import Console, web_client
+from bot.webhooks import BodyTooLarge, read_body
+from channels.slack.adapter import SlackAdapter
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/webhooks/slack/events"
+INTERACTIVITY_PATH = "/webhooks/slack/interactivity"
+COMMANDS_PATH = "/webhooks/slack/commands"
+# /readyz may be probed every few seconds; Slack is asked at most this often.
+READY_CACHE_SECONDS = 30.0
+_ready_cache: dict[int, tuple[float, tuple[bool, dict[str, Any]]]] = {}
+
+
+def slack_adapter(app: App) -> SlackAdapter:
+    """The adapter the outbox posts staff cards and notices with."""
+    assert app.settings.slack_bot_token is not None
+    return SlackAdapter(
+        app.settings.slack_bot_token.get_secret_value(),
+        base_url=app.settings.slack_api_base_url,
+    )
+
+
+def slack_routes(app: App) -> list[BaseRoute]:
+    """Events, interactivity and the slash command, through bolt, behind the body-size cap."""
+    console = Console(app)
+    limit = app.settings.max_webhook_bytes
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            body = await read_body(request, limit)
+        except BodyTooLarge:
+            return PlainTextResponse("request too large", status_code=413)
+        # bolt verifies the signature and the timestamp (401 when either is wrong).
+        answer = await console.bolt.async_dispatch(to_async_bolt_request(request, body))
+        return to_starlette_response(answer)
+
+    return [
+        Route(path, endpoint, methods=["POST"])
+        for path in (EVENTS_PATH, INTERACTIVITY_PATH, COMMANDS_PATH)
+    ]
+
+
+@contextlib.asynccontextmanager
+async def socket_mode(app: App) -> AsyncIterator[None]:
+    """In Socket Mode, keep a connection to Slack open while ``serve`` runs."""
+    if app.settings.slack_mode != "socket":
+        yield
+        return
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    assert app.settings.slack_app_token is not None
+    console = Console(app)
+    handler = AsyncSocketModeHandler(console.bolt, app.settings.slack_app_token.get_secret_value())
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    try:
+        yield
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def slack_ready(app: App) -> tuple[bool, dict[str, Any]]:
+    """Whether Slack accepts the token, and which mapped channels the app is not in."""
+    cached = _ready_cache.get(id(app))
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    client = web_client(app)
+    details: dict[str, Any] = {}
+    try:
+        answer = await client.auth_test()
+        details["auth"] = "accepted"
+        details["team"] = answer.get("team_id")
+        ok = answer.get("team_id") == app.settings.slack_team_id
+        if not ok:
+            details["auth"] = "for another workspace"
+    except SlackApiError as error:
+        details["auth"] = f"refused: {error.response.get('error')}"
+        ok = False
+    if ok:
+        missing = []
+        for channel in app.staff.slack_channels():
+            try:
+                info = await client.conversations_info(channel=channel)
+                member = bool((info.get("channel") or {}).get("is_member"))
+            except SlackApiError:
+                member = False
+            if not member:
+                missing.append(channel)
+        details["not_in_channels"] = missing
+    result = (ok, details)
+    _ready_cache[id(app)] = (time.monotonic() + READY_CACHE_SECONDS, result)
+    return result
