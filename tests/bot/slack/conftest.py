@@ -207,10 +207,11 @@ async def workspace(
     await application.close()
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
-    """Wait until ``check`` holds: bolt answers Slack first and does the work after."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("the console did not get there in time")
-        await asyncio.sleep(0.02)
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    """Wait (up to 5 s) until ``check`` holds: bolt answers Slack first and works after."""
+    try:
+        async with asyncio.timeout(5.0):
+            while not await check():
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError("the console did not get there in time") from None

@@ -45,7 +45,9 @@ async def test_a_new_case_is_one_card_in_its_queue_channel_with_the_conversation
     card = await workspace.card(reference)
     assert reference in card.text
     shown = json.dumps(card.blocks)
-    assert "nobody yet" in shown and "Response due" in shown and "by the terminal chat" in shown
+    assert "nobody yet" in shown
+    assert "Response due" in shown
+    assert "by the terminal chat" in shown
     assert actions_on(card.blocks)[:3] == ["case_assign_me", "case_reply", "case_note"]
     # What the customer was sent is in the thread, said to be sent to them.
     thread = await workspace.thread_text(reference)
@@ -87,7 +89,8 @@ async def test_the_status_select_offers_only_allowed_moves_and_the_customer_hear
         if element["action_id"] == "case_status"
     ]
     offered = [option["value"].split("|")[1] for option in select["options"]]
-    assert "closed" not in offered and "investigating" in offered
+    assert "closed" not in offered
+    assert "investigating" in offered
     option = next(o for o in select["options"] if o["value"].endswith("|investigating"))
     await workspace.press(reference, "case_status", user=BOB, selected_option=option)
 
