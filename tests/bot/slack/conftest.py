@@ -211,7 +211,7 @@ async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
     """Wait (up to 5 s) until ``check`` holds: bolt answers Slack first and works after."""
     try:
         async with asyncio.timeout(5.0):
-            while not await check():
+            while not await check():  # noqa: ASYNC110 (state in another task and the database)
                 await asyncio.sleep(0.02)
     except TimeoutError:
         raise AssertionError("the console did not get there in time") from None
