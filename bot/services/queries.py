@@ -130,4 +130,4 @@ async def card_links(app: App, case_ids: list[int], channel: str) -> dict[int, s
                 StaffPost.case_id.in_(case_ids), StaffPost.channel == channel
             )
         )
-        return {case_id: provider_id for case_id, provider_id in rows.tuples()}
+        return {case_id: provider_id for case_id, provider_id in rows}

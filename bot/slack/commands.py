@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services.queries import card_links, cases_for_staff
 from bot.services.staff import CaseNotFound, find_case
+from bot.slack.text import raw, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, split_message_id
 from workflows.staff import StaffAction, StaffActionKind
@@ -47,7 +48,7 @@ class Commands:
 
     async def _command(self, ack: Ack, command: dict[str, Any]) -> None:
         user = str(command["user_id"])
-        words = str(command.get("text") or "").split(maxsplit=2)
+        words = unescape(str(command.get("text") or "")).split(maxsplit=2)
         verb = words[0].lower() if words else "help"
         name = self.app.settings.slack_command
         if verb == "help":
@@ -152,7 +153,8 @@ class Commands:
             {"reference": case.reference, "text": text, "awaiting": False},
             case.channel,
         )
-        value = json.dumps({"reference": case.reference, "text": text})
+        # The button carries the text as typed: a value is data, not something Slack shows.
+        value = raw(json.dumps({"reference": case.reference, "text": text}))
         return self._render(
             "staff/slack_reply_confirm",
             reference=case.reference,

@@ -22,6 +22,7 @@ from bot.services.app import App
 from bot.services.queries import card_of
 from bot.services.staff import CaseNotFound, find_case, handle_staff_action
 from bot.slack.people import People
+from bot.slack.text import raw, unescape
 from channels.slack.adapter import CHANNEL, message_id
 from workflows.lifecycle import CaseStatus
 from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind
@@ -43,11 +44,6 @@ def web_client(app: App) -> AsyncWebClient:
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_base_url or AsyncWebClient.BASE_URL,
     )
-
-
-def unescape(text: str) -> str:
-    """Slack's message text as the person typed it."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def digest(*parts: object) -> str:
@@ -216,7 +212,7 @@ class Console:
             await ack()
             _, channel, _ = self._where(body)
             reference = str(action["value"])
-            metadata = json.dumps({"reference": reference, "channel": channel})
+            metadata = raw(json.dumps({"reference": reference, "channel": channel}))
             view = self.app.renderer.view(
                 template,
                 {
@@ -284,9 +280,9 @@ class Console:
                 "channel": channel,
                 "preview": rendered.text,
                 "subject": rendered.subject,
-                "text": text,
+                "text": raw(text),
                 "awaiting": awaiting,
-                "metadata": json.dumps(confirmed),
+                "metadata": raw(json.dumps(confirmed)),
                 "limit": MAX_INPUT,
             },
         )

@@ -124,13 +124,17 @@ async def test_reply_shows_exactly_what_the_customer_gets_and_sends_only_that(
     assert not workspace.customer.sent
 
     # Edited on the preview: a new preview, nothing sent unseen.
-    edited = {"text": {"text": "We have refunded you £25."}}
+    edited = {"text": {"text": "We have refunded you £25 & <more> soon."}}
     again = await workspace.submit("reply_confirm", preview["private_metadata"], edited)
     assert again.json()["response_action"] == "update"
     await workspace.deliver()
     assert not workspace.customer.sent
 
     confirmed = again.json()["view"]
+    # The text box holds exactly what was typed; the preview shows it safely escaped.
+    [box] = [b for b in confirmed["blocks"] if b.get("block_id") == "text"]
+    assert box["element"]["initial_value"] == "We have refunded you £25 & <more> soon."
+    assert "£25 &amp; &lt;more&gt; soon." in json.dumps(confirmed["blocks"], ensure_ascii=False)
     done = await workspace.submit("reply_confirm", confirmed["private_metadata"], edited)
     assert done.json() == {"response_action": "clear"}
 
@@ -140,7 +144,7 @@ async def test_reply_shows_exactly_what_the_customer_gets_and_sends_only_that(
     await eventually(replied)
     await workspace.deliver()
     [sent] = workspace.customer.sent
-    assert "We have refunded you £25." in sent.text
+    assert "We have refunded you £25 & <more> soon." in sent.text
     assert "£20" not in sent.text
 
 
