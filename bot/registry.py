@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 Service = Callable[[App], contextlib.AbstractAsyncContextManager[None]]
+ReadyCheck = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class Channel:
     routes: Callable[[App], list[BaseRoute]] | None = None
     # Started before ``serve`` says it is running, stopped (and drained) when it stops.
     service: Service | None = None
-    # For /readyz: (ready?, details).
-    ready: Callable[[App], Awaitable[tuple[bool, dict[str, Any]]]] | None = None
+    # For /readyz: makes the channel's check, which answers (ready?, details).
+    ready: Callable[[App], ReadyCheck] | None = None
 
     def state(self, settings: Settings) -> ChannelState:
         """This channel's state under ``settings``."""
@@ -154,10 +155,10 @@ def _slack_service(app: App) -> contextlib.AbstractAsyncContextManager[None]:
     return socket_mode(app)
 
 
-async def _slack_ready(app: App) -> tuple[bool, dict[str, Any]]:
+def _slack_ready(app: App) -> ReadyCheck:
     from bot.slack.serving import slack_ready
 
-    return await slack_ready(app)
+    return slack_ready(app)
 
 
 def _off(reason: str) -> Callable[[Settings], str | None]:

@@ -32,16 +32,16 @@ def create_web_app(app: App) -> Starlette:
             )
         answer: dict[str, Any] = {"status": "ready", "database": app.engine.dialect.name}
         healthy = True
-        for channel in channels:
-            if channel.ready is not None:
-                ok, details = await channel.ready(app)
-                answer[channel.name] = details
-                healthy = healthy and ok
+        for name, check in checks.items():
+            ok, details = await check()
+            answer[name] = details
+            healthy = healthy and ok
         if not healthy:
             answer["status"] = "unavailable"
         return JSONResponse(answer, status_code=200 if healthy else 503)
 
     channels = live_channels(app.settings)
+    checks = {channel.name: channel.ready(app) for channel in channels if channel.ready}
     routes: list[BaseRoute] = [Route("/healthz", health), Route("/readyz", ready)]
     for channel in channels:
         if channel.routes is not None:

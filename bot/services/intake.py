@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
 from bot.services.effects import Actor, EffectApplier
+from bot.services.notices import NoticeWriter, event_line_context
 from bot.services.views import case_view
 from bot.storage.models import (
     AttachmentRow,
@@ -68,9 +69,15 @@ class IntakeResult:
 
 
 async def _change_consent(
-    session: AsyncSession, identity: Identity, stored: MessageIn, *, opted_out: bool, now: datetime
+    session: AsyncSession,
+    identity: Identity,
+    stored: MessageIn,
+    *,
+    opted_out: bool,
+    notices: NoticeWriter,
 ) -> None:
     """Record an opt-out or opt-in on the identity and on the customer's open cases."""
+    now = notices.now
     identity.opted_out_at = now if opted_out else None
     open_statuses = [status.value for status in CaseStatus if is_open(status)]
     cases = (
@@ -80,17 +87,22 @@ async def _change_consent(
             )
         )
     ).all()
+    kind = "customer_opted_out" if opted_out else "customer_opted_in"
     for case in cases:
+        data = {"address": identity.address, "channel": identity.channel}
         session.add(
             CaseEvent(
                 case_id=case.id,
-                kind="customer_opted_out" if opted_out else "customer_opted_in",
+                kind=kind,
                 actor="customer",
                 channel=identity.channel,
-                data={"address": identity.address},
+                data=data,
                 created_at=now,
             )
         )
+        context = event_line_context(case, kind, "customer", data, None)
+        notices.thread_line(case, "staff/case_event", context)
+    notices.add_to_session()
     if cases:
         stored.case_id = cases[0].id
 
@@ -192,8 +204,9 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         log.info("duplicate %s message %s ignored", message.channel, message.provider_id)
         return IntakeResult(duplicate=True)
     if OPT_OUT in message.flags or (OPT_IN in message.flags and identity.opted_out_at):
+        notices = NoticeWriter(session, app.renderer, app.staff, now)
         await _change_consent(
-            session, identity, stored, opted_out=OPT_OUT in message.flags, now=now
+            session, identity, stored, opted_out=OPT_OUT in message.flags, notices=notices
         )
         return IntakeResult(False, stored.id)
     conversation_row = await session.get(ConversationState, identity.id)

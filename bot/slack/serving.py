@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
@@ -25,7 +25,6 @@ INTERACTIVITY_PATH = "/webhooks/slack/interactivity"
 COMMANDS_PATH = "/webhooks/slack/commands"
 # /readyz may be probed every few seconds; Slack is asked at most this often.
 READY_CACHE_SECONDS = 30.0
-_ready_cache: dict[int, tuple[float, tuple[bool, dict[str, Any]]]] = {}
 
 
 def slack_adapter(app: App) -> SlackAdapter:
@@ -75,11 +74,24 @@ async def socket_mode(app: App) -> AsyncIterator[None]:
         await handler.close_async()  # type: ignore[no-untyped-call]
 
 
-async def slack_ready(app: App) -> tuple[bool, dict[str, Any]]:
-    """Whether Slack accepts the token, and which mapped channels the app is not in."""
-    cached = _ready_cache.get(id(app))
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+def slack_ready(app: App) -> Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]:
+    """A readiness check: does Slack accept the token, which mapped channels is the app not in.
+
+    Probes may come every few seconds; Slack is asked at most every READY_CACHE_SECONDS.
+    """
+    cache: list[tuple[float, tuple[bool, dict[str, Any]]]] = []
+
+    async def check() -> tuple[bool, dict[str, Any]]:
+        if cache and cache[0][0] > time.monotonic():
+            return cache[0][1]
+        result = await _ask_slack(app)
+        cache[:] = [(time.monotonic() + READY_CACHE_SECONDS, result)]
+        return result
+
+    return check
+
+
+async def _ask_slack(app: App) -> tuple[bool, dict[str, Any]]:
     client = web_client(app)
     details: dict[str, Any] = {}
     try:
@@ -103,6 +115,4 @@ async def slack_ready(app: App) -> tuple[bool, dict[str, Any]]:
             if not member:
                 missing.append(channel)
         details["not_in_channels"] = missing
-    result = (ok, details)
-    _ready_cache[id(app)] = (time.monotonic() + READY_CACHE_SECONDS, result)
-    return result
+    return ok, details
