@@ -21,7 +21,16 @@ from bot.services.notices import (
     event_line_context,
 )
 from bot.services.replies import replies_in_last_hour, thread_ids
-from bot.storage.models import Case, CaseEvent, Customer, Identity, MessageIn, Outbox, Timer
+from bot.storage.models import (
+    AttachmentRow,
+    Case,
+    CaseEvent,
+    Customer,
+    Identity,
+    MessageIn,
+    Outbox,
+    Timer,
+)
 from workflows.effects import (
     Assign,
     AttachMessage,
@@ -41,6 +50,7 @@ from workflows.lifecycle import CaseStatus, can_transition
 
 # Timers after which a card is redrawn (its time left, "overdue").
 CARD_TIMERS = frozenset({"sla_warning", "sla_breach"})
+CUSTOMER_MESSAGE = "staff/customer_message"
 # Channels whose replies carry the provider's threading (email In-Reply-To/References).
 THREADED_CHANNELS = frozenset({"email"})
 # Case columns a customer's later details may fill.
@@ -350,9 +360,14 @@ class EffectApplier:
 
     async def _notify(self, effect: NotifyStaff) -> None:
         case = await self._case(effect.reference) if effect.reference else None
-        self.notices.notify(
-            case, effect.queue, effect.template, effect.context, escalate=effect.escalate
-        )
+        context = dict(effect.context)
+        if self.message is not None and effect.template == CUSTOMER_MESSAGE:
+            # Staff see what came with the message (names and links; the files are stored).
+            rows = await self.session.scalars(
+                select(AttachmentRow).where(AttachmentRow.message_id == self.message.id)
+            )
+            context["attachments"] = [{"name": a.filename, "url": a.url} for a in rows]
+        self.notices.notify(case, effect.queue, effect.template, context, escalate=effect.escalate)
 
     def _outbox(
         self,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from bot.services.intake import handle_inbound
 from bot.services.staff import handle_staff_action
-from tests.bot.conversation import register_complaint, send
+from channels.base import Attachment
+from tests.bot.conversation import message, register_complaint, send
 from tests.bot.slack.conftest import (
     ALICE,
     BOB,
@@ -325,3 +327,17 @@ async def test_changes_made_elsewhere_update_the_card_too(workspace: Workspace) 
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_customer_message_with_a_photo_is_mirrored_with_its_attachment(
+    workspace: Workspace,
+) -> None:
+    reference = await new_case(workspace)
+    photo = Attachment("screen.jpg", "image/jpeg", 3, b"jpg", url="https://media.example/1")
+    await handle_inbound(
+        workspace.app, message(workspace.app, "Here is a photo", attachments=(photo,))
+    )
+    await workspace.deliver()
+    thread = await workspace.thread_text(reference)
+    assert "Here is a photo" in thread
+    assert "screen.jpg https://media.example/1" in thread
