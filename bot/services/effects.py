@@ -109,8 +109,6 @@ class EffectApplier:
     written: list[Outbox] = field(default_factory=list)
     # What each case's card showed before this event (None: a case opened by it).
     _before: dict[str, tuple[object, ...] | None] = field(default_factory=dict)
-    # Events to show as lines in their case's card thread: (case, context).
-    _lines: list[tuple[Case, dict[str, object]]] = field(default_factory=list)
     _notices: NoticeWriter | None = None
     # Cases whose card shows time left and must be redrawn though nothing else changed.
     _refresh: set[str] = field(default_factory=set)
@@ -179,9 +177,7 @@ class EffectApplier:
         return self.result
 
     async def _staff_view(self) -> None:
-        """Cards that changed, then the thread lines of this event, after all effects."""
-        for case, context in self._lines:
-            self.notices.thread_line(case, "staff/case_event", context)
+        """The cards this event changed (their thread lines were written as it went)."""
         for reference, case in self.cases.items():
             if reference in self._refresh or self._before.get(reference) != card_facts(case):
                 await self.notices.cards(case)
@@ -316,7 +312,12 @@ class EffectApplier:
             row.thread_ids = await self._thread(case, identity.channel)
         if case is not None:
             # Staff see, in the case's thread, every word the customer was sent.
-            context = {"reference": case.reference, "channel": identity.channel, "text": row.text}
+            context = {
+                "reference": case.reference,
+                "channel": identity.channel,
+                "text": row.text,
+                "by": None if self.automatic else self.actor.name,
+            }
             self.notices.thread_line(case, "staff/sent_to_customer", context)
 
     async def _over_reply_cap(self, identity: Identity, case: Case | None) -> bool:
@@ -413,7 +414,7 @@ class EffectApplier:
     ) -> None:
         if kind in EVENT_LINES and self.actor.channel not in SHOWN_AT_SOURCE:
             context = event_line_context(case, kind, self.actor.name, data or {}, to_status)
-            self._lines.append((case, context))
+            self.notices.thread_line(case, "staff/case_event", context)
         if kind in CARD_TIMERS:
             self._refresh.add(case.reference)
         self.session.add(

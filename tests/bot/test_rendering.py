@@ -172,6 +172,7 @@ SLACK_ROW = {
     "link": "https://example.slack.com/archives/C0QUEUE01/p1700000000000100",
 }
 REALISTIC |= {
+    "by": "Bea (slack:U0BEA1234)",
     "which": "overdue",
     "visible": True,
     "unknown": "frobnicate",
