@@ -166,10 +166,16 @@ def _say(app: App, template: str, **context: object) -> None:
 
 async def _dispatch(app: App, args: argparse.Namespace) -> int:
     if args.command == "serve":
+        from bot.registry import ChannelUnavailable
         from bot.server import CannotListen, serve
 
         try:
             await serve(app, lambda text: print(text, flush=True))
+        except ChannelUnavailable as error:
+            context = {"channel": error.channel, "reason": error.reason}
+            text = app.renderer.render("cli/serve_channel_failed", context, "cli").text
+            print(text, file=sys.stderr)
+            return 2
         except CannotListen as error:
             print(
                 app.renderer.render(

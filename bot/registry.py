@@ -24,6 +24,15 @@ Service = Callable[[App], contextlib.AbstractAsyncContextManager[None]]
 ReadyCheck = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 
 
+class ChannelUnavailable(Exception):
+    """A live channel's service could not start (a refused token, a provider unreachable)."""
+
+    def __init__(self, channel: str, reason: str) -> None:
+        super().__init__(f"{channel}: {reason}")
+        self.channel = channel
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class ChannelState:
     """Whether a channel is live in this process, and why (shown at start)."""

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_sdk.errors import SlackApiError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.registry import ChannelUnavailable
 from bot.services.app import App
 from bot.slack.console import Console, web_client
 from bot.webhooks import BodyTooLarge, read_body
@@ -25,6 +28,7 @@ INTERACTIVITY_PATH = "/webhooks/slack/interactivity"
 COMMANDS_PATH = "/webhooks/slack/commands"
 # /readyz may be probed every few seconds; Slack is asked at most this often.
 READY_CACHE_SECONDS = 30.0
+CONNECT_SECONDS = 30.0
 
 
 def slack_adapter(app: App) -> SlackAdapter:
@@ -65,11 +69,24 @@ async def socket_mode(app: App) -> AsyncIterator[None]:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     assert app.settings.slack_app_token is not None
+    token = app.settings.slack_app_token.get_secret_value()
     console = Console(app)
-    handler = AsyncSocketModeHandler(console.bolt, app.settings.slack_app_token.get_secret_value())
-    await handler.connect_async()  # type: ignore[no-untyped-call]
+    # slack_sdk retries a refused connection forever: ask once first, and fail with a reason.
     try:
+        await console.client.apps_connections_open(app_token=token)
+    except SlackApiError as error:
+        raise ChannelUnavailable(
+            "slack", f"Slack refused the app-level token ({error.response.get('error')})"
+        ) from None
+    except (aiohttp.ClientError, OSError) as error:
+        raise ChannelUnavailable("slack", f"Slack could not be reached ({error})") from None
+    handler = AsyncSocketModeHandler(console.bolt, token)
+    try:
+        async with asyncio.timeout(CONNECT_SECONDS):
+            await handler.connect_async()  # type: ignore[no-untyped-call]
         yield
+    except TimeoutError:
+        raise ChannelUnavailable("slack", "Socket Mode did not connect in time") from None
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
 

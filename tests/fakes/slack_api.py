@@ -5,6 +5,11 @@ API it runs in a thread with its own event loop, so async tests and end-to-end t
 started as a subprocess) can share it. ``tests.fakes.slack_payloads`` builds what Slack sends to
 the app. ``wait_for`` blocks its thread: from a test whose product code runs on the test's own
 event loop, call it through ``asyncio.to_thread``.
+
+Socket Mode: ``apps.connections.open`` (with ``fake.app_token``, the app-level token) answers a
+``ws://`` URL on this fake; the websocket there says ``hello``, then carries what a test pushes
+with ``socket_send`` (turn a ``slack_payloads`` body into its payload with ``socket_payload``)
+and records the app's acknowledgements in ``socket_acks``.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import json
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
 WORKSPACE_URL = "https://fake.slack.test/"
@@ -29,6 +36,9 @@ FIRST_TS = 1_700_000_000  # ts values are FIRST_TS + 100µs, 200µs, … : uniqu
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks")
 MAX_TEXT, MAX_BLOCKS = 40_000, 50
 FORM = "application/x-www-form-urlencoded"
+# Methods called with the app-level token ("xapp-…") rather than the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+SOCKET_TYPES = ("events_api", "interactive", "slash_commands")
 
 
 def signed_headers(
@@ -120,13 +130,21 @@ class FakeSlackApi:
     BOT_NAME = "complaintbot"
 
     def __init__(
-        self, bot_token: str | None = None, team_id: str = "T0TEST", bot_user_id: str = "UBOT"
+        self,
+        bot_token: str | None = None,
+        team_id: str = "T0TEST",
+        bot_user_id: str = "UBOT",
+        *,
+        app_token: str | None = None,
     ) -> None:
         self.bot_token = bot_token or f"xoxb-{secrets.randbelow(10**12)}-{secrets.token_hex(12)}"
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = "B" + secrets.token_hex(5).upper()
         self.app_id = "A" + secrets.token_hex(5).upper()
+        self.app_token = app_token or (
+            f"xapp-1-{self.app_id}-{secrets.randbelow(10**13)}-{secrets.token_hex(32)}"
+        )
         self._lock = threading.Condition()
         self._revoked = False
         self._clock = 0
@@ -142,8 +160,14 @@ class FakeSlackApi:
         self._calls: list[Call] = []
         self._responses: list[dict[str, Any]] = []
         self._failures: dict[str, list[_Failure]] = {}
+        self._tickets: set[str] = set()
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_connections = 0
+        self._acks: list[dict[str, Any]] = []
+        self._socket_errors: list[str] = []
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._connections_open,
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
@@ -286,9 +310,88 @@ class FakeSlackApi:
                 return
             recent = "; ".join(_describe(call) for call in self._calls[-8:]) or "none"
             name = getattr(predicate, "__qualname__", repr(predicate))
+            socket = ""
+            if self._socket_connections:
+                socket = f"; socket: {len(self._sockets)} open, {len(self._acks)} acks"
+                socket += "".join(f"; {error}" for error in self._socket_errors[-3:])
             raise TimeoutError(
-                f"{name} still false after {timeout}s; {len(self._calls)} calls, last: {recent}"
+                f"{name} still false after {timeout}s; {len(self._calls)} calls, "
+                f"last: {recent}{socket}"
             )
+
+    # -- Socket Mode ----------------------------------------------------------------------
+
+    @property
+    def socket_connected(self) -> bool:
+        """Whether a Socket Mode connection is open (and has been sent ``hello``)."""
+        with self._lock:
+            return bool(self._sockets)
+
+    @property
+    def socket_connections(self) -> int:
+        """How many Socket Mode connections were opened so far (reconnections included)."""
+        with self._lock:
+            return self._socket_connections
+
+    @property
+    def socket_acks(self) -> list[dict[str, Any]]:
+        """What the app sent back over Socket Mode (``{"envelope_id", "payload"?}``), in order."""
+        with self._lock:
+            return copy.deepcopy(self._acks)
+
+    def socket_ack(self, envelope_id: str) -> dict[str, Any] | None:
+        """The app's acknowledgement of one envelope, or None (not yet, or never)."""
+        with self._lock:
+            found = [ack for ack in self._acks if ack.get("envelope_id") == envelope_id]
+            return copy.deepcopy(found[0]) if found else None
+
+    def socket_send(
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool | None = None,
+    ) -> str:
+        """Push an envelope to the newest connection; returns its ``envelope_id``.
+
+        ``type_`` is "events_api" (``payload`` is the ``event_callback`` JSON), "interactive"
+        (the interaction payload) or "slash_commands" (the command's fields). As Slack does,
+        ``accepts_response_payload`` is true for slash commands, view submissions and block
+        suggestions unless given. Thread-safe; the send is scheduled, not awaited.
+        """
+        if type_ not in SOCKET_TYPES:
+            raise ValueError(f"unknown Socket Mode envelope type {type_!r}")
+        if accepts_response_payload is None:
+            kind = payload.get("type")
+            accepts_response_payload = type_ == "slash_commands" or (
+                type_ == "interactive" and kind in ("view_submission", "block_suggestion")
+            )
+        envelope_id = str(uuid.uuid4())
+        envelope: dict[str, Any] = {"envelope_id": envelope_id, "payload": copy.deepcopy(payload)}
+        envelope |= {"type": type_, "accepts_response_payload": accepts_response_payload}
+        if type_ == "events_api":
+            envelope |= {"retry_attempt": 0, "retry_reason": ""}
+        self._socket_push(envelope)
+        return envelope_id
+
+    def socket_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Send Slack's ``disconnect`` message: the client is expected to reconnect."""
+        self._socket_push({"type": "disconnect", "reason": reason, "debug_info": _DEBUG_INFO})
+
+    def _socket_push(self, message: dict[str, Any]) -> None:
+        with self._lock:
+            if not self._sockets or self._loop is None:
+                raise RuntimeError("no Socket Mode connection is open")
+            socket, loop = self._sockets[-1], self._loop
+        future = asyncio.run_coroutine_threadsafe(socket.send_json(message), loop)
+        future.add_done_callback(self._socket_sent)
+
+    def _socket_sent(self, future: Any) -> None:
+        error = None if future.cancelled() else future.exception()
+        if future.cancelled() or error is not None:
+            with self._lock:
+                self._socket_errors.append(f"a Socket Mode send failed: {error!r}")
+                self._lock.notify_all()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -341,6 +444,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{hook}", self._respond)
+        app.router.add_get("/socket/{ticket}", self._socket)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         try:
@@ -350,6 +454,11 @@ class FakeSlackApi:
             self._ready.set()
             await self._stopping.wait()
         finally:
+            with self._lock:
+                sockets = list(self._sockets)
+            for socket in sockets:  # a clean close frame, then the port goes
+                with contextlib.suppress(Exception):
+                    await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
             await runner.cleanup()
 
     def response_url(self) -> str:
@@ -370,6 +479,45 @@ class FakeSlackApi:
             self._responses.append(payload)
             self._lock.notify_all()
         return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.StreamResponse:
+        with self._lock:
+            known = request.match_info["ticket"] in self._tickets
+        if not known:
+            return web.json_response({"ok": False, "error": "invalid_auth"}, status=401)
+        socket = web.WebSocketResponse(timeout=2.0)  # autoping answers the client's pings
+        await socket.prepare(request)
+        with self._lock:
+            count = len(self._sockets) + 1
+        hello = {"type": "hello", "num_connections": count, "debug_info": _DEBUG_INFO}
+        hello["connection_info"] = {"app_id": self.app_id}
+        try:
+            await socket.send_json(hello)
+        except ConnectionError:
+            return socket
+        with self._lock:
+            self._sockets.append(socket)
+            self._socket_connections += 1
+            self._lock.notify_all()
+        try:
+            async for message in socket:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                try:
+                    ack = json.loads(message.data)
+                except ValueError:
+                    ack = None
+                with self._lock:
+                    if isinstance(ack, dict):
+                        self._acks.append(ack)
+                    else:
+                        self._socket_errors.append(f"not a JSON object: {message.data[:80]!r}")
+                    self._lock.notify_all()
+        finally:
+            with self._lock:
+                self._sockets.remove(socket)
+                self._lock.notify_all()
+        return socket
 
     # -- dispatch ---------------------------------------------------------------------------
 
@@ -392,9 +540,14 @@ class FakeSlackApi:
                 raise _ApiError("unknown_method")
             if not token:
                 raise _ApiError("not_authed")
-            if not secrets.compare_digest(token, self.bot_token):
+            app_level = method in APP_TOKEN_METHODS
+            expected = self.app_token if app_level else self.bot_token
+            other = self.bot_token if app_level else self.app_token
+            if secrets.compare_digest(token, other):
+                raise _ApiError("not_allowed_token_type")
+            if not secrets.compare_digest(token, expected):
                 raise _ApiError("invalid_auth")
-            if self._revoked:
+            if self._revoked and not app_level:
                 raise _ApiError("token_revoked")
             if self._failures.get(method):
                 failure = self._failures[method].pop(0)
@@ -498,6 +651,11 @@ class FakeSlackApi:
         answer = {"url": WORKSPACE_URL, "team": "Fake Workspace", "user": self.BOT_NAME}
         answer |= {"team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
         return answer | {"is_enterprise_install": False}
+
+    def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        ticket = str(uuid.uuid4())
+        self._tickets.add(ticket)
+        return {"url": f"ws://127.0.0.1:{self._port}/socket/{ticket}"}
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._writable(params.get("channel"))
@@ -616,6 +774,26 @@ class FakeSlackApi:
         if user is None:
             raise _ApiError("user_not_found")
         return {"user": copy.deepcopy(user)}
+
+
+_DEBUG_INFO = {"host": "applink-fake", "build_number": 1, "approximate_connection_time": 18060}
+
+
+def socket_payload(body: bytes | str) -> dict[str, Any]:
+    """What Socket Mode carries for a request body from ``tests.fakes.slack_payloads``.
+
+    An Events API body is already the JSON payload; an interaction's ``payload=`` form field is
+    decoded; a slash command's form becomes a dict of its (string) fields.
+    """
+    text = body.decode() if isinstance(body, bytes) else body
+    if text.lstrip().startswith("{"):
+        decoded: dict[str, Any] = json.loads(text)
+        return decoded
+    fields = dict(parse_qsl(text, keep_blank_values=True))
+    if set(fields) == {"payload"}:
+        payload: dict[str, Any] = json.loads(fields["payload"])
+        return payload
+    return dict(fields)
 
 
 def _error_answer(error: _ApiError) -> _Answer:
