@@ -17,8 +17,10 @@ from bot.services.app import App
 from bot.services.delivery import apply_early_reports, mark_failed
 from bot.services.notices import (
     CARD,
+    ESCALATION,
     delivery_failed_line,
     feed_fallback,
+    forget_card,
     place,
     record_card,
 )
@@ -136,7 +138,7 @@ class Dispatcher:
         message = OutboundMessage(
             channel=row.channel,
             address=row.address,
-            text=row.text,
+            text=f"{placement.lead}: {row.text}" if placement.lead else row.text,
             outbox_id=row.id,
             subject=row.subject,
             html=row.html,
@@ -154,6 +156,12 @@ class Dispatcher:
         except DeliveryError as error:
             if error.retry_after is not None:
                 await self._hold(row, delay=error.retry_after, reason=error.reason)
+                return
+            if error.original_gone and placement.replace:
+                # Someone deleted the card: post a new one instead of failing for good.
+                async with self._app.transaction() as session:
+                    await forget_card(session, row)
+                await self._hold(row, delay=0, reason=error.reason)
                 return
             await self._failed(row.id, error.reason, permanent=error.permanent, claim=claim)
         except TimeoutError:
@@ -204,12 +212,20 @@ class Dispatcher:
         log.warning("outbox row %s was taken over by another worker; not recording", row.id)
         return False
 
-    @staticmethod
-    async def _queue_of(session: AsyncSession, row: Outbox) -> str:
-        if row.case_id is None:
-            return STAFF_FALLBACK_QUEUE
-        case = await session.get_one(Case, row.case_id)
-        return case.queue
+    async def _feed_queue(self, session: AsyncSession, row: Outbox) -> str | None:
+        """The staff feed file a refused notice goes to, or None if the feed got it already."""
+        staff = self._app.staff
+        if row.notice == ESCALATION:
+            feeds = staff.for_escalation()
+            queue = staff.escalation_feed_queue
+        else:
+            queue = STAFF_FALLBACK_QUEUE
+            if row.case_id is not None:
+                queue = (await session.get_one(Case, row.case_id)).queue
+            feeds = staff.for_queue(queue)
+        if any(d.channel == STAFF_FEED for d in feeds) and row.notice != CARD:
+            return None
+        return queue
 
     async def _opted_out(self, row: Outbox) -> bool:
         async with self._app.sessions() as session:
@@ -255,9 +271,11 @@ class Dispatcher:
                 app = self._app
                 await delivery_failed_line(session, app.renderer, app.staff, row, reason, now)
                 if row.audience == "staff" and row.channel != STAFF_FEED:
-                    # A staff notice must reach someone: the staff feed always can.
-                    queue = await self._queue_of(session, row)
-                    session.add(feed_fallback(row, queue, now))
+                    # A staff notice must reach someone: the staff feed always can (unless
+                    # the feed has it already).
+                    queue = await self._feed_queue(session, row)
+                    if queue is not None:
+                        session.add(feed_fallback(row, queue, now))
                 return
             delay = backoff(
                 row.attempts, settings.outbox_base_delay_seconds, settings.outbox_max_delay_seconds

@@ -119,8 +119,16 @@ class Renderer:
         )
         self._names = set(self._env.list_templates())
         self._env.filters.update(
-            day=self.day, when=self.when, paragraphs=paragraphs, person=person, mention=mention
+            day=self.day,
+            when=self.when,
+            paragraphs=paragraphs,
+            person=person,
+            mention=mention,
+            fit=fit,
+            quoted=quoted,
         )
+        # Templates shared by the staff feed and Slack quote customer text only on Slack.
+        self._env.globals["slack"] = False
 
     def label(self, key: str) -> str:
         """A short label (a choice, a field name, a status) from labels.toml."""
@@ -163,6 +171,7 @@ class Renderer:
         values = dict(context)
         if channel in SLACK_CHANNELS:
             values = {key: _escaped(value) for key, value in values.items()}
+            values["slack"] = True
             if (text_template.name or "").endswith(".slack.j2"):
                 return self._slack_document(text_template, values, choices)
         module = text_template.make_module(values)
@@ -241,6 +250,26 @@ def person(value: str | None) -> str:
         return ""
     found = _SLACK_PERSON.search(value)
     return f"<@{found['id']}>" if found else value
+
+
+def fit(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters with an ellipsis, never inside an escape like &amp;.
+
+    Slack refuses a whole message when one text is over its limit (3,000 for a section,
+    2,000 for a field), and escaping can make text five times longer.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def quoted(text: str) -> str:
+    """Text as a Slack block quote, every line marked (customer words never look like ours)."""
+    return ">" + text.replace("\n", "\n>")
 
 
 def mention(group: str | None) -> str:

@@ -90,12 +90,19 @@ class DeliveryError(Exception):
     """
 
     def __init__(
-        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        original_gone: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        # The message to update in place no longer exists (someone deleted it).
+        self.original_gone = original_gone
 
 
 @runtime_checkable

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.destinations import StaffDestinations
@@ -20,6 +20,7 @@ from bot.services.notices import (
     card_facts,
     event_line_context,
 )
+from bot.services.opening import open_case
 from bot.services.replies import replies_in_last_hour, thread_ids
 from bot.storage.models import (
     AttachmentRow,
@@ -195,31 +196,8 @@ class EffectApplier:
     async def _open(self, effect: OpenCase) -> None:
         if self.identity is None:
             raise RuntimeError("a case can only be opened from a customer's message")
-        details = effect.details
-        case = Case(
-            reference=effect.reference,
-            customer_id=self.identity.customer_id,
-            identity_id=self.identity.id,
-            channel=self.identity.channel,
-            status=CaseStatus.RECEIVED.value,
-            category=effect.classification.category,
-            severity=effect.classification.severity,
-            queue=effect.classification.queue,
-            triage=effect.classification.reasons_data(),
-            description=details.description,
-            product=details.product,
-            occurred_on=details.occurred_on,
-            occurred_text=details.occurred_text,
-            outcome=details.outcome,
-            outcome_detail=details.outcome_detail,
-            customer_name=details.customer_name,
-            contact=details.contact,
-            opened_at=self.now,
-            due_at=effect.due_at,
-            updated_at=self.now,
-        )
-        self.session.add(case)
-        await self.session.flush()
+        since = self.conversation_started or self.now
+        case = await open_case(self.session, self.identity, effect, self.now, since, self.message)
         self.cases[case.reference] = case
         self._before[case.reference] = None
         self.result.opened.append(case.reference)
@@ -234,24 +212,6 @@ class EffectApplier:
                 "reasons": case.triage,
             },
         )
-        customer = await self.session.get_one(Customer, self.identity.customer_id)
-        customer.name = details.customer_name or customer.name
-        customer.contact = details.contact or customer.contact
-        if details.consent and customer.consented_at is None:
-            customer.consented_at = self.now
-        # Everything the customer sent during this conversation belongs to the case.
-        since = self.conversation_started or self.now
-        await self.session.execute(
-            update(MessageIn)
-            .where(
-                MessageIn.identity_id == self.identity.id,
-                MessageIn.case_id.is_(None),
-                MessageIn.stored_at >= since,
-            )
-            .values(case_id=case.id)
-        )
-        if self.message is not None:
-            self.message.case_id = case.id
 
     async def _change_status(self, effect: ChangeStatus) -> None:
         case = await self._case(effect.reference)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.destinations import SLACK, STAFF_FEED, Destination, StaffDestinations
-from bot.rendering import Renderer
+from bot.rendering import Renderer, visible_controls
 from bot.storage.models import Case, Outbox, StaffPost
 from workflows.lifecycle import CaseStatus, allowed_targets, is_open
 
@@ -78,6 +78,7 @@ def card_context(case: Case, now: datetime) -> dict[str, object]:
         "allowed": allowed,
         "can_escalate": CaseStatus.ESCALATED.value in allowed,
         "can_resolve": CaseStatus.RESOLVED.value in allowed,
+        "as_of": now,
     }
 
 
@@ -221,6 +222,8 @@ class Placement:
     thread_ids: tuple[str, ...] = ()
     replace: str | None = None
     link_to: str | None = None
+    # Said before the text: the case, for a thread line that has no card to go under.
+    lead: str | None = None
 
 
 SEND = Placement("send")
@@ -240,11 +243,23 @@ async def place(session: AsyncSession, row: Outbox) -> Placement:
     address = row.address if row.notice == THREAD else None
     post = await _post(session, row.case_id, row.channel, address)
     if post is None:
-        # Wait for the card while it is still on its way; if it failed, post on its own.
-        return DEFER if await _card_coming(session, row, address) else SEND
+        # Wait for the card while it is still on its way; if it failed, post on its own,
+        # saying which case it is about.
+        if await _card_coming(session, row, address):
+            return DEFER
+        return Placement(
+            "send", lead=await session.scalar(select(Case.reference).where(Case.id == row.case_id))
+        )
     if row.notice == THREAD:
         return Placement("send", thread_ids=(post.provider_id,))
     return Placement("send", link_to=post.provider_id)
+
+
+async def forget_card(session: AsyncSession, row: Outbox) -> None:
+    """The card was deleted in Slack: forget it, so the next attempt posts a new one."""
+    post = await _post(session, row.case_id or 0, row.channel, row.address)
+    if post is not None:
+        await session.delete(post)
 
 
 async def record_card(session: AsyncSession, row: Outbox, provider_id: str, now: datetime) -> None:
@@ -318,6 +333,10 @@ async def delivery_failed_line(
 
 def feed_fallback(row: Outbox, queue: str, now: datetime) -> Outbox:
     """A staff message a rich destination refused for good, written to the staff feed."""
+    # The text was written for Slack: the feed is read in a terminal.
+    text = visible_controls(
+        row.text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    )
     return Outbox(
         case_id=row.case_id,
         audience="staff",
@@ -325,7 +344,7 @@ def feed_fallback(row: Outbox, queue: str, now: datetime) -> Outbox:
         address=queue,
         template=row.template,
         subject=None,
-        text=row.text,
+        text=text,
         html=None,
         choices=[],
         thread_ids=[],

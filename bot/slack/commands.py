@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services.queries import card_links, cases_for_staff
 from bot.services.staff import CaseNotFound, find_case
-from bot.slack.text import raw, unescape
+from bot.slack.text import pieces, raw, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, split_message_id
 from workflows.staff import StaffAction, StaffActionKind
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 # A button's value holds at most 2000 characters: longer replies go through the Reply modal.
+MAX_BUTTON_VALUE = 2000
 MAX_COMMAND_REPLY = 1800
 LIST_LIMIT = 20
 
@@ -46,22 +47,24 @@ class Commands:
             answer["blocks"] = [dict(block) for block in rendered.blocks]
         return answer
 
-    async def _command(self, ack: Ack, command: dict[str, Any]) -> None:
+    async def _command(self, ack: Ack, command: dict[str, Any], respond: Any) -> None:
         user = str(command["user_id"])
         words = unescape(str(command.get("text") or "")).split(maxsplit=2)
         verb = words[0].lower() if words else "help"
         name = self.app.settings.slack_command
-        if verb == "help":
-            await ack(**self._render("staff/slack_help", command=name))
-        elif verb in ("mine", "open", "overdue"):
+        if verb == "help" or (len(words) > 1 and verb not in ("open", "reply")):
+            unknown = None if verb == "help" else verb
+            await ack(**self._render("staff/slack_help", command=name, unknown=unknown))
+            return
+        # Answered at once; the answer (which may need Slack's membership lists) follows.
+        await ack()
+        if verb in ("mine", "open", "overdue"):
             queue = words[1] if verb == "open" and len(words) > 1 else None
-            await ack(**await self._list(user, verb, queue))
+            await respond(**await self._list(user, verb, queue))
         elif verb == "reply":
-            await ack(**await self._confirm_reply(user, words[1:]))
-        elif len(words) == 1:
-            await ack(**await self._show(user, words[0]))
+            await respond(**await self._confirm_reply(user, words[1:]))
         else:
-            await ack(**self._render("staff/slack_help", command=name, unknown=verb))
+            await respond(**await self._show(user, words[0]))
 
     async def _visible_queues(self, user: str, only: str | None = None) -> list[str]:
         known = sorted(set(self.app.staff.queues) | {self.app.intake.rules.default_queue})
@@ -123,7 +126,10 @@ class Commands:
                 case = await find_case(session, typed, self.app.settings.reference_prefix)
             except CaseNotFound:
                 return None
-        return case if await self.console.people.may_act(user, case.queue) else None
+        if not await self.console.people.may_act(user, case.queue):
+            log.warning("Slack user %s may not see %s (queue %s)", user, case.reference, case.queue)
+            return None
+        return case
 
     async def _show(self, user: str, typed: str) -> dict[str, Any]:
         case = await self._case_for(user, typed)
@@ -146,21 +152,21 @@ class Commands:
         if case is None:
             return self._render("staff/slack_no_case", typed=words[0])
         text = words[1].strip()
-        if len(text) > MAX_COMMAND_REPLY:
+        # The button carries the text as typed: a value is data, not something Slack shows.
+        value = json.dumps({"reference": case.reference, "text": text}, ensure_ascii=False)
+        if len(value) > MAX_BUTTON_VALUE:
             return self._render("staff/slack_reply_too_long", limit=MAX_COMMAND_REPLY)
         preview = self.app.renderer.render(
             "customer/staff_reply",
             {"reference": case.reference, "text": text, "awaiting": False},
             case.channel,
         )
-        # The button carries the text as typed: a value is data, not something Slack shows.
-        value = raw(json.dumps({"reference": case.reference, "text": text}))
         return self._render(
             "staff/slack_reply_confirm",
             reference=case.reference,
             channel=case.channel,
-            preview=preview.text,
-            value=value,
+            preview_parts=pieces(preview.text),
+            value=raw(value),
         )
 
     async def _reply_send(
@@ -176,7 +182,9 @@ class Commands:
         actor = await self.console.people.name(user)
         staff_action = StaffAction(StaffActionKind.REPLY, reference, actor, text=text)
         channel = (body.get("channel") or {}).get("id")
-        stamp = f"{user}:{action.get('action_ts')}"
+        # Keyed on the confirmation itself: a second click on the same Send sends nothing.
+        confirmation = (body.get("container") or {}).get("message_ts") or action.get("action_ts")
+        stamp = f"reply:{user}:{confirmation}"
         sent = await self.console.act(staff_action, user, channel, stamp, CHANNEL)
         template = "staff/slack_reply_sent" if sent else "staff/slack_reply_not_sent"
         await respond(replace_original=True, **self._render(template, reference=reference))

@@ -18,11 +18,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.rendering import slack_escape
 from bot.services.app import App
 from bot.services.queries import card_of
 from bot.services.staff import CaseNotFound, find_case, handle_staff_action
 from bot.slack.people import People
-from bot.slack.text import raw, unescape
+from bot.slack.text import pieces, raw, unescape
+from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, message_id
 from workflows.lifecycle import CaseStatus
 from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind
@@ -101,39 +103,34 @@ class Console:
         except SlackApiError as error:
             log.warning("could not answer %s: %s", user, error.response.get("error"))
 
-    async def queue_of(self, reference: str) -> tuple[str, str] | None:
-        """The canonical reference and queue of a case, or None if there is no such case."""
+    async def case_for(self, user: str, typed: str) -> Case | str:
+        """The case a Slack user means, if they may act on it; else why not, to tell them."""
         async with self.app.sessions() as session:
             try:
-                case = await find_case(session, reference, self.app.settings.reference_prefix)
+                case = await find_case(session, typed, self.app.settings.reference_prefix)
             except CaseNotFound:
-                return None
-            return case.reference, case.queue
+                return self._say("staff/slack_no_case", typed=typed)
+        if not await self.people.may_act(user, case.queue):
+            log.warning(
+                "Slack user %s may not act on %s (queue %s)", user, case.reference, case.queue
+            )
+            return self._say("staff/slack_not_allowed", reference=case.reference, queue=case.queue)
+        return case
 
     async def act(
         self, action: StaffAction, user: str, channel: str | None, event_id: str, source: str
     ) -> bool:
         """Run one staff action for a Slack user, if they may; refusals are told ephemerally."""
-        found = await self.queue_of(action.reference)
-        if found is None:
-            await self.ephemeral(
-                channel, user, self._say("staff/slack_no_case", typed=action.reference)
-            )
-            return False
-        reference, queue = found
-        if not await self.people.may_act(user, queue):
-            log.warning("Slack user %s may not act on %s (queue %s)", user, reference, queue)
-            await self.ephemeral(
-                channel,
-                user,
-                self._say("staff/slack_not_allowed", reference=reference, queue=queue),
-            )
+        case = await self.case_for(user, action.reference)
+        if isinstance(case, str):
+            await self.ephemeral(channel, user, case)
             return False
         result = await handle_staff_action(
             self.app, action, source, event_id=f"{CHANNEL}:{event_id}"
         )
         for refusal in result.refusals:
-            await self.ephemeral(channel, user, refusal)
+            # Refusals are written for a terminal; names in them must not mention anyone here.
+            await self.ephemeral(channel, user, slack_escape(refusal))
         return result.ok
 
     # -- listeners --------------------------------------------------------------------------
@@ -249,7 +246,11 @@ class Console:
                     values[action_id] = [option["value"] for option in state["selected_options"]]
                 else:
                     values[action_id] = state.get("value")
-        return json.loads(view.get("private_metadata") or "{}"), values
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            metadata = {}
+        return metadata if isinstance(metadata, dict) else {}, values
 
     async def _reply_preview(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata, values = self._submitted(view)
@@ -257,19 +258,23 @@ class Console:
         awaiting = bool(values.get("await_customer"))
         if await self._missing_text(ack, text):
             return
-        await ack(response_action="update", view=await self._preview(metadata, text, awaiting))
+        await self._show_preview(ack, body["user"]["id"], metadata, text, awaiting)
 
-    async def _preview(self, metadata: dict[str, Any], text: str, awaiting: bool) -> dict[str, Any]:
+    async def _show_preview(
+        self, ack: Ack, user: str, metadata: dict[str, Any], text: str, awaiting: bool
+    ) -> None:
+        """Answer with the preview, or with why there is none (no such case, not yours)."""
+        case = await self.case_for(user, str(metadata.get("reference", "")))
+        if isinstance(case, str):
+            await ack(response_action="errors", errors={"text": case})
+            return
+        await ack(response_action="update", view=self._preview(case, metadata, text, awaiting))
+
+    def _preview(
+        self, case: Case, metadata: dict[str, Any], text: str, awaiting: bool
+    ) -> dict[str, Any]:
         """The confirmation modal: exactly what the customer will receive, on their channel."""
-        reference = str(metadata.get("reference", ""))
-        channel = "email"
-        async with self.app.sessions() as session:
-            try:
-                case = await find_case(session, reference, self.app.settings.reference_prefix)
-                channel = case.channel
-                reference = case.reference
-            except CaseNotFound:
-                pass
+        reference, channel = case.reference, case.channel
         context = {"reference": reference, "text": text, "awaiting": awaiting}
         rendered = self.app.renderer.render("customer/staff_reply", context, channel)
         confirmed = {**metadata, "digest": digest(reference, text, awaiting)}
@@ -278,7 +283,7 @@ class Console:
             {
                 "reference": reference,
                 "channel": channel,
-                "preview": rendered.text,
+                "preview_parts": pieces(rendered.text),
                 "subject": rendered.subject,
                 "text": raw(text),
                 "awaiting": awaiting,
@@ -296,7 +301,7 @@ class Console:
             return
         if digest(reference, text, awaiting) != metadata.get("digest"):
             # Edited after the preview: show the new preview; nothing is sent unseen.
-            await ack(response_action="update", view=await self._preview(metadata, text, awaiting))
+            await self._show_preview(ack, body["user"]["id"], metadata, text, awaiting)
             return
         await ack(response_action="clear")
         user = body["user"]["id"]

@@ -123,7 +123,8 @@ class SlackAdapter:
             retry_after = _seconds(headers.get("Retry-After") or headers.get("retry-after"))
             self._blocked_until[channel] = self._clock() + retry_after
             return DeliveryError(f"Slack rate limit on {channel}", retry_after=retry_after)
-        return DeliveryError(f"Slack: {code}", permanent=code in PERMANENT)
+        gone = code in ("message_not_found", "cant_update_message")
+        return DeliveryError(f"Slack: {code}", permanent=code in PERMANENT, original_gone=gone)
 
 
 def _seconds(value: object) -> float:

@@ -143,6 +143,7 @@ REALISTIC |= {
         "allowed": ["awaiting_customer", "escalated", "resolved"],
         "can_escalate": True,
         "can_resolve": True,
+        "as_of": datetime(2026, 12, 2, 12, 30, tzinfo=UTC),
     },
 }
 CLI_ONLY = {"cli/case_list", "cli/case_show", "cli/serve_banner", "cli/inbox"}
@@ -178,7 +179,7 @@ REALISTIC |= {
     "unknown": "frobnicate",
     "typed": "CB-K7M3-XD9B",
     "summary": "The kettle base sparked",
-    "preview": "About your complaint CB-K7M3-XD9A:\nWe have refunded you.",
+    "preview_parts": ["About your complaint CB-K7M3-XD9A:\nWe have refunded you."],
     "value": '{"reference": "CB-K7M3-XD9A", "text": "We have refunded you."}',
     "subject": "Your complaint CB-K7M3-XD9A",
     "metadata": '{"reference": "CB-K7M3-XD9A", "channel": "C0QUEUE01"}',

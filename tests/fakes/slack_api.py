@@ -35,6 +35,8 @@ WORKSPACE_URL = "https://fake.slack.test/"
 FIRST_TS = 1_700_000_000  # ts values are FIRST_TS + 100µs, 200µs, … : unique and increasing
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks")
 MAX_TEXT, MAX_BLOCKS = 40_000, 50
+MAX_SECTION, MAX_FIELD, MAX_VALUE = 3000, 2000, 2000  # a section's text, a field, a value
+MAX_METADATA = 3000  # a view's private_metadata
 FORM = "application/x-www-form-urlencoded"
 # Methods called with the app-level token ("xapp-…") rather than the bot token.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
@@ -60,6 +62,22 @@ def signed_headers(
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": signature,
     }
+
+
+def over_limits(blocks: list[dict[str, Any]]) -> list[str]:
+    """Slack's documented Block Kit length limits these blocks break (Slack refuses them)."""
+    broken = []
+    for block in blocks:
+        text = (block.get("text") or {}).get("text")
+        if block.get("type") == "section" and text is not None and len(text) > MAX_SECTION:
+            broken.append(f"section text {len(text)} > {MAX_SECTION}")
+        for field in block.get("fields") or []:
+            if len(field.get("text", "")) > MAX_FIELD:
+                broken.append(f"field {len(field['text'])} > {MAX_FIELD}")
+        for element in block.get("elements") or []:
+            if len(str(element.get("value", ""))) > MAX_VALUE:
+                broken.append(f"value {len(str(element['value']))} > {MAX_VALUE}")
+    return broken
 
 
 @dataclass(frozen=True, slots=True)
@@ -590,6 +608,9 @@ class FakeSlackApi:
             raise _ApiError("invalid_blocks_format")
         if len(blocks) > MAX_BLOCKS or any("type" not in block for block in blocks):
             raise _ApiError("invalid_blocks")
+        broken = over_limits(blocks)
+        if broken:
+            raise _ApiError("invalid_blocks", *broken)
         text = str(params["text"]) if "text" in params else (old.text if old else "")
         if len(text) > MAX_TEXT:
             raise _ApiError("msg_too_long")
@@ -623,6 +644,11 @@ class FakeSlackApi:
             )
         if kind == "modal" and "title" not in view:
             raise _ApiError("invalid_arguments", "[ERROR] missing required field: title")
+        broken = over_limits(list(view.get("blocks") or []))
+        if broken:
+            raise _ApiError("invalid_blocks", *broken)
+        if len(str(view.get("private_metadata", ""))) > MAX_METADATA:
+            raise _ApiError("invalid_arguments", "private_metadata over 3000 characters")
         external = view.get("external_id") or ""
         clash = [v for v in self._views.values() if external and v["external_id"] == external]
         if clash and (old is None or clash[0]["id"] != old["id"]):

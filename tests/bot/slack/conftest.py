@@ -193,6 +193,21 @@ class Workspace:
         return await self.post(body, "/webhooks/slack/commands")
 
 
+async def ask(workspace: Workspace, text: str, user: str = ALICE) -> dict[str, Any]:
+    """Type the slash command; its answer (given at once, or posted to the response URL)."""
+    before = len(workspace.slack.responses)
+    answer = await workspace.command(text, user=user)
+    assert answer.status_code == 200
+    if answer.content:
+        return dict(answer.json())
+    await eventually(lambda: _later(len(workspace.slack.responses) > before))
+    return workspace.slack.responses[before]
+
+
+async def _later(value: bool) -> bool:
+    return value
+
+
 @pytest.fixture
 async def workspace(
     slack_settings: Settings, slack: FakeSlackApi, clock: FakeClock

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 from tests.bot.conversation import register_complaint
-from tests.bot.slack.conftest import ALICE, BOB, MALLORY, QUEUE_CHANNEL, Workspace, eventually
+from tests.bot.slack.conftest import (
+    ALICE,
+    BOB,
+    MALLORY,
+    QUEUE_CHANNEL,
+    Workspace,
+    ask,
+    eventually,
+)
 from tests.fakes import FakeClock
 from tests.fakes.slack_payloads import (
     app_home_opened_event,
@@ -23,19 +31,19 @@ async def new_case(workspace: Workspace) -> str:
 
 async def test_help_and_an_unknown_word_say_what_the_command_does(workspace: Workspace) -> None:
     for text in ("", "help", "frobnicate the thing"):
-        answer = (await workspace.command(text)).json()
+        answer = await ask(workspace, text)
         assert answer["response_type"] == "ephemeral"
         assert "/complaint mine" in answer["text"]
-    assert '"frobnicate" needs more' in (await workspace.command("frobnicate x y")).json()["text"]
+    assert '"frobnicate" needs more' in (await ask(workspace, "frobnicate x y"))["text"]
 
 
 async def test_a_reference_shows_the_case_to_its_staff_only(workspace: Workspace) -> None:
     reference = await new_case(workspace)
-    shown = (await workspace.command(reference.lower())).json()["text"]
+    shown = (await ask(workspace, reference.lower()))["text"]
     assert reference in shown
     assert "My parcel never arrived" in shown
     assert "archives/C0QUEUE01/p" in shown  # a link to the card
-    hidden = (await workspace.command(reference, user=MALLORY)).json()["text"]
+    hidden = (await ask(workspace, reference, user=MALLORY))["text"]
     assert "no case" in hidden.lower()
     assert "parcel" not in hidden
 
@@ -44,31 +52,31 @@ async def test_mine_open_and_overdue_list_what_they_say(
     workspace: Workspace, clock: FakeClock
 ) -> None:
     reference = await new_case(workspace)
-    assert "none" in (await workspace.command("mine")).json()["text"]
-    assert reference in (await workspace.command("open")).json()["text"]
-    assert reference in (await workspace.command("open complaints")).json()["text"]
-    assert reference not in (await workspace.command("open billing")).json()["text"]
-    assert reference not in (await workspace.command("overdue")).json()["text"]
+    assert "none" in (await ask(workspace, "mine"))["text"]
+    assert reference in (await ask(workspace, "open"))["text"]
+    assert reference in (await ask(workspace, "open complaints"))["text"]
+    assert reference not in (await ask(workspace, "open billing"))["text"]
+    assert reference not in (await ask(workspace, "overdue"))["text"]
     await workspace.press(reference, "case_assign_me", user=BOB)
 
     async def assigned() -> bool:
         return (await workspace.case(reference)).assignee is not None
 
     await eventually(assigned)
-    assert reference in (await workspace.command("mine", user=BOB)).json()["text"]
-    assert "none" in (await workspace.command("mine", user=ALICE)).json()["text"]
+    assert reference in (await ask(workspace, "mine", user=BOB))["text"]
+    assert "none" in (await ask(workspace, "mine", user=ALICE))["text"]
     clock.advance(days=11)
-    overdue = (await workspace.command("overdue")).json()["text"]
+    overdue = (await ask(workspace, "overdue"))["text"]
     assert reference in overdue
     assert "overdue" in overdue
-    outsider = (await workspace.command("open", user=MALLORY)).json()["text"]
+    outsider = (await ask(workspace, "open", user=MALLORY))["text"]
     assert reference not in outsider
     assert "not on the staff" in outsider
 
 
 async def test_reply_by_command_is_confirmed_first_then_sent(workspace: Workspace) -> None:
     reference = await new_case(workspace)
-    answer = (await workspace.command(f"reply {reference} The courier found it <!here>")).json()
+    answer = await ask(workspace, f"reply {reference} The courier found it <!here>")
     assert "Send this to the customer" in answer["text"]
     shown = json.dumps(answer["blocks"])
     assert "The courier found it &lt;!here&gt;" in shown
@@ -81,18 +89,24 @@ async def test_reply_by_command_is_confirmed_first_then_sent(workspace: Workspac
         for element in block["elements"]
         if element["action_id"] == "command_reply_send"
     )
-    body = block_actions_body(
-        team_id="T0TEST",
-        user_id=ALICE,
-        user_name="alice",
-        channel_id=QUEUE_CHANNEL,
-        message_ts="1700000000.000001",
-        action_id="command_reply_send",
-        value=send["value"],
-        response_url=workspace.slack.response_url(),
-    )
-    await workspace.post(body)
-    await eventually(lambda: _true(bool(workspace.slack.responses)))
+
+    def click(action_ts: str) -> bytes:
+        return block_actions_body(
+            team_id="T0TEST",
+            user_id=ALICE,
+            user_name="alice",
+            channel_id=QUEUE_CHANNEL,
+            message_ts="1700000000.000001",  # the confirmation's own message
+            action_id="command_reply_send",
+            value=send["value"],
+            action_ts=action_ts,
+            response_url=workspace.slack.response_url(),
+        )
+
+    answered = len(workspace.slack.responses)
+    await workspace.post(click("1700000100.000001"))
+    await workspace.post(click("1700000100.400001"))  # a double click: sent once
+    await eventually(lambda: _true(len(workspace.slack.responses) >= answered + 2))
     assert workspace.slack.responses[-1]["replace_original"] is True
     assert "Sent to the customer" in workspace.slack.responses[-1]["text"]
     await workspace.deliver()

@@ -98,3 +98,15 @@ async def test_a_message_the_customer_never_got_and_an_opt_out_show_in_the_threa
     thread = await workspace.thread_text(reference)
     assert "was not delivered" in thread
     assert "The customer texted STOP" in thread
+
+
+async def test_without_its_card_a_cases_lines_say_which_case_they_are_about(
+    workspace: Workspace,
+) -> None:
+    workspace.slack.fail_next("chat.postMessage", "invalid_blocks")  # the card, for good
+    reference = await register_complaint(workspace.app)
+    await workspace.deliver()
+    await workspace.deliver()
+    loose = [m.text for m in workspace.slack.messages(QUEUE_CHANNEL)]
+    assert loose
+    assert all(text.startswith(f"{reference}: ") for text in loose)
