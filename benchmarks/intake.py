@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -26,9 +27,9 @@ from bot.services.intake import handle_inbound
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.models import Case
-from tests.bot.conversation import message
-from tests.fakes import FakeClock, RecordingAdapter, SeededRandom
-from tests.support.postgres import postgres_url_for_tests
+from channels.base import InboundMessage
+from fakes import FakeClock, RecordingAdapter, SeededRandom
+from fakes.postgres import postgres_url_for_tests
 
 CONVERSATION = (
     "hello",
@@ -39,6 +40,20 @@ CONVERSATION = (
     "yes",
     "yes",
 )
+
+
+def message(app: App, text: str, address: str) -> InboundMessage:
+    """A line typed by a customer in a terminal chat."""
+    return InboundMessage(
+        channel="console",
+        address=address,
+        provider_id=str(uuid.uuid4()),
+        text=text,
+        received_at=app.clock(),
+        display_name=address,
+        raw=text.encode(),
+        lasting_address=False,
+    )
 
 
 async def run(url: str, customers: int, concurrency: int) -> dict[str, float]:

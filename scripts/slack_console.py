@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
-from tests.fakes.slack_api import FakeSlackApi, Posted, signed_headers
-from tests.fakes.slack_payloads import (
+from fakes.slack_api import FakeSlackApi, Posted, signed_headers
+from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
     message_event,

@@ -3,7 +3,7 @@
     .venv/bin/python -m scripts.sms_phone            # prints the settings for serve, then waits
     # in another terminal, start serve with those settings, then type texts here
 
-It runs the local fake of Twilio's REST API (tests/fakes/twilio_api.py), which is where the
+It runs the local fake of Twilio's REST API (fakes/twilio_api.py), which is where the
 bot's replies arrive and are printed, and posts what you type to the bot's SMS webhook,
 signed exactly as Twilio signs it.
 """
@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.fakes.twilio_api import FakeTwilioApi, new_sid, sign
+from fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 
 def main() -> int:

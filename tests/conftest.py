@@ -14,8 +14,8 @@ import pytest
 from bot.services.app import App
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
-from tests.fakes import FakeClock, SeededRandom
-from tests.support.postgres import PostgresUnavailable, postgres_url_for_tests
+from fakes import FakeClock, SeededRandom
+from fakes.postgres import PostgresUnavailable, postgres_url_for_tests
 
 REQUIRE_POSTGRES = "COMPLAINTBOT_REQUIRE_POSTGRES"
 

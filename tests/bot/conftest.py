@@ -13,9 +13,9 @@ from bot.services.app import App
 from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
+from fakes import FakeClock, SeededRandom
+from fakes.smtp_sink import SmtpSink
 from tests.bot.mailing import COMPLAINTS, free_port
-from tests.fakes import FakeClock, SeededRandom
-from tests.fakes.smtp_sink import SmtpSink
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.mail import email_adapter
 from bot.outbox import Dispatcher
 from bot.services.app import App
-from tests.fakes.smtp_sink import SmtpSink, SunkMessage
+from fakes.smtp_sink import SmtpSink, SunkMessage
 
 COMPLAINTS = "complaints@example.com"
 CUSTOMER = "ana@customer.example"

@@ -15,6 +15,7 @@ from bot.services.app import App
 from bot.services.staff import handle_staff_action
 from bot.storage.models import Case, MessageIn
 from channels.email.parse import parse_email
+from fakes.smtp_sink import SmtpSink
 from tests.bot.mailing import (
     COMPLAINT,
     COMPLAINTS,
@@ -24,7 +25,6 @@ from tests.bot.mailing import (
     mail,
     send,
 )
-from tests.fakes.smtp_sink import SmtpSink
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 

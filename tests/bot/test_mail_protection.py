@@ -17,6 +17,7 @@ from bot.mail import Authenticator, deliver_mail, tls_context
 from bot.services.app import App
 from bot.storage.models import Case, CaseEvent, MessageIn, Outbox
 from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
+from fakes.smtp_sink import SmtpSink
 from tests.bot.mailing import (
     COMPLAINT,
     COMPLAINTS,
@@ -27,7 +28,6 @@ from tests.bot.mailing import (
     mail,
     send,
 )
-from tests.fakes.smtp_sink import SmtpSink
 
 
 async def test_a_bounce_marks_our_message_failed_and_opens_nothing(

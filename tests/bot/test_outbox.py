@@ -13,8 +13,8 @@ from bot.outbox import Dispatcher, backoff
 from bot.services.app import App
 from bot.storage.models import CaseEvent, Outbox
 from channels.base import DeliveryResult, OutboundMessage
+from fakes import FailingAdapter, FakeClock, RecordingAdapter
 from tests.bot.conversation import register_complaint, say
-from tests.fakes import FailingAdapter, FakeClock, RecordingAdapter
 
 
 async def rows(app: App, channel: str = "console") -> list[Outbox]:
@@ -126,7 +126,7 @@ async def test_two_dispatchers_never_send_one_message_twice(
 ) -> None:
     from bot.settings import Settings
     from bot.storage.migrate import upgrade
-    from tests.fakes import SeededRandom
+    from fakes import SeededRandom
 
     settings = Settings(_env_file=None, database_url=postgres_url)  # type: ignore[call-arg]
     apps = [App.create(settings, clock=clock, random=SeededRandom(n)) for n in range(2)]

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from fakes.smtp_sink import SmtpSink, SunkMessage
 from tests.bot.mailing import CUSTOMER, mail
 from tests.e2e.conftest import Product, free_port
-from tests.fakes.smtp_sink import SmtpSink, SunkMessage
 
 pytestmark = pytest.mark.e2e
 COMPLAINTS = "complaints@shop.example"

@@ -13,16 +13,16 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import Product, free_port
-from tests.e2e.test_sms_journey import converse
-from tests.fakes.slack_api import FakeSlackApi, Posted, signed_headers
-from tests.fakes.slack_payloads import (
+from fakes.slack_api import FakeSlackApi, Posted, signed_headers
+from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
     message_event,
     view_submission_body,
 )
-from tests.fakes.twilio_api import FakeTwilioApi
+from fakes.twilio_api import FakeTwilioApi
+from tests.e2e.conftest import Product, free_port
+from tests.e2e.test_sms_journey import converse
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-signing-secret-0123456789abcdef"

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from fakes.twilio_api import FakeTwilioApi, new_sid, sign
 from tests.e2e.conftest import Product, free_port
-from tests.fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 pytestmark = pytest.mark.e2e
 CUSTOMER = "+447700900123"

@@ -7,10 +7,8 @@ import asyncio
 import asyncpg
 import pytest
 
-# Relative, because tests/ is not a package: pytest imports this module as
-# support.test_postgres_server (or tests.support... if tests/ becomes one).
-from tests.support import postgres
-from tests.support.postgres import PostgresServer, PostgresUnavailable, postgres_url_for_tests
+from fakes import postgres
+from fakes.postgres import PostgresServer, PostgresUnavailable, postgres_url_for_tests
 
 
 async def _probe(dsn: str) -> dict[str, object]:

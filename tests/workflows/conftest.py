@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes import SeededRandom
+from fakes import SeededRandom
 from tests.workflows.chat import Chat
 from workflows.cases import CaseView
 from workflows.classification import Rules

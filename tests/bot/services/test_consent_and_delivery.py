@@ -14,8 +14,8 @@ from bot.services.intake import OPT_IN, OPT_OUT, PROCESSING_FAILED, handle_inbou
 from bot.services.staff import handle_staff_action
 from bot.storage.models import CaseEvent, EarlyReport, Identity, MessageIn, Outbox
 from channels.base import DeliveryResult, OutboundMessage
+from fakes import RecordingAdapter
 from tests.bot.conversation import message, register_complaint, say
-from tests.fakes import RecordingAdapter
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from bot.services.app import App
 from bot.services.staff import StaffResult, handle_staff_action
 from bot.storage.models import Case, CaseEvent, Outbox, Timer
+from fakes import FakeClock
 from tests.bot.conversation import register_complaint, say
-from tests.fakes import FakeClock
 from workflows.staff import StaffAction, StaffActionKind
 
 

@@ -23,8 +23,8 @@ from bot.storage.models import (
     Outbox,
 )
 from channels.base import Attachment
+from fakes import FakeClock, SeededRandom
 from tests.bot.conversation import customer_text, message, register_complaint, say, send
-from tests.fakes import FakeClock, SeededRandom
 
 
 async def count(app: App, model: type[object]) -> int:

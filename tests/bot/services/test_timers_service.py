@@ -9,8 +9,8 @@ from bot.services.app import App
 from bot.services.staff import handle_staff_action
 from bot.services.timers import MAX_ATTEMPTS, fire_due_timers
 from bot.storage.models import CaseEvent, Outbox, Timer
+from fakes import FakeClock
 from tests.bot.conversation import register_complaint
-from tests.fakes import FakeClock
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 

@@ -21,9 +21,9 @@ from bot.storage.migrate import upgrade
 from bot.storage.models import Case, CaseEvent, StaffPost
 from bot.web import create_web_app
 from channels.slack.adapter import split_message_id
-from tests.fakes import FakeClock, RecordingAdapter, SeededRandom
-from tests.fakes.slack_api import FakeSlackApi, Posted, signed_headers
-from tests.fakes.slack_payloads import (
+from fakes import FakeClock, RecordingAdapter, SeededRandom
+from fakes.slack_api import FakeSlackApi, Posted, signed_headers
+from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
     message_event,

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import json
 
+from fakes import FakeClock
+from fakes.slack_payloads import (
+    app_home_opened_event,
+    block_actions_body,
+    event_callback_body,
+)
 from tests.bot.conversation import register_complaint
 from tests.bot.slack.conftest import (
     ALICE,
@@ -13,12 +19,6 @@ from tests.bot.slack.conftest import (
     Workspace,
     ask,
     eventually,
-)
-from tests.fakes import FakeClock
-from tests.fakes.slack_payloads import (
-    app_home_opened_event,
-    block_actions_body,
-    event_callback_body,
 )
 
 

@@ -7,6 +7,7 @@ import json
 from bot.services.intake import handle_inbound
 from bot.services.staff import handle_staff_action
 from channels.base import Attachment
+from fakes.slack_api import over_limits
 from tests.bot.conversation import message, register_complaint, send
 from tests.bot.slack.conftest import (
     ALICE,
@@ -18,7 +19,6 @@ from tests.bot.slack.conftest import (
     Workspace,
     eventually,
 )
-from tests.fakes.slack_api import over_limits
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 
@@ -279,11 +279,11 @@ async def test_a_double_click_or_a_retried_request_changes_nothing_twice(
 
 
 async def test_a_forged_or_stale_request_is_refused_with_401(workspace: Workspace) -> None:
-    from tests.fakes.slack_api import signed_headers
+    from fakes.slack_api import signed_headers
 
     reference = await new_case(workspace)
     card = await workspace.card(reference)
-    from tests.fakes.slack_payloads import block_actions_body
+    from fakes.slack_payloads import block_actions_body
 
     body = block_actions_body(
         team_id="T0TEST",

@@ -12,9 +12,9 @@ from bot.services.intake import OPT_OUT, handle_inbound
 from bot.services.staff import handle_staff_action
 from bot.slack.serving import slack_adapter
 from bot.storage.models import Outbox
+from fakes import FailingAdapter, FakeClock
 from tests.bot.conversation import message, register_complaint, send
 from tests.bot.slack.conftest import QUEUE_CHANNEL, Workspace
-from tests.fakes import FailingAdapter, FakeClock
 from workflows.staff import StaffAction, StaffActionKind
 
 

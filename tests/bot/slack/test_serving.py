@@ -6,8 +6,8 @@ import json
 
 from bot.settings import PROJECT_ROOT, Settings
 from bot.slack.serving import COMMANDS_PATH, EVENTS_PATH, INTERACTIVITY_PATH
+from fakes.slack_payloads import url_verification_body
 from tests.bot.slack.conftest import URGENT_CHANNEL, Workspace
-from tests.fakes.slack_payloads import url_verification_body
 
 MANIFEST = PROJECT_ROOT / "config" / "slack-manifest.json"
 

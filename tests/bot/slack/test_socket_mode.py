@@ -18,16 +18,16 @@ from bot.settings import Settings
 from bot.slack.serving import socket_mode
 from bot.storage.migrate import upgrade
 from bot.web import create_web_app
-from tests.bot.conversation import register_complaint
-from tests.bot.slack.conftest import ALICE, QUEUE_CHANNEL, TEAM, Workspace, eventually
-from tests.fakes import FakeClock, RecordingAdapter, SeededRandom
-from tests.fakes.slack_api import FakeSlackApi, socket_payload
-from tests.fakes.slack_payloads import (
+from fakes import FakeClock, RecordingAdapter, SeededRandom
+from fakes.slack_api import FakeSlackApi, socket_payload
+from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
     message_event,
     slash_command_body,
 )
+from tests.bot.conversation import register_complaint
+from tests.bot.slack.conftest import ALICE, QUEUE_CHANNEL, TEAM, Workspace, eventually
 
 
 @pytest.fixture

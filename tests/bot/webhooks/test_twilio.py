@@ -18,8 +18,8 @@ from bot.settings import Settings
 from bot.storage.migrate import upgrade
 from bot.storage.models import AttachmentRow, Identity, MessageIn, Outbox
 from bot.web import create_web_app
-from tests.fakes import FakeClock, SeededRandom
-from tests.fakes.twilio_api import FakeTwilioApi, new_sid, sign
+from fakes import FakeClock, SeededRandom
+from fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 PUBLIC = "https://complaints.example.com"
 INCOMING = f"{PUBLIC}/webhooks/twilio/sms"

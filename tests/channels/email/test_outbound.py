@@ -15,7 +15,7 @@ import pytest
 from channels.base import ChannelAdapter, DeliveryError, OutboundMessage
 from channels.email.outbound import HUMAN_HEADER, EmailAdapter, SmtpRelay
 from channels.email.parse import parse_email
-from tests.fakes.smtp_sink import SmtpSink
+from fakes.smtp_sink import SmtpSink
 
 NOW = datetime(2026, 11, 22, 9, 30, 15, 123456, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ import pytest
 
 from channels.base import DeliveryError, OutboundMessage
 from channels.slack.adapter import SlackAdapter, message_id, split_message_id
-from tests.fakes.slack_api import FakeSlackApi
+from fakes.slack_api import FakeSlackApi
 
 CHANNEL = "C0QUEUE01"
 

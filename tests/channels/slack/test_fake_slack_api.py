@@ -15,8 +15,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_api import FakeSlackApi, signed_headers
-from tests.fakes.slack_payloads import (
+from fakes.slack_api import FakeSlackApi, signed_headers
+from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
     message_event,

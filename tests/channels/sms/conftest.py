@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.twilio_api import FakeTwilioApi
+from fakes.twilio_api import FakeTwilioApi
 
 
 @pytest.fixture

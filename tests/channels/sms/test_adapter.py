@@ -11,7 +11,7 @@ import pytest
 
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 from channels.sms.adapter import TwilioSmsAdapter
-from tests.fakes.twilio_api import FakeTwilioApi
+from fakes.twilio_api import FakeTwilioApi
 
 CUSTOMER = "+447700900123"
 OUR_NUMBER = "+442079460000"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.fakes.twilio_api import FakeTwilioApi
+from fakes.twilio_api import FakeTwilioApi
 
 
 def post(api: FakeTwilioApi, form: dict[str, str], token: str) -> tuple[int, dict[str, object]]:

@@ -17,7 +17,7 @@ from channels.sms.webhook import (
     parse_status,
     verify_signature,
 )
-from tests.fakes.twilio_api import sign
+from fakes.twilio_api import sign
 
 TOKEN = "12345678901234567890123456789012"
 URL = "https://bot.example.com/webhooks/sms"

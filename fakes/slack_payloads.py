@@ -1,7 +1,7 @@
 """Request bodies Slack sends to an app, in Slack's documented shapes, for tests to sign and post.
 
 Interactions (``block_actions``, ``view_submission``) and slash commands are form-encoded; Events
-API envelopes are JSON. Sign them with ``tests.fakes.slack_api.signed_headers``.
+API envelopes are JSON. Sign them with ``fakes.slack_api.signed_headers``.
 """
 
 from __future__ import annotations

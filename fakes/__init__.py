@@ -19,9 +19,11 @@ class FakeClock:
     now: datetime = START
 
     def __call__(self) -> datetime:
+        """The current fake time."""
         return self.now
 
     def advance(self, **delta: float) -> datetime:
+        """Move time forward by ``timedelta(**delta)``."""
         self.now += timedelta(**delta)
         return self.now
 
@@ -33,6 +35,7 @@ class SeededRandom:
         self._random = random.Random(seed)
 
     def randbelow(self, n: int, /) -> int:
+        """A seeded random integer in [0, n)."""
         return self._random.randrange(n)
 
 
@@ -45,6 +48,7 @@ class RecordingAdapter:
     delay: float = 0.0
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
+        """Keep the message (after the configured delay)."""
         if self.delay:
             await asyncio.sleep(self.delay)
         self.sent.append(message)
@@ -63,6 +67,7 @@ class FailingAdapter:
     sent: list[OutboundMessage] = field(default_factory=list)
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
+        """Fail as configured, then keep the message."""
         self.attempts += 1
         if self.attempts <= self.failures:
             if self.crash:

@@ -2,7 +2,7 @@
 
 Point ``AsyncWebClient(token=fake.bot_token, base_url=fake.url)`` at it. Like the fake Twilio
 API it runs in a thread with its own event loop, so async tests and end-to-end tests (the product
-started as a subprocess) can share it. ``tests.fakes.slack_payloads`` builds what Slack sends to
+started as a subprocess) can share it. ``fakes.slack_payloads`` builds what Slack sends to
 the app. ``wait_for`` blocks its thread: from a test whose product code runs on the test's own
 event loop, call it through ``asyncio.to_thread``.
 
@@ -806,7 +806,7 @@ _DEBUG_INFO = {"host": "applink-fake", "build_number": 1, "approximate_connectio
 
 
 def socket_payload(body: bytes | str) -> dict[str, Any]:
-    """What Socket Mode carries for a request body from ``tests.fakes.slack_payloads``.
+    """What Socket Mode carries for a request body from ``fakes.slack_payloads``.
 
     An Events API body is already the JSON payload; an interaction's ``payload=`` form field is
     decoded; a slash command's form becomes a dict of its (string) fields.

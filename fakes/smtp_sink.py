@@ -41,6 +41,7 @@ class SunkMessage:
 
     @property
     def parsed(self) -> EmailMessage:
+        """The message parsed with the modern email policy."""
         return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(self.raw))
 
 
