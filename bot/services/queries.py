@@ -86,7 +86,7 @@ async def unfiled_messages(app: App, limit: int = 50) -> list[tuple[MessageIn, I
             .order_by(MessageIn.id.desc())
             .limit(limit)
         )
-        return [(message, identity) for message, identity in rows.tuples()]
+        return [(message, identity) for message, identity in rows]
 
 
 async def cases_for_staff(

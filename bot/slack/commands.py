@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.services.queries import card_links, cases_for_staff
+from bot.services.queries import card_links, cases_for_staff, unfiled_messages
 from bot.services.staff import CaseNotFound, find_case
 from bot.slack.text import pieces, raw, unescape
 from bot.storage.models import Case
@@ -58,13 +58,34 @@ class Commands:
             return
         # Answered at once; the answer (which may need Slack's membership lists) follows.
         await ack()
-        if verb in ("mine", "open", "overdue"):
+        if verb == "inbox":
+            await respond(**await self._inbox(user))
+        elif verb in ("mine", "open", "overdue"):
             queue = words[1] if verb == "open" and len(words) > 1 else None
             await respond(**await self._list(user, verb, queue))
         elif verb == "reply":
             await respond(**await self._confirm_reply(user, words[1:]))
         else:
             await respond(**await self._show(user, words[0]))
+
+    async def _inbox(self, user: str) -> dict[str, Any]:
+        """Messages on no case (strangers, automated mail, failed processing): staff group only."""
+        if not await self.console.people.in_staff_group(user):
+            log.warning("Slack user %s may not see the inbox", user)
+            return self._render("staff/slack_inbox", allowed=False, unfiled=[])
+        found = await unfiled_messages(self.app, limit=LIST_LIMIT)
+        messages = [
+            {
+                "received_at": message.received_at,
+                "channel": identity.channel,
+                "address": identity.address,
+                "flags": list(message.flags),
+                "subject": message.subject,
+                "text": message.text[:200],
+            }
+            for message, identity in found
+        ]
+        return self._render("staff/slack_inbox", allowed=True, unfiled=messages)
 
     async def _visible_queues(self, user: str, only: str | None = None) -> list[str]:
         known = sorted(set(self.app.staff.queues) | {self.app.intake.rules.default_queue})

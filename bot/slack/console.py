@@ -26,6 +26,7 @@ from bot.slack.people import People
 from bot.slack.text import pieces, raw, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, message_id
+from workflows.classification import SEVERITIES
 from workflows.lifecycle import CaseStatus
 from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind
 
@@ -144,11 +145,13 @@ class Console:
         bolt.action("case_reply")(self._open_modal("staff/slack_reply_modal"))
         bolt.action("case_note")(self._open_modal("staff/slack_note_modal"))
         bolt.action("case_resolve")(self._open_modal("staff/slack_resolve_modal"))
+        bolt.action("case_grade")(self._open_modal("staff/slack_grade_modal"))
         bolt.action("open_card")(self._just_ack)
         bolt.view("reply_compose")(self._reply_preview)
         bolt.view("reply_confirm")(self._reply_send)
         bolt.view("note_compose")(self._note)
         bolt.view("resolve")(self._resolve)
+        bolt.view("grade")(self._grade)
         bolt.event("message")(self._thread_message)
         from bot.slack.commands import Commands
 
@@ -210,13 +213,19 @@ class Console:
             _, channel, _ = self._where(body)
             reference = str(action["value"])
             metadata = raw(json.dumps({"reference": reference, "channel": channel}))
+            rules = self.app.intake.rules
+            grade = await self._grade_of(reference)
             view = self.app.renderer.view(
                 template,
                 {
                     "reference": reference,
                     "metadata": metadata,
                     "limit": MAX_INPUT,
-                    "causes": list(self.app.intake.rules.root_causes),
+                    "causes": list(rules.root_causes),
+                    "severities": list(SEVERITIES),
+                    "categories": list(rules.categories),
+                    "severity": grade[0],
+                    "category": grade[1],
                 },
             )
             try:
@@ -232,6 +241,15 @@ class Console:
             return False
         await ack(response_action="errors", errors={"text": self._say("staff/slack_text_needed")})
         return True
+
+    async def _grade_of(self, reference: str) -> tuple[str, str]:
+        """A case's severity and category now (shown first in the Re-grade modal)."""
+        async with self.app.sessions() as session:
+            try:
+                case = await find_case(session, reference, self.app.settings.reference_prefix)
+            except CaseNotFound:
+                return SEVERITIES[0], self.app.intake.rules.default_category
+            return case.severity, case.category
 
     @staticmethod
     def _submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -344,6 +362,25 @@ class Console:
             text=text,
             status=CaseStatus.RESOLVED,
             root_cause=str(cause),
+        )
+        event = f"view:{view['id']}:{view.get('hash', '')}"
+        await self.act(staff_action, user, metadata.get("channel"), event, CHANNEL)
+
+    async def _grade(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        metadata, values = self._submitted(view)
+        text = str(values.get("text") or "").strip()
+        if await self._missing_text(ack, text):
+            return
+        await ack(response_action="clear")
+        user = body["user"]["id"]
+        actor = await self.people.name(user)
+        staff_action = StaffAction(
+            K.GRADE,
+            str(metadata.get("reference", "")),
+            actor,
+            text=text,
+            severity=str(values.get("severity") or "") or None,
+            category=str(values.get("category") or "") or None,
         )
         event = f"view:{view['id']}:{view.get('hash', '')}"
         await self.act(staff_action, user, metadata.get("channel"), event, CHANNEL)

@@ -62,6 +62,11 @@ class People:
         self._names[user_id] = (self._clock() + TTL_SECONDS, recorded)
         return recorded
 
+    async def in_staff_group(self, user_id: str) -> bool:
+        """Whether this person is in the staff group (who see what belongs to no queue)."""
+        group = self._staff.staff_group
+        return bool(group) and user_id in await self._group(str(group))
+
     async def may_act(self, user_id: str, queue: str) -> bool:
         """Staff group members act on every queue; a queue's channel members on that queue."""
         if self._staff.staff_group and user_id in await self._group(self._staff.staff_group):

@@ -154,6 +154,7 @@ SLACK_VIEWS = {
     "staff/slack_note_modal",
     "staff/slack_resolve_modal",
     "staff/slack_home",
+    "staff/slack_grade_modal",
 }
 SLACK_ONLY = {
     "staff/case_card",
@@ -186,6 +187,16 @@ REALISTIC |= {
     "mine": [SLACK_ROW],
     "overdue": [SLACK_ROW],
     "case": SLACK_ROW,
+    "unfiled": [
+        {
+            "received_at": datetime(2026, 11, 22, 9, 30, tzinfo=UTC),
+            "channel": "email",
+            "address": "noreply@example.com",
+            "flags": ["automated"],
+            "subject": "Out of office",
+            "text": "I am away <!channel>",
+        }
+    ],
 }
 
 
@@ -319,6 +330,7 @@ def test_the_case_card_is_block_kit_with_only_the_actions_allowed_now(renderer: 
         "case_resolve",
         "case_status",
         "case_assign_user",
+        "case_grade",
     ]
     select = next(
         element

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from bot.services.intake import handle_inbound
 from fakes import FakeClock
 from fakes.slack_payloads import (
     app_home_opened_event,
     block_actions_body,
     event_callback_body,
 )
-from tests.bot.conversation import register_complaint
+from tests.bot.conversation import message, register_complaint
 from tests.bot.slack.conftest import (
     ALICE,
     BOB,
@@ -135,3 +137,17 @@ async def test_the_home_tab_shows_my_cases_and_the_overdue_ones(
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_the_inbox_shows_messages_on_no_case_to_the_staff_group_only(
+    workspace: Workspace,
+) -> None:
+    await handle_inbound(
+        workspace.app,
+        replace(message(workspace.app, "Out of office <!channel>"), flags=("automated",)),
+    )
+    shown = (await ask(workspace, "inbox", user=ALICE))["text"]
+    assert "Out of office &lt;!channel&gt;" in shown
+    refused = (await ask(workspace, "inbox", user=BOB))["text"]
+    assert "staff group only" in refused
+    assert "Out of office" not in refused

@@ -16,6 +16,7 @@ from tests.bot.slack.conftest import (
     MALLORY,
     ONCALL,
     QUEUE_CHANNEL,
+    URGENT_CHANNEL,
     Workspace,
     eventually,
 )
@@ -400,3 +401,33 @@ async def test_malformed_modal_metadata_is_answered_without_an_error(
         for callback in ("reply_compose", "note_compose", "resolve"):
             answer = await workspace.submit(callback, metadata, {"text": {"text": "x"}})
             assert answer.status_code == 200, (callback, metadata)
+
+
+async def test_re_grade_from_the_card_re_routes_and_calls_on_call_when_critical(
+    workspace: Workspace,
+) -> None:
+    reference = await new_case(workspace)
+    await workspace.press(reference, "case_grade", user=ALICE)
+    await eventually(lambda: _true(bool(workspace.slack.views_opened)))
+    [modal] = workspace.slack.views_opened
+    assert modal["callback_id"] == "grade"
+    severity = next(b for b in modal["blocks"] if b.get("block_id") == "severity")
+    assert severity["element"]["initial_option"]["value"] == "normal"
+    empty = await workspace.submit("grade", modal["private_metadata"], {"text": {"text": " "}})
+    assert empty.json()["response_action"] == "errors"
+    chosen = {"type": "static_select", "selected_option": {"value": "critical"}}
+    values = {"severity": {"severity": chosen}, "text": {"text": "Customer says the charger burnt"}}
+    answer = await workspace.submit("grade", modal["private_metadata"], values)
+    assert answer.json() == {"response_action": "clear"}
+
+    async def regraded() -> bool:
+        return (await workspace.case(reference)).severity == "critical"
+
+    await eventually(regraded)
+    assert (await workspace.case(reference)).queue == "complaints-urgent"
+    await workspace.deliver()
+    [call] = workspace.slack.messages(ESCALATION_CHANNEL)
+    assert f"<!subteam^{ONCALL}>" in call.text
+    # The old card shows where it went; the new queue's channel has a card of its own.
+    assert "complaints-urgent" in json.dumps((await workspace.card(reference)).blocks)
+    assert await workspace.card(reference, URGENT_CHANNEL)
