@@ -7,7 +7,6 @@ outbox like any other staff notice. Slack is answered at once (bolt acks before 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -23,7 +22,7 @@ from bot.services.app import App
 from bot.services.queries import card_of
 from bot.services.staff import CaseNotFound, find_case, handle_staff_action
 from bot.slack.people import People
-from bot.slack.text import pieces, raw, unescape
+from bot.slack.text import digest, pieces, raw, submitted, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, message_id
 from workflows.classification import SEVERITIES
@@ -37,6 +36,7 @@ THREAD_CHANNEL = "slack-thread"
 MAX_INPUT = min(3000, MAX_STAFF_TEXT)
 Ack = Callable[..., Awaitable[None]]
 K = StaffActionKind
+STATUSES = frozenset(status.value for status in CaseStatus)
 
 
 def web_client(app: App) -> AsyncWebClient:
@@ -47,11 +47,6 @@ def web_client(app: App) -> AsyncWebClient:
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_base_url or AsyncWebClient.BASE_URL,
     )
-
-
-def digest(*parts: object) -> str:
-    """A short fingerprint of what a preview showed, to know it is what is being sent."""
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
 
 
 class Console:
@@ -169,40 +164,24 @@ class Console:
 
     async def _assign_me(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        user, channel, stamp = self._where(body)
-        actor = await self.people.name(user)
-        staff_action = StaffAction(K.ASSIGN, str(action["value"]), actor, assignee=actor)
-        await self.act(staff_action, user, channel, f"{user}:{stamp}", CHANNEL)
+        await self._act_on_press(body, K.ASSIGN, str(action["value"]), assign_to_actor=True)
 
     async def _assign_user(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        user, channel, stamp = self._where(body)
         reference = str(action.get("block_id", "")).partition(":")[2]
         chosen = await self.people.name(str(action["selected_user"]))
-        actor = await self.people.name(user)
-        staff_action = StaffAction(K.ASSIGN, reference, actor, assignee=chosen)
-        await self.act(staff_action, user, channel, f"{user}:{stamp}", CHANNEL)
+        await self._act_on_press(body, K.ASSIGN, reference, assignee=chosen)
 
     async def _status(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        user, channel, stamp = self._where(body)
         reference, _, status = str(action["selected_option"]["value"]).partition("|")
-        try:
-            target = CaseStatus(status)
-        except ValueError:
-            return
-        actor = await self.people.name(user)
-        staff_action = StaffAction(K.STATUS, reference, actor, status=target)
-        await self.act(staff_action, user, channel, f"{user}:{stamp}", CHANNEL)
+        if status in STATUSES:
+            await self._act_on_press(body, K.STATUS, reference, status=CaseStatus(status))
 
     async def _escalate(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        user, channel, stamp = self._where(body)
-        actor = await self.people.name(user)
-        staff_action = StaffAction(
-            K.STATUS, str(action["value"]), actor, status=CaseStatus.ESCALATED
-        )
-        await self.act(staff_action, user, channel, f"{user}:{stamp}", CHANNEL)
+        reference = str(action["value"])
+        await self._act_on_press(body, K.STATUS, reference, status=CaseStatus.ESCALATED)
 
     def _open_modal(
         self, template: str
@@ -235,6 +214,34 @@ class Console:
 
         return open_modal
 
+    async def _act_on_view(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        metadata: dict[str, Any],
+        kind: StaffActionKind,
+        **fields: Any,
+    ) -> None:
+        """Close the modal, then do what it asked as the person who submitted it."""
+        await ack(response_action="clear")
+        user = body["user"]["id"]
+        actor = await self.people.name(user)
+        action = StaffAction(kind, str(metadata.get("reference", "")), actor, **fields)
+        event = f"view:{view['id']}:{view.get('hash', '')}"
+        await self.act(action, user, metadata.get("channel"), event, CHANNEL)
+
+    async def _act_on_press(
+        self, body: dict[str, Any], kind: StaffActionKind, reference: str, **fields: Any
+    ) -> None:
+        """Do what a button or select on a card asked, as the person who pressed it."""
+        user, channel, stamp = self._where(body)
+        actor = await self.people.name(user)
+        if fields.pop("assign_to_actor", False):
+            fields["assignee"] = actor
+        action = StaffAction(kind, reference, actor, **fields)
+        await self.act(action, user, channel, f"{user}:{stamp}", CHANNEL)
+
     async def _missing_text(self, ack: Ack, text: str) -> bool:
         """Answer an empty text box with Slack's inline error; True when it was empty."""
         if text:
@@ -251,27 +258,8 @@ class Console:
                 return SEVERITIES[0], self.app.intake.rules.default_category
             return case.severity, case.category
 
-    @staticmethod
-    def _submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The view's metadata and its inputs by action id (value, selected option, checkboxes)."""
-        values: dict[str, Any] = {}
-        for block in (view.get("state") or {}).get("values", {}).values():
-            for action_id, state in block.items():
-                if "selected_option" in state:
-                    selected = state["selected_option"]
-                    values[action_id] = selected["value"] if selected else None
-                elif "selected_options" in state:
-                    values[action_id] = [option["value"] for option in state["selected_options"]]
-                else:
-                    values[action_id] = state.get("value")
-        try:
-            metadata = json.loads(view.get("private_metadata") or "{}")
-        except ValueError:
-            metadata = {}
-        return metadata if isinstance(metadata, dict) else {}, values
-
     async def _reply_preview(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        metadata, values = self._submitted(view)
+        metadata, values = submitted(view)
         text = str(values.get("text") or "").strip()
         awaiting = bool(values.get("await_customer"))
         if await self._missing_text(ack, text):
@@ -311,7 +299,7 @@ class Console:
         )
 
     async def _reply_send(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        metadata, values = self._submitted(view)
+        metadata, values = submitted(view)
         text = str(values.get("text") or "").strip()
         awaiting = bool(values.get("await_customer"))
         reference = str(metadata.get("reference", ""))
@@ -321,27 +309,19 @@ class Console:
             # Edited after the preview: show the new preview; nothing is sent unseen.
             await self._show_preview(ack, body["user"]["id"], metadata, text, awaiting)
             return
-        await ack(response_action="clear")
-        user = body["user"]["id"]
-        actor = await self.people.name(user)
-        staff_action = StaffAction(K.REPLY, reference, actor, text=text, await_customer=awaiting)
-        event = f"view:{view['id']}:{view.get('hash', '')}"
-        await self.act(staff_action, user, metadata.get("channel"), event, CHANNEL)
+        await self._act_on_view(
+            ack, body, view, metadata, K.REPLY, text=text, await_customer=awaiting
+        )
 
     async def _note(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        metadata, values = self._submitted(view)
+        metadata, values = submitted(view)
         text = str(values.get("text") or "").strip()
         if await self._missing_text(ack, text):
             return
-        await ack(response_action="clear")
-        user = body["user"]["id"]
-        actor = await self.people.name(user)
-        staff_action = StaffAction(K.NOTE, str(metadata.get("reference", "")), actor, text=text)
-        event = f"view:{view['id']}:{view.get('hash', '')}"
-        await self.act(staff_action, user, metadata.get("channel"), event, CHANNEL)
+        await self._act_on_view(ack, body, view, metadata, K.NOTE, text=text)
 
     async def _resolve(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        metadata, values = self._submitted(view)
+        metadata, values = submitted(view)
         text = str(values.get("text") or "").strip()
         cause = values.get("root_cause")
         errors = {}
@@ -352,38 +332,32 @@ class Console:
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        await ack(response_action="clear")
-        user = body["user"]["id"]
-        actor = await self.people.name(user)
-        staff_action = StaffAction(
+        await self._act_on_view(
+            ack,
+            body,
+            view,
+            metadata,
             K.STATUS,
-            str(metadata.get("reference", "")),
-            actor,
             text=text,
             status=CaseStatus.RESOLVED,
             root_cause=str(cause),
         )
-        event = f"view:{view['id']}:{view.get('hash', '')}"
-        await self.act(staff_action, user, metadata.get("channel"), event, CHANNEL)
 
     async def _grade(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        metadata, values = self._submitted(view)
+        metadata, values = submitted(view)
         text = str(values.get("text") or "").strip()
         if await self._missing_text(ack, text):
             return
-        await ack(response_action="clear")
-        user = body["user"]["id"]
-        actor = await self.people.name(user)
-        staff_action = StaffAction(
+        await self._act_on_view(
+            ack,
+            body,
+            view,
+            metadata,
             K.GRADE,
-            str(metadata.get("reference", "")),
-            actor,
             text=text,
             severity=str(values.get("severity") or "") or None,
             category=str(values.get("category") or "") or None,
         )
-        event = f"view:{view['id']}:{view.get('hash', '')}"
-        await self.act(staff_action, user, metadata.get("channel"), event, CHANNEL)
 
     async def _thread_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """A message typed in a card's thread is an internal note, never sent to the customer."""

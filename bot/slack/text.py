@@ -1,6 +1,10 @@
-"""Text to and from Slack: what people typed, and data that Slack does not display."""
+"""Text to and from Slack: what people typed and submitted, and data Slack does not display."""
 
 from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
 
 from markupsafe import Markup
 
@@ -39,3 +43,27 @@ def pieces(text: str, size: int = 400) -> list[str]:
             current = joined
     out.append(current)
     return [piece for piece in out if piece.strip()] or [""]
+
+
+def digest(*parts: object) -> str:
+    """A short fingerprint of what a preview showed, to know it is what is being sent."""
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def submitted(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The view's metadata and its inputs by action id (value, selected option, checkboxes)."""
+    values: dict[str, Any] = {}
+    for block in (view.get("state") or {}).get("values", {}).values():
+        for action_id, state in block.items():
+            if "selected_option" in state:
+                selected = state["selected_option"]
+                values[action_id] = selected["value"] if selected else None
+            elif "selected_options" in state:
+                values[action_id] = [option["value"] for option in state["selected_options"]]
+            else:
+                values[action_id] = state.get("value")
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    return metadata if isinstance(metadata, dict) else {}, values
