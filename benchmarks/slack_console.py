@@ -30,13 +30,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from fakes.slack_api import FakeSlackApi, Posted, signed_headers
-from fakes.slack_payloads import (
-    block_actions_body,
-    event_callback_body,
-    message_event,
-    view_submission_body,
-)
+from fakes.slack_api import FakeSlackApi
+from fakes.slack_staff import selected
 from fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 SECRET = "benchmark-signing-secret"  # noqa: S105 (the fake workspace's)
@@ -72,8 +67,8 @@ def serving(folder: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[str]
 class Run:
     """One customer and one member of staff, against the running product."""
 
-    def __init__(self, base: str, twilio: FakeTwilioApi, slack: FakeSlackApi) -> None:
-        self.base, self.twilio, self.slack = base, twilio, slack
+    def __init__(self, base: str, twilio: FakeTwilioApi, slack: FakeSlackApi, poll: float) -> None:
+        self.base, self.twilio, self.slack, self.poll = base, twilio, slack, poll
 
     def text(self, number: str, body: str) -> None:
         """Text the bot from ``number``, signed as Twilio would."""
@@ -88,52 +83,17 @@ class Run:
         answer.raise_for_status()
 
     def converse(self, number: str, body: str) -> str:
-        """Text the bot; its reply."""
+        """Text the bot; all it texts back (once nothing more comes for a poll interval)."""
         before = len(self.twilio.sent)
         self.text(number, body)
-        sent = self.twilio.wait_for_sent(before + 1, timeout=30)
-        return sent[-1].body
-
-    def slack_post(self, path: str, body: bytes) -> httpx.Response:
-        """A request to the bot as Slack would send it, signed."""
-        headers = signed_headers(body, SECRET)
-        url = f"{self.base}/webhooks/slack/{path}"
-        return httpx.post(url, content=body, headers=headers, timeout=30)
-
-    def card(self, reference: str) -> Posted:
-        """The case's card, once posted."""
-        self.slack.wait_for(
-            lambda s: any(reference in m.text for m in s.messages(CHANNEL) if not m.thread_ts),
-            timeout=30,
+        self.twilio.wait_for_sent(before + 1, timeout=30)
+        seen = -1
+        while seen != len(self.twilio.sent):
+            seen = len(self.twilio.sent)
+            time.sleep(self.poll + 0.3)
+        return "\n".join(
+            message.body for message in self.twilio.sent[before:] if message.to == number
         )
-        return next(
-            m for m in self.slack.messages(CHANNEL) if not m.thread_ts and reference in m.text
-        )
-
-    def press(self, card: Posted, action_id: str, **kw: object) -> None:
-        """Press a button on a card."""
-        body = block_actions_body(
-            team_id=TEAM,
-            user_id=ALICE,
-            user_name="alice",
-            channel_id=CHANNEL,
-            message_ts=card.ts,
-            action_id=action_id,
-            **kw,  # type: ignore[arg-type]
-        )
-        self.slack_post("interactivity", body).raise_for_status()
-
-    def submit(self, callback: str, metadata: str, values: dict[str, object]) -> dict[str, object]:
-        """Submit a modal; the bot's answer."""
-        body = view_submission_body(
-            team_id=TEAM,
-            user_id=ALICE,
-            user_name="alice",
-            callback_id=callback,
-            private_metadata=metadata,
-            values=values,  # type: ignore[arg-type]
-        )
-        return dict(self.slack_post("interactivity", body).json())
 
     def case(self, index: int) -> tuple[float, Counter[str]]:
         """One case from first text to resolution: (mirror seconds, Slack calls by method)."""
@@ -148,7 +108,8 @@ class Run:
         assert found, registered
         reference = found.group(1)
         calls_before = len(self.slack.calls)
-        card = self.card(reference)
+        alice = self.alice
+        card = alice.wait_for_card(reference)
         marker = f"Any news on case number {index}?"
         started = time.perf_counter()
         self.text(number, marker)
@@ -156,35 +117,27 @@ class Run:
             lambda s: any(marker in m.text for m in s.thread(CHANNEL, card.ts)), timeout=30
         )
         mirrored = time.perf_counter() - started
-        self.press(card, "case_assign_me", value=reference)
+        alice.press(card, "case_assign_me", value=reference)
         option = {
             "text": {"type": "plain_text", "text": "x"},
             "value": f"{reference}|investigating",
         }
-        self.press(card, "case_status", selected_option=option)
-        opened = len(self.slack.views_opened)
-        self.press(card, "case_reply", value=reference)
-        self.slack.wait_for(lambda s: len(s.views_opened) > opened, timeout=30)
+        alice.press(card, "case_status", selected_option=option)
         reply = {"text": {"text": "Please send a photo of the screen."}}
-        metadata = str(self.slack.views_opened[-1]["private_metadata"])
-        preview = self.submit("reply_compose", metadata, reply)["view"]
-        self.submit("reply_confirm", preview["private_metadata"], reply)  # type: ignore[index]
-        note = message_event(
-            channel=CHANNEL,
-            user=ALICE,
-            text="Courier ticket 5531",
-            ts=f"{time.time():.6f}",
-            thread_ts=card.ts,
+        preview = alice.submit(
+            "reply_compose", alice.open_modal(card, "case_reply", reference), reply
         )
-        self.slack_post("events", event_callback_body(team_id=TEAM, event=note))
-        opened = len(self.slack.views_opened)
-        self.press(card, "case_resolve", value=reference)
-        self.slack.wait_for(lambda s: len(s.views_opened) > opened, timeout=30)
-        chosen = {"type": "static_select", "selected_option": {"value": "product_fault"}}
-        values = {"text": {"text": "We replaced it."}, "root_cause": {"root_cause": chosen}}
-        self.submit("resolve", str(self.slack.views_opened[-1]["private_metadata"]), values)
-        self.slack.wait_for(lambda s: "Resolved" in str(self.card(reference).blocks), timeout=30)
-        time.sleep(1.5)  # the last thread lines of the resolution
+        alice.submit("reply_confirm", preview["view"]["private_metadata"], reply)
+        alice.type_in_thread(card, "Courier ticket 5531")
+        values = {
+            "text": {"text": "We replaced it."},
+            "root_cause": {"root_cause": selected("product_fault")},
+        }
+        alice.submit("resolve", alice.open_modal(card, "case_resolve", reference), values)
+        self.slack.wait_for(
+            lambda _: "Resolved" in str(alice.wait_for_card(reference).blocks), timeout=30
+        )
+        time.sleep(3 * self.poll + 0.5)  # the last thread lines of the resolution
         return mirrored, Counter(call.method for call in self.slack.calls[calls_before:])
 
 
@@ -225,7 +178,7 @@ def main() -> int:
             "COMPLAINTBOT_STAFF_FILE": str(staff),
         }
         with serving(Path(folder), env):
-            run = Run(base, twilio, slack)
+            run = Run(base, twilio, slack, args.poll)
             results = [run.case(index) for index in range(args.cases)]
     mirrors = sorted(seconds * 1000 for seconds, _ in results)
     totals = [sum(calls.values()) for _, calls in results]

@@ -24,12 +24,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
+
+from fakes.server import ThreadedServer
 
 WORKSPACE_URL = "https://fake.slack.test/"
 FIRST_TS = 1_700_000_000  # ts values are FIRST_TS + 100µs, 200µs, … : unique and increasing
@@ -142,10 +143,11 @@ class _ApiError(Exception):
 _Answer = tuple[int, dict[str, Any], dict[str, str]]
 
 
-class FakeSlackApi:
+class FakeSlackApi(ThreadedServer):
     """The Slack Web API methods a bot uses, on a free port, recording every call."""
 
     BOT_NAME = "complaintbot"
+    name = "fake-slack-api"
 
     def __init__(
         self,
@@ -155,6 +157,7 @@ class FakeSlackApi:
         *,
         app_token: str | None = None,
     ) -> None:
+        super().__init__()
         self.bot_token = bot_token or f"xoxb-{secrets.randbelow(10**12)}-{secrets.token_hex(12)}"
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -199,12 +202,6 @@ class FakeSlackApi:
             "usergroups.users.list": self._usergroup_users,
             "users.info": self._user_info,
         }
-        self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._startup_error: BaseException | None = None
         self.add_user(bot_user_id, self.BOT_NAME, is_bot=True)
 
     # -- programming the workspace --------------------------------------------------------
@@ -279,9 +276,7 @@ class FakeSlackApi:
     @property
     def url(self) -> str:
         """The ``base_url`` to give slack_sdk clients."""
-        if self._port is None:
-            raise RuntimeError("FakeSlackApi is not running")
-        return f"http://127.0.0.1:{self._port}/api/"
+        return f"http://127.0.0.1:{self.port}/api/"
 
     @property
     def calls(self) -> list[Call]:
@@ -413,77 +408,23 @@ class FakeSlackApi:
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def start(self) -> FakeSlackApi:
-        """Serve in a background thread; returns once the port is listening."""
-        if self._thread is not None:
-            raise RuntimeError("FakeSlackApi already started")
-        self._ready.clear()
-        self._thread = threading.Thread(target=self._run, name="fake-slack-api", daemon=True)
-        self._thread.start()
-        self._ready.wait(timeout=10)
-        if self._startup_error is not None or self._port is None:
-            self._thread.join(timeout=10)
-            self._thread = None
-            raise RuntimeError("FakeSlackApi did not start") from self._startup_error
-        return self
-
-    def stop(self) -> None:
-        """Close every connection and the port, and end the thread (idempotent)."""
-        thread, loop, stopping = self._thread, self._loop, self._stopping
-        if thread is None:
-            return
-        if loop is not None and stopping is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed if the thread ended early
-                loop.call_soon_threadsafe(stopping.set)
-        thread.join(timeout=10)
-        self._thread = None
-
-    def __enter__(self) -> FakeSlackApi:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as error:  # reported to start(), not lost in the thread
-            self._startup_error = error
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The Web API methods, response URLs and the Socket Mode websocket."""
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{hook}", self._respond)
         app.router.add_get("/socket/{ticket}", self._socket)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self._port = int(runner.addresses[0][1])
-            self._ready.set()
-            await self._stopping.wait()
-        finally:
-            with self._lock:
-                sockets = list(self._sockets)
-            for socket in sockets:  # a clean close frame, then the port goes
-                with contextlib.suppress(Exception):
-                    await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
-            await runner.cleanup()
+
+    async def closing(self) -> None:
+        """Close Socket Mode connections with a clean close frame before the port goes."""
+        with self._lock:
+            sockets = list(self._sockets)
+        for socket in sockets:  # a clean close frame, then the port goes
+            with contextlib.suppress(Exception):
+                await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
 
     def response_url(self) -> str:
         """A fresh response_url (Slack's hooks.slack.com/actions/...) served by this fake."""
-        if self._port is None:
-            raise RuntimeError("FakeSlackApi is not running")
-        return f"http://127.0.0.1:{self._port}/response/{secrets.token_hex(8)}"
+        return f"http://127.0.0.1:{self.port}/response/{secrets.token_hex(8)}"
 
     @property
     def responses(self) -> list[dict[str, Any]]:
@@ -681,7 +622,7 @@ class FakeSlackApi:
     def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         ticket = str(uuid.uuid4())
         self._tickets.add(ticket)
-        return {"url": f"ws://127.0.0.1:{self._port}/socket/{ticket}"}
+        return {"url": f"ws://127.0.0.1:{self.port}/socket/{ticket}"}
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._writable(params.get("channel"))

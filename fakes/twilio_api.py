@@ -6,22 +6,20 @@ It runs in a thread with its own event loop, so async tests and synchronous end-
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
 from channels.sms.segments import sms_segments
+from fakes.server import ThreadedServer
 
 API_VERSION = "2010-04-01"
 MESSAGES_PATH = f"/{API_VERSION}/Accounts/{{account_sid}}/Messages.json"
@@ -70,31 +68,26 @@ def _error(status: int, code: int, message: str) -> web.Response:
     )
 
 
-class FakeTwilioApi:
+class FakeTwilioApi(ThreadedServer):
     """Twilio's ``POST …/Messages.json`` on a free port, recording what it accepts."""
 
+    name = "fake-twilio-api"
+
     def __init__(self, account_sid: str | None = None, auth_token: str | None = None) -> None:
+        super().__init__()
         self.account_sid = account_sid or new_sid("AC")
         self.auth_token = auth_token or secrets.token_hex(16)
         self._lock = threading.Condition()
         self._sent: list[SentSms] = []
         self._failures: list[_Failure] = []
         self._attempts = 0
-        self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._startup_error: BaseException | None = None
 
     # -- what tests look at and program --------------------------------------------------
 
     @property
     def url(self) -> str:
         """Base URL to give the SDK instead of https://api.twilio.com."""
-        if self._port is None:
-            raise RuntimeError("FakeTwilioApi is not running")
-        return f"http://127.0.0.1:{self._port}"
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def sent(self) -> list[SentSms]:
@@ -122,65 +115,9 @@ class FakeTwilioApi:
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def start(self) -> FakeTwilioApi:
-        """Serve in a background thread; returns once the port is listening."""
-        if self._thread is not None:
-            raise RuntimeError("FakeTwilioApi already started")
-        self._ready.clear()
-        self._thread = threading.Thread(target=self._run, name="fake-twilio-api", daemon=True)
-        self._thread.start()
-        self._ready.wait(timeout=10)
-        if self._startup_error is not None or self._port is None:
-            self._thread.join(timeout=10)
-            self._thread = None
-            raise RuntimeError("FakeTwilioApi did not start") from self._startup_error
-        return self
-
-    def stop(self) -> None:
-        """Close every connection and the port, and end the thread (idempotent)."""
-        thread, loop, stopping = self._thread, self._loop, self._stopping
-        if thread is None:
-            return
-        if loop is not None and stopping is not None:
-            # The loop is already closed if the server thread ended on its own.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(stopping.set)
-        thread.join(timeout=10)
-        self._thread = None
-
-    def __enter__(self) -> FakeTwilioApi:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as error:  # reported to start(), not lost in the thread
-            self._startup_error = error
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """Twilio's create-message endpoint."""
         app.router.add_post(MESSAGES_PATH, self._create_message)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self._port = int(runner.addresses[0][1])
-            self._ready.set()
-            await self._stopping.wait()
-        finally:
-            await runner.cleanup()
 
     # -- the API ---------------------------------------------------------------------------
 

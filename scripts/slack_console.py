@@ -18,18 +18,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from fakes.slack_api import FakeSlackApi, Posted, signed_headers
-from fakes.slack_payloads import (
-    block_actions_body,
-    event_callback_body,
-    message_event,
-    slash_command_body,
-    view_submission_body,
-)
+from fakes.slack_api import FakeSlackApi, Posted
+from fakes.slack_staff import SlackStaff, selected
 
 TEAM, CHANNEL, ESCALATIONS, STAFF = "T0TRYIT01", "C0COMPLNT", "C0ESCALAT", "S0STAFF01"
 YOU = "U0YOU0001"
@@ -47,80 +40,29 @@ HELP = """Commands (REF is a case reference, e.g. CB-K7M3-XD9A):
 
 
 class Workspace:
-    """The fake Slack, and what you do in it, sent to the bot as Slack would."""
+    """You, as staff in the fake Slack: each command becomes what Slack would send the bot."""
 
     def __init__(self, slack: FakeSlackApi, server: str) -> None:
         self.slack = slack
-        self.server = server.rstrip("/")
-
-    def post(self, path: str, body: bytes) -> httpx.Response:
-        """Send a request to the bot as Slack would, signed."""
-        url = f"{self.server}/webhooks/slack/{path}"
-        return httpx.post(url, content=body, headers=signed_headers(body, SECRET), timeout=10)
+        self.you = SlackStaff(slack, server, SECRET, CHANNEL, YOU, "you")
 
     def card(self, reference: str) -> Posted | None:
-        """The case's card in #complaints, if the bot posted one."""
-        for message in self.slack.messages(CHANNEL):
-            if message.thread_ts is None and reference.upper() in message.text:
-                return message
-        return None
-
-    def press(self, reference: str, action_id: str, **kw: Any) -> httpx.Response | None:
-        """Press a button (or choose in a select) on the case's card."""
-        card = self.card(reference)
+        """The case's card, or None (and say so)."""
+        card = self.you.card(reference)
         if card is None:
             print(f"(no card for {reference} in #complaints yet)")
-            return None
-        body = block_actions_body(
-            team_id=TEAM,
-            user_id=YOU,
-            user_name="you",
-            channel_id=CHANNEL,
-            message_ts=card.ts,
-            action_id=action_id,
-            **kw,
-        )
-        return self.post("interactivity", body)
-
-    def submit(self, callback_id: str, metadata: str, values: dict[str, Any]) -> dict[str, Any]:
-        """Submit a modal; the bot's answer (an update, errors, or clear)."""
-        body = view_submission_body(
-            team_id=TEAM,
-            user_id=YOU,
-            user_name="you",
-            callback_id=callback_id,
-            private_metadata=metadata,
-            values=values,
-        )
-        answer = self.post("interactivity", body)
-        return dict(answer.json()) if answer.content else {}
-
-    def modal(self, reference: str, action_id: str) -> str | None:
-        """Press a button that opens a modal; the modal's metadata once Slack has it."""
-        opened = len(self.slack.views_opened)
-        if self.press(reference, action_id, value=reference.upper()) is None:
-            return None
-        try:
-            self.slack.wait_for(lambda s: len(s.views_opened) > opened, timeout=5)
-        except TimeoutError:
-            print("(the bot did not open the modal)")
-            return None
-        return str(self.slack.views_opened[-1]["private_metadata"])
+        return card
 
     def run(self, line: str) -> bool:
         """Do one command; False to stop."""
         if line.startswith("/complaint"):
-            body = slash_command_body(
-                team_id=TEAM,
-                user_id=YOU,
-                user_name="you",
-                channel_id=CHANNEL,
-                command="/complaint",
-                text=line[len("/complaint") :].strip(),
-                response_url=self.slack.response_url(),
-            )
-            answer = self.post("commands", body)
-            print(answer.json().get("text", answer.text) if answer.content else "(no answer)")
+            answer = self.you.command("/complaint", line[len("/complaint") :].strip())
+            if answer.content:
+                print(answer.json().get("text", answer.text))
+            else:  # answered at once; the answer follows at the response URL
+                before = len(self.slack.responses)
+                self.slack.wait_for(lambda s: len(s.responses) > before, timeout=10)
+                print(self.slack.responses[-1].get("text", ""))
             return True
         words = shlex.split(line)
         if not words:
@@ -132,56 +74,52 @@ class Workspace:
             for message in self.slack.messages(CHANNEL):
                 if message.thread_ts is None:
                     print(show_card(message))
-        elif verb == "assign" and rest:
-            self.press(rest[0], "case_assign_me", value=rest[0].upper())
-        elif verb == "escalate" and rest:
-            self.press(rest[0], "case_escalate", value=rest[0].upper())
+            return True
+        card = self.card(rest[0]) if rest else None
+        if card is None:
+            if not rest:
+                print(HELP)
+            return True
+        reference = rest[0].upper()
+        if verb == "assign":
+            self.you.press(card, "case_assign_me", value=reference)
+        elif verb == "escalate":
+            self.you.press(card, "case_escalate", value=reference)
         elif verb == "status" and len(rest) == 2:
-            value = f"{rest[0].upper()}|{rest[1]}"
-            option = {"text": {"type": "plain_text", "text": rest[1]}, "value": value}
-            self.press(rest[0], "case_status", selected_option=option)
+            option = {"text": {"type": "plain_text", "text": rest[1]}}
+            self.you.press(
+                card, "case_status", selected_option=option | {"value": f"{reference}|{rest[1]}"}
+            )
         elif verb == "note" and len(rest) >= 2:
-            card = self.card(rest[0])
-            if card is not None:
-                event = message_event(
-                    channel=CHANNEL,
-                    user=YOU,
-                    text=" ".join(rest[1:]),
-                    ts=f"{time.time():.6f}",
-                    thread_ts=card.ts,
-                )
-                self.post("events", event_callback_body(team_id=TEAM, event=event))
+            self.you.type_in_thread(card, " ".join(rest[1:]))
         elif verb == "reply" and len(rest) >= 2:
-            self.reply(rest[0], " ".join(rest[1:]))
+            self.reply(card, reference, " ".join(rest[1:]))
         elif verb == "resolve" and len(rest) >= 3:
-            metadata = self.modal(rest[0], "case_resolve")
-            if metadata is not None:
-                chosen = {"type": "static_select", "selected_option": {"value": rest[1]}}
-                values = {
-                    "text": {"text": " ".join(rest[2:])},
-                    "root_cause": {"root_cause": chosen},
-                }
-                errors = self.submit("resolve", metadata, values).get("errors")
-                print(f"(not resolved: {errors})" if errors else "(resolved)")
+            metadata = self.you.open_modal(card, "case_resolve", reference, timeout=5)
+            values = {
+                "text": {"text": " ".join(rest[2:])},
+                "root_cause": {"root_cause": selected(rest[1])},
+            }
+            errors = self.you.submit("resolve", metadata, values).get("errors")
+            print(f"(not resolved: {errors})" if errors else "(resolved)")
         else:
             print(HELP)
         return True
 
-    def reply(self, reference: str, text: str) -> None:
+    def reply(self, card: Posted, reference: str, text: str) -> None:
         """Reply to the customer: the modal, the preview, then send if you say so."""
-        metadata = self.modal(reference, "case_reply")
-        if metadata is None:
-            return
+        metadata = self.you.open_modal(card, "case_reply", reference, timeout=5)
         values = {"text": {"text": text}}
-        preview = self.submit("reply_compose", metadata, values).get("view")
+        answer = self.you.submit("reply_compose", metadata, values)
+        preview = answer.get("view")
         if not preview:
-            print("(the bot refused the reply)")
+            print(f"(the bot refused the reply: {answer.get('errors')})")
             return
         shown = [b["text"]["text"] for b in preview["blocks"] if b.get("type") == "section"]
         print("\n".join(shown))
         print("Send it? [y/N] ", end="", flush=True)
         if sys.stdin.readline().strip().lower().startswith("y"):
-            self.submit("reply_confirm", preview["private_metadata"], values)
+            self.you.submit("reply_confirm", preview["private_metadata"], values)
             print("(sent)")
 
 
@@ -258,7 +196,7 @@ def main() -> int:
                 try:
                     if not workspace.run(line.strip()):
                         break
-                except (httpx.HTTPError, json.JSONDecodeError) as error:
+                except (httpx.HTTPError, json.JSONDecodeError, TimeoutError) as error:
                     print(f"(could not reach the bot at {args.server}: {error})")
         finally:
             stop.set()

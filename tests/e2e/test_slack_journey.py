@@ -8,18 +8,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
-from fakes.slack_api import FakeSlackApi, Posted, signed_headers
-from fakes.slack_payloads import (
-    block_actions_body,
-    event_callback_body,
-    message_event,
-    view_submission_body,
-)
+from fakes.slack_api import FakeSlackApi, signed_headers
+from fakes.slack_staff import SlackStaff, selected
 from fakes.twilio_api import FakeTwilioApi
 from tests.e2e.conftest import Product, free_port
 from tests.e2e.test_sms_journey import converse
@@ -31,50 +24,13 @@ TEAM, CHANNEL, ALICE = "T0E2ETEST", "C0COMPLNT", "U0ALICE01"
 
 @dataclass
 class Served:
-    """serve running with SMS and the Slack console on."""
+    """serve running with SMS and the Slack console on; alice is staff."""
 
     product: Product
     twilio: FakeTwilioApi
     slack: FakeSlackApi
     base: str
-
-    def slack_post(
-        self, path: str, body: bytes, headers: dict[str, str] | None = None
-    ) -> httpx.Response:
-        headers = headers or signed_headers(body, SECRET)
-        return httpx.post(
-            f"{self.base}/webhooks/slack/{path}", content=body, headers=headers, timeout=10
-        )
-
-    def card(self) -> Posted:
-        [card] = [m for m in self.slack.messages(CHANNEL) if m.thread_ts is None]
-        return card
-
-    def press(self, action_id: str, **kw: Any) -> httpx.Response:
-        card = self.card()
-        body = block_actions_body(
-            team_id=TEAM,
-            user_id=ALICE,
-            user_name="alice",
-            channel_id=CHANNEL,
-            message_ts=card.ts,
-            action_id=action_id,
-            **kw,
-        )
-        return self.slack_post("interactivity", body)
-
-    def submit(self, callback_id: str, metadata: str, values: dict[str, Any]) -> dict[str, Any]:
-        body = view_submission_body(
-            team_id=TEAM,
-            user_id=ALICE,
-            user_name="alice",
-            callback_id=callback_id,
-            private_metadata=metadata,
-            values=values,
-        )
-        answer = self.slack_post("interactivity", body)
-        assert answer.status_code == 200
-        return dict(answer.json())
+    alice: SlackStaff
 
 
 @pytest.fixture
@@ -103,84 +59,65 @@ def served(product: Product, tmp_path: Path) -> Iterator[Served]:
             COMPLAINTBOT_STAFF_FILE=str(staff),
         ) as server:
             assert "slack      live" in str(server.before)
-            yield Served(product, twilio, slack, base)
+            alice = SlackStaff(slack, base, SECRET, CHANNEL, ALICE, "alice")
+            yield Served(product, twilio, slack, base, alice)
 
 
 def test_a_complaint_by_sms_is_handled_from_slack_to_resolution(served: Served) -> None:
-    twilio, slack = served.twilio, served.slack
+    twilio, slack, alice = served.twilio, served.slack, served.alice
     converse(twilio, served.base, "My new phone screen cracked on day one, order 88123, yesterday")
     converse(twilio, served.base, "2")
     converse(twilio, served.base, "Sam Lee")
     converse(twilio, served.base, "yes")
     registered = converse(twilio, served.base, "YES")
-    reference = re.search(r"reference (CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered).group(1)  # type: ignore[union-attr]
+    found = re.search(r"reference (CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)
+    assert found, registered
+    reference = found.group(1)
 
     # The card appears in the queue's channel.
-    slack.wait_for(lambda s: any(m.thread_ts is None for m in s.messages(CHANNEL)), timeout=15)
-    assert reference in served.card().text
+    card = alice.wait_for_card(reference, timeout=15)
 
     # Assign to me: the card is updated in place.
-    assert served.press("case_assign_me", value=reference).status_code == 200
-    slack.wait_for(lambda s: "<@U0ALICE01>" in json.dumps(served.card().blocks), timeout=15)
+    assert alice.press(card, "case_assign_me", value=reference).status_code == 200
+    slack.wait_for(lambda _: "<@U0ALICE01>" in json.dumps(alice.card(reference).blocks), timeout=15)  # type: ignore[union-attr]
 
     # Status: investigating. The customer gets the update by SMS.
     before = len(twilio.sent)
-    option = {
-        "text": {"type": "plain_text", "text": "Investigating"},
-        "value": f"{reference}|investigating",
-    }
-    served.press("case_status", selected_option=option)
+    option = {"text": {"type": "plain_text", "text": "x"}, "value": f"{reference}|investigating"}
+    alice.press(card, "case_status", selected_option=option)
     update = twilio.wait_for_sent(before + 1, timeout=15)[-1]
     assert f"investigating your complaint {reference}" in update.body
 
     # Reply: preview, then send; the customer gets exactly that by SMS.
-    served.press("case_reply", value=reference)
-    slack.wait_for(lambda s: bool(s.views_opened), timeout=15)
-    metadata = slack.views_opened[-1]["private_metadata"]
+    metadata = alice.open_modal(card, "case_reply", reference, timeout=15)
     reply = {"text": {"text": "Please send us a photo of the screen."}}
-    preview = served.submit("reply_compose", metadata, reply)["view"]
+    preview = alice.submit("reply_compose", metadata, reply)["view"]
     assert "Please send us a photo of the screen." in json.dumps(preview["blocks"])
     before = len(twilio.sent)
-    assert served.submit("reply_confirm", preview["private_metadata"], reply) == {
+    assert alice.submit("reply_confirm", preview["private_metadata"], reply) == {
         "response_action": "clear"
     }
     assert "Please send us a photo" in twilio.wait_for_sent(before + 1, timeout=15)[-1].body
 
     # A message typed in the card's thread is a note: the customer receives nothing.
     before = len(twilio.sent)
-    card = served.card()
-    event = message_event(
-        channel=CHANNEL,
-        user=ALICE,
-        text="reply Sam: we'll refund you",
-        ts=f"{card.ts}7",
-        thread_ts=card.ts,
-    )
-    assert (
-        served.slack_post("events", event_callback_body(team_id=TEAM, event=event)).status_code
-        == 200
-    )
+    assert alice.type_in_thread(card, "reply Sam: we'll refund you").status_code == 200
 
     # Resolve with the response and a root cause: the card shows resolved.
-    served.press("case_resolve", value=reference)
-    slack.wait_for(lambda s: len(s.views_opened) == 2, timeout=15)
-    metadata = slack.views_opened[-1]["private_metadata"]
+    metadata = alice.open_modal(card, "case_resolve", reference, timeout=15)
     values = {
         "text": {"text": "We replaced the phone."},
-        "root_cause": {
-            "root_cause": {"type": "static_select", "selected_option": {"value": "product_fault"}}
-        },
+        "root_cause": {"root_cause": selected("product_fault")},
     }
-    assert served.submit("resolve", metadata, values) == {"response_action": "clear"}
-    slack.wait_for(lambda s: "Resolved" in json.dumps(served.card().blocks), timeout=15)
+    assert alice.submit("resolve", metadata, values) == {"response_action": "clear"}
+    slack.wait_for(lambda _: "Resolved" in json.dumps(alice.card(reference).blocks), timeout=15)  # type: ignore[union-attr]
     resolved = twilio.wait_for_sent(before + 1, timeout=15)
-    assert [m.body for m in resolved[before:] if "refund" in m.body] == [], (
-        "the note never reached the customer"
-    )
+    sent_after = [m.body for m in resolved[before:]]
+    assert not [body for body in sent_after if "refund" in body], "the note never reached them"
     shown = served.product.run("cases", "show", reference).stdout
     assert "we'll refund you" in shown  # recorded as a note, by alice
     assert "alice (slack:U0ALICE01)" in shown
 
     # A forged request changes nothing.
     forged = signed_headers(b"payload=%7B%7D", "wrong-secret")
-    assert served.slack_post("interactivity", b"payload=%7B%7D", headers=forged).status_code == 401
+    assert alice.post("interactivity", b"payload=%7B%7D", headers=forged).status_code == 401
