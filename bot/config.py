@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from bot.settings import Settings
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
 from workflows.lexicon import Lexicon
+from workflows.opinion import SecondOpinion
 from workflows.questions import OUTCOMES
 from workflows.vocabulary import Vocabulary
 
@@ -46,11 +48,23 @@ def load_lexicon(settings: Settings, language: str | None = None) -> Lexicon:
         raise ConfigError(f"{path}: {error}") from None
 
 
+def load_opinion(settings: Settings, language: str | None = None) -> SecondOpinion | None:
+    """The learnt second opinion for a language, if its model file is there."""
+    path = settings.triage_dir / f"{language or settings.locale}.model.json"
+    if not path.exists():
+        return None
+    try:
+        return SecondOpinion.from_mapping(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
 def load_rules(settings: Settings) -> Rules:
     """Classification, routing and targets from the routing file and the triage lexicon."""
     lexicon = load_lexicon(settings)
+    opinion = load_opinion(settings)
     try:
-        return Rules.from_mapping(_toml(settings.routing_file), lexicon)
+        return Rules.from_mapping(_toml(settings.routing_file), lexicon, opinion)
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{settings.routing_file}: {error}") from None
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from workflows.lexicon import SEVERITIES, Lexicon
+from workflows.opinion import SecondOpinion
 from workflows.triage import Reason, assess
 
 DEFAULT_ROOT_CAUSES = (
@@ -57,6 +58,8 @@ class Rules:
     targets: Mapping[str, Targets]
     # What staff may record as a resolved case's root cause (for management review).
     root_causes: tuple[str, ...] = DEFAULT_ROOT_CAUSES
+    # A model learnt from graded complaints that may raise severity and name the category.
+    opinion: SecondOpinion | None = None
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -65,7 +68,9 @@ class Rules:
         return names if self.default_category in names else (*names, self.default_category)
 
     @staticmethod
-    def from_mapping(data: Mapping[str, object], lexicon: Lexicon) -> Rules:
+    def from_mapping(
+        data: Mapping[str, object], lexicon: Lexicon, opinion: SecondOpinion | None = None
+    ) -> Rules:
         """Build rules from the parsed routing file (see config/routing.toml) and a lexicon."""
         for moved in ("categories", "severity"):
             if moved in data:
@@ -93,6 +98,7 @@ class Rules:
                 for level in SEVERITIES
             },
             root_causes=_names(data, "root_causes", DEFAULT_ROOT_CAUSES),
+            opinion=opinion,
         )
         # A typo in the file would otherwise be a rule that silently never matches.
         known = set(rules.categories)
@@ -123,7 +129,7 @@ class Classification:
 
 def classify(text: str, rules: Rules) -> Classification:
     """Pick category, severity and queue for a complaint's whole text."""
-    found = assess(text, rules.lexicon, rules.default_category)
+    found = assess(text, rules.lexicon, rules.default_category, rules.opinion)
     queue = route(found.category, found.severity, rules)
     return Classification(found.category, found.severity, queue, found.reasons)
 

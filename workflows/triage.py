@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from workflows.lexicon import (
+    CRITICAL,
     GAP,
     SLIP_MIN,
     Lexicon,
@@ -25,6 +26,7 @@ from workflows.lexicon import (
     rank,
     tokens,
 )
+from workflows.opinion import SecondOpinion
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+|\s[-\u2013\u2014]\s|\(|\)")
 # Typing slips are forgiven only in long words (short ones collide: "spark"/"spare").
@@ -42,6 +44,8 @@ _MAX_REASONS_PER_RULE = 8
 
 # The kind of a case's grading record that says a person set its grade.
 STAFF_GRADE = "staff"
+# The rule name of what the learnt model decided (workflows/opinion.py).
+SECOND_OPINION = "second opinion (learnt from graded complaints)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +102,15 @@ class _Text:
         return self._cache[key]
 
 
-def assess(text: str, lexicon: Lexicon, default_category: str) -> Assessment:
-    """Severity, category and reasons for one complaint's whole text."""
+def assess(
+    text: str, lexicon: Lexicon, default_category: str, opinion: SecondOpinion | None = None
+) -> Assessment:
+    """Severity, category and reasons for one complaint's whole text.
+
+    With a second ``opinion`` (a model learnt from graded complaints), a complaint the model
+    is confident is critical is raised to critical, and a confident category is taken; never
+    lowered, and always said in the reasons.
+    """
     prepared = _prepare(text, lexicon)
     reasons: list[Reason] = []
     severity = "normal"
@@ -128,8 +139,29 @@ def assess(text: str, lexicon: Lexicon, default_category: str) -> Assessment:
         order = {name: position for position, name in enumerate(lexicon.categories)}
         category = max(scores, key=lambda name: (scores[name], -order.get(name, 0)))
         reasons.extend(topic_reasons[category])
+    if opinion is not None:
+        severity, category = _second_opinion(text, opinion, severity, category, reasons)
     # The same rule matching the same words twice is one reason.
     return Assessment(severity, category, tuple(dict.fromkeys(reasons)))
+
+
+def _second_opinion(
+    text: str, opinion: SecondOpinion, severity: str, category: str, reasons: list[Reason]
+) -> tuple[str, str]:
+    """Raise to critical and choose the category where the model is confident."""
+    found = opinion.assess(text)
+    if found.critical >= opinion.critical_threshold and severity != CRITICAL:
+        note = f"{found.critical:.0%} like complaints graded critical"
+        words = ", ".join(found.critical_words)
+        reasons.append(Reason("severity", SECOND_OPINION, CRITICAL, words, note))
+        severity = CRITICAL
+    if found.category_probability >= opinion.category_threshold and found.category != category:
+        note = f"{found.category_probability:.0%} like complaints about {found.category}"
+        reasons[:] = [reason for reason in reasons if reason.kind != "category"]
+        words = ", ".join(found.category_words)
+        reasons.append(Reason("category", SECOND_OPINION, found.category, words, note))
+        category = found.category
+    return severity, category
 
 
 def _prepare(text: str, lexicon: Lexicon) -> _Text:

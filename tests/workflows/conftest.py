@@ -9,6 +9,7 @@ Time is fixed and randomness is seeded, so every test is deterministic.
 from __future__ import annotations
 
 import functools
+import json
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from workflows.classification import Rules
 from workflows.intake import IntakeSettings
 from workflows.lexicon import Lexicon
 from workflows.lifecycle import CaseStatus
+from workflows.opinion import SecondOpinion
 from workflows.references import generate_reference
 from workflows.vocabulary import Vocabulary
 
@@ -31,6 +33,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VOCABULARY_FILE = PROJECT_ROOT / "templates" / "en" / "vocabulary.toml"
 ROUTING_FILE = PROJECT_ROOT / "config" / "routing.toml"
 LEXICON_FILE = PROJECT_ROOT / "config" / "triage" / "en.toml"
+MODEL_FILE = PROJECT_ROOT / "config" / "triage" / "en.model.json"
 PREFIX = "CB"
 # A Friday morning, timezone-aware UTC as everywhere in the product.
 NOW = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
@@ -67,9 +70,15 @@ def shipped_lexicon() -> Lexicon:
 
 
 @functools.cache
+def shipped_opinion() -> SecondOpinion:
+    """The shipped learnt second opinion for English (parsed once)."""
+    return SecondOpinion.from_mapping(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+
+
+@functools.cache
 def shipped_rules() -> Rules:
     """The shipped classification, routing and response-time rules (parsed once)."""
-    return Rules.from_mapping(load_toml(ROUTING_FILE), shipped_lexicon())
+    return Rules.from_mapping(load_toml(ROUTING_FILE), shipped_lexicon(), shipped_opinion())
 
 
 @pytest.fixture(scope="session")

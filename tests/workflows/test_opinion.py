@@ -1,0 +1,112 @@
+"""Triage's second opinion: a learnt model that may raise severity and name the category."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scripts import train_triage
+from tests.workflows.conftest import MODEL_FILE, shipped_lexicon
+from workflows.opinion import LinearModel, SecondOpinion, features
+from workflows.triage import SECOND_OPINION, assess
+
+
+def opinion(critical: dict[str, float], delivery: dict[str, float] | None = None) -> SecondOpinion:
+    """A tiny hand-made model: these words make a complaint critical (or about delivery)."""
+    return SecondOpinion(
+        language="en",
+        critical=LinearModel(-4.0, critical),
+        critical_threshold=0.7,
+        categories={
+            "product": LinearModel(-4.0, {}),
+            "delivery": LinearModel(-4.0, delivery or {}),
+        },
+        category_threshold=0.6,
+    )
+
+
+def test_features_are_stems_and_pairs_with_the_words_they_came_from() -> None:
+    found = features("The PLUG went black and there was a pop \u2019")
+    assert found["plug"] == "plug"
+    assert found["went_black"] == "went black"
+    assert found["pop"] == "pop"
+
+
+def test_a_confident_model_raises_to_critical_and_says_why() -> None:
+    model = opinion({"orang": 3.0, "light": 3.0, "cabl": 3.0})
+    text = "small orange lights jump from the back where the cable is"
+    plain = assess(text, shipped_lexicon(), "general")
+    assert plain.severity == "normal"
+    found = assess(text, shipped_lexicon(), "general", model)
+    assert found.severity == "critical"
+    [reason] = [r for r in found.reasons if r.rule == SECOND_OPINION and r.kind == "severity"]
+    assert reason.level == "critical"
+    assert set(reason.words.split(", ")) == {"orange", "lights", "cable"}
+    assert "like complaints graded critical" in reason.note
+
+
+def test_the_model_never_lowers_what_the_lexicon_found() -> None:
+    model = opinion({"kettl": -10.0})
+    found = assess("The kettle sparked and caught fire", shipped_lexicon(), "general", model)
+    assert found.severity == "critical"
+    assert not [r for r in found.reasons if r.rule == SECOND_OPINION and r.kind == "severity"]
+
+
+def test_an_unsure_model_changes_nothing() -> None:
+    model = opinion({"orang": 1.0})
+    text = "small orange lights jump from the back"
+    assert assess(text, shipped_lexicon(), "general", model) == assess(
+        text, shipped_lexicon(), "general"
+    )
+
+
+def test_a_confident_category_replaces_the_lexicons_and_its_reasons() -> None:
+    model = opinion({}, delivery={"zip": 6.0})
+    text = "the zip on the bag broke after a day"
+    assert assess(text, shipped_lexicon(), "general").category == "product"
+    found = assess(text, shipped_lexicon(), "general", model)
+    assert found.category == "delivery"
+    categories = [r for r in found.reasons if r.kind == "category"]
+    assert [r.rule for r in categories] == [SECOND_OPINION]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "needs 'critical' and 'categories'"),
+        ({"critical": {"bias": 0, "weights": {}}, "categories": {}}, "threshold"),
+        (
+            {
+                "critical": {"bias": 0, "weights": {"x": "high"}, "threshold": 0.7},
+                "categories": {},
+                "category_threshold": 0.6,
+            },
+            "every weight must be a number",
+        ),
+        (
+            {
+                "critical": {"bias": 0, "weights": {}, "threshold": 0.3},
+                "categories": {},
+                "category_threshold": 0.6,
+            },
+            "from 0.5",
+        ),
+    ],
+)
+def test_a_broken_model_file_is_a_clear_error(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        SecondOpinion.from_mapping(data)
+
+
+def test_the_shipped_model_is_what_the_trainer_makes_from_the_tuning_sets_only(
+    tmp_path: Path,
+) -> None:
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert shipped["trained_on"], "the model says what it learnt from"
+    assert all(name.startswith("tuning_") for name in shipped["trained_on"])
+    rebuilt = tmp_path / "model.json"
+    train_triage.main(["--output", str(rebuilt)])
+    # Tuning data changed without retraining fails here: run python -m scripts.train_triage.
+    assert rebuilt.read_bytes() == MODEL_FILE.read_bytes()
