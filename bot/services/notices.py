@@ -73,6 +73,8 @@ def card_context(case: Case, now: datetime) -> dict[str, object]:
         "product": case.product,
         "outcome": case.outcome,
         "summary": summary[:SUMMARY_LENGTH],
+        # Why it has its grade (triage's reasons, a person's re-grade): shown on the card.
+        "reasons": list(case.triage),
         "truncated": len(summary) > SUMMARY_LENGTH,
         "open": is_open(status),
         "allowed": allowed,

@@ -144,6 +144,15 @@ REALISTIC |= {
         "can_escalate": True,
         "can_resolve": True,
         "as_of": datetime(2026, 12, 2, 12, 30, tzinfo=UTC),
+        "reasons": [
+            {
+                "kind": "severity",
+                "rule": "electrical hazard",
+                "level": "critical",
+                "words": "sparked",
+            },
+            {"kind": "category", "rule": "product", "level": "product", "words": "kettle"},
+        ],
     },
 }
 CLI_ONLY = {"cli/case_list", "cli/case_show", "cli/serve_banner", "cli/inbox"}

@@ -53,6 +53,7 @@ async def test_a_new_case_is_one_card_in_its_queue_channel_with_the_conversation
     assert "Response due" in shown
     assert "by the terminal chat" in shown
     assert actions_on(card.blocks)[:3] == ["case_assign_me", "case_reply", "case_note"]
+    assert "Graded normal / delivery because:" in shown  # why it has its grade (issue 7)
     # What the customer was sent is in the thread, said to be sent to them.
     thread = await workspace.thread_text(reference)
     assert "Sent to the customer by the terminal chat" in thread
