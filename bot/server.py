@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import signal
 import socket
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import uvicorn
 
@@ -50,6 +53,23 @@ def live_adapters(app: App) -> tuple[dict[str, ChannelAdapter], list[ChannelStat
         if state.live and channel.adapter is not None:
             adapters[channel.name] = channel.adapter(app)
     return adapters, states
+
+
+def command_as_typed() -> str:
+    """How to run this program from a fresh terminal in this folder (for the banner's hints).
+
+    `make run` starts it from .venv/bin, which a new terminal does not have on its PATH.
+    """
+    running = Path(sys.argv[0])
+    if running.name != "complaintbot":
+        return "complaintbot"
+    found = shutil.which("complaintbot")
+    if found is not None and Path(found).resolve() == running.resolve():
+        return "complaintbot"
+    try:
+        return str(running.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(running.resolve())
 
 
 async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | None = None) -> None:
@@ -97,6 +117,7 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
                 "url": f"http://{settings.http_host}:{settings.http_port}",
                 "database": app.engine.url.render_as_string(hide_password=True),
                 "channels": [state.__dict__ for state in states],
+                "command": command_as_typed(),
             },
             "cli",
         ).text

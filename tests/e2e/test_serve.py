@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -110,3 +113,23 @@ def test_with_the_embedded_defaults_an_emailed_complaint_is_answered_into_the_dr
         text = reply.read_text()
         assert "To: ana@example.org" in text
         assert "Subject: [CB-" in text
+
+
+def test_the_banners_commands_work_as_printed_in_a_fresh_terminal(product: Product) -> None:
+    venv_bin = str(Path(sys.executable).parent)
+    # A fresh terminal: the virtual environment is not on its PATH.
+    bare = {
+        **product.env,
+        "PATH": os.pathsep.join(
+            part for part in product.env.get("PATH", "").split(os.pathsep) if part != venv_bin
+        ),
+    }
+    product.env["PATH"] = bare["PATH"]
+    with product.serve() as server:
+        banner = str(server.before)
+    [hint] = [line for line in banner.splitlines() if "chat --as alice" in line]
+    command = hint.split()[0]
+    ran = subprocess.run(
+        [command, "cases", "list"], cwd=product.folder, env=bare, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, (hint, ran.stderr)
