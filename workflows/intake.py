@@ -18,8 +18,9 @@ from workflows.effects import (
     RecordEvent,
     Reply,
 )
-from workflows.extraction import clean_text, word_count
+from workflows.extraction import clean_text, find_order_reference, word_count
 from workflows.grading import follow_up_graded
+from workflows.harvest import answers_something_else, contact_in, harvest
 from workflows.lifecycle import CaseStatus
 from workflows.questions import (
     accept,
@@ -154,6 +155,7 @@ def _start(
     is_greeting = normalise(text) in settings.vocab.greetings
     if word_count(text) >= settings.min_description_words and not is_greeting:
         fresh = take_description(fresh, text, context, settings)
+        fresh = harvest(fresh, text, context, settings, besides=Field.DESCRIPTION)
         return _next_question(fresh, message, context, settings, Reply("customer/welcome_back"))
     return _next_question(fresh, message, context, settings, Reply("customer/welcome"))
 
@@ -180,7 +182,20 @@ def _collect(
     if asking is Field.CONSENT and (vocab.is_no(text) or text.strip() == "2"):
         return decision(conversation, Reply("customer/consent_needed"), ask(asking, settings))
     accepted = accept(asking, text, conversation, context, settings)
+    if asking is Field.CONTACT and accepted is None:
+        accepted = contact_in(text)  # "I already told you, bea.jones@example.net"
+    if (
+        asking is Field.PRODUCT
+        and find_order_reference(text, vocab) is None
+        and answers_something_else(conversation, text, context, settings)
+    ):
+        # "It was last Friday, and I'd like an apology" says when and what, not which.
+        accepted = None
     if accepted is None:
+        harvested = harvest(conversation, text, context, settings, besides=asking)
+        if harvested != conversation:
+            # It answered other questions: keep those, and ask this one again.
+            return _after_answer(harvested, message, context, settings)
         if conversation.retries == 0:
             retry = replace(conversation, retries=1)
             return decision(retry, ask(asking, settings, retry=True))
@@ -191,11 +206,15 @@ def _collect(
                 Reply("customer/consent_needed"),
                 ask(asking, settings, retry=True),
             )
+        if asking is Field.CONTACT:
+            # Never store what is not a contact ("yes"): updates go to the channel they use.
+            return _after_answer(conversation.with_skipped(asking), message, context, settings)
         accepted = fallback(asking, text)
     if asking is Field.DESCRIPTION:
         updated = take_description(conversation, accepted, context, settings)
     else:
         updated = conversation.with_answer(asking, accepted)
+    updated = harvest(updated, text, context, settings, besides=asking)
     return _after_answer(updated, message, context, settings)
 
 

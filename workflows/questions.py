@@ -81,7 +81,7 @@ def accept(
     if asking is Field.NAME:
         return text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
-        return text if looks_like_contact(text) else None
+        return text[:MAX_CONTACT_LENGTH] if looks_like_contact(text) else None
     if vocab.is_yes(text) or text.strip() == "1":
         return "yes"
     return None

@@ -258,8 +258,8 @@ async def test_very_long_answers_and_names_never_block_registration(app: App) ->
     await send(app, "My parcel never arrived yesterday, order #A12345", **say_as)
     await send(app, "refund", **say_as)
     await send(app, "z" * 5000, **say_as)  # the name, taken shortened
-    await send(app, "x" * 5000, **say_as)  # contact: re-asked once
-    await send(app, "y" * 5000, **say_as)  # then taken as written, shortened
+    await send(app, "x" * 5000, **say_as)  # not a contact: re-asked once
+    await send(app, "y" * 4900 + "@example.com", **say_as)  # an address, stored shortened
     await send(app, "yes", **say_as)
     result = await send(app, "yes", **say_as)
     assert result.opened, "the complaint is registered"
@@ -268,9 +268,11 @@ async def test_very_long_answers_and_names_never_block_registration(app: App) ->
         assert case.contact == "y" * 254
         assert case.customer_name == "z" * 120
         stored = (
-            await session.scalars(select(MessageIn).where(MessageIn.text == "y" * 5000))
+            await session.scalars(
+                select(MessageIn).where(MessageIn.text == "y" * 4900 + "@example.com")
+            )
         ).one()
-        assert len(stored.text) == 5000
+        assert len(stored.text) == 4912
 
 
 async def test_header_values_longer_than_their_columns_are_still_stored(app: App) -> None:

@@ -1,0 +1,76 @@
+"""Every message is read for everything it says, and a fact only goes where it fits (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.workflows.chat import Chat, advance_to, answer_until_summary, asked, opened
+from workflows.conversation import Field
+from workflows.harvest import contact_in
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I already told you, bea.jones@example.net", "bea.jones@example.net"),
+        ("ring me on 07700 900123 after 5", "07700 900123"),
+        ("+44 7700 900 123 please", "+44 7700 900 123"),
+        ("yes", None),
+        ("can I speak to someone please", None),
+        ("order 7713, arrived on 12.03.2026", None),
+    ],
+)
+def test_a_contact_is_an_email_address_or_a_phone_number_found_anywhere(
+    text: str, found: str | None
+) -> None:
+    assert contact_in(text) == found
+
+
+def test_a_contact_given_in_a_sentence_is_taken(chat: Chat) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_contact")
+    decision = chat.say("I already told you, bea.jones@example.net")
+    assert chat.conversation.answer(Field.CONTACT) == "bea.jones@example.net"
+    assert asked(decision) == "customer/ask_consent"
+
+
+def test_what_is_not_a_contact_is_never_saved_as_one(chat: Chat) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_contact")
+    assert asked(chat.say("yes")) == "customer/ask_contact"  # asked once more
+    decision = chat.say("yes")
+    assert chat.conversation.answer(Field.CONTACT) is None
+    assert asked(decision) == "customer/ask_consent"
+    answer_until_summary(chat, decision)
+    assert opened(chat.say("yes")).details.contact is None
+
+
+def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_again(
+    chat: Chat,
+) -> None:
+    advance_to(chat, "customer/ask_product")
+    decision = chat.say("It was last Friday, and I'd like an apology")
+    assert not chat.conversation.answered(Field.PRODUCT)
+    assert chat.conversation.answer(Field.OUTCOME) is not None
+    assert chat.conversation.answer(Field.OUTCOME).startswith("apology")  # type: ignore[union-attr]
+    friday = chat.now.date() - timedelta(days=(chat.now.weekday() - 4) % 7 or 7)
+    assert chat.conversation.answer(Field.WHEN) == friday.isoformat()
+    assert asked(decision) == "customer/ask_product"
+
+
+def test_a_first_message_that_says_everything_is_taken_whole(chat: Chat) -> None:
+    chat.lasting_address = False
+    text = (
+        "Hi, my name is Bea Jones. Order 88123 arrived on 3 March with the screen cracked. "
+        "I want a replacement. Email me at bea@example.net or call 07700 900123."
+    )
+    decision = chat.say(text)
+    answers = chat.conversation.answers
+    assert answers[Field.PRODUCT] == "88123"
+    assert answers[Field.WHEN].endswith("-03-03")
+    assert answers[Field.OUTCOME].startswith("replacement")
+    assert answers[Field.NAME] == "Bea Jones"
+    assert answers[Field.CONTACT] == "bea@example.net"
+    assert asked(decision) == "customer/ask_consent"
