@@ -30,7 +30,7 @@ from workflows.questions import (
     reask,
     take_description,
 )
-from workflows.references import ReferenceCheck, find_references
+from workflows.references import ReferenceCheck, find_references, first_reference_typed
 from workflows.registration import register
 from workflows.vocabulary import Command, normalise
 
@@ -56,6 +56,12 @@ def decide_message(
     # An email's command is its first line (a signature usually follows).
     said = text.strip().splitlines()[0] if message.batch and text.strip() else text
     command = settings.vocab.command_in(said) if said else None
+    if command is None and said and not message.batch:
+        # (By email, "any news?" under a case's subject is a follow-up staff should see.)
+        asked_for = settings.vocab.request_in(said)
+        if asked_for is not None:
+            # "where is my complaint? it's been ages", "can I speak to someone please"
+            command = asked_for, first_reference_typed(said, settings.reference_prefix)
     if command is not None:
         return _command(conversation, command[0], command[1], message, context, settings)
     if _looks_like_a_command(text) and normalise(text) not in settings.vocab.greetings:

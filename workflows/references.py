@@ -85,9 +85,18 @@ def parse_reference(text: str, prefix: str) -> ParsedReference:
     return ParsedReference(ReferenceCheck.MISTYPED)
 
 
-def find_references(text: str, prefix: str) -> list[ParsedReference]:
-    """Find references quoted in free text (only where the prefix marks them, to avoid noise)."""
-    pattern = re.compile(
+def _quoted(prefix: str) -> re.Pattern[str]:
+    return re.compile(
         rf"\b{re.escape(prefix)}[\s\-]?([0-9A-Z]{{4}})[\s\-]?([0-9A-Z]{{4}})\b", re.IGNORECASE
     )
-    return [parse_reference(match.group(0), prefix) for match in pattern.finditer(text)]
+
+
+def find_references(text: str, prefix: str) -> list[ParsedReference]:
+    """Find references quoted in free text (only where the prefix marks them, to avoid noise)."""
+    return [parse_reference(match.group(0), prefix) for match in _quoted(prefix).finditer(text)]
+
+
+def first_reference_typed(text: str, prefix: str) -> str:
+    """The first reference quoted in free text, as typed (checked later), or nothing."""
+    found = _quoted(prefix).search(text)
+    return found.group(0) if found else ""

@@ -44,6 +44,9 @@ class Vocabulary:
     greetings: frozenset[str] = field(default_factory=frozenset)
     # Words that mark a sentence as what the customer wants ("I would like", "please").
     wishes: frozenset[str] = field(default_factory=frozenset)
+    # Phrases that ask for a command from inside a short sentence ("can I speak to someone
+    # please", "where is my complaint? It's been ages").
+    requests: Mapping[Command, frozenset[str]] = field(default_factory=dict)
 
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> Vocabulary:
@@ -68,6 +71,9 @@ class Vocabulary:
 
         commands = table("commands")
         outcomes = table("outcomes")
+        asks = data.get("requests", {})
+        if not isinstance(asks, dict):
+            raise ValueError("[requests] must be a table")
         return Vocabulary(
             commands={command: phrases(commands[command.value]) for command in Command},
             yes=phrases(data["yes"]),
@@ -85,6 +91,7 @@ class Vocabulary:
             day_first=bool(data.get("day_first", True)),
             greetings=phrases(data.get("greetings", [])),
             wishes=phrases(data.get("wishes", [])),
+            requests={Command(name): phrases(value) for name, value in asks.items()},
         )
 
     def command_in(self, text: str) -> tuple[Command, str] | None:
@@ -105,6 +112,21 @@ class Vocabulary:
                     if len(argument.split()) <= 3:
                         return command, argument
         return None
+
+    def request_in(self, text: str, max_words: int = 12) -> Command | None:
+        """The command a short message asks for in a sentence of its own, if exactly one.
+
+        Only short messages: in a long one, "where is my complaint" is part of a complaint.
+        """
+        words = normalise(text)
+        if not words or len(words.split()) > max_words:
+            return None
+        found = {
+            command
+            for command, phrases in self.requests.items()
+            if any(_contains_phrase(words, phrase) for phrase in phrases)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def outcome_in(self, text: str) -> str | None:
         """The desired outcome a message names, if exactly one."""

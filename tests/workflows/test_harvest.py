@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
-from tests.workflows.chat import Chat, advance_to, answer_until_summary, asked, opened
+from tests.workflows.chat import Chat, advance_to, answer_until_summary, asked, opened, templates
+from workflows.cases import CaseView
 from workflows.conversation import Field
 from workflows.harvest import contact_in
 
@@ -74,3 +76,39 @@ def test_a_first_message_that_says_everything_is_taken_whole(chat: Chat) -> None
     assert answers[Field.NAME] == "Bea Jones"
     assert answers[Field.CONTACT] == "bea@example.net"
     assert asked(decision) == "customer/ask_consent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want to talk to a human", "can I speak to someone please", "Could you ring me back?"],
+)
+def test_asking_for_a_person_in_a_sentence_is_understood(chat: Chat, text: str) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_contact")
+    decision = chat.say(text)
+    assert "customer/person_requested" in templates(decision)
+    assert not chat.conversation.answered(Field.CONTACT), "a request is never a contact"
+    assert asked(decision) == "customer/ask_contact"
+
+
+@pytest.mark.parametrize(
+    "text", ["where is my complaint? It's been ages", "any news?", "Any updates on this??"]
+)
+def test_asking_where_a_complaint_is_in_a_sentence_gets_its_status(chat: Chat, text: str) -> None:
+    assert templates(chat.say(text)) == ["customer/status_list"]
+
+
+def test_the_status_of_a_quoted_reference_is_given(
+    chat: Chat, make_case: Callable[..., CaseView]
+) -> None:
+    case = make_case()
+    chat.cases = (case,)
+    decision = chat.say(f"what is the status of {case.reference.lower()}?")
+    assert templates(decision) == ["customer/status"]
+
+
+def test_a_complaint_that_mentions_waiting_is_still_a_complaint(chat: Chat) -> None:
+    text = "Any news on when my parcel will come? It was due a week ago, order 5512, I am fed up"
+    decision = chat.say(text)
+    assert "customer/status_list" not in templates(decision)
+    assert chat.conversation.answer(Field.DESCRIPTION) == text

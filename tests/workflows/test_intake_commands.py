@@ -274,8 +274,10 @@ def test_a_follow_up_goes_to_the_newest_open_case(
     newer = make_case(opened_at=chat.now - timedelta(days=2))
     finished = make_case(opened_at=chat.now - timedelta(hours=1), status=CaseStatus.RESOLVED)
     chat.cases = (older, finished, newer)
-    decision = chat.say("any news?")
+    decision = chat.say("The courier came back today and took the parcel away again")
     assert decision.of_type(AttachMessage) == [AttachMessage(newer.reference)]
+    # Asking for news is a question to answer, not something to add to the case (issue 14).
+    assert templates(chat.say("any news?")) == ["customer/status_list"]
 
 
 def test_quoting_an_own_reference_follows_up_on_that_case(
