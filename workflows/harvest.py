@@ -5,6 +5,11 @@ like an apology"; asked how to reach them, "I already told you, bea.jones@exampl
 Every message is read for the facts that fit an unanswered question (a contact, a date, an
 order number, the outcome wanted), and a fact only ever goes where it fits: a contact is an
 email address or a phone number, never "yes".
+
+What a customer did not offer as an answer is taken only when they say what it is: an email
+address or a number in a complaint may be the shop's, a tracking number or an order
+("I rang your helpline on 0800...", "tracking JD0002 1234 5678 90"), so unasked contacts need
+"email me at", "call me on"...
 """
 
 from __future__ import annotations
@@ -14,25 +19,61 @@ import re
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.extraction import find_date, find_order_reference
-from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH, parse_outcome
+from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
-# "My name is Bea Jones": a name the customer gives in passing (capitalised words only).
-_NAME_IN = re.compile(r"\bmy name is ((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){0,3})")
-# A phone number: 10 to 15 digits, optionally with + and the usual separators.
-_PHONE_IN = re.compile(r"(?<![\w+])\+?\d[\d ().-]{8,20}\d(?!\w)")
+# A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
+_PHONE_IN = re.compile(r"(?<![\w+./-])(?:\+|0)\d[\d ()]{8,18}\d(?![\w./-])")
+# Said of a contact that is the customer's own ("email me at", "my mobile is", "call me on").
+_OWN_CONTACT = re.compile(
+    r"(?i)\b(?:e-?mail|mail|write to|contact|reach|call|ring|phone|text|message|get hold of)"
+    r"\s+(?:me|us)\b|\bmy\s+(?:e-?mail|email address|address|number|phone|mobile|cell|tel)"
+    r"|\b(?:mobile|tel|telephone|phone number|email address)\s*(?:is|:)"
+)
+_CUE_REACH = 60  # characters before a contact in which its cue must stand
+# "My name is Bea Jones" (any case for "my name is"; the name itself capitalised).
+_NAME_IN = re.compile(
+    r"(?i:\bmy name is|\bmy name's)\s+([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3})"
+)
+# Answers that begin like an answer to another question: not a product.
+_NOT_A_PRODUCT = re.compile(
+    r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
+)
+# "I don't want an apology, I want it fixed": an outcome named to be refused is not wanted.
+_REFUSED = re.compile(
+    r"(?i)\b(?:don'?t|do not|not|never)\s+(?:want|need|asking for|looking for)\b|\bno need for\b"
+)
 
 
-def contact_in(text: str) -> str | None:
-    """An email address or phone number written anywhere in a message."""
-    email = _EMAIL_IN.search(text)
-    if email is not None:
-        return email.group(0)[:MAX_CONTACT_LENGTH]
-    for match in _PHONE_IN.finditer(text):
-        digits = sum(character.isdigit() for character in match.group(0))
-        if 10 <= digits <= 15:
-            return match.group(0).strip()
+def contact_in(text: str, *, asked: bool = True) -> str | None:
+    """An email address or phone number in a message.
+
+    ``asked``: the customer is answering "how can we reach you", so any address or number is
+    theirs; otherwise only one they say is theirs ("email me at ...", "my mobile is ...").
+    """
+    for pattern in (_EMAIL_IN, _PHONE_IN):
+        for match in pattern.finditer(text):
+            if pattern is _PHONE_IN:
+                digits = sum(character.isdigit() for character in match.group(0))
+                if not 10 <= digits <= 15:
+                    continue
+            before = text[max(0, match.start() - _CUE_REACH) : match.start()]
+            if asked or _OWN_CONTACT.search(before):
+                return match.group(0).strip()[:MAX_CONTACT_LENGTH]
     return None
+
+
+def name_in(text: str) -> str | None:
+    """A name the customer gives in so many words ("my name is Bea Jones")."""
+    found = _NAME_IN.search(text)
+    if found is None or not found.group(1)[0].isupper():
+        return None
+    return found.group(1)[:MAX_NAME_LENGTH]
+
+
+def not_a_product(text: str) -> bool:
+    """Whether an answer to "which product" begins like an answer to something else."""
+    return _NOT_A_PRODUCT.match(text) is not None
 
 
 def harvest(
@@ -49,13 +90,12 @@ def harvest(
     def open_(question: Field) -> bool:
         return question is not besides and not updated.answered(question)
 
-    if open_(Field.NAME) or (besides is not Field.NAME and _NAME_IN.search(text)):
-        named = _NAME_IN.search(text)
-        if named is not None:
-            # Said in so many words, it wins over a display name guessed from the channel.
-            updated = updated.with_answer(Field.NAME, named.group(1)[:MAX_NAME_LENGTH])
+    if open_(Field.NAME):
+        name = name_in(text)
+        if name is not None:
+            updated = updated.with_answer(Field.NAME, name)
     if open_(Field.CONTACT):
-        contact = contact_in(text)
+        contact = contact_in(text, asked=False)
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)
     if open_(Field.WHEN):
@@ -67,16 +107,20 @@ def harvest(
         if order:
             updated = updated.with_answer(Field.PRODUCT, order)
     if open_(Field.OUTCOME):
-        wished = settings.vocab.wished_outcome(text)
+        wished = _wished(text, settings)
         if wished is not None:
-            updated = updated.with_answer(
-                Field.OUTCOME, parse_outcome(text, settings.vocab) or wished
-            )
+            updated = updated.with_answer(Field.OUTCOME, wished)
     return updated
+
+
+def _wished(text: str, settings: IntakeSettings) -> str | None:
+    """The outcome wanted, from sentences that do not refuse it."""
+    kept = [part for part in re.split(r"[.!?\n,;]+", text) if not _REFUSED.search(part)]
+    return settings.vocab.wished_outcome(". ".join(kept)) if kept else None
 
 
 def answers_something_else(
     conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
 ) -> bool:
     """Whether a message meant for one question answered another one instead."""
-    return harvest(conversation, text, context, settings) != conversation
+    return harvest(conversation, text, context, settings).answers != conversation.answers

@@ -20,7 +20,7 @@ from workflows.effects import (
 )
 from workflows.extraction import clean_text, find_order_reference, word_count
 from workflows.grading import follow_up_graded
-from workflows.harvest import answers_something_else, contact_in, harvest
+from workflows.harvest import answers_something_else, contact_in, harvest, not_a_product
 from workflows.lifecycle import CaseStatus
 from workflows.questions import (
     accept,
@@ -193,13 +193,14 @@ def _collect(
     if (
         asking is Field.PRODUCT
         and find_order_reference(text, vocab) is None
+        and not_a_product(text)
         and answers_something_else(conversation, text, context, settings)
     ):
         # "It was last Friday, and I'd like an apology" says when and what, not which.
         accepted = None
     if accepted is None:
         harvested = harvest(conversation, text, context, settings, besides=asking)
-        if harvested != conversation:
+        if harvested.answers != conversation.answers:
             # It answered other questions: keep those, and ask this one again.
             return _after_answer(harvested, message, context, settings)
         if conversation.retries == 0:

@@ -145,8 +145,10 @@ class SecondOpinion:
         )
 
     @staticmethod
-    def from_mapping(data: Mapping[str, object]) -> SecondOpinion:
+    def from_mapping(data: object) -> SecondOpinion:
         """Build from a parsed model file (see scripts/train_triage.py)."""
+        if not isinstance(data, Mapping):
+            raise ValueError("a model file is a JSON object")
         critical, categories = data.get("critical"), data.get("categories")
         if not isinstance(critical, Mapping) or not isinstance(categories, Mapping):
             raise ValueError("a model file needs 'critical' and 'categories' tables")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
@@ -22,6 +24,7 @@ MAX_NAME_LENGTH = 120
 # Longest stored contact (an email address is at most 254 characters); the full text the
 # customer typed is kept on the stored message.
 MAX_CONTACT_LENGTH = 254
+_NAME_LEAD = re.compile(r"(?i)^\s*(?:my name is|my name's|i am|i'm|it's|this is)\s+")
 
 
 def prefill(
@@ -77,9 +80,11 @@ def accept(
             return None
         return found.value.isoformat()
     if asking is Field.OUTCOME:
-        return parse_outcome(text, vocab)
+        # "I want them to retrain the staff" is an answer, in the customer's own words.
+        return parse_outcome(text, vocab) or (f"other: {text}" if word_count(text) >= 3 else None)
     if asking is Field.NAME:
-        return text[:MAX_NAME_LENGTH]
+        # "My name is Bea Jones" answers with "Bea Jones".
+        return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
         return text[:MAX_CONTACT_LENGTH] if looks_like_contact(text) else None
     if vocab.is_yes(text) or text.strip() == "1":

@@ -50,6 +50,7 @@ def register(
         "description": description,
         "product": product,
         "outcome": details.outcome,
+        "outcome_detail": details.outcome_detail,
         "reasons": found.reasons_data(),
         "questions": list(questions),
     }

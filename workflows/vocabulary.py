@@ -113,20 +113,25 @@ class Vocabulary:
                         return command, argument
         return None
 
-    def request_in(self, text: str, max_words: int = 12) -> Command | None:
-        """The command a short message asks for in a sentence of its own, if exactly one.
+    def request_in(self, text: str, max_other_words: int = 5) -> Command | None:
+        """The command a message asks for in a sentence, when asking is all it does.
 
-        Only short messages: in a long one, "where is my complaint" is part of a complaint.
+        "any news?" and "where is my complaint? it's been ages" ask; "Gas leak from the new
+        hob, can I speak to someone please" is a complaint first (more than a few words
+        besides the request), and so is "any news? the cooker is sparking again".
         """
         words = normalise(text)
-        if not words or len(words.split()) > max_words:
+        found: dict[Command, int] = {}
+        for command, phrases in self.requests.items():
+            for phrase in phrases:
+                if _contains_phrase(words, phrase):
+                    found[command] = max(found.get(command, 0), len(phrase.split()))
+        if len(found) != 1:
             return None
-        found = {
-            command
-            for command, phrases in self.requests.items()
-            if any(_contains_phrase(words, phrase) for phrase in phrases)
-        }
-        return found.pop() if len(found) == 1 else None
+        [(command, size)] = found.items()
+        # Numbers (a reference, an order) do not count as saying something else.
+        others = [word for word in words.split() if not any(c.isdigit() for c in word)]
+        return command if len(others) - size <= max_other_words else None
 
     def outcome_in(self, text: str) -> str | None:
         """The desired outcome a message names, if exactly one."""

@@ -48,6 +48,7 @@ def card_facts(case: Case) -> tuple[object, ...]:
         case.product,
         case.customer_name,
         case.outcome,
+        case.outcome_detail,
     )
 
 
@@ -72,6 +73,7 @@ def card_context(case: Case, now: datetime) -> dict[str, object]:
         "customer_name": case.customer_name,
         "product": case.product,
         "outcome": case.outcome,
+        "outcome_detail": case.outcome_detail,
         "summary": summary[:SUMMARY_LENGTH],
         # Why it has its grade (triage's reasons, a person's re-grade): shown on the card.
         "reasons": list(case.triage),

@@ -29,6 +29,8 @@ COMMANDS_PATH = "/webhooks/slack/commands"
 # /readyz may be probed every few seconds; Slack is asked at most this often.
 READY_CACHE_SECONDS = 30.0
 CONNECT_SECONDS = 30.0
+# A readiness probe waits this long for Slack at most.
+READY_TIMEOUT_SECONDS = 5.0
 
 
 def slack_adapter(app: App) -> SlackAdapter:
@@ -109,6 +111,14 @@ def slack_ready(app: App) -> Callable[[], Awaitable[tuple[bool, dict[str, Any]]]
 
 
 async def _ask_slack(app: App) -> tuple[bool, dict[str, Any]]:
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            return await _ask_slack_now(app)
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        return False, {"auth": f"Slack could not be reached ({type(error).__name__})"}
+
+
+async def _ask_slack_now(app: App) -> tuple[bool, dict[str, Any]]:
     client = web_client(app)
     details: dict[str, Any] = {}
     try:

@@ -137,6 +137,7 @@ REALISTIC |= {
         "customer_name": "Alice",
         "product": "Kettle K200",
         "outcome": "refund",
+        "outcome_detail": "compensation for the day off work",
         "summary": "The kettle base sparked\nand tripped the fuses",
         "truncated": True,
         "open": True,

@@ -112,3 +112,85 @@ def test_a_complaint_that_mentions_waiting_is_still_a_complaint(chat: Chat) -> N
     decision = chat.say(text)
     assert "customer/status_list" not in templates(decision)
     assert chat.conversation.answer(Field.DESCRIPTION) == text
+
+
+def test_an_outcome_in_the_customers_own_words_is_taken_as_written(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_outcome")
+    decision = chat.say("I want them to retrain the staff")
+    assert asked(decision) != "customer/ask_outcome", "not refused"
+    answer_until_summary(chat, decision)
+    details = opened(chat.say("yes")).details
+    assert (details.outcome, details.outcome_detail) == (
+        "other",
+        "I want them to retrain the staff",
+    )
+
+
+def test_the_nearest_outcome_keeps_the_customers_words_beside_it(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_outcome")
+    answer_until_summary(chat, chat.say("compensation for the day off work"))
+    decision = chat.say("yes")
+    details = opened(decision).details
+    assert details.outcome == "refund"
+    assert details.outcome_detail == "compensation for the day off work"
+    [staff] = [n for n in decision.effects if getattr(n, "template", "") == "staff/new_case"]
+    assert staff.context["outcome_detail"] == "compensation for the day off work"  # type: ignore[attr-defined]
+
+
+def test_a_name_said_again_never_keeps_a_question_asked_forever(chat: Chat) -> None:
+    advance_to(chat, "customer/ask_when")
+    for _ in range(3):
+        decision = chat.say("I don't remember, my name is Bea Jones")
+    assert asked(decision) != "customer/ask_when", "asked once more, then it moved on"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My order 1234567890 never arrived and the driver says it was left in a safe place",
+        "The parcel never came, tracking JD0002 1234 5678 90, the website just says in transit",
+        "I rang your helpline on 0800 123 4567 three times about the broken washing machine",
+        "My neighbour emailed you at complaints@shop.example.com about the broken fence too",
+    ],
+)
+def test_numbers_and_addresses_that_are_not_the_customers_are_not_their_contact(
+    chat: Chat, text: str
+) -> None:
+    chat.say(text)
+    assert not chat.conversation.answered(Field.CONTACT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gas leak from the new hob, can I speak to someone please",
+        "Any news? the cooker is sparking again and smoking",
+    ],
+)
+def test_a_complaint_that_also_asks_for_something_is_a_complaint(chat: Chat, text: str) -> None:
+    decision = chat.say(text)
+    assert "customer/status_list" not in templates(decision)
+    assert "customer/person_requested" not in templates(decision)
+    assert chat.conversation.answer(Field.DESCRIPTION) == text
+
+
+def test_an_outcome_the_customer_refuses_is_not_what_they_want(chat: Chat) -> None:
+    chat.say("I don't want an apology, I want the heater to work again, it has been broken a week")
+    assert chat.conversation.answer(Field.OUTCOME) != "apology"
+    assert not (chat.conversation.answer(Field.OUTCOME) or "").startswith("apology")
+
+
+@pytest.mark.parametrize(
+    "product", ["The Breville kettle I bought last Friday", "Breville kettle, I want a refund"]
+)
+def test_a_product_answer_that_says_more_is_still_the_product(chat: Chat, product: str) -> None:
+    advance_to(chat, "customer/ask_product")
+    chat.say(product)
+    assert chat.conversation.answer(Field.PRODUCT) == product
+
+
+def test_my_name_is_answers_the_name_question_with_the_name(chat: Chat) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_name")
+    chat.say("My name is Zoë Ørsted")
+    assert chat.conversation.answer(Field.NAME) == "Zoë Ørsted"

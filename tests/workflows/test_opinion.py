@@ -75,6 +75,7 @@ def test_a_confident_category_replaces_the_lexicons_and_its_reasons() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
+        ([], "a JSON object"),
         ({}, "needs 'critical' and 'categories'"),
         ({"critical": {"bias": 0, "weights": {}}, "categories": {}}, "threshold"),
         (
@@ -95,7 +96,7 @@ def test_a_confident_category_replaces_the_lexicons_and_its_reasons() -> None:
         ),
     ],
 )
-def test_a_broken_model_file_is_a_clear_error(data: dict[str, object], message: str) -> None:
+def test_a_broken_model_file_is_a_clear_error(data: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SecondOpinion.from_mapping(data)
 

@@ -60,3 +60,12 @@ def test_the_manifest_matches_what_the_console_serves_and_calls() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"chat:write", "commands", "users:read", "usergroups:read", "channels:read"} <= scopes
     assert "channels:history" in scopes  # thread messages become notes
+
+
+async def test_readyz_says_unavailable_when_slack_cannot_be_reached(
+    workspace: Workspace,
+) -> None:
+    workspace.slack.stop()
+    ready = await workspace.http.get("/readyz")
+    assert ready.status_code == 503
+    assert "could not be reached" in ready.json()["slack"]["auth"]
