@@ -30,14 +30,16 @@ __all__ = ["LinearModel", "Opinion", "SecondOpinion", "features"]
 
 _TOKEN = re.compile(r"[a-z0-9£&']+")
 _EVIDENCE = 3
-# Words that say nothing on their own: not shown to staff as evidence.
+# Words that say nothing on their own: not features, and not shown to staff as evidence.
 _PLAIN_WORDS = (
     "a an the i i'm i've me my we us our you your it it's its this that these those he she "
     "him her his they them their is was were are be been am do did does done have has had "
     "and or but so if of to in on at by for from with as into onto up out off over then "
     "than there here what which who when where why how all any some no not just very also "
     "can could would should will shall may might must get got hello hi dear please thanks "
-    "thank regards yesterday today week day one two yes"
+    "thank regards yesterday today tonight morning afternoon evening night week day month "
+    "year one two yes went go going gone come came put take took make made said say says "
+    "told tell ask asked rang call called still again back now then there time times"
 )
 _PLAIN = frozenset(_PLAIN_WORDS.split())
 MAX_OPINION_CHARS = 20_000
@@ -59,10 +61,14 @@ def features(text: str, language: str = "en") -> dict[str, str]:
     folded = folded.replace("\u2019", "'").replace("\u2018", "'")
     words = _TOKEN.findall(folded)
     stems = [_stem(language, word.strip("'")) for word in words]
+    plain = [word.strip("'") in _PLAIN for word in words]
     found: dict[str, str] = {}
+    # Words that say nothing on their own ("she", "today", "went") are no evidence of harm:
+    # learnt from narrated examples, they made ordinary stories look critical.
     for index, stem in enumerate(stems):
-        found.setdefault(stem, words[index])
-        if index:
+        if not plain[index]:
+            found.setdefault(stem, words[index])
+        if index and not (plain[index] and plain[index - 1]):
             found.setdefault(f"{stems[index - 1]}_{stem}", f"{words[index - 1]} {words[index]}")
     return found
 

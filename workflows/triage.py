@@ -151,12 +151,12 @@ def _second_opinion(
     """Raise to critical and choose the category where the model is confident."""
     found = opinion.assess(text)
     if found.critical >= opinion.critical_threshold and severity != CRITICAL:
-        note = f"{found.critical:.0%} like complaints graded critical"
+        note = f"{int(found.critical * 100)}% like complaints graded critical"
         words = ", ".join(found.critical_words)
         reasons.append(Reason("severity", SECOND_OPINION, CRITICAL, words, note))
         severity = CRITICAL
     if found.category_probability >= opinion.category_threshold and found.category != category:
-        note = f"{found.category_probability:.0%} like complaints about {found.category}"
+        note = f"{int(found.category_probability * 100)}% like complaints about {found.category}"
         reasons[:] = [reason for reason in reasons if reason.kind != "category"]
         words = ", ".join(found.category_words)
         reasons.append(Reason("category", SECOND_OPINION, found.category, words, note))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scripts import train_triage
-from tests.workflows.conftest import MODEL_FILE, shipped_lexicon
+from tests.workflows.conftest import MODEL_FILE, shipped_lexicon, shipped_opinion
 from workflows.opinion import LinearModel, SecondOpinion, features
 from workflows.triage import SECOND_OPINION, assess
 
@@ -111,3 +111,26 @@ def test_the_shipped_model_is_what_the_trainer_makes_from_the_tuning_sets_only(
     train_triage.main(["--output", str(rebuilt)])
     # Tuning data changed without retraining fails here: run python -m scripts.train_triage.
     assert rebuilt.read_bytes() == MODEL_FILE.read_bytes()
+
+
+ORDINARY = [
+    "My card was declined at your till this morning even though I have plenty of money in my "
+    "bank account. The cashier said she had no idea why and I had to leave my shopping there.",
+    "I was charged twice for the same order, £45.99 came out of my bank two times. Please "
+    "refund the second payment to my card.",
+    "I rang your helpline today, yesterday and on Friday and each time someone put me on hold "
+    "for forty minutes. Nobody has called me back about my complaint and I am fed up.",
+    "Last Tuesday my husband Dave ordered a grey sofa from your website and paid with his card. "
+    "The bank shows the payment went out the same day. We were given a delivery slot for "
+    "Saturday between 8 and 12 so he took the morning off work and I stayed in with the kids. "
+    "Nobody came. I rang on Monday and a lady called Sharon said the driver had been and we "
+    "were not in, which is not true, our neighbour was in her garden all morning and saw no "
+    "van. She said someone would call us back today. Nobody did. I want my money back.",
+    "My son bought a games console with his card and it was charged twice to his bank account",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY, ids=range(len(ORDINARY)))
+def test_ordinary_money_and_service_complaints_are_not_raised_to_critical(text: str) -> None:
+    found = assess(text, shipped_lexicon(), "general", shipped_opinion())
+    assert found.severity != "critical", [r for r in found.reasons if r.kind == "severity"]
