@@ -66,7 +66,7 @@ async def test_it_gives_up_after_max_attempts_and_staff_can_see(app: App, clock:
     await register_complaint(app)
     async with app.sessions() as session, session.begin():
         await session.execute(update(Outbox).values(status="sent"))
-    await say(app, "Any news?")  # a follow-up: one customer reply on the case
+    await say(app, "The courier came back and took the parcel away again")  # a follow-up
     broken = FailingAdapter(crash=True)
     dispatcher = Dispatcher(app, {"console": broken})
     for _ in range(4):
