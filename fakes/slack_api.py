@@ -14,136 +14,51 @@ and records the app's acknowledgements in ``socket_acks``.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
-import json
 import secrets
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl
 
-from aiohttp import WSCloseCode, WSMsgType, web
-from slack_sdk.signature import SignatureVerifier
+from aiohttp import web
 
 from fakes.server import ThreadedServer
+from fakes.slack_methods import WebApiMethods
+from fakes.slack_shapes import (
+    APP_TOKEN_METHODS,
+    FIRST_TS,
+    MAX_BLOCKS,
+    MAX_METADATA,
+    MAX_TEXT,
+    Call,
+    Ephemeral,
+    Posted,
+    _Answer,
+    _ApiError,
+    _Channel,
+    _describe,
+    _error_answer,
+    _Failure,
+    _read_params,
+    over_limits,
+    signed_headers,
+    socket_payload,
+)
+from fakes.slack_socket import SocketModeFake
 
-WORKSPACE_URL = "https://fake.slack.test/"
-FIRST_TS = 1_700_000_000  # ts values are FIRST_TS + 100µs, 200µs, … : unique and increasing
-JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks")
-MAX_TEXT, MAX_BLOCKS = 40_000, 50
-MAX_SECTION, MAX_FIELD, MAX_VALUE = 3000, 2000, 2000  # a section's text, a field, a value
-MAX_METADATA = 3000  # a view's private_metadata
-FORM = "application/x-www-form-urlencoded"
-# Methods called with the app-level token ("xapp-…") rather than the bot token.
-APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
-SOCKET_TYPES = ("events_api", "interactive", "slash_commands")
-
-
-def signed_headers(
-    body: bytes | str,
-    signing_secret: str,
-    timestamp: int | None = None,
-    *,
-    content_type: str | None = None,
-) -> dict[str, str]:
-    """Slack's signature headers for ``body``; Content-Type is JSON for a JSON body, else form."""
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(signing_secret).generate_signature(timestamp=stamp, body=body)
-    assert signature is not None
-    if content_type is None:
-        text = body.decode() if isinstance(body, bytes) else body
-        content_type = "application/json" if text.lstrip().startswith("{") else FORM
-    return {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature,
-    }
-
-
-def over_limits(blocks: list[dict[str, Any]]) -> list[str]:
-    """Slack's documented Block Kit length limits these blocks break (Slack refuses them)."""
-    broken = []
-    for block in blocks:
-        text = (block.get("text") or {}).get("text")
-        if block.get("type") == "section" and text is not None and len(text) > MAX_SECTION:
-            broken.append(f"section text {len(text)} > {MAX_SECTION}")
-        for field in block.get("fields") or []:
-            if len(field.get("text", "")) > MAX_FIELD:
-                broken.append(f"field {len(field['text'])} > {MAX_FIELD}")
-        for element in block.get("elements") or []:
-            if len(str(element.get("value", ""))) > MAX_VALUE:
-                broken.append(f"value {len(str(element['value']))} > {MAX_VALUE}")
-    return broken
+__all__ = [
+    "Call",
+    "Ephemeral",
+    "FakeSlackApi",
+    "Posted",
+    "over_limits",
+    "signed_headers",
+    "socket_payload",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One request the fake received: the method and its decoded parameters (token removed)."""
-
-    method: str
-    params: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """A message the bot posted as it reads now; ``versions`` are earlier versions, oldest first."""
-
-    channel: str
-    ts: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None
-    user: str
-    bot_id: str
-    params: dict[str, Any]
-    versions: tuple[Posted, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Ephemeral:
-    """An ephemeral message shown to one user."""
-
-    channel: str
-    user: str
-    message_ts: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None
-    params: dict[str, Any]
-
-
-@dataclass(slots=True)
-class _Channel:
-    id: str
-    name: str
-    members: list[str]
-    is_private: bool
-    is_im: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Failure:
-    error: str
-    status: int
-    retry_after: int | None
-
-
-class _ApiError(Exception):
-    def __init__(self, error: str, *messages: str) -> None:
-        super().__init__(error)
-        self.error = error
-        self.messages = messages
-
-
-_Answer = tuple[int, dict[str, Any], dict[str, str]]
-
-
-class FakeSlackApi(ThreadedServer):
+class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
     """The Slack Web API methods a bot uses, on a free port, recording every call."""
 
     BOT_NAME = "complaintbot"
@@ -332,80 +247,6 @@ class FakeSlackApi(ThreadedServer):
                 f"last: {recent}{socket}"
             )
 
-    # -- Socket Mode ----------------------------------------------------------------------
-
-    @property
-    def socket_connected(self) -> bool:
-        """Whether a Socket Mode connection is open (and has been sent ``hello``)."""
-        with self._lock:
-            return bool(self._sockets)
-
-    @property
-    def socket_connections(self) -> int:
-        """How many Socket Mode connections were opened so far (reconnections included)."""
-        with self._lock:
-            return self._socket_connections
-
-    @property
-    def socket_acks(self) -> list[dict[str, Any]]:
-        """What the app sent back over Socket Mode (``{"envelope_id", "payload"?}``), in order."""
-        with self._lock:
-            return copy.deepcopy(self._acks)
-
-    def socket_ack(self, envelope_id: str) -> dict[str, Any] | None:
-        """The app's acknowledgement of one envelope, or None (not yet, or never)."""
-        with self._lock:
-            found = [ack for ack in self._acks if ack.get("envelope_id") == envelope_id]
-            return copy.deepcopy(found[0]) if found else None
-
-    def socket_send(
-        self,
-        type_: str,
-        payload: dict[str, Any],
-        *,
-        accepts_response_payload: bool | None = None,
-    ) -> str:
-        """Push an envelope to the newest connection; returns its ``envelope_id``.
-
-        ``type_`` is "events_api" (``payload`` is the ``event_callback`` JSON), "interactive"
-        (the interaction payload) or "slash_commands" (the command's fields). As Slack does,
-        ``accepts_response_payload`` is true for slash commands, view submissions and block
-        suggestions unless given. Thread-safe; the send is scheduled, not awaited.
-        """
-        if type_ not in SOCKET_TYPES:
-            raise ValueError(f"unknown Socket Mode envelope type {type_!r}")
-        if accepts_response_payload is None:
-            kind = payload.get("type")
-            accepts_response_payload = type_ == "slash_commands" or (
-                type_ == "interactive" and kind in ("view_submission", "block_suggestion")
-            )
-        envelope_id = str(uuid.uuid4())
-        envelope: dict[str, Any] = {"envelope_id": envelope_id, "payload": copy.deepcopy(payload)}
-        envelope |= {"type": type_, "accepts_response_payload": accepts_response_payload}
-        if type_ == "events_api":
-            envelope |= {"retry_attempt": 0, "retry_reason": ""}
-        self._socket_push(envelope)
-        return envelope_id
-
-    def socket_disconnect(self, reason: str = "refresh_requested") -> None:
-        """Send Slack's ``disconnect`` message: the client is expected to reconnect."""
-        self._socket_push({"type": "disconnect", "reason": reason, "debug_info": _DEBUG_INFO})
-
-    def _socket_push(self, message: dict[str, Any]) -> None:
-        with self._lock:
-            if not self._sockets or self._loop is None:
-                raise RuntimeError("no Socket Mode connection is open")
-            socket, loop = self._sockets[-1], self._loop
-        future = asyncio.run_coroutine_threadsafe(socket.send_json(message), loop)
-        future.add_done_callback(self._socket_sent)
-
-    def _socket_sent(self, future: Any) -> None:
-        error = None if future.cancelled() else future.exception()
-        if future.cancelled() or error is not None:
-            with self._lock:
-                self._socket_errors.append(f"a Socket Mode send failed: {error!r}")
-                self._lock.notify_all()
-
     # -- lifecycle ------------------------------------------------------------------------
 
     def routes(self, app: web.Application) -> None:
@@ -413,14 +254,6 @@ class FakeSlackApi(ThreadedServer):
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{hook}", self._respond)
         app.router.add_get("/socket/{ticket}", self._socket)
-
-    async def closing(self) -> None:
-        """Close Socket Mode connections with a clean close frame before the port goes."""
-        with self._lock:
-            sockets = list(self._sockets)
-        for socket in sockets:  # a clean close frame, then the port goes
-            with contextlib.suppress(Exception):
-                await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
 
     def response_url(self) -> str:
         """A fresh response_url (Slack's hooks.slack.com/actions/...) served by this fake."""
@@ -438,45 +271,6 @@ class FakeSlackApi(ThreadedServer):
             self._responses.append(payload)
             self._lock.notify_all()
         return web.Response(text="ok")
-
-    async def _socket(self, request: web.Request) -> web.StreamResponse:
-        with self._lock:
-            known = request.match_info["ticket"] in self._tickets
-        if not known:
-            return web.json_response({"ok": False, "error": "invalid_auth"}, status=401)
-        socket = web.WebSocketResponse(timeout=2.0)  # autoping answers the client's pings
-        await socket.prepare(request)
-        with self._lock:
-            count = len(self._sockets) + 1
-        hello = {"type": "hello", "num_connections": count, "debug_info": _DEBUG_INFO}
-        hello["connection_info"] = {"app_id": self.app_id}
-        try:
-            await socket.send_json(hello)
-        except ConnectionError:
-            return socket
-        with self._lock:
-            self._sockets.append(socket)
-            self._socket_connections += 1
-            self._lock.notify_all()
-        try:
-            async for message in socket:
-                if message.type is not WSMsgType.TEXT:
-                    continue
-                try:
-                    ack = json.loads(message.data)
-                except ValueError:
-                    ack = None
-                with self._lock:
-                    if isinstance(ack, dict):
-                        self._acks.append(ack)
-                    else:
-                        self._socket_errors.append(f"not a JSON object: {message.data[:80]!r}")
-                    self._lock.notify_all()
-        finally:
-            with self._lock:
-                self._sockets.remove(socket)
-                self._lock.notify_all()
-        return socket
 
     # -- dispatch ---------------------------------------------------------------------------
 
@@ -611,190 +405,3 @@ class FakeSlackApi(ThreadedServer):
         stored |= {"app_id": self.app_id, "app_installed_team_id": self.team_id}
         self._views[view_id] = stored | {"bot_id": self.bot_id}
         return {"view": copy.deepcopy(self._views[view_id])}
-
-    # -- the API methods ------------------------------------------------------------------
-
-    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
-        answer = {"url": WORKSPACE_URL, "team": "Fake Workspace", "user": self.BOT_NAME}
-        answer |= {"team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
-        return answer | {"is_enterprise_install": False}
-
-    def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        ticket = str(uuid.uuid4())
-        self._tickets.add(ticket)
-        return {"url": f"ws://127.0.0.1:{self.port}/socket/{ticket}"}
-
-    def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._writable(params.get("channel"))
-        text, blocks = self._content(params)
-        thread_ts = self._thread_of(channel.id, params)
-        ts = self._next_ts()
-        posted = Posted(
-            channel.id, ts, text, blocks, thread_ts, self.bot_user_id, self.bot_id, params
-        )
-        self._messages[(channel.id, ts)] = posted
-        return {"channel": channel.id, "ts": ts, "message": self._message_json(posted)}
-
-    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._conversation(params.get("channel"))
-        old = self._messages.get((channel.id, str(params.get("ts") or "")))
-        if old is None:
-            raise _ApiError("message_not_found")
-        text, blocks = self._content(params, old)
-        earlier = (*old.versions, replace(old, versions=()))
-        new = replace(old, text=text, blocks=blocks, params=params, versions=earlier)
-        self._messages[(channel.id, old.ts)] = new
-        message = self._message_json(new)
-        return {"channel": channel.id, "ts": old.ts, "text": text, "message": message}
-
-    def _post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._writable(params.get("channel"))
-        user = str(params.get("user") or "")
-        if user not in channel.members:
-            raise _ApiError("user_not_in_channel")
-        text, blocks = self._content(params)
-        ts = self._next_ts()
-        thread_ts = self._thread_of(channel.id, params)
-        self._ephemerals.append(Ephemeral(channel.id, user, ts, text, blocks, thread_ts, params))
-        return {"message_ts": ts}
-
-    def _permalink(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._conversation(params.get("channel"))
-        posted = self._messages.get((channel.id, str(params.get("message_ts") or "")))
-        if posted is None:
-            raise _ApiError("message_not_found")
-        link = f"{WORKSPACE_URL}archives/{channel.id}/p{posted.ts.replace('.', '')}"
-        if posted.thread_ts and posted.thread_ts != posted.ts:
-            link += f"?thread_ts={posted.thread_ts}&cid={channel.id}"
-        return {"channel": channel.id, "permalink": link}
-
-    def _open_view(self, params: dict[str, Any]) -> dict[str, Any]:
-        trigger = str(params.get("trigger_id") or "")
-        if not trigger:
-            raise _ApiError("invalid_arguments", "[ERROR] missing required field: trigger_id")
-        if trigger in self._triggers:
-            raise _ApiError("exchanged_trigger_id")
-        answer = self._store_view(params.get("view"), "modal")
-        self._triggers.add(trigger)
-        self._opened.append(answer["view"]["id"])
-        return answer
-
-    def _update_view(self, params: dict[str, Any]) -> dict[str, Any]:
-        view_id, external = params.get("view_id"), params.get("external_id")
-        if not view_id and not external:
-            raise _ApiError(
-                "invalid_arguments", "[ERROR] either view_id or external_id is required"
-            )
-        matches = [
-            v
-            for v in self._views.values()
-            if v["id"] == view_id or (external and v["external_id"] == external)
-        ]
-        if not matches:
-            raise _ApiError("not_found")
-        if params.get("hash") and params["hash"] != matches[0]["hash"]:
-            raise _ApiError("hash_conflict")
-        return self._store_view(params.get("view"), matches[0]["type"], matches[0])
-
-    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = str(params.get("user_id") or "")
-        if not user:
-            raise _ApiError("invalid_arguments", "[ERROR] missing required field: user_id")
-        old = self._views.get(self._home.get(user, ""))
-        if old is not None and params.get("hash") and params["hash"] != old["hash"]:
-            raise _ApiError("hash_conflict")
-        answer = self._store_view(params.get("view"), "home", old)
-        self._home[user] = answer["view"]["id"]
-        return answer
-
-    def _conversation_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        c = self._conversation(params.get("channel"))
-        info: dict[str, Any] = {"id": c.id, "created": FIRST_TS, "is_im": c.is_im}
-        info |= {"is_org_shared": False, "context_team_id": self.team_id}
-        if c.is_im:
-            others = [m for m in c.members if m != self.bot_user_id]
-            return {
-                "channel": info | {"user": others[0] if others else "", "is_user_deleted": False}
-            }
-        info |= {"name": c.name, "name_normalized": c.name, "is_channel": True, "is_mpim": False}
-        info |= {"is_group": False, "is_private": c.is_private, "is_archived": False}
-        info |= {"is_general": False, "is_shared": False, "is_ext_shared": False}
-        info |= {"is_member": self.bot_user_id in c.members, "creator": "", "unlinked": 0}
-        for key in ("topic", "purpose"):
-            info[key] = {"value": "", "creator": "", "last_set": 0}
-        if params.get("include_num_members") in (True, "1", "true"):
-            info["num_members"] = len(c.members)
-        return {"channel": info}
-
-    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
-        members = list(self._conversation(params.get("channel")).members)
-        return {"members": members, "response_metadata": {"next_cursor": ""}}
-
-    def _usergroup_users(self, params: dict[str, Any]) -> dict[str, Any]:
-        group = self._usergroups.get(str(params.get("usergroup") or ""))
-        if group is None:
-            raise _ApiError("no_such_subteam")
-        return {"users": list(group[1])}
-
-    def _user_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self._users.get(str(params.get("user") or ""))
-        if user is None:
-            raise _ApiError("user_not_found")
-        return {"user": copy.deepcopy(user)}
-
-
-_DEBUG_INFO = {"host": "applink-fake", "build_number": 1, "approximate_connection_time": 18060}
-
-
-def socket_payload(body: bytes | str) -> dict[str, Any]:
-    """What Socket Mode carries for a request body from ``fakes.slack_payloads``.
-
-    An Events API body is already the JSON payload; an interaction's ``payload=`` form field is
-    decoded; a slash command's form becomes a dict of its (string) fields.
-    """
-    text = body.decode() if isinstance(body, bytes) else body
-    if text.lstrip().startswith("{"):
-        decoded: dict[str, Any] = json.loads(text)
-        return decoded
-    fields = dict(parse_qsl(text, keep_blank_values=True))
-    if set(fields) == {"payload"}:
-        payload: dict[str, Any] = json.loads(fields["payload"])
-        return payload
-    return dict(fields)
-
-
-def _error_answer(error: _ApiError) -> _Answer:
-    body: dict[str, Any] = {"ok": False, "error": error.error}
-    if error.messages:
-        body["response_metadata"] = {"messages": list(error.messages)}
-    return 200, body, {}
-
-
-async def _read_params(request: web.Request) -> tuple[dict[str, Any], str | None]:
-    """Query string, then a JSON or form body; JSON-in-a-string fields decoded; token split off."""
-    params: dict[str, Any] = dict(request.query)
-    if request.content_type == "application/json":
-        raw = await request.read()
-        try:
-            body = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise _ApiError("invalid_json")
-        params |= body
-    elif request.content_type in (FORM, "multipart/form-data"):
-        for key, value in (await request.post()).items():
-            params[key] = value if isinstance(value, str) else getattr(value, "filename", "")
-    for key in JSON_FIELDS:
-        if isinstance(params.get(key), str):
-            with contextlib.suppress(ValueError):
-                params[key] = json.loads(params[key])
-    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
-    token = params.pop("token", None)
-    return params, (bearer if scheme.lower() == "bearer" and bearer else token)
-
-
-def _describe(call: Call) -> str:
-    shown = {k: v for k, v in call.params.items() if k not in ("blocks", "view", "attachments")}
-    text = f"{call.method}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
-    return text if len(text) <= 120 else text[:117] + "..."

@@ -30,6 +30,7 @@ from fakes.slack_payloads import (
     slash_command_body,
     view_submission_body,
 )
+from tests.bot.conversation import register_complaint
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0TEST"
@@ -191,6 +192,14 @@ class Workspace:
             response_url=self.slack.response_url(),
         )
         return await self.post(body, "/webhooks/slack/commands")
+
+
+async def new_case(workspace: Workspace) -> str:
+    """A complaint registered and its card delivered; what the customer was sent is cleared."""
+    reference = await register_complaint(workspace.app)
+    await workspace.deliver()
+    workspace.customer.sent.clear()
+    return reference
 
 
 async def ask(workspace: Workspace, text: str, user: str = ALICE) -> dict[str, Any]:

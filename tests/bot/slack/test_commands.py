@@ -12,7 +12,7 @@ from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
 )
-from tests.bot.conversation import message, register_complaint
+from tests.bot.conversation import message
 from tests.bot.slack.conftest import (
     ALICE,
     BOB,
@@ -21,14 +21,8 @@ from tests.bot.slack.conftest import (
     Workspace,
     ask,
     eventually,
+    new_case,
 )
-
-
-async def new_case(workspace: Workspace) -> str:
-    reference = await register_complaint(workspace.app)
-    await workspace.deliver()
-    workspace.customer.sent.clear()
-    return reference
 
 
 async def test_help_and_an_unknown_word_say_what_the_command_does(workspace: Workspace) -> None:

@@ -1,0 +1,144 @@
+"""The Web API methods of the fake Slack (state set up by FakeSlackApi.__init__)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+from fakes.slack_shapes import (
+    FIRST_TS,
+    WORKSPACE_URL,
+    Ephemeral,
+    Posted,
+    _ApiError,
+)
+
+
+class WebApiMethods:
+    """chat.*, views.*, conversations.*, users.* and usergroups.* as Slack answers them."""
+
+    # -- the API methods ------------------------------------------------------------------
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        answer = {"url": WORKSPACE_URL, "team": "Fake Workspace", "user": self.BOT_NAME}
+        answer |= {"team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
+        return answer | {"is_enterprise_install": False}
+
+    def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable(params.get("channel"))
+        text, blocks = self._content(params)
+        thread_ts = self._thread_of(channel.id, params)
+        ts = self._next_ts()
+        posted = Posted(
+            channel.id, ts, text, blocks, thread_ts, self.bot_user_id, self.bot_id, params
+        )
+        self._messages[(channel.id, ts)] = posted
+        return {"channel": channel.id, "ts": ts, "message": self._message_json(posted)}
+
+    def _update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._conversation(params.get("channel"))
+        old = self._messages.get((channel.id, str(params.get("ts") or "")))
+        if old is None:
+            raise _ApiError("message_not_found")
+        text, blocks = self._content(params, old)
+        earlier = (*old.versions, replace(old, versions=()))
+        new = replace(old, text=text, blocks=blocks, params=params, versions=earlier)
+        self._messages[(channel.id, old.ts)] = new
+        message = self._message_json(new)
+        return {"channel": channel.id, "ts": old.ts, "text": text, "message": message}
+
+    def _post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable(params.get("channel"))
+        user = str(params.get("user") or "")
+        if user not in channel.members:
+            raise _ApiError("user_not_in_channel")
+        text, blocks = self._content(params)
+        ts = self._next_ts()
+        thread_ts = self._thread_of(channel.id, params)
+        self._ephemerals.append(Ephemeral(channel.id, user, ts, text, blocks, thread_ts, params))
+        return {"message_ts": ts}
+
+    def _permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._conversation(params.get("channel"))
+        posted = self._messages.get((channel.id, str(params.get("message_ts") or "")))
+        if posted is None:
+            raise _ApiError("message_not_found")
+        link = f"{WORKSPACE_URL}archives/{channel.id}/p{posted.ts.replace('.', '')}"
+        if posted.thread_ts and posted.thread_ts != posted.ts:
+            link += f"?thread_ts={posted.thread_ts}&cid={channel.id}"
+        return {"channel": channel.id, "permalink": link}
+
+    def _open_view(self, params: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(params.get("trigger_id") or "")
+        if not trigger:
+            raise _ApiError("invalid_arguments", "[ERROR] missing required field: trigger_id")
+        if trigger in self._triggers:
+            raise _ApiError("exchanged_trigger_id")
+        answer = self._store_view(params.get("view"), "modal")
+        self._triggers.add(trigger)
+        self._opened.append(answer["view"]["id"])
+        return answer
+
+    def _update_view(self, params: dict[str, Any]) -> dict[str, Any]:
+        view_id, external = params.get("view_id"), params.get("external_id")
+        if not view_id and not external:
+            raise _ApiError(
+                "invalid_arguments", "[ERROR] either view_id or external_id is required"
+            )
+        matches = [
+            v
+            for v in self._views.values()
+            if v["id"] == view_id or (external and v["external_id"] == external)
+        ]
+        if not matches:
+            raise _ApiError("not_found")
+        if params.get("hash") and params["hash"] != matches[0]["hash"]:
+            raise _ApiError("hash_conflict")
+        return self._store_view(params.get("view"), matches[0]["type"], matches[0])
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("user_id") or "")
+        if not user:
+            raise _ApiError("invalid_arguments", "[ERROR] missing required field: user_id")
+        old = self._views.get(self._home.get(user, ""))
+        if old is not None and params.get("hash") and params["hash"] != old["hash"]:
+            raise _ApiError("hash_conflict")
+        answer = self._store_view(params.get("view"), "home", old)
+        self._home[user] = answer["view"]["id"]
+        return answer
+
+    def _conversation_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        c = self._conversation(params.get("channel"))
+        info: dict[str, Any] = {"id": c.id, "created": FIRST_TS, "is_im": c.is_im}
+        info |= {"is_org_shared": False, "context_team_id": self.team_id}
+        if c.is_im:
+            others = [m for m in c.members if m != self.bot_user_id]
+            return {
+                "channel": info | {"user": others[0] if others else "", "is_user_deleted": False}
+            }
+        info |= {"name": c.name, "name_normalized": c.name, "is_channel": True, "is_mpim": False}
+        info |= {"is_group": False, "is_private": c.is_private, "is_archived": False}
+        info |= {"is_general": False, "is_shared": False, "is_ext_shared": False}
+        info |= {"is_member": self.bot_user_id in c.members, "creator": "", "unlinked": 0}
+        for key in ("topic", "purpose"):
+            info[key] = {"value": "", "creator": "", "last_set": 0}
+        if params.get("include_num_members") in (True, "1", "true"):
+            info["num_members"] = len(c.members)
+        return {"channel": info}
+
+    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
+        members = list(self._conversation(params.get("channel")).members)
+        return {"members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _usergroup_users(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self._usergroups.get(str(params.get("usergroup") or ""))
+        if group is None:
+            raise _ApiError("no_such_subteam")
+        return {"users": list(group[1])}
+
+    def _user_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self._users.get(str(params.get("user") or ""))
+        if user is None:
+            raise _ApiError("user_not_found")
+        return {"user": copy.deepcopy(user)}
