@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import httpx
 
 from fakes.slack_api import FakeSlackApi
-from fakes.slack_staff import selected
+from fakes.slack_staff import SlackStaff, selected
 from fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 SECRET = "benchmark-signing-secret"  # noqa: S105 (the fake workspace's)
@@ -69,6 +69,7 @@ class Run:
 
     def __init__(self, base: str, twilio: FakeTwilioApi, slack: FakeSlackApi, poll: float) -> None:
         self.base, self.twilio, self.slack, self.poll = base, twilio, slack, poll
+        self.alice = SlackStaff(slack, base, SECRET, CHANNEL, ALICE, "alice")
 
     def text(self, number: str, body: str) -> None:
         """Text the bot from ``number``, signed as Twilio would."""
@@ -110,7 +111,7 @@ class Run:
         calls_before = len(self.slack.calls)
         alice = self.alice
         card = alice.wait_for_card(reference)
-        marker = f"Any news on case number {index}?"
+        marker = f"The courier came back and took phone {index} away again, why?"
         started = time.perf_counter()
         self.text(number, marker)
         self.slack.wait_for(
