@@ -78,10 +78,6 @@ class StaffDestinations:
         named = [q.slack for q in self.queues.values() if q.slack] + [self.escalation_slack]
         return sorted({name for name in named if name})
 
-    def queues_of_channel(self, channel: str) -> list[str]:
-        """The queues whose cards live in a Slack channel."""
-        return sorted(name for name, found in self.queues.items() if found.slack == channel)
-
     @staticmethod
     def from_mapping(data: Mapping[str, object], *, slack_on: bool) -> StaffDestinations:
         """Build from the parsed staff file; unknown keys and malformed ids are errors."""

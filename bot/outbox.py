@@ -18,6 +18,7 @@ from bot.services.delivery import apply_early_reports, mark_failed
 from bot.services.notices import (
     CARD,
     ESCALATION,
+    SEND,
     delivery_failed_line,
     feed_fallback,
     forget_card,
@@ -129,8 +130,10 @@ class Dispatcher:
             # Enforced here, not only in the conversation: nothing reaches an opted-out number.
             await self._failed(row.id, OPTED_OUT, permanent=True, claim=row.locked_until)
             return
-        async with self._app.sessions() as session:
-            placement = await place(session, row)
+        placement = SEND
+        if row.notice is not None:  # only rich staff destinations are placed (a query)
+            async with self._app.sessions() as session:
+                placement = await place(session, row)
         if placement.action != "send":
             await self._hold(row, skip=placement.action == "skip")
             return

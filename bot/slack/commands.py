@@ -32,6 +32,7 @@ class Commands:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.app = console.app
+        self._url: str | None = None
 
     def register(self, bolt: AsyncApp) -> None:
         """Attach the listeners."""
@@ -135,11 +136,14 @@ class Commands:
         return rows
 
     async def _workspace_url(self) -> str:
-        try:
-            answer = await self.console.client.auth_test()
-        except SlackApiError:
-            return ""
-        return str(answer.get("url") or "")
+        """The workspace's address, for links to cards (asked of Slack once)."""
+        if self._url is None:
+            try:
+                answer = await self.console.client.auth_test()
+            except SlackApiError:
+                return ""
+            self._url = str(answer.get("url") or "")
+        return self._url
 
     async def _case_for(self, user: str, typed: str) -> Case | None:
         async with self.app.sessions() as session:

@@ -23,11 +23,6 @@ def actor_name(user_id: str, name: str) -> str:
     return f"{_SAFE_NAME.sub('', name).strip() or user_id} (slack:{user_id})"
 
 
-def is_slack_person(value: str | None, user_id: str) -> bool:
-    """Whether a recorded person (an assignee) is this Slack user."""
-    return bool(value) and str(value).endswith(f"(slack:{user_id})")
-
-
 class People:
     """Names and memberships, cached briefly (Slack rate-limits these lookups)."""
 

@@ -31,7 +31,6 @@ def test_each_queue_goes_where_the_operator_says() -> None:
     assert where(staff.for_queue("unmapped")) == [("staff-feed", "unmapped")]
     assert where(staff.for_escalation()) == [("slack", "C0ESCAL01")]
     assert staff.slack_channels() == ["C0BILLING", "C0ESCAL01", "C0QUEUE01"]
-    assert staff.queues_of_channel("C0QUEUE01") == ["complaints"]
 
 
 def test_without_slack_every_notice_goes_to_the_staff_feed() -> None:

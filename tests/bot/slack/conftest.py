@@ -83,6 +83,19 @@ def slack_settings(settings: Settings, slack: FakeSlackApi, tmp_path: Path) -> S
     )
 
 
+def command_body(slack: FakeSlackApi, text: str, user: str = ALICE) -> bytes:
+    """/complaint with ``text``, typed by ``user`` in the queue's channel."""
+    return slash_command_body(
+        team_id=TEAM,
+        user_id=user,
+        user_name=user.lower(),
+        channel_id=QUEUE_CHANNEL,
+        command="/complaint",
+        text=text,
+        response_url=slack.response_url(),
+    )
+
+
 @dataclass
 class Workspace:
     """The product with Slack on: press buttons, submit modals, type in threads, deliver."""
@@ -182,15 +195,7 @@ class Workspace:
         return await self.post(body, "/webhooks/slack/events")
 
     async def command(self, text: str, user: str = ALICE) -> httpx.Response:
-        body = slash_command_body(
-            team_id=TEAM,
-            user_id=user,
-            user_name=user.lower(),
-            channel_id=QUEUE_CHANNEL,
-            command="/complaint",
-            text=text,
-            response_url=self.slack.response_url(),
-        )
+        body = command_body(self.slack, text, user)
         return await self.post(body, "/webhooks/slack/commands")
 
 

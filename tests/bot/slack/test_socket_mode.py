@@ -24,10 +24,9 @@ from fakes.slack_payloads import (
     block_actions_body,
     event_callback_body,
     message_event,
-    slash_command_body,
 )
 from tests.bot.conversation import register_complaint
-from tests.bot.slack.conftest import ALICE, QUEUE_CHANNEL, TEAM, Workspace, eventually
+from tests.bot.slack.conftest import ALICE, QUEUE_CHANNEL, TEAM, Workspace, command_body, eventually
 
 
 @pytest.fixture
@@ -66,16 +65,7 @@ async def acked(slack: FakeSlackApi, envelope_id: str) -> dict[str, Any]:
 
 
 def command(slack: FakeSlackApi, text: str, user: str = ALICE) -> dict[str, Any]:
-    body = slash_command_body(
-        team_id=TEAM,
-        user_id=user,
-        user_name=user.lower(),
-        channel_id=QUEUE_CHANNEL,
-        command="/complaint",
-        text=text,
-        response_url=slack.response_url(),
-    )
-    return socket_payload(body)
+    return socket_payload(command_body(slack, text, user))
 
 
 async def press(
