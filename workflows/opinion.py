@@ -5,8 +5,12 @@ The lexicon finds what it has words for; customers describe harm in words nobody
 by the words and word pairs of complaints a careful officer graded before. Its use is
 bounded so that it stays explainable and safe:
 
-- it can only **raise** a complaint to critical (never lower what the lexicon found), when
-  it is confident (the model file's ``critical.threshold``);
+- it **raises** a complaint to critical when it is confident (the model file's
+  ``critical.threshold``);
+- it **holds back** a critical grade the lexicon gave only when it is nearly certain the
+  complaint is an ordinary one (``ordinary.threshold``, 0.98: chosen by cross-validation on
+  the tuning sets, where it held back half the wrongly critical grades and no critical one);
+  the words the lexicon found stay in the reasons, marked as held back;
 - it names the category when it is confident (``category_threshold``), else the lexicon's
   category stands;
 - every use is a reason staff see: the customer's words that weighed most, and how sure it was.
@@ -118,6 +122,8 @@ class Opinion:
 
     critical: float
     critical_words: tuple[str, ...]
+    # How sure it is the complaint is an ordinary (normal) one; 0 without that model.
+    ordinary: float
     category: str
     category_probability: float
     category_words: tuple[str, ...]
@@ -132,6 +138,9 @@ class SecondOpinion:
     critical_threshold: float
     categories: Mapping[str, LinearModel]
     category_threshold: float
+    # Optional: a model file without it never holds a critical grade back.
+    ordinary: LinearModel | None = None
+    ordinary_threshold: float = 1.0
 
     def assess(self, text: str) -> Opinion:
         """Score one complaint's whole text."""
@@ -145,6 +154,7 @@ class SecondOpinion:
         return Opinion(
             critical=self.critical.probability(found),
             critical_words=tuple(self.critical.evidence(found)),
+            ordinary=self.ordinary.probability(found) if self.ordinary is not None else 0.0,
             category=best,
             category_probability=best_p,
             category_words=tuple(words),
@@ -158,6 +168,9 @@ class SecondOpinion:
         critical, categories = data.get("critical"), data.get("categories")
         if not isinstance(critical, Mapping) or not isinstance(categories, Mapping):
             raise ValueError("a model file needs 'critical' and 'categories' tables")
+        ordinary = data.get("ordinary")
+        if ordinary is not None and not isinstance(ordinary, Mapping):
+            raise ValueError("'ordinary' must be a table")
         return SecondOpinion(
             language=str(data.get("language", "en")),
             critical=LinearModel.from_mapping(critical, "critical"),
@@ -168,12 +181,16 @@ class SecondOpinion:
                 if isinstance(model, Mapping)
             },
             category_threshold=_threshold(data, "file"),
+            ordinary=LinearModel.from_mapping(ordinary, "ordinary") if ordinary else None,
+            ordinary_threshold=_threshold(ordinary, "ordinary") if ordinary else 1.0,
         )
 
 
 def _threshold(table: Mapping[str, object], where: str) -> float:
-    key = "threshold" if where == "critical" else "category_threshold"
+    key = "category_threshold" if where == "file" else "threshold"
+    # A yes/no decision needs more than even odds; the best of six categories may need less.
+    lowest = 0.2 if where == "file" else 0.5
     value = table.get(key)
-    if not isinstance(value, int | float) or not 0.5 <= value < 1:
-        raise ValueError(f"{where}: {key} must be a probability from 0.5 to below 1")
+    if not isinstance(value, int | float) or not lowest <= value < 1:
+        raise ValueError(f"{where}: {key} must be a probability from {lowest} to below 1")
     return float(value)

@@ -26,7 +26,7 @@ from workflows.lexicon import (
     rank,
     tokens,
 )
-from workflows.opinion import SecondOpinion
+from workflows.opinion import Opinion, SecondOpinion
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+|\s[-\u2013\u2014]\s|\(|\)")
 # Typing slips are forgiven only in long words (short ones collide: "spark"/"spare").
@@ -108,8 +108,9 @@ def assess(
     """Severity, category and reasons for one complaint's whole text.
 
     With a second ``opinion`` (a model learnt from graded complaints), a complaint the model
-    is confident is critical is raised to critical, and a confident category is taken; never
-    lowered, and always said in the reasons.
+    is confident is critical is raised to critical, a lexicon's critical grade is held back
+    where the model is nearly certain the complaint is ordinary, and a confident category is
+    taken; always said in the reasons.
     """
     prepared = _prepare(text, lexicon)
     reasons: list[Reason] = []
@@ -148,20 +149,37 @@ def assess(
 def _second_opinion(
     text: str, opinion: SecondOpinion, severity: str, category: str, reasons: list[Reason]
 ) -> tuple[str, str]:
-    """Raise to critical and choose the category where the model is confident."""
+    """Raise to critical, hold a critical grade back, choose the category: where confident."""
     found = opinion.assess(text)
+    if severity == CRITICAL and found.ordinary >= opinion.ordinary_threshold:
+        note = f"held back: {int(found.ordinary * 100)}% like ordinary complaints"
+        reasons[:] = [
+            Reason("ignored", r.rule, r.level, r.words, note)
+            if r.kind == "severity" and r.level == CRITICAL
+            else r
+            for r in reasons
+        ]
+        levels = [r.level for r in reasons if r.kind == "severity"]
+        severity = max(levels, key=rank) if levels else "normal"
+        return severity, _opinion_category(found, opinion, category, reasons)
     if found.critical >= opinion.critical_threshold and severity != CRITICAL:
         note = f"{int(found.critical * 100)}% like complaints graded critical"
         words = ", ".join(found.critical_words)
         reasons.append(Reason("severity", SECOND_OPINION, CRITICAL, words, note))
         severity = CRITICAL
+    return severity, _opinion_category(found, opinion, category, reasons)
+
+
+def _opinion_category(
+    found: Opinion, opinion: SecondOpinion, category: str, reasons: list[Reason]
+) -> str:
     if found.category_probability >= opinion.category_threshold and found.category != category:
         note = f"{int(found.category_probability * 100)}% like complaints about {found.category}"
         reasons[:] = [reason for reason in reasons if reason.kind != "category"]
         words = ", ".join(found.category_words)
         reasons.append(Reason("category", SECOND_OPINION, found.category, words, note))
-        category = found.category
-    return severity, category
+        return found.category
+    return category
 
 
 def _prepare(text: str, lexicon: Lexicon) -> _Text:

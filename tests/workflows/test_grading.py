@@ -232,7 +232,7 @@ def test_once_staff_set_the_grade_a_later_message_only_informs_them(
 ) -> None:
     graded = make_case(severity="normal", due_at=now + 200 * HOUR, graded_by_staff=True)
     effects = follow_up_graded(
-        graded, "like I said the phone case is on fire lol", "sms", rules, now
+        graded, "like I said the phone charger caught fire and burnt my hand", "sms", rules, now
     )
     assert not [e for e in effects if isinstance(e, Regrade | CancelTimers)]
     notice = next(e for e in effects if isinstance(e, NotifyStaff))

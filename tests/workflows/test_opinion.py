@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,35 @@ def test_a_confident_model_raises_to_critical_and_says_why() -> None:
     assert "like complaints graded critical" in reason.note
 
 
-def test_the_model_never_lowers_what_the_lexicon_found() -> None:
+def test_without_an_ordinary_model_the_lexicons_critical_grade_stands() -> None:
     model = opinion({"kettl": -10.0})
     found = assess("The kettle sparked and caught fire", shipped_lexicon(), "general", model)
     assert found.severity == "critical"
     assert not [r for r in found.reasons if r.rule == SECOND_OPINION and r.kind == "severity"]
+
+
+def test_a_nearly_certain_ordinary_model_holds_a_critical_grade_back_and_says_so() -> None:
+    text = "I'm a nurse on the burns unit; your app logged me out again during my shift"
+    model = replace(opinion({}), ordinary=LinearModel(6.0, {"app": 1.0}), ordinary_threshold=0.98)
+    assert assess(text, shipped_lexicon(), "general").severity == "critical"
+    found = assess(text, shipped_lexicon(), "general", model)
+    assert found.severity == "normal"
+    held = [r for r in found.reasons if r.kind == "ignored" and r.level == "critical"]
+    assert held
+    assert all(r.note.startswith("held back: 99% like ordinary") for r in held)
+
+
+def test_holding_back_keeps_a_high_grade_found_beside_it() -> None:
+    text = "I'm a nurse on the burns unit and I will take you to court over this app"
+    model = replace(opinion({}), ordinary=LinearModel(8.0, {}), ordinary_threshold=0.98)
+    assert assess(text, shipped_lexicon(), "general").severity == "critical"
+    assert assess(text, shipped_lexicon(), "general", model).severity == "high"
+
+
+def test_an_unsure_ordinary_model_holds_nothing_back() -> None:
+    model = replace(opinion({}), ordinary=LinearModel(2.0, {}), ordinary_threshold=0.98)
+    found = assess("The kettle sparked and caught fire", shipped_lexicon(), "general", model)
+    assert found.severity == "critical"
 
 
 def test_an_unsure_model_changes_nothing() -> None:

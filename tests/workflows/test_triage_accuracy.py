@@ -35,13 +35,13 @@ class Floor:
 # figures are flattering (the second opinion learnt from those very complaints); the held-out
 # figures are the ones that count.
 GOAL = Floor(0.95, 0.90, 0.90, 0.85)
-# Where the held-out figures stood on 2026-11-30 over 600 complaints by five writers who never
-# saw the lexicon or the model (critical 96.4%, high or above 96.4%, normal kept 87.7%,
-# category 89.0%; lexicon alone 92.3%, 94.0%, 88.4%, 82.7%), less a small margin: a change
-# that makes triage worse on text nobody tuned it on fails here. Normal kept is below GOAL
-# (long, detailed complaints are graded up too often: heldout_13 keeps 75.0%). Raise these as
-# triage improves, up to GOAL; never lower them to make a change pass.
-HELD_OUT_FLOOR = Floor(0.955, 0.955, 0.87, 0.88)
+# Where the held-out figures stood on 2026-11-30 over 840 complaints by seven writers who never
+# saw the lexicon or the model (critical 95.3%, high or above 95.0%, normal kept 90.7%,
+# category 86.4%; lexicon alone 90.9%, 92.6%, 86.5%, 76.2%), less a small margin: a change
+# that makes triage worse on text nobody tuned it on fails here. The three newest sets alone
+# are weaker (93.9%, 93.2%, 86.5%, 80.6%): see issue 7's notes. Raise these as triage
+# improves; never lower them to make a change pass.
+HELD_OUT_FLOOR = Floor(0.95, 0.945, 0.90, 0.86)
 
 
 @dataclass(frozen=True)
