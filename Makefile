@@ -7,6 +7,11 @@ BIN     = $(VENV)/bin
 
 .PHONY: run test lint setup clean
 
+# SMS and Telegram come on as pretend channels (scripts.sms_phone, scripts.telegram_chat)
+# unless real credentials are set; `make run COMPLAINTBOT_PRETEND_CHANNELS=false` turns that off.
+COMPLAINTBOT_PRETEND_CHANNELS ?= true
+export COMPLAINTBOT_PRETEND_CHANNELS
+
 run: $(VENV)/.installed
 	$(BIN)/complaintbot serve
 

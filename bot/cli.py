@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError
+from bot.logs import configure as configure_logging
 from bot.services.app import App
 from bot.services.queries import case_file, list_cases, unfiled_messages
 from bot.services.staff import CaseNotFound, handle_staff_action
@@ -112,10 +113,7 @@ def _terminal_name(value: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     try:
         settings = Settings()
         # Complaints are personal data: the folder holding them is the operator's alone.

@@ -19,12 +19,14 @@ from bot.services.notices import (
     CARD,
     ESCALATION,
     SEND,
+    NoticeWriter,
     delivery_failed_line,
     feed_fallback,
     forget_card,
     place,
     record_card,
 )
+from bot.services.reachability import mark_unreachable
 from bot.storage.database import supports_skip_locked
 from bot.storage.models import Case, Identity, Outbox
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
@@ -151,6 +153,7 @@ class Dispatcher:
             blocks=tuple(row.blocks),
             replace=placement.replace,
             link_to=placement.link_to,
+            purpose=row.template,
         )
         claim = row.locked_until
         try:
@@ -166,7 +169,13 @@ class Dispatcher:
                     await forget_card(session, row)
                 await self._hold(row, delay=0, reason=error.reason)
                 return
-            await self._failed(row.id, error.reason, permanent=error.permanent, claim=claim)
+            await self._failed(
+                row.id,
+                error.reason,
+                permanent=error.permanent,
+                claim=claim,
+                unreachable=error.unreachable,
+            )
         except TimeoutError:
             await self._failed(
                 row.id, "the provider did not answer in time", permanent=False, claim=claim
@@ -256,7 +265,13 @@ class Dispatcher:
                     await record_card(session, row, provider_id, self._app.clock())
 
     async def _failed(
-        self, row_id: int, reason: str, *, permanent: bool, claim: datetime | None
+        self,
+        row_id: int,
+        reason: str,
+        *,
+        permanent: bool,
+        claim: datetime | None,
+        unreachable: bool = False,
     ) -> None:
         settings = self._app.settings
         now = self._app.clock()
@@ -273,6 +288,9 @@ class Dispatcher:
                 mark_failed(session, row, reason, now, attempts=row.attempts)
                 app = self._app
                 await delivery_failed_line(session, app.renderer, app.staff, row, reason, now)
+                if unreachable and row.audience == "customer":
+                    notices = NoticeWriter(session, app.renderer, app.staff, now)
+                    await mark_unreachable(session, row.channel, row.address, reason, notices)
                 if row.audience == "staff" and row.channel != STAFF_FEED:
                     # A staff notice must reach someone: the staff feed always can (unless
                     # the feed has it already).

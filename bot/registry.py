@@ -120,6 +120,8 @@ async def _smtp_service(app: App) -> AsyncIterator[None]:
 def _sms_describe(settings: Settings) -> tuple[str, str]:
     from bot.webhooks.twilio import INCOMING_PATH
 
+    if settings.sms_pretend:
+        return "sms_pretend", ""
     return "sms_live", settings.public_url(INCOMING_PATH)
 
 
@@ -170,8 +172,39 @@ def _slack_ready(app: App) -> ReadyCheck:
     return slack_ready(app)
 
 
-def _off(reason: str) -> Callable[[Settings], str | None]:
-    return lambda _settings: reason
+# -- Telegram --------------------------------------------------------------------------------
+
+
+def _telegram_describe(settings: Settings) -> tuple[str, str]:
+    if settings.telegram_pretend:
+        return "telegram_pretend", ""
+    if settings.telegram_mode == "polling":
+        return "telegram_polling", ""
+    return "telegram_webhook", settings.public_url(settings.telegram_webhook_path)
+
+
+def _telegram_adapter(app: App) -> ChannelAdapter:
+    from bot.telegram.serving import telegram_adapter
+
+    return telegram_adapter(app)
+
+
+def _telegram_routes(app: App) -> list[BaseRoute]:
+    from bot.telegram.serving import telegram_routes
+
+    return telegram_routes(app)
+
+
+def _telegram_service(app: App) -> contextlib.AbstractAsyncContextManager[None]:
+    from bot.telegram.serving import telegram_service
+
+    return telegram_service(app)
+
+
+def _telegram_ready(app: App) -> ReadyCheck:
+    from bot.telegram.serving import telegram_ready
+
+    return telegram_ready(app)
 
 
 def _on(reason: str) -> Callable[[Settings], tuple[str, str]]:
@@ -209,7 +242,15 @@ CHANNELS: tuple[Channel, ...] = (
         service=_slack_service,
         ready=_slack_ready,
     ),
-    Channel("telegram", _off("not_built"), _on("not_built")),
+    Channel(
+        "telegram",
+        lambda settings: settings.telegram_problem,
+        _telegram_describe,
+        adapter=_telegram_adapter,
+        routes=_telegram_routes,
+        service=_telegram_service,
+        ready=_telegram_ready,
+    ),
 )
 
 

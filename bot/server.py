@@ -72,6 +72,14 @@ def command_as_typed() -> str:
         return str(running.resolve())
 
 
+def python_as_typed() -> str:
+    """How to run this installation's Python from a fresh terminal (for the pretend clients)."""
+    command = command_as_typed()
+    if "/" not in command:
+        return "python"
+    return str(Path(command).with_name("python"))
+
+
 async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or ``stop``); finish in-flight work, then exit."""
     stop = stop or asyncio.Event()
@@ -118,6 +126,7 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
                 "database": app.engine.url.render_as_string(hide_password=True),
                 "channels": [state.__dict__ for state in states],
                 "command": command_as_typed(),
+                "python": python_as_typed(),
             },
             "cli",
         ).text

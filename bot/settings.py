@@ -12,6 +12,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+# Local test credentials the product and the pretend clients agree on (see pretend_channels).
+# They reach nothing but fakes on 127.0.0.1: they are not secrets.
+PRETEND_TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+PRETEND_TWILIO_AUTH_TOKEN = "pretend-local-twilio-auth-token"  # noqa: S105
+PRETEND_SMS_NUMBER = "+447700900000"
+PRETEND_TELEGRAM_TOKEN = "7000000001:AA-pretend-local-telegram-bot-token"  # noqa: S105
+PRETEND_TELEGRAM_SECRET = "pretend-local-telegram-webhook-secret"  # noqa: S105
+
+
 class Settings(BaseSettings):
     """Everything an operator can configure; channels switch on when their credentials are set."""
 
@@ -47,7 +56,8 @@ class Settings(BaseSettings):
     # The address providers reach this server at (scheme and host as the provider sees them,
     # e.g. https://complaints.example.com behind a TLS-terminating proxy). Provider signatures
     # are computed over it, so it must be exact.
-    public_base_url: str = "http://127.0.0.1:8080"
+    # Unset: this server's own HTTP address (http://http_host:http_port), for local use.
+    public_base_url: str | None = None
     # Largest webhook body accepted; bigger requests get 413 before anything is parsed.
     max_webhook_bytes: int = Field(default=256 * 1024, ge=1024)
 
@@ -96,6 +106,54 @@ class Settings(BaseSettings):
     slack_command: str = Field(default="/complaint", pattern=r"^/[a-z0-9_-]{1,31}$")
     # Only for local fakes and tests: where the Slack Web API is. Unset in production.
     slack_api_base_url: str | None = None
+
+    # Telegram: on when the bot token (from BotFather) is set, and in webhook mode a secret
+    # Telegram sends back with every update.
+    telegram_bot_token: SecretStr | None = None
+    # "webhook": Telegram calls telegram_webhook_path on the public URL; "polling": we ask it
+    # for updates (no public URL needed; one poller across all instances).
+    telegram_mode: Literal["webhook", "polling"] = "webhook"
+    telegram_webhook_secret: SecretStr | None = Field(default=None, min_length=16)
+    telegram_webhook_path: str = Field(default="/webhooks/telegram", pattern=r"^/[A-Za-z0-9/_-]+$")
+    # Seconds a getUpdates long poll waits for news.
+    telegram_poll_seconds: int = Field(default=25, ge=0, le=50)
+    # Only for local fakes and tests: where the Bot API is. Unset in production.
+    telegram_api_base_url: str | None = None
+
+    # For trying the product on one machine (`make run` sets it): SMS and Telegram are on,
+    # pointed at the pretend clients in scripts/ (sms_phone, telegram_chat) with the fixed
+    # local test credentials below, unless real ones are set. Never in production.
+    pretend_channels: bool = False
+    pretend_sms_port: int = Field(default=8091, ge=1, le=65535)
+    pretend_telegram_port: int = Field(default=8092, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _pretend(self) -> Settings:
+        if not self.pretend_channels:
+            return self
+        if self.sms_problem is not None:
+            self.twilio_account_sid = PRETEND_TWILIO_ACCOUNT_SID
+            self.twilio_auth_token = SecretStr(PRETEND_TWILIO_AUTH_TOKEN)
+            self.twilio_from_number = PRETEND_SMS_NUMBER
+            self.twilio_messaging_service_sid = None
+            self.twilio_api_base_url = f"http://127.0.0.1:{self.pretend_sms_port}"
+        if self.telegram_problem is not None:
+            self.telegram_bot_token = SecretStr(PRETEND_TELEGRAM_TOKEN)
+            self.telegram_webhook_secret = SecretStr(PRETEND_TELEGRAM_SECRET)
+            self.telegram_mode = "webhook"
+            self.telegram_api_base_url = f"http://127.0.0.1:{self.pretend_telegram_port}"
+        return self
+
+    @property
+    def sms_pretend(self) -> bool:
+        """Whether SMS goes to the pretend phone (scripts.sms_phone), not to Twilio."""
+        return self.twilio_account_sid == PRETEND_TWILIO_ACCOUNT_SID
+
+    @property
+    def telegram_pretend(self) -> bool:
+        """Whether Telegram is the pretend app (scripts.telegram_chat), not a real bot."""
+        token = self.telegram_bot_token
+        return token is not None and token.get_secret_value() == PRETEND_TELEGRAM_TOKEN
 
     @model_validator(mode="after")
     def _tls_for_auth(self) -> Settings:
@@ -163,6 +221,15 @@ class Settings(BaseSettings):
         return None
 
     @property
+    def telegram_problem(self) -> str | None:
+        """Why Telegram is off (a label key under channel_detail), or None when it is on."""
+        if not self.telegram_bot_token:
+            return "telegram_no_token"
+        if self.telegram_mode == "webhook" and not self.telegram_webhook_secret:
+            return "telegram_no_secret"
+        return None
+
+    @property
     def complaint_address_list(self) -> list[str]:
         """The addresses mail is accepted for, lower-cased."""
         return [a.strip().lower() for a in self.complaint_addresses.split(",") if a.strip()]
@@ -182,7 +249,8 @@ class Settings(BaseSettings):
 
     def public_url(self, path: str) -> str:
         """The URL a provider calls for ``path``, as it signs it."""
-        return self.public_base_url.rstrip("/") + path
+        base = self.public_base_url or f"http://{self.http_host}:{self.http_port}"
+        return base.rstrip("/") + path
 
     @property
     def staff_feed_path(self) -> Path:

@@ -41,6 +41,8 @@ class InboundMessage:
     # True where the channel's conversation is slow and whole (email): one message says much,
     # and all missing questions are asked at once.
     batch: bool = False
+    # The language the channel reports for the sender (Telegram's language_code).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,9 @@ class OutboundMessage:
     replace: str | None = None
     # The provider id of a message to link to (an escalation links to the case's card).
     link_to: str | None = None
+    # What the message is for (its template, e.g. "customer/ask_contact"): a channel may add
+    # its own help, such as Telegram's "share my phone number" button.
+    purpose: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class DeliveryError(Exception):
         permanent: bool = False,
         retry_after: float | None = None,
         original_gone: bool = False,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -103,6 +109,9 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         # The message to update in place no longer exists (someone deleted it).
         self.original_gone = original_gone
+        # The address can no longer be reached at all (a Telegram user blocked the bot):
+        # nothing more is sent there until the customer writes again.
+        self.unreachable = unreachable
 
 
 @runtime_checkable

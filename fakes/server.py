@@ -20,7 +20,9 @@ class ThreadedServer:
 
     name = "fake"
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        # 0: any free port (tests); a fixed one for a pretend client the product expects.
+        self._wanted_port = port
         self._port: int | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -93,7 +95,7 @@ class ThreadedServer:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
+            site = web.TCPSite(runner, "127.0.0.1", self._wanted_port)
             await site.start()
             self._port = int(runner.addresses[0][1])
             self._ready.set()

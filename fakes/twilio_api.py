@@ -73,8 +73,10 @@ class FakeTwilioApi(ThreadedServer):
 
     name = "fake-twilio-api"
 
-    def __init__(self, account_sid: str | None = None, auth_token: str | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self, account_sid: str | None = None, auth_token: str | None = None, port: int = 0
+    ) -> None:
+        super().__init__(port)
         self.account_sid = account_sid or new_sid("AC")
         self.auth_token = auth_token or secrets.token_hex(16)
         self._lock = threading.Condition()

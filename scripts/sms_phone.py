@@ -1,10 +1,11 @@
 """A pretend phone for trying the SMS channel locally, with no Twilio account.
 
-    .venv/bin/python -m scripts.sms_phone            # prints the settings for serve, then waits
-    # in another terminal, start serve with those settings, then type texts here
+    make run                              # in one terminal (pretend channels are on)
+    .venv/bin/python -m scripts.sms_phone # in another: type texts here
 
-It runs the local fake of Twilio's REST API (fakes/twilio_api.py), which is where the
-bot's replies arrive and are printed, and posts what you type to the bot's SMS webhook,
+It runs the local fake of Twilio's REST API (fakes/twilio_api.py) on the port and with the
+local test credentials `make run` expects (bot/settings.py, pretend_channels), which is where
+the bot's replies arrive and are printed, and posts what you type to the bot's SMS webhook,
 signed exactly as Twilio signs it.
 """
 
@@ -18,32 +19,34 @@ from urllib.parse import urlencode
 
 import httpx
 
+from bot.settings import Settings
 from fakes.twilio_api import FakeTwilioApi, new_sid, sign
 
 
 def main() -> int:
     """Run the phone until end of input (Ctrl-D)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="http://127.0.0.1:8080", help="the bot's base URL")
     parser.add_argument("--number", default="+447700900123", help="this phone's number")
     args = parser.parse_args()
-    with FakeTwilioApi() as twilio:
-        print("Start the bot in another terminal with these settings (or put them in .env):\n")
-        print(f"  export COMPLAINTBOT_PUBLIC_BASE_URL={args.server}")
-        print(f"  export COMPLAINTBOT_TWILIO_ACCOUNT_SID={twilio.account_sid}")
-        print(f"  export COMPLAINTBOT_TWILIO_AUTH_TOKEN={twilio.auth_token}")
-        print("  export COMPLAINTBOT_TWILIO_FROM_NUMBER=+447700900000")
-        print(f"  export COMPLAINTBOT_TWILIO_API_BASE_URL={twilio.url}")
-        print("  complaintbot serve\n")
-        print(f"Then type texts from {args.number} here (Ctrl-D to stop).")
+    settings = Settings(pretend_channels=True)
+    if not settings.sms_pretend or settings.twilio_auth_token is None:
+        print("Twilio settings are set (in .env or the environment): this pretend phone only")
+        print("talks to a bot using the pretend ones. Unset COMPLAINTBOT_TWILIO_* to try it.")
+        return 2
+    token = settings.twilio_auth_token.get_secret_value()
+    with FakeTwilioApi(
+        settings.twilio_account_sid, token, port=settings.pretend_sms_port
+    ) as twilio:
+        url = settings.public_url("/webhooks/twilio/sms")
+        print(f"A pretend phone ({args.number}) is on. Texts go to {url}.")
+        print("Type a text (Ctrl-D to stop); the bot's replies are printed here.\n")
         stop = threading.Event()
         threading.Thread(target=_show_replies, args=(twilio, stop), daemon=True).start()
-        url = f"{args.server.rstrip('/')}/webhooks/twilio/sms"
         for line in sys.stdin:
             params = {
                 "MessageSid": new_sid("SM"),
                 "From": args.number,
-                "To": "+447700900000",
+                "To": settings.twilio_from_number or "",
                 "Body": line.rstrip("\n"),
                 "NumMedia": "0",
             }
@@ -54,7 +57,7 @@ def main() -> int:
             try:
                 response = httpx.post(url, content=urlencode(params), headers=headers)
             except httpx.HTTPError as error:
-                print(f"(could not reach the bot at {url}: {error})")
+                print(f"(could not reach the bot at {url}: {error}; is `make run` running?)")
                 continue
             if response.status_code != 200:
                 print(f"(the bot answered {response.status_code}: {response.text})")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -48,6 +48,12 @@ class App:
     random: RandomSource
     staff: StaffDestinations
     _write_lock: asyncio.Lock | None = None
+    # Clients opened for the HTTP routes (a channel's API client), closed with the app.
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
+        """Have ``close`` also run ``closer`` (closing a client a route opened)."""
+        self._closers.append(closer)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -96,5 +102,8 @@ class App:
         )
 
     async def close(self) -> None:
-        """Release database connections."""
+        """Release clients the routes opened, and the database connections."""
+        closers, self._closers = self._closers, []
+        for closer in closers:
+            await closer()
         await self.engine.dispose()

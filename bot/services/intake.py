@@ -15,12 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
 from bot.services.effects import Actor, EffectApplier
-from bot.services.notices import NoticeWriter, event_line_context
+from bot.services.notices import NoticeWriter
+from bot.services.reachability import (
+    OPTED_IN,
+    OPTED_OUT,
+    REACHABLE,
+    record_reachability,
+)
 from bot.services.views import case_view
 from bot.storage.models import (
     AttachmentRow,
     Case,
-    CaseEvent,
     ConversationState,
     Customer,
     Identity,
@@ -30,7 +35,6 @@ from bot.storage.models import (
 from channels.base import InboundMessage
 from workflows.conversation import Conversation, Mode
 from workflows.intake import CustomerContext, CustomerMessage, decide_message
-from workflows.lifecycle import CaseStatus, is_open
 from workflows.references import generate_reference
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,9 @@ REFERENCE_ATTEMPTS = 3
 # complaint (SMS STOP / START): the service records it and the workflow never sees it.
 OPT_OUT = "opt-out"
 OPT_IN = "opt-in"
+# Set by a channel where any message proves the address works again (Telegram: a customer
+# who blocked the bot and has unblocked it).
+REACHABLE_AGAIN = "reachable-again"
 # Prefix of flags an adapter sets on mail a machine sent ("auto:list", "auto:auto-submitted").
 AUTOMATED = "auto:"
 PROCESSING_FAILED = "processing-failed"
@@ -68,45 +75,6 @@ class IntakeResult:
     failed: bool = False
 
 
-async def _change_consent(
-    session: AsyncSession,
-    identity: Identity,
-    stored: MessageIn,
-    *,
-    opted_out: bool,
-    notices: NoticeWriter,
-) -> None:
-    """Record an opt-out or opt-in on the identity and on the customer's open cases."""
-    now = notices.now
-    identity.opted_out_at = now if opted_out else None
-    open_statuses = [status.value for status in CaseStatus if is_open(status)]
-    cases = (
-        await session.scalars(
-            select(Case).where(
-                Case.customer_id == identity.customer_id, Case.status.in_(open_statuses)
-            )
-        )
-    ).all()
-    kind = "customer_opted_out" if opted_out else "customer_opted_in"
-    for case in cases:
-        data = {"address": identity.address, "channel": identity.channel}
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                kind=kind,
-                actor="customer",
-                channel=identity.channel,
-                data=data,
-                created_at=now,
-            )
-        )
-        context = event_line_context(case, kind, "customer", data, None)
-        notices.thread_line(case, "staff/case_event", context)
-    notices.add_to_session()
-    if cases:
-        stored.case_id = cases[0].id
-
-
 async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
     """Store the message, run the workflow and write effects, all in one commit.
 
@@ -129,6 +97,18 @@ async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
         return IntakeResult(
             duplicate=stored is None, message_id=stored.id if stored else None, failed=True
         )
+
+
+async def store_only(app: App, message: InboundMessage) -> int | None:
+    """Keep a message that gets no answer (a group post, an edit, a stale button press).
+
+    Deduplicated like any other; returns the stored id, or None for a duplicate.
+    """
+    message = storable(message)
+    async with app.transaction() as session:
+        identity = await _identity(session, message)
+        stored = await _store(session, message, identity, app.clock())
+        return stored.id if stored is not None else None
 
 
 async def _handle_with_retries(app: App, message: InboundMessage) -> IntakeResult:
@@ -205,10 +185,16 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         return IntakeResult(duplicate=True)
     if OPT_OUT in message.flags or (OPT_IN in message.flags and identity.opted_out_at):
         notices = NoticeWriter(session, app.renderer, app.staff, now)
-        await _change_consent(
-            session, identity, stored, opted_out=OPT_OUT in message.flags, notices=notices
-        )
+        kind = OPTED_OUT if OPT_OUT in message.flags else OPTED_IN
+        told = await record_reachability(session, identity, kind, notices)
+        if told:
+            stored.case_id = told[0].id
         return IntakeResult(False, stored.id)
+    if REACHABLE_AGAIN in message.flags and identity.opted_out_at is not None:
+        # A Telegram customer who blocked the bot wrote again: they can be reached, and what
+        # they wrote is handled as usual.
+        notices = NoticeWriter(session, app.renderer, app.staff, now)
+        await record_reachability(session, identity, REACHABLE, notices)
     conversation_row = await session.get(ConversationState, identity.id)
     conversation = Conversation.from_dict(conversation_row.state if conversation_row else {})
     customer = await session.get_one(Customer, identity.customer_id)
@@ -332,6 +318,8 @@ async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
     if found is not None:
         if message.display_name and found.display_name != message.display_name:
             found.display_name = message.display_name
+        if message.language and found.language != message.language:
+            found.language = message.language
         return found
     try:
         async with session.begin_nested():
@@ -343,6 +331,7 @@ async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
                 channel=message.channel,
                 address=message.address,
                 display_name=message.display_name,
+                language=message.language,
                 created_at=message.received_at,
             )
             session.add(identity)
@@ -367,7 +356,8 @@ async def _store(
         "subject": message.subject,
         "text": message.text,
         "raw": message.raw,
-        "flags": list(message.flags),
+        # REACHABLE_AGAIN is an instruction to the service, not something about the message.
+        "flags": [flag for flag in message.flags if flag != REACHABLE_AGAIN],
         "received_at": message.received_at,
         "stored_at": now,
     }

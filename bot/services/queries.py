@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from bot.services.app import App
 from bot.services.staff import find_case
@@ -76,17 +76,49 @@ async def case_file(app: App, reference: str) -> CaseFile:
         )
 
 
+# Flags that make a message on no case worth a person's eye even from a known customer.
+ATTENTION_FLAGS = (
+    "processing-failed",
+    "auto",
+    "unparseable",
+    "mime-",
+    "binary-body",
+    "no-text",
+    "too-many-",
+    "attachment-too-large",
+    "group",
+    "from-bot",
+    "channel-post",
+    "contact-not-own",
+    "bad-press",
+    "unverified",
+)
+
+
 async def unfiled_messages(app: App, limit: int = 50) -> list[tuple[MessageIn, Identity]]:
-    """Messages on no case, newest first: strangers, automated mail, failed processing."""
+    """Messages on no case that need a person's eye, newest first: from strangers (people with
+    no case), automated or broken mail, failed processing, what a channel could not place.
+
+    A customer's routine words on no case ("yes", "status", "cancel") are left out.
+    """
+    has_case = exists().where(Case.customer_id == Identity.customer_id)
+    found: list[tuple[MessageIn, Identity]] = []
     async with app.sessions() as session:
         rows = await session.execute(
-            select(MessageIn, Identity)
+            select(MessageIn, Identity, has_case)
             .join(Identity, Identity.id == MessageIn.identity_id)
             .where(MessageIn.case_id.is_(None))
             .order_by(MessageIn.id.desc())
-            .limit(limit)
+            # Routine words are most of what is on no case: look further back for the rest.
+            .limit(limit * 20)
         )
-        return [(message, identity) for message, identity in rows]
+        for message, identity, known in rows:
+            flagged = any(str(flag).startswith(ATTENTION_FLAGS) for flag in message.flags or [])
+            if flagged or not known:
+                found.append((message, identity))
+            if len(found) == limit:
+                break
+    return found
 
 
 async def cases_for_staff(

@@ -69,7 +69,11 @@ class Identity(Base):
     channel: Mapped[str] = mapped_column(String(32))
     address: Mapped[str] = mapped_column(String(320))
     display_name: Mapped[str | None] = mapped_column(String(200))
+    # Set by a STOP, or when the channel says the address can no longer be reached (a
+    # Telegram user who blocked the bot): nothing is sent there until they write again.
     opted_out_at: Mapped[datetime | None]
+    # The language the channel reported for the customer (Telegram's language_code).
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     customer: Mapped[Customer] = relationship(back_populates="identities")
 
@@ -202,6 +206,18 @@ class StaffPost(Base):
     # The provider's id for the message (Slack: its ts), for threads and updates in place.
     provider_id: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime]
+
+
+class ChannelCursor(Base):
+    """How far a polled channel has read (Telegram's update offset), and who polls it."""
+
+    __tablename__ = "channel_cursors"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger)
+    # The process holding the polling lease, and until when; another may take it after.
+    holder: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
 
 
 class ConversationState(Base):

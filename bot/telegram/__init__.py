@@ -1,0 +1,1 @@
+"""The Telegram channel's place in the shell: webhook, polling, readiness."""

@@ -1,0 +1,1 @@
+"""Telegram: customers complain to the organisation's bot in a private chat."""
