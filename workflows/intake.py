@@ -30,7 +30,13 @@ from workflows.questions import (
     reask,
     take_description,
 )
-from workflows.references import ReferenceCheck, find_references, first_reference_typed
+from workflows.references import (
+    ParsedReference,
+    ReferenceCheck,
+    find_references,
+    first_reference_typed,
+    quoted_pattern,
+)
 from workflows.registration import register
 from workflows.vocabulary import Command, normalise
 
@@ -135,7 +141,12 @@ def _idle(
             return decision(Conversation(), Reply("customer/reference_unknown"))
         return decision(Conversation(), *_follow_up(threaded, text, message, context, settings))
     quoted_text = f"{message.subject}\n{text}" if message.subject else text
-    for quoted in find_references(quoted_text, settings.reference_prefix):
+    found = find_references(quoted_text, settings.reference_prefix)
+    if found:
+        both = _reference_and_new_complaint(text, found[0], message, context, settings)
+        if both is not None:
+            return both
+    for quoted in found:
         if quoted.check is ReferenceCheck.MISTYPED:
             return decision(Conversation(), Reply("customer/reference_mistyped"))
         if quoted.canonical in own:
@@ -151,6 +162,38 @@ def _idle(
     if message.batch:
         return batch.start(text, message, context, settings)
     return _start(text, message, context, settings)
+
+
+def _reference_and_new_complaint(
+    text: str,
+    quoted: ParsedReference,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Decision | None:
+    """A message that quotes a reference and describes something new is both: it says what
+    became of the reference, and the new complaint is registered. None when it is not.
+
+    New means the customer says so ("this is a new problem"), or the reference is not one of
+    theirs and they have no open complaint it could belong to.
+    """
+    rest = quoted_pattern(settings.reference_prefix).sub(" ", text)
+    if word_count(rest) < settings.min_description_words:
+        return None
+    own = {case.reference for case in context.cases}
+    is_own = quoted.check is ReferenceCheck.VALID and quoted.canonical in own
+    says_new = settings.vocab.mentions(text, Command.NEW)
+    if not says_new and (is_own or open_cases(context.cases)):
+        return None
+    if is_own:
+        said: dict[str, object] = {"kind": "own", "reference": quoted.canonical}
+    elif quoted.check is ReferenceCheck.MISTYPED:
+        said = {"kind": "mistyped"}
+    else:
+        said = {"kind": "unknown"}  # never says whether it is someone else's
+    about = Reply("customer/reference_and_new", said)
+    started = (batch.start if message.batch else _start)(text, message, context, settings)
+    return Decision((about, *started.effects), started.conversation)
 
 
 def _start(

@@ -85,7 +85,8 @@ def parse_reference(text: str, prefix: str) -> ParsedReference:
     return ParsedReference(ReferenceCheck.MISTYPED)
 
 
-def _quoted(prefix: str) -> re.Pattern[str]:
+def quoted_pattern(prefix: str) -> re.Pattern[str]:
+    """How a reference is quoted in free text (prefix, then two groups of four)."""
     return re.compile(
         rf"\b{re.escape(prefix)}[\s\-]?([0-9A-Z]{{4}})[\s\-]?([0-9A-Z]{{4}})\b", re.IGNORECASE
     )
@@ -93,10 +94,11 @@ def _quoted(prefix: str) -> re.Pattern[str]:
 
 def find_references(text: str, prefix: str) -> list[ParsedReference]:
     """Find references quoted in free text (only where the prefix marks them, to avoid noise)."""
-    return [parse_reference(match.group(0), prefix) for match in _quoted(prefix).finditer(text)]
+    found = quoted_pattern(prefix).finditer(text)
+    return [parse_reference(match.group(0), prefix) for match in found]
 
 
 def first_reference_typed(text: str, prefix: str) -> str:
     """The first reference quoted in free text, as typed (checked later), or nothing."""
-    found = _quoted(prefix).search(text)
+    found = quoted_pattern(prefix).search(text)
     return found.group(0) if found else ""

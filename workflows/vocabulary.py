@@ -133,6 +133,11 @@ class Vocabulary:
         others = [word for word in words.split() if not any(c.isdigit() for c in word)]
         return command if len(others) - size <= max_other_words else None
 
+    def mentions(self, text: str, command: Command) -> bool:
+        """Whether the text asks for ``command`` anywhere in it ("this is a new problem: …")."""
+        words = normalise(text)
+        return any(_contains_phrase(words, phrase) for phrase in self.requests.get(command, ()))
+
     def outcome_in(self, text: str) -> str | None:
         """The desired outcome a message names, if exactly one."""
         words = normalise(text)
