@@ -16,6 +16,7 @@ from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, 
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
     AttachMessage,
+    ChangeStatus,
     Decision,
     Effect,
     NotifyStaff,
@@ -26,6 +27,7 @@ from workflows.effects import (
 )
 from workflows.extraction import find_date, find_order_reference
 from workflows.grading import follow_up_graded, raised_by
+from workflows.lifecycle import CaseStatus
 from workflows.questions import OUTCOMES, accept, fallback, prefill, take_description
 from workflows.registration import case_fields, register
 from workflows.vocabulary import normalise
@@ -73,6 +75,8 @@ def enrich(
     settings: IntakeSettings,
 ) -> Decision:
     """Take what a reply answers of the pending questions; ask again once for the rest."""
+    if Field.CONSENT in conversation.pending and _refused(conversation, text, settings):
+        return _consent_refused(case, text)
     found = _answers(conversation, text, context, settings)
     updated = conversation
     for question, value in found.items():
@@ -110,6 +114,48 @@ def enrich(
         return decision(replace(updated, pending=still, retries=1), *effects)
     effects.append(Reply("customer/details_complete", facts))
     return decision(Conversation(), *effects)
+
+
+# Words in an unnumbered line that can only be an answer to the consent question.
+_SHORT = 6
+
+
+def _refused(conversation: Conversation, text: str, settings: IntakeSettings) -> bool:
+    """Whether a reply says no to the consent question (numbered, or in its own words)."""
+    number = conversation.pending.index(Field.CONSENT) + 1
+    for line in text.splitlines():
+        if line.lstrip().startswith(">"):
+            continue  # quoted: what we wrote
+        match = _NUMBERED.match(line)
+        if match is not None and int(match[1]) != number:
+            continue  # the answer to another question
+        vocab = settings.vocab
+        if match is not None:
+            # The consent question's own answer: "No, I do not agree, delete my data".
+            if vocab.refuses(match[2]) or normalise(match[2]).split()[:1] == ["no"]:
+                return True
+        elif (
+            vocab.is_no(line)
+            or vocab.refuses_explicitly(line)
+            or (vocab.refuses(line) and len(line.split()) <= _SHORT)
+        ):
+            # Unnumbered, "I don't agree" is a refusal only as a short line of its own ("I
+            # don't agree with the engineer's report" is about the complaint).
+            return True
+    return False
+
+
+def _consent_refused(case: CaseView, text: str) -> Decision:
+    """The customer will not let us keep their details: the case stops, and everyone is told."""
+    facts = {"reference": case.reference}
+    return decision(
+        Conversation(),
+        AttachMessage(case.reference),
+        RecordEvent(case.reference, "consent_refused", {"text": text[:500]}),
+        ChangeStatus(case.reference, CaseStatus.WITHDRAWN, note="consent refused by the customer"),
+        Reply("customer/consent_refused", facts),
+        NotifyStaff(case.queue, "staff/case_consent_refused", facts, case.reference),
+    )
 
 
 def _missing(conversation: Conversation, description: str) -> tuple[Field, ...]:

@@ -30,13 +30,8 @@ from workflows.questions import (
     reask,
     take_description,
 )
-from workflows.references import (
-    ParsedReference,
-    ReferenceCheck,
-    find_references,
-    first_reference_typed,
-    quoted_pattern,
-)
+from workflows.quoted import reference_and_new_complaint
+from workflows.references import ReferenceCheck, find_references, first_reference_typed
 from workflows.registration import register
 from workflows.vocabulary import Command, normalise
 
@@ -143,7 +138,8 @@ def _idle(
     quoted_text = f"{message.subject}\n{text}" if message.subject else text
     found = find_references(quoted_text, settings.reference_prefix)
     if found:
-        both = _reference_and_new_complaint(text, found[0], message, context, settings)
+        start = batch.start if message.batch else _start
+        both = reference_and_new_complaint(text, found[0], message, context, settings, start)
         if both is not None:
             return both
     for quoted in found:
@@ -162,38 +158,6 @@ def _idle(
     if message.batch:
         return batch.start(text, message, context, settings)
     return _start(text, message, context, settings)
-
-
-def _reference_and_new_complaint(
-    text: str,
-    quoted: ParsedReference,
-    message: CustomerMessage,
-    context: CustomerContext,
-    settings: IntakeSettings,
-) -> Decision | None:
-    """A message that quotes a reference and describes something new is both: it says what
-    became of the reference, and the new complaint is registered. None when it is not.
-
-    New means the customer says so ("this is a new problem"), or the reference is not one of
-    theirs and they have no open complaint it could belong to.
-    """
-    rest = quoted_pattern(settings.reference_prefix).sub(" ", text)
-    if word_count(rest) < settings.min_description_words:
-        return None
-    own = {case.reference for case in context.cases}
-    is_own = quoted.check is ReferenceCheck.VALID and quoted.canonical in own
-    says_new = settings.vocab.mentions(text, Command.NEW)
-    if not says_new and (is_own or open_cases(context.cases)):
-        return None
-    if is_own:
-        said: dict[str, object] = {"kind": "own", "reference": quoted.canonical}
-    elif quoted.check is ReferenceCheck.MISTYPED:
-        said = {"kind": "mistyped"}
-    else:
-        said = {"kind": "unknown"}  # never says whether it is someone else's
-    about = Reply("customer/reference_and_new", said)
-    started = (batch.start if message.batch else _start)(text, message, context, settings)
-    return Decision((about, *started.effects), started.conversation)
 
 
 def _start(
@@ -228,8 +192,17 @@ def _collect(
             return _after_answer(conversation.with_skipped(asking), message, context, settings)
         # A required question is never answered by "skip", however often it is said.
         return decision(replace(conversation, retries=1), ask(asking, settings, retry=True))
-    if asking is Field.CONSENT and (vocab.is_no(text) or text.strip() == "2"):
-        return decision(conversation, Reply("customer/consent_needed"), ask(asking, settings))
+    plain_no = vocab.is_no(text) or text.strip() == "2"
+    if asking is Field.CONSENT and (plain_no or vocab.refuses(text)):
+        if conversation.retries or not plain_no:
+            # Said twice, or said plainly ("I do not agree, delete my data"): it stops here.
+            return decision(Conversation(), Reply("customer/consent_refused", {}))
+        # A bare "no" the first time: say once why it is needed.
+        return decision(
+            replace(conversation, retries=1),
+            Reply("customer/consent_needed"),
+            ask(asking, settings),
+        )
     accepted = accept(asking, text, conversation, context, settings)
     if asking is Field.CONTACT and accepted is None:
         accepted = contact_in(text)  # "I already told you, bea.jones@example.net"

@@ -47,6 +47,10 @@ class Vocabulary:
     # Phrases that ask for a command from inside a short sentence ("can I speak to someone
     # please", "where is my complaint? It's been ages").
     requests: Mapping[Command, frozenset[str]] = field(default_factory=dict)
+    # Phrases that refuse consent when answering it ("No, I do not agree"), and ones that
+    # refuse it wherever they are written ("I do not consent to you keeping my details").
+    refusals: frozenset[str] = field(default_factory=frozenset)
+    explicit_refusals: frozenset[str] = field(default_factory=frozenset)
 
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> Vocabulary:
@@ -92,6 +96,8 @@ class Vocabulary:
             greetings=phrases(data.get("greetings", [])),
             wishes=phrases(data.get("wishes", [])),
             requests={Command(name): phrases(value) for name, value in asks.items()},
+            refusals=phrases(data.get("refusals", [])),
+            explicit_refusals=phrases(data.get("explicit_refusals", [])),
         )
 
     def command_in(self, text: str) -> tuple[Command, str] | None:
@@ -160,6 +166,18 @@ class Vocabulary:
             and (found := self.outcome_in(sentence)) is not None
         }
         return wanted.pop() if len(wanted) == 1 else None
+
+    def refuses(self, text: str) -> bool:
+        """Whether an answer to the consent question says no ("no", "I don't agree")."""
+        return self.is_no(text) or self.refuses_explicitly(text) or self._has(text, self.refusals)
+
+    def refuses_explicitly(self, text: str) -> bool:
+        """Whether the text refuses consent in words that mean it anywhere ("delete my data")."""
+        return self._has(text, self.explicit_refusals)
+
+    def _has(self, text: str, phrases: frozenset[str]) -> bool:
+        words = normalise(text)
+        return any(_contains_phrase(words, phrase) for phrase in phrases)
 
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement."""

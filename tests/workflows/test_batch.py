@@ -13,6 +13,7 @@ from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import Conversation, Mode
 from workflows.effects import (
     AttachMessage,
+    ChangeStatus,
     Decision,
     NotifyStaff,
     OpenCase,
@@ -263,3 +264,39 @@ def test_status_on_the_first_line_of_an_email_is_the_command(mailbox: Mailbox) -
     mailbox.write(COMPLAINT)
     reply = mailbox.write("status\n\nKind regards,\nAna Silva\nSent from my phone")
     assert [r.template for r in reply.of_type(Reply)] == ["customer/status_list"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "5. No, I do not agree, delete my data",
+        "no",
+        "I don't agree",
+        "Sorry but I do not consent to you keeping my details on file",
+    ],
+)
+def test_consent_refused_by_email_stops_the_case_and_says_so(mailbox: Mailbox, reply: str) -> None:
+    mailbox.display_name = None
+    first = mailbox.write("The engineer never came to fix my boiler and nobody called me.")
+    (opened,) = first.of_type(OpenCase)
+    refused = mailbox.write(reply)
+    (stopped,) = refused.of_type(ChangeStatus)
+    assert (stopped.reference, stopped.status) == (opened.reference, CaseStatus.WITHDRAWN)
+    assert [e.kind for e in refused.of_type(RecordEvent)] == ["consent_refused"]
+    assert [r.template for r in refused.of_type(Reply)] == ["customer/consent_refused"]
+    assert [n.template for n in refused.of_type(NotifyStaff)] == ["staff/case_consent_refused"]
+    assert mailbox.conversation.mode is Mode.IDLE
+
+
+def test_a_no_to_another_numbered_question_is_not_a_refusal(mailbox: Mailbox) -> None:
+    mailbox.display_name = None
+    mailbox.write("The engineer never came to fix my boiler and nobody called me.")
+    answered = mailbox.write("1. boiler service visit\n2. no idea\n5. yes")
+    assert not answered.of_type(ChangeStatus)
+
+
+def test_disagreeing_with_something_else_in_a_sentence_is_not_a_refusal(mailbox: Mailbox) -> None:
+    mailbox.display_name = None
+    mailbox.write("The engineer never came to fix my boiler and nobody called me.")
+    reply = mailbox.write("I don't agree with what your engineer wrote in his report at all.")
+    assert not reply.of_type(ChangeStatus)

@@ -304,14 +304,27 @@ def test_a_name_known_from_before_wins_over_the_display_name(chat: Chat) -> None
     assert opened(chat.say("yes")).details.customer_name == "Ana Silva"
 
 
-def test_consent_no_explains_that_it_is_needed_and_asks_again(chat: Chat) -> None:
+@pytest.mark.parametrize("first", ["no", "2", "No!"])
+def test_consent_no_explains_once_why_it_is_needed_then_stops(chat: Chat, first: str) -> None:
     advance_to(chat, "customer/ask_consent")
-    for answer in ("no", "2", "No!"):
-        decision = chat.say(answer)
-        assert templates(decision) == ["customer/consent_needed", "customer/ask_consent"]
-        assert chat.conversation.mode is Mode.COLLECTING
-        assert chat.conversation.asking is Field.CONSENT
-        assert not decision.of_type(OpenCase)
+    decision = chat.say(first)
+    assert templates(decision) == ["customer/consent_needed", "customer/ask_consent"]
+    assert chat.conversation.asking is Field.CONSENT
+    decision = chat.say("no")
+    assert templates(decision) == ["customer/consent_refused"]
+    assert chat.conversation.mode is Mode.IDLE
+    assert not decision.of_type(OpenCase)
+
+
+@pytest.mark.parametrize(
+    "answer", ["No, I do not agree, delete my data", "i dont agree to that", "no thanks"]
+)
+def test_consent_refused_in_so_many_words_stops_at_once(chat: Chat, answer: str) -> None:
+    advance_to(chat, "customer/ask_consent")
+    decision = chat.say(answer)
+    assert templates(decision) == ["customer/consent_refused"]
+    assert chat.conversation.mode is Mode.IDLE
+    assert not decision.of_type(OpenCase)
 
 
 def test_consent_is_never_assumed_from_an_unclear_answer(chat: Chat) -> None:
