@@ -9,9 +9,7 @@ BIN     = $(VENV)/bin
 
 # SMS and Telegram come on as pretend channels (scripts.sms_phone, scripts.telegram_chat)
 # unless real credentials are set; `make run COMPLAINTBOT_PRETEND_CHANNELS=false` turns that off.
-COMPLAINTBOT_PRETEND_CHANNELS ?= true
-export COMPLAINTBOT_PRETEND_CHANNELS
-
+run: export COMPLAINTBOT_PRETEND_CHANNELS ?= true
 run: $(VENV)/.installed
 	$(BIN)/complaintbot serve
 

@@ -18,6 +18,8 @@ from fakes import FakeClock, SeededRandom
 from fakes.postgres import PostgresUnavailable, postgres_url_for_tests
 
 REQUIRE_POSTGRES = "COMPLAINTBOT_REQUIRE_POSTGRES"
+# A shell that tried `make run` may still have it set: tests say which channels they want.
+os.environ.pop("COMPLAINTBOT_PRETEND_CHANNELS", None)
 
 
 @pytest.fixture(scope="session")

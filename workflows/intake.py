@@ -12,6 +12,7 @@ from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
     AttachMessage,
     ChangeStatus,
+    ChoiceSpec,
     Decision,
     Effect,
     NotifyStaff,
@@ -266,20 +267,29 @@ def _next_question(
     return _summary(conversation, message, *before)
 
 
+# On the summary a menu number means what it means on every other screen (1 = yes); the
+# answers are lettered, and a letter says which one to change.
+_LETTERS = "ABCDEFGHIJ"
+SUMMARY_CHOICES = (ChoiceSpec("yes", "answer.register"), ChoiceSpec("change", "answer.change"))
+
+
 def _summary(conversation: Conversation, message: CustomerMessage, *before: Effect) -> Decision:
     items = [
-        _summary_item(number, question, conversation.answer(question))
-        for number, question in enumerate(applicable(message), start=1)
-        if question is not Field.CONSENT
+        _summary_item(letter, question, conversation.answer(question))
+        for letter, question in zip(_LETTERS, _summary_fields(message), strict=False)
     ]
     confirming = replace(conversation, mode=Mode.CONFIRMING, asking=None, retries=0)
-    # No numbered choice here: on this screen a number means "change that item".
-    return decision(confirming, *before, Reply("customer/summary", {"items": items}))
+    shown = Reply("customer/summary", {"items": items}, choices=SUMMARY_CHOICES)
+    return decision(confirming, *before, shown)
 
 
-def _summary_item(number: int, question: Field, value: str | None) -> dict[str, object]:
+def _summary_fields(message: CustomerMessage) -> list[Field]:
+    return [q for q in applicable(message) if q is not Field.CONSENT]
+
+
+def _summary_item(letter: str, question: Field, value: str | None) -> dict[str, object]:
     item: dict[str, object] = {
-        "number": number,
+        "letter": letter,
         "field": question.value,
         "value": value,
         "label": None,
@@ -297,16 +307,20 @@ def _confirm(
     context: CustomerContext,
     settings: IntakeSettings,
 ) -> Decision:
-    if settings.vocab.is_yes(text):
+    stripped = text.strip().rstrip(".)").strip()
+    if settings.vocab.is_yes(text) or stripped == "1":
         return register(conversation, message, context, settings)
-    fields = [q for q in applicable(message) if q is not Field.CONSENT]
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(fields):
-        question = fields[int(stripped) - 1]
+    fields = _summary_fields(message)
+    letters = _LETTERS[: len(fields)]
+    if len(stripped) == 1 and stripped.upper() in letters:
+        question = fields[letters.index(stripped.upper())]
         correcting = replace(
             conversation, mode=Mode.COLLECTING, asking=question, correcting=True, retries=0
         )
         return decision(correcting, ask(question, settings))
+    if stripped == "2" or normalise(text) in {"change", "change something"}:
+        which = Reply("customer/summary_which", {"first": letters[0], "last": letters[-1]})
+        return decision(conversation, which)
     return _summary(conversation, message, Reply("customer/summary_help"))
 
 

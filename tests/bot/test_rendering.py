@@ -103,10 +103,12 @@ REALISTIC = {
     "host": "127.0.0.1",
     "port": 8080,
     "reason": "Address already in use",
+    "first": "A",
+    "last": "C",
     "items": [
-        {"number": 1, "field": "description", "value": "It broke", "label": None},
-        {"number": 2, "field": "when", "value": date(2026, 11, 20).isoformat(), "label": None},
-        {"number": 3, "field": "outcome", "value": None, "label": "outcome.refund"},
+        {"letter": "A", "field": "description", "value": "It broke", "label": None},
+        {"letter": "B", "field": "when", "value": date(2026, 11, 20).isoformat(), "label": None},
+        {"letter": "C", "field": "outcome", "value": None, "label": "outcome.refund"},
     ],
     "cases": [
         {

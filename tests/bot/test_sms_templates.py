@@ -22,18 +22,20 @@ VALUES = {
     "due_at": datetime(2026, 12, 22, 9, 30, tzinfo=UTC),
     "text": "We have asked the courier for proof of delivery and will update you by Friday.",
     "message": "A replacement has been sent by tracked delivery and should arrive on Monday.",
+    "first": "A",
+    "last": "E",
     "items": [
         {
-            "number": 1,
+            "letter": "A",
             "field": "description",
             "label": None,
             "value": "The washing machine you delivered last week leaks all over the kitchen "
             "floor every time I use it and the engineer never came",
         },
-        {"number": 2, "field": "product", "label": None, "value": "Order W-55102, model WM-900"},
-        {"number": 3, "field": "when", "label": None, "value": "2026-11-14"},
-        {"number": 4, "field": "outcome", "label": "outcome.replacement", "value": None},
-        {"number": 5, "field": "name", "label": None, "value": "Anastasia Papadopoulou"},
+        {"letter": "B", "field": "product", "label": None, "value": "Order W-55102, model WM-900"},
+        {"letter": "C", "field": "when", "label": None, "value": "2026-11-14"},
+        {"letter": "D", "field": "outcome", "label": "outcome.replacement", "value": None},
+        {"letter": "E", "field": "name", "label": None, "value": "Anastasia Papadopoulou"},
     ],
 }
 # The choices the workflow sends with these questions (see workflows.questions.ask).
@@ -41,6 +43,7 @@ CHOICES = {
     "customer/ask_outcome": [Choice(o, f"outcome.{o}") for o in OUTCOMES],
     "customer/ask_consent": [Choice("yes", "answer.yes"), Choice("no", "answer.no")],
     "customer/confirm_withdraw": [Choice("yes", "answer.yes"), Choice("no", "answer.no")],
+    "customer/summary": [Choice("yes", "answer.register"), Choice("change", "answer.change")],
 }
 CUSTOMER_TEMPLATES = sorted(name for name in names_in_code() if name.startswith("customer/"))
 # Twilio treats a text of just one of these words as an opt-out (see channels.sms.webhook).

@@ -25,7 +25,7 @@ def test_a_complaint_from_first_message_to_resolution(product: Product) -> None:
     assert "When: 14 November 2026" in summary or "When: 14 November" in summary
     assert "What you want: A replacement" in summary
     # Correct an answer from the summary, then register.
-    assert "What would you like us to do" in answer(chat, "4")
+    assert "What would you like us to do" in answer(chat, "D")
     assert "What you want: A refund" in answer(chat, "refund")
     registered = answer(chat, "yes")
     match = re.search(r"Your reference is (CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)

@@ -77,7 +77,7 @@ def test_a_complaint_by_text_message_from_first_text_to_stop(
     assert "1. A refund" in reply
     assert "What is your name?" in converse(twilio, base, "2")
     assert "Do you agree?" in converse(twilio, base, "Sam Lee")
-    assert "Reply YES to register it" in converse(twilio, base, "yes")
+    assert "1. Yes, register it" in converse(twilio, base, "yes")
     registered = converse(twilio, base, "YES")
     match = re.search(r"reference (CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)
     assert match, registered

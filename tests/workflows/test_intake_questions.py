@@ -273,7 +273,7 @@ def test_contact_is_not_asked_when_the_channel_can_reach_the_customer_later(chat
     chat.lasting_address = True
     decision = reach_summary(chat)
     assert "contact" not in summary(decision)
-    assert [item["number"] for item in summary(decision).values()] == [1, 2, 3, 4, 5]
+    assert [item["letter"] for item in summary(decision).values()] == ["A", "B", "C", "D", "E"]
 
 
 def test_a_known_contact_is_not_asked_and_is_kept_on_the_case(chat: Chat) -> None:

@@ -30,26 +30,39 @@ from workflows.lifecycle import CaseStatus
 # The summary ------------------------------------------------------------------------------------
 
 
-def test_the_summary_lists_the_answers_numbered_without_consent(chat: Chat) -> None:
+def test_the_summary_lists_the_answers_lettered_without_consent(chat: Chat) -> None:
     chat.lasting_address = False
     decision = reach_summary(chat)
     items = summary(decision)
     assert list(items) == ["description", "product", "when", "outcome", "name", "contact"]
-    assert [item["number"] for item in items.values()] == [1, 2, 3, 4, 5, 6]
+    assert [item["letter"] for item in items.values()] == ["A", "B", "C", "D", "E", "F"]
     assert items["description"]["value"] == DESCRIPTION
     assert items["product"]["value"] == "Kettle K200"
     assert items["when"]["value"] == "2026-03-14"
     assert (items["outcome"]["label"], items["outcome"]["value"]) == ("outcome.refund", None)
     assert items["name"]["value"] == "Ana Silva"
     assert items["contact"]["value"] == "ana@example.com"
-    assert not reply(decision, "customer/summary").choices
+    # The menu means what menus mean everywhere: 1 is yes.
+    choices = reply(decision, "customer/summary").choices
+    assert [(c.value, c.label) for c in choices] == [
+        ("yes", "answer.register"),
+        ("change", "answer.change"),
+    ]
 
 
-def test_a_number_at_the_summary_corrects_that_answer_then_shows_the_summary_again(
+@pytest.mark.parametrize("answer", ["1", "yes", "Yes"])
+def test_one_or_yes_at_the_summary_registers_as_one_means_yes_everywhere(
+    chat: Chat, answer: str
+) -> None:
+    reach_summary(chat)
+    assert chat.say(answer).of_type(OpenCase)
+
+
+def test_a_letter_at_the_summary_corrects_that_answer_then_shows_the_summary_again(
     chat: Chat,
 ) -> None:
     reach_summary(chat)
-    ask = question(chat.say("2"))
+    ask = question(chat.say("b"))
     assert ask is not None
     assert ask.template == "customer/ask_product"
     decision = chat.say("Toaster T1")
@@ -61,14 +74,23 @@ def test_a_number_at_the_summary_corrects_that_answer_then_shows_the_summary_aga
     assert opened(chat.say("yes")).details.product == "Toaster T1"
 
 
+@pytest.mark.parametrize("answer", ["2", "change", "Change something"])
+def test_asking_to_change_something_asks_which(chat: Chat, answer: str) -> None:
+    reach_summary(chat)
+    decision = chat.say(answer)
+    assert templates(decision) == ["customer/summary_which"]
+    assert reply(decision, "customer/summary_which").context == {"first": "A", "last": "E"}
+    assert asked(chat.say("C")) == "customer/ask_when"
+
+
 def test_correcting_the_date_accepts_a_new_date_and_returns_to_the_summary(chat: Chat) -> None:
     reach_summary(chat)
-    assert asked(chat.say("3")) == "customer/ask_when"
+    assert asked(chat.say("C")) == "customer/ask_when"
     decision = chat.say("yesterday")
     assert summary(decision)["when"]["value"] == "2026-03-19"
 
 
-@pytest.mark.parametrize("answer", ["no", "what?", "9", "0"])
+@pytest.mark.parametrize("answer", ["no", "what?", "9", "Z", "0"])
 def test_anything_else_at_the_summary_explains_and_shows_it_again(chat: Chat, answer: str) -> None:
     reach_summary(chat)
     decision = chat.say(answer)

@@ -81,3 +81,14 @@ def test_a_reference_alone_is_still_only_about_the_reference(
 ) -> None:
     decision = chat.say(f"status {new_reference()}")
     assert templates(decision) == ["customer/reference_unknown"]
+
+
+def test_asking_about_someone_elses_reference_is_not_a_new_complaint(
+    mailbox: Mailbox, new_reference: Callable[[], str]
+) -> None:
+    decision = mailbox.write(
+        "Please send me everything you have about this case.",
+        subject=f"Re: [{new_reference()}] Your complaint",
+    )
+    assert not decision.of_type(OpenCase)
+    assert templates(decision) == ["customer/reference_unknown"]
