@@ -28,9 +28,7 @@ from fakes.slack_methods import WebApiMethods
 from fakes.slack_shapes import (
     APP_TOKEN_METHODS,
     FIRST_TS,
-    MAX_BLOCKS,
     MAX_METADATA,
-    MAX_TEXT,
     Call,
     Ephemeral,
     Posted,
@@ -334,22 +332,6 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         if self.bot_user_id not in channel.members:
             raise _ApiError("not_in_channel")
         return channel
-
-    def _content(self, params: dict[str, Any], old: Posted | None = None) -> tuple[str, list[Any]]:
-        if not any(params.get(key) for key in ("text", "blocks", "attachments")):
-            raise _ApiError("no_text")
-        blocks = params.get("blocks", old.blocks if old else [])
-        if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
-            raise _ApiError("invalid_blocks_format")
-        if len(blocks) > MAX_BLOCKS or any("type" not in block for block in blocks):
-            raise _ApiError("invalid_blocks")
-        broken = over_limits(blocks)
-        if broken:
-            raise _ApiError("invalid_blocks", *broken)
-        text = str(params["text"]) if "text" in params else (old.text if old else "")
-        if len(text) > MAX_TEXT:
-            raise _ApiError("msg_too_long")
-        return text, blocks
 
     def _thread_of(self, channel: str, params: dict[str, Any]) -> str | None:
         thread_ts = str(params.get("thread_ts") or "") or None

@@ -12,6 +12,7 @@ from fakes.slack_shapes import (
     Ephemeral,
     Posted,
     _ApiError,
+    message_content,
 )
 
 
@@ -27,7 +28,7 @@ class WebApiMethods:
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._writable(params.get("channel"))
-        text, blocks = self._content(params)
+        text, blocks = message_content(params)
         thread_ts = self._thread_of(channel.id, params)
         ts = self._next_ts()
         posted = Posted(
@@ -41,7 +42,7 @@ class WebApiMethods:
         old = self._messages.get((channel.id, str(params.get("ts") or "")))
         if old is None:
             raise _ApiError("message_not_found")
-        text, blocks = self._content(params, old)
+        text, blocks = message_content(params, old)
         earlier = (*old.versions, replace(old, versions=()))
         new = replace(old, text=text, blocks=blocks, params=params, versions=earlier)
         self._messages[(channel.id, old.ts)] = new
@@ -53,7 +54,7 @@ class WebApiMethods:
         user = str(params.get("user") or "")
         if user not in channel.members:
             raise _ApiError("user_not_in_channel")
-        text, blocks = self._content(params)
+        text, blocks = message_content(params)
         ts = self._next_ts()
         thread_ts = self._thread_of(channel.id, params)
         self._ephemerals.append(Ephemeral(channel.id, user, ts, text, blocks, thread_ts, params))

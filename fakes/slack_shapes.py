@@ -178,3 +178,21 @@ def _describe(call: Call) -> str:
     shown = {k: v for k, v in call.params.items() if k not in ("blocks", "view", "attachments")}
     text = f"{call.method}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def message_content(params: dict[str, Any], old: Posted | None = None) -> tuple[str, list[Any]]:
+    """A posted or updated message's text and blocks, checked as Slack checks them."""
+    if not any(params.get(key) for key in ("text", "blocks", "attachments")):
+        raise _ApiError("no_text")
+    blocks = params.get("blocks", old.blocks if old else [])
+    if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
+        raise _ApiError("invalid_blocks_format")
+    if len(blocks) > MAX_BLOCKS or any("type" not in block for block in blocks):
+        raise _ApiError("invalid_blocks")
+    broken = over_limits(blocks)
+    if broken:
+        raise _ApiError("invalid_blocks", *broken)
+    text = str(params["text"]) if "text" in params else (old.text if old else "")
+    if len(text) > MAX_TEXT:
+        raise _ApiError("msg_too_long")
+    return text, blocks
