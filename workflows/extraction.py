@@ -120,10 +120,17 @@ def _make(year: int, month: int, day: int) -> DateFound:
         return DateFound(None, valid=False)
 
 
+_OUR_REFERENCE = re.compile(r"[A-Za-z]{1,5}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
+
+
 def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     """An order, invoice or account number the message names (it must contain a digit)."""
     words = "|".join(re.escape(word) for word in sorted(vocab.order_words, key=len, reverse=True))
-    patterns = [r"#\s?([A-Za-z0-9][A-Za-z0-9\-]{2,24})"]
+    patterns = [
+        r"#\s?([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
+        # The numero sign and its abbreviations, in any language: "n° 44521", "Nr. 88123".
+        r"(?i)(?<![A-Za-z])(?:n\s?[°º]|nº|no\.|nr\.|num\.)\s*([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
+    ]
     if words:
         patterns.insert(
             0,
@@ -133,7 +140,8 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     for pattern in patterns:
         for match in re.finditer(pattern, text):
             candidate = match.group(1).strip("-")
-            if any(character.isdigit() for character in candidate):
+            # A complaint reference ("ref CB-K7M3-XD9A") is ours, not the customer's order.
+            if any(c.isdigit() for c in candidate) and not _OUR_REFERENCE.fullmatch(candidate):
                 return candidate
     return None
 

@@ -73,6 +73,8 @@ def decide_message(
         return decision(
             conversation, Reply("customer/empty_message"), *reask(conversation, settings)
         )
+    if conversation.mode in _UNDER_WAY and normalise(text) in settings.vocab.greetings:
+        return _resume(conversation, message, settings)
     if conversation.mode is Mode.COLLECTING:
         return _collect(conversation, text, message, context, settings)
     if conversation.mode is Mode.CONFIRMING:
@@ -85,6 +87,26 @@ def decide_message(
         if case is not None and (threaded is None or threaded == case):
             return batch.enrich(conversation, case, text, message, context, settings)
     return _idle(text, message, context, settings)
+
+
+_UNDER_WAY = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
+_ABOUT_WORDS = 12
+
+
+def _resume(
+    conversation: Conversation, message: CustomerMessage, settings: IntakeSettings
+) -> Decision:
+    """A customer back mid-intake with a greeting: say where we were, and ask again.
+
+    (A greeting is never an answer: "hi" is not a product, a date or a name.)
+    """
+    about = conversation.answer(Field.DESCRIPTION) or ""
+    words = about.split()
+    snippet = " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")
+    where = Reply("customer/resume", {"about": snippet})
+    if conversation.mode is Mode.CONFIRMING:
+        return _summary(conversation, message, where)
+    return decision(conversation, where, *reask(conversation, settings))
 
 
 def _own(context: CustomerContext, reference: str | None) -> CaseView | None:

@@ -105,6 +105,7 @@ REALISTIC = {
     "reason": "Address already in use",
     "first": "A",
     "last": "C",
+    "about": "My parcel never arrived and the courier says it was delivered",
     "items": [
         {"letter": "A", "field": "description", "value": "It broke", "label": None},
         {"letter": "B", "field": "when", "value": date(2026, 11, 20).isoformat(), "label": None},

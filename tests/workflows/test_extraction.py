@@ -126,6 +126,11 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
         ("account: ACC-99812", "ACC-99812"),
         ("booking ref. XK92Q", "XK92Q"),
         ("they sent #77812 to the wrong address", "77812"),
+        ("c'est la commande n° 44521", "44521"),
+        ("commande nº44521 jamais reçue", "44521"),
+        ("Bestellung Nr. 88123 ist kaputt", "88123"),
+        ("ref: 7781-22", "7781-22"),
+        ("your reference 55-901 on the letter", "55-901"),
     ],
 )
 def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expected: str) -> None:
@@ -140,6 +145,8 @@ def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expec
         "order #ABCDEF",
         "I ordered it last week",
         "my order is late",
+        "No. I never got it",
+        "see ref CB-K7M3-XD9A",
         "",
     ],
 )

@@ -377,3 +377,24 @@ def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
     chat.say("skip")
     assert templates(chat.say("apology")) == ["customer/summary"]
     assert opened(chat.say("yes")).details.consent is True
+
+
+@pytest.mark.parametrize("greeting", ["hi", "Hello!", "good morning"])
+def test_a_greeting_mid_intake_says_where_we_were_and_is_never_an_answer(
+    chat: Chat, greeting: str
+) -> None:
+    chat.say("My parcel never arrived and the courier says it was delivered")
+    decision = chat.say(greeting)
+    assert templates(decision) == ["customer/resume", "customer/ask_product"]
+    resume = decision.of_type(Reply)[0]
+    assert (
+        resume.context["about"] == "My parcel never arrived and the courier says it was delivered"
+    )
+    assert not chat.conversation.answered(Field.PRODUCT)
+
+
+def test_a_greeting_at_the_summary_shows_the_summary_again(chat: Chat) -> None:
+    reach_summary(chat)
+    decision = chat.say("hello")
+    assert templates(decision) == ["customer/resume", "customer/summary"]
+    assert not decision.of_type(OpenCase)
