@@ -48,6 +48,9 @@ class Conversation:
     case_reference: str | None = None
     started_at: datetime | None = None
     pending: tuple[Field, ...] = ()
+    # A command read inside a sentence mid-intake ("can I speak to someone"), waiting for
+    # the customer to say that is what they meant.
+    unsure_of: str | None = None
 
     def answered(self, question: Field) -> bool:
         """Whether the question has an answer (or was skipped)."""
@@ -83,6 +86,7 @@ class Conversation:
             "case_reference": self.case_reference,
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "pending": [question.value for question in self.pending],
+            "unsure_of": self.unsure_of,
         }
 
     @staticmethod
@@ -94,6 +98,7 @@ class Conversation:
         case_reference = data.get("case_reference")
         skipped = data.get("skipped")
         pending = data.get("pending")
+        unsure_of = data.get("unsure_of")
         return Conversation(
             mode=Mode(str(data.get("mode", Mode.IDLE.value))),
             answers={
@@ -116,4 +121,5 @@ class Conversation:
                 for key in (pending if isinstance(pending, list) else [])
                 if key in _FIELD_NAMES
             ),
+            unsure_of=str(unsure_of) if unsure_of else None,
         )

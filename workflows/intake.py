@@ -33,7 +33,7 @@ from workflows.questions import (
 )
 from workflows.quoted import reference_and_new_complaint
 from workflows.references import ReferenceCheck, find_references, first_reference_typed
-from workflows.registration import register
+from workflows.summary import confirm, show_summary
 from workflows.vocabulary import Command, normalise
 
 __all__ = ["CustomerContext", "CustomerMessage", "IntakeSettings", "decide_message"]
@@ -55,12 +55,24 @@ def decide_message(
         return decision(
             conversation, Reply("customer/too_long", limit), *reask(conversation, settings)
         )
+    if conversation.unsure_of is not None:
+        meant, conversation = Command(conversation.unsure_of), replace(conversation, unsure_of=None)
+        if settings.vocab.is_yes(text) or text.strip() == "1":
+            return _command(conversation, meant, "", message, context, settings)
+        if settings.vocab.is_no(text) or text.strip() == "2":
+            return decision(conversation, *reask(conversation, settings))  # "no, carry on"
+        # Anything else is read as it would have been.
     # An email's command is its first line (a signature usually follows).
     said = text.strip().splitlines()[0] if message.batch and text.strip() else text
     command = settings.vocab.command_in(said) if said else None
     if command is None and said and not message.batch:
         # (By email, "any news?" under a case's subject is a follow-up staff should see.)
         asked_for = settings.vocab.request_in(said)
+        if asked_for in _ASK_FIRST and conversation.mode in _UNDER_WAY:
+            # Read inside a sentence, in the middle of a complaint: ask before acting on it.
+            unsure = replace(conversation, unsure_of=asked_for.value)
+            question = Reply("customer/confirm_request", {"command": asked_for.value}, _UNSURE)
+            return decision(unsure, question)
         if asked_for is not None:
             # "where is my complaint? it's been ages", "can I speak to someone please"
             command = asked_for, first_reference_typed(said, settings.reference_prefix)
@@ -78,7 +90,7 @@ def decide_message(
     if conversation.mode is Mode.COLLECTING:
         return _collect(conversation, text, message, context, settings)
     if conversation.mode is Mode.CONFIRMING:
-        return _confirm(conversation, text, message, context, settings)
+        return confirm(conversation, text, message, context, settings)
     if conversation.mode is Mode.CONFIRMING_WITHDRAWAL:
         return _confirm_withdrawal(conversation, text, message, context, settings)
     if conversation.mode is Mode.ENRICHING:
@@ -90,6 +102,10 @@ def decide_message(
 
 
 _UNDER_WAY = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
+# Requests that would change something (a member of staff called, the answers so far set
+# aside) are confirmed when read inside a sentence mid-intake; a status is just shown.
+_ASK_FIRST = frozenset({Command.PERSON, Command.NEW})
+_UNSURE = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.carry_on"))
 _ABOUT_WORDS = 12
 
 
@@ -105,7 +121,7 @@ def _resume(
     snippet = " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")
     where = Reply("customer/resume", {"about": snippet})
     if conversation.mode is Mode.CONFIRMING:
-        return _summary(conversation, message, where)
+        return show_summary(conversation, message, where)
     return decision(conversation, where, *reask(conversation, settings))
 
 
@@ -271,7 +287,7 @@ def _after_answer(
     settings: IntakeSettings,
 ) -> Decision:
     if conversation.correcting:
-        return _summary(replace(conversation, correcting=False), message)
+        return show_summary(replace(conversation, correcting=False), message)
     return _next_question(conversation, message, context, settings)
 
 
@@ -286,64 +302,7 @@ def _next_question(
         if not conversation.answered(question):
             asking = replace(conversation, mode=Mode.COLLECTING, asking=question, retries=0)
             return decision(asking, *before, ask(question, settings))
-    return _summary(conversation, message, *before)
-
-
-# On the summary a menu number means what it means on every other screen (1 = yes); the
-# answers are lettered, and a letter says which one to change.
-_LETTERS = "ABCDEFGHIJ"
-SUMMARY_CHOICES = (ChoiceSpec("yes", "answer.register"), ChoiceSpec("change", "answer.change"))
-
-
-def _summary(conversation: Conversation, message: CustomerMessage, *before: Effect) -> Decision:
-    items = [
-        _summary_item(letter, question, conversation.answer(question))
-        for letter, question in zip(_LETTERS, _summary_fields(message), strict=False)
-    ]
-    confirming = replace(conversation, mode=Mode.CONFIRMING, asking=None, retries=0)
-    shown = Reply("customer/summary", {"items": items}, choices=SUMMARY_CHOICES)
-    return decision(confirming, *before, shown)
-
-
-def _summary_fields(message: CustomerMessage) -> list[Field]:
-    return [q for q in applicable(message) if q is not Field.CONSENT]
-
-
-def _summary_item(letter: str, question: Field, value: str | None) -> dict[str, object]:
-    item: dict[str, object] = {
-        "letter": letter,
-        "field": question.value,
-        "value": value,
-        "label": None,
-    }
-    if question is Field.OUTCOME and value is not None:
-        choice, _, detail = value.partition(": ")
-        item.update(label=f"outcome.{choice}", value=detail or None)
-    return item
-
-
-def _confirm(
-    conversation: Conversation,
-    text: str,
-    message: CustomerMessage,
-    context: CustomerContext,
-    settings: IntakeSettings,
-) -> Decision:
-    stripped = text.strip().rstrip(".)").strip()
-    if settings.vocab.is_yes(text) or stripped == "1":
-        return register(conversation, message, context, settings)
-    fields = _summary_fields(message)
-    letters = _LETTERS[: len(fields)]
-    if len(stripped) == 1 and stripped.upper() in letters:
-        question = fields[letters.index(stripped.upper())]
-        correcting = replace(
-            conversation, mode=Mode.COLLECTING, asking=question, correcting=True, retries=0
-        )
-        return decision(correcting, ask(question, settings))
-    if stripped == "2" or normalise(text) in {"change", "change something"}:
-        which = Reply("customer/summary_which", {"first": letters[0], "last": letters[-1]})
-        return decision(conversation, which)
-    return _summary(conversation, message, Reply("customer/summary_help"))
+    return show_summary(conversation, message, *before)
 
 
 def _confirm_withdrawal(

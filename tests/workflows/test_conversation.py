@@ -61,6 +61,7 @@ def test_the_stored_form_is_plain_json_values() -> None:
         "case_reference": None,
         "started_at": "2026-03-20T10:30:00+00:00",
         "pending": [],
+        "unsure_of": None,
     }
 
 

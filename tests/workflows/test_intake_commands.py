@@ -23,6 +23,7 @@ from workflows.effects import (
     NotifyStaff,
     OpenCase,
     RecordEvent,
+    Reply,
 )
 from workflows.lifecycle import CaseStatus
 
@@ -332,3 +333,33 @@ def test_quoting_a_mistyped_reference_says_so_and_attaches_nothing(
     decision = chat.say(f"about {mistype(case.reference)} please")
     assert templates(decision) == ["customer/reference_mistyped"]
     assert not decision.of_type(AttachMessage)
+
+
+def test_a_request_inside_a_sentence_mid_intake_is_confirmed_before_acting(chat: Chat) -> None:
+    chat.say("My parcel never arrived and the courier says it was delivered")
+    decision = chat.say("hmm can I speak to someone please")
+    assert templates(decision) == ["customer/confirm_request"]
+    (question,) = decision.of_type(Reply)
+    assert [c.value for c in question.choices] == ["yes", "no"]
+    carry_on = chat.say("2")
+    assert templates(carry_on) == ["customer/ask_product"]
+    assert not carry_on.of_type(NotifyStaff)
+    assert not chat.conversation.answered(Field.PRODUCT)
+
+
+def test_yes_to_the_confirmation_does_what_was_asked(chat: Chat) -> None:
+    chat.say("My parcel never arrived and the courier says it was delivered")
+    chat.say("can I speak to someone please")
+    assert chat.say("yes").of_type(NotifyStaff)
+
+
+def test_a_plain_command_needs_no_confirmation(chat: Chat) -> None:
+    chat.say("My parcel never arrived and the courier says it was delivered")
+    assert chat.say("person").of_type(NotifyStaff)
+
+
+def test_an_answer_instead_of_yes_or_no_is_taken_as_an_answer(chat: Chat) -> None:
+    chat.say("My parcel never arrived and the courier says it was delivered")
+    chat.say("I want to talk to a human")
+    chat.say("order 44521")
+    assert "44521" in (chat.conversation.answer(Field.PRODUCT) or "")

@@ -1,0 +1,70 @@
+"""The summary before registering: the answers lettered, and one menu as on every screen."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
+from workflows.conversation import Conversation, Field, Mode
+from workflows.effects import ChoiceSpec, Decision, Effect, Reply
+from workflows.questions import ask
+from workflows.registration import register
+from workflows.vocabulary import normalise
+
+# On the summary a menu number means what it means on every other screen (1 = yes); the
+# answers are lettered, and a letter says which one to change.
+_LETTERS = "ABCDEFGHIJ"
+SUMMARY_CHOICES = (ChoiceSpec("yes", "answer.register"), ChoiceSpec("change", "answer.change"))
+
+
+def show_summary(conversation: Conversation, message: CustomerMessage, *before: Effect) -> Decision:
+    """The answers so far, lettered, with the menu to register them or change one."""
+    items = [
+        _summary_item(letter, question, conversation.answer(question))
+        for letter, question in zip(_LETTERS, _summary_fields(message), strict=False)
+    ]
+    confirming = replace(conversation, mode=Mode.CONFIRMING, asking=None, retries=0)
+    shown = Reply("customer/summary", {"items": items}, choices=SUMMARY_CHOICES)
+    return decision(confirming, *before, shown)
+
+
+def _summary_fields(message: CustomerMessage) -> list[Field]:
+    return [q for q in applicable(message) if q is not Field.CONSENT]
+
+
+def _summary_item(letter: str, question: Field, value: str | None) -> dict[str, object]:
+    item: dict[str, object] = {
+        "letter": letter,
+        "field": question.value,
+        "value": value,
+        "label": None,
+    }
+    if question is Field.OUTCOME and value is not None:
+        choice, _, detail = value.partition(": ")
+        item.update(label=f"outcome.{choice}", value=detail or None)
+    return item
+
+
+def confirm(
+    conversation: Conversation,
+    text: str,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Decision:
+    """The customer's answer to the summary: register, change a letter, or say which."""
+    stripped = text.strip().rstrip(".)").strip()
+    if settings.vocab.is_yes(text) or stripped == "1":
+        return register(conversation, message, context, settings)
+    fields = _summary_fields(message)
+    letters = _LETTERS[: len(fields)]
+    if len(stripped) == 1 and stripped.upper() in letters:
+        question = fields[letters.index(stripped.upper())]
+        correcting = replace(
+            conversation, mode=Mode.COLLECTING, asking=question, correcting=True, retries=0
+        )
+        return decision(correcting, ask(question, settings))
+    if stripped == "2" or normalise(text) in {"change", "change something"}:
+        which = Reply("customer/summary_which", {"first": letters[0], "last": letters[-1]})
+        return decision(conversation, which)
+    return show_summary(conversation, message, Reply("customer/summary_help"))
