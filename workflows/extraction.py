@@ -27,7 +27,7 @@ def find_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
     """Find the first date a message mentions; None when it mentions none."""
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first.
     words = normalise(_DOTTED.sub(r"\1/\2/\3", text))
-    for reader in (_iso_date, _numeric_date, _named_date, _relative_date):
+    for reader in (_iso_date, _numeric_date, _named_date, _day_of_month, _relative_date):
         found = reader(words, today, vocab)
         if found is not None:
             if found.value is not None and found.value > today:
@@ -69,6 +69,27 @@ def _named_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
         day_text, month_text = (match[1], match[2]) if index == 0 else (match[2], match[1])
         year = int(match[3]) if match[3] else None
         return _with_year(int(day_text), vocab.months[month_text], year, today)
+    return None
+
+
+_ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+
+
+def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    """"On the 12th", "Friday the 13th": the latest such day that is not in the future."""
+    match = _ORDINAL_DAY.search(words)
+    if match is None or not 1 <= int(match[1]) <= 31:
+        return None
+    day = int(match[1])
+    year, month = today.year, today.month
+    for _ in range(12):  # back month by month to one that has that day and is not ahead
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found <= today:
+            return DateFound(found, valid=True)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return None
 
 

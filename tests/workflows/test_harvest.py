@@ -133,7 +133,7 @@ def test_the_nearest_outcome_keeps_the_customers_words_beside_it(chat: Chat) -> 
     answer_until_summary(chat, chat.say("compensation for the day off work"))
     decision = chat.say("yes")
     details = opened(decision).details
-    assert details.outcome == "refund"
+    assert details.outcome == "other"  # compensation is not a refund of what was paid
     assert details.outcome_detail == "compensation for the day off work"
     [staff] = [n for n in decision.effects if getattr(n, "template", "") == "staff/new_case"]
     assert staff.context["outcome_detail"] == "compensation for the day off work"  # type: ignore[attr-defined]

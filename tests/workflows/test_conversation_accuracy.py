@@ -1,0 +1,170 @@
+"""How well the intake understands whole conversations written the way customers write.
+
+The labelled conversations are in tests/workflows/conversation_data/ (see its README): a first
+message, how the customer would answer each question if asked, and the record a careful
+officer would write down. Each is run through the real workflow (the customer answers
+whatever is asked, and says yes at the summary), and the registered case is compared field
+by field. A quarter (every id divisible by four) is held out: never read to tune the
+workflow. Run with ``-s`` to print the per-field table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.workflows.chat import Chat, templates
+from workflows.context import IntakeSettings
+from workflows.effects import Decision, OpenCase
+
+DATA = Path(__file__).parent / "conversation_data" / "conversations.jsonl"
+FIELDS = ("product", "when", "outcome", "name", "contact")
+# Where the figures stood on 2026-11-30, less a margin (one conversation in 40 is 2.5%): a
+# change that understands customers worse fails here. Held-out, first scored before any
+# tuning: product 82.5%, date 47.5%, outcome 70.0%, name 85.0%, contact 85.0%; after tuning
+# on the other three quarters: 97.5%, 80.0%, 80.0%, 100%, 100%. Issue 14's goal on held-out
+# conversations is 95% for contact, outcome and date. Raise these; never lower them.
+FLOOR: dict[str, dict[str, float]] = {
+    "tuning": {"product": 0.97, "when": 0.95, "outcome": 0.95, "name": 0.98, "contact": 0.98},
+    "held-out": {"product": 0.95, "when": 0.775, "outcome": 0.775, "name": 0.975, "contact": 0.975},
+}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One conversation and the record it should produce."""
+
+    id: str
+    channel: str
+    first: str
+    answers: dict[str, str]
+    expect: dict[str, Any]
+
+    @property
+    def held_out(self) -> bool:
+        """Every fourth conversation is kept out of tuning."""
+        return int(self.id.lstrip("v")) % 4 == 0
+
+
+def load() -> list[Labelled]:
+    """Every labelled conversation."""
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Labelled(row["id"], row["channel"], row["first"], row["answers"], row["expect"])
+        for row in rows
+    ]
+
+
+def run(item: Labelled, chat: Chat) -> OpenCase | None:
+    """Hold the conversation: answer what is asked, say yes at the summary."""
+    decision: Decision = chat.say(item.first)
+    for _ in range(12):
+        opened = decision.of_type(OpenCase)
+        if opened:
+            return opened[0]
+        said = templates(decision)
+        asked = next((t for t in reversed(said) if t.startswith("customer/ask_")), None)
+        if asked is not None:
+            field = asked.removeprefix("customer/ask_")
+            decision = chat.say(item.answers.get(field) or "skip")
+        elif "customer/summary" in said:
+            decision = chat.say("yes")
+        elif "customer/confirm_request" in said:
+            decision = chat.say("2")
+        else:
+            return None
+    return None
+
+
+def recorded(case: OpenCase | None) -> dict[str, object]:
+    """The fields of the registered case, in the labels' terms."""
+    if case is None:
+        return dict.fromkeys(FIELDS)
+    details = case.details
+    return {
+        "product": details.product,
+        "when": details.occurred_on.isoformat() if details.occurred_on else None,
+        "outcome": (details.outcome or "").partition(":")[0] or None,
+        "name": details.customer_name,
+        "contact": details.contact,
+    }
+
+
+def agrees(field: str, found: object, wanted: object) -> bool:
+    """Whether the case holds what the officer wrote (names and products loosely)."""
+    if wanted is None:
+        return found is None or field in {"name", "product"}
+    if found is None:
+        return False
+    if field in {"product", "name"}:
+        return str(wanted).lower() in str(found).lower()
+    if field == "contact":
+        return _squeezed(str(found)) == _squeezed(str(wanted))
+    return str(found) == str(wanted)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.lower().split())
+
+
+def score(
+    items: list[Labelled], make_chat: Callable[[Labelled], Chat]
+) -> tuple[dict[str, float], list[str]]:
+    """Per-field accuracy, and what went wrong where."""
+    right: Counter[str] = Counter()
+    misses: list[str] = []
+    for item in items:
+        found = recorded(run(item, make_chat(item)))
+        for field in FIELDS:
+            if agrees(field, found[field], item.expect.get(field)):
+                right[field] += 1
+            else:
+                misses.append(f"{item.id} {field}: {found[field]!r}, wanted {item.expect[field]!r}")
+    return {field: right[field] / len(items) for field in FIELDS}, misses
+
+
+@pytest.mark.parametrize("part", ["tuning", "held-out"])
+def test_the_intake_records_what_customers_said(
+    part: str, intake_settings: IntakeSettings, now: datetime, new_reference: Callable[[], str]
+) -> None:
+    items = [item for item in load() if item.held_out == (part == "held-out")]
+    assert len(items) >= 40
+
+    def make_chat(item: Labelled) -> Chat:
+        return Chat(
+            settings=intake_settings,
+            now=now,
+            new_reference=new_reference(),
+            channel=item.channel,
+            lasting_address=item.channel != "console",
+        )
+
+    accuracy, misses = score(items, make_chat)
+    print(f"\n{part}: {len(items)} conversations")
+    for field in FIELDS:
+        print(f"  {field:<8} {accuracy[field]:6.1%}")
+    floor = FLOOR[part]
+    assert all(accuracy[f] >= floor[f] for f in FIELDS), "\n".join(misses)
+
+
+def test_a_quarter_of_the_conversations_are_held_out() -> None:
+    items = load()
+    assert len(items) >= 150
+    assert sum(item.held_out for item in items) / len(items) >= 0.25
+
+
+def test_every_label_is_complete() -> None:
+    outcomes = {"refund", "replacement", "repair", "explanation", "apology", "other"}
+    for item in load():
+        assert set(FIELDS) <= set(item.expect), item.id
+        assert item.expect["outcome"] in outcomes, item.id
+        assert item.channel in {"console", "sms"}, item.id
+        assert isinstance(item.answers, dict), item.id
+        assert all(isinstance(v, str) for v in item.answers.values()), item.id
