@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import functools
 import logging
+import os
 import sys
+import termios
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +52,10 @@ class LineReader:
             self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
 
     def _run(self) -> None:
+        fileno = getattr(self._stream, "fileno", None)
+        if fileno is not None and os.isatty(fileno()):
+            self._run_terminal(fileno())
+            return
         while True:
             line = self._stream.readline(self._limit)
             if not line:
@@ -59,6 +67,66 @@ class LineReader:
                 self._put(TOO_LONG)
                 continue
             self._put(line)
+
+    def _run_terminal(self, fd: int) -> None:
+        """Read a terminal byte by byte: in the usual line mode the terminal itself cuts a
+        line at 4,095 characters, so a long pasted complaint would lose its end unseen.
+
+        Editing stays simple: backspace, Ctrl-U (clear the line), Enter, Ctrl-D on an empty
+        line to finish; Ctrl-C interrupts as usual.
+        """
+        saved = termios.tcgetattr(fd)
+        changed = termios.tcgetattr(fd)
+        changed[3] &= ~(termios.ICANON | termios.ECHO)
+        changed[6][termios.VMIN], changed[6][termios.VTIME] = 1, 0
+        termios.tcsetattr(fd, termios.TCSADRAIN, changed)
+        restore = functools.partial(termios.tcsetattr, fd, termios.TCSADRAIN, saved)
+        atexit.register(restore)
+        try:
+            for item in _terminal_lines(fd, self._limit):
+                self._put(item)
+        finally:
+            restore()
+            atexit.unregister(restore)
+        self._put(None)
+
+
+def _terminal_lines(fd: int, limit: int) -> Iterator[bytes | object]:
+    """Lines typed or pasted at a terminal in non-canonical mode, echoed as they come."""
+    line = bytearray()
+    too_long = False
+    while chunk := os.read(fd, 65536):
+        shown = bytearray()
+        for byte in chunk:
+            if byte in (0x0A, 0x0D):  # Enter
+                shown += b"\r\n"
+                _echo(shown)
+                shown.clear()
+                yield TOO_LONG if too_long else bytes(line) + b"\n"
+                line.clear()
+                too_long = False
+            elif byte in (0x7F, 0x08):  # backspace: a whole character, however many bytes
+                while line and (line.pop() & 0xC0) == 0x80:
+                    pass
+                shown += b"\b \b"
+            elif byte == 0x15:  # Ctrl-U
+                shown += b"\b \b" * len(line.decode("utf-8", "replace"))
+                line.clear()
+            elif byte == 0x04:  # Ctrl-D
+                if not line:
+                    _echo(shown)
+                    return
+            elif not too_long:
+                line.append(byte)
+                shown.append(byte)
+                too_long = len(line) >= limit
+        _echo(shown)
+
+
+def _echo(data: bytes | bytearray) -> None:
+    if data:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 async def run_chat(

@@ -154,3 +154,16 @@ def test_staff_commands_explain_mistakes(product: Product) -> None:
     assert "No cases." in product.run("cases", "list").stdout
     # Complaints are personal data: only the operator can read the folder holding them.
     assert (product.folder / "data").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_long_pasted_message_reaches_the_bot_whole(product: Product) -> None:
+    # A terminal in its usual line mode cuts a line at 4,095 characters without a word.
+    chat = product.chat("paula")
+    reply = answer(chat, "My kettle broke. " + "x" * 5983)
+    assert "6000 characters" in reply
+    assert "the limit is 5000" in reply
+    # Typing mistakes can still be rubbed out.
+    reply = answer(chat, "helo\x7f\x7flo")
+    assert "What happened?" in reply
+    chat.sendeof()
+    chat.expect(pexpect.EOF)
