@@ -76,7 +76,7 @@ _ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
 def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
-    """"On the 12th", "Friday the 13th": the latest such day that is not in the future."""
+    """ "On the 12th", "Friday the 13th": the latest such day that is not in the future."""
     match = _ORDINAL_DAY.search(words)
     if match is None or not 1 <= int(match[1]) <= 31:
         return None
