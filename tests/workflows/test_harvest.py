@@ -196,3 +196,7 @@ def test_my_name_is_answers_the_name_question_with_the_name(chat: Chat) -> None:
     advance_to(chat, "customer/ask_name")
     chat.say("My name is Zoë Ørsted")
     assert chat.conversation.answer(Field.NAME) == "Zoë Ørsted"
+
+
+def test_what_is_the_status_is_a_status_request(chat: Chat) -> None:
+    assert templates(chat.say("what is the status")) == ["customer/status_list"]
