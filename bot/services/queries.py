@@ -92,6 +92,7 @@ ATTENTION_FLAGS = (
     "contact-not-own",
     "bad-press",
     "unverified",
+    "media-over-limit",
 )
 
 

@@ -14,6 +14,8 @@ from twilio.request_validator import RequestValidator
 from channels.base import Attachment, InboundMessage
 
 CHANNEL = "sms"
+# Twilio's limit on media in one message.
+MAX_MEDIA = 10
 
 Keyword = Literal["stop", "start", "help"]
 """What a whole-message keyword asks for: opt out, opt back in, or help."""
@@ -105,6 +107,11 @@ def _attachments(params: Mapping[str, str]) -> tuple[tuple[Attachment, ...], lis
         raise MalformedWebhook(f"NumMedia is negative: {count}")
     attachments: list[Attachment] = []
     flags: list[str] = []
+    if count > MAX_MEDIA:
+        # Twilio sends at most ten; a larger count is not Twilio's, and each missing item
+        # would add a flag: NumMedia=1000000 once stored a 24 MB row.
+        flags.append(f"media-over-limit:{min(count, 10**9)}")
+        count = MAX_MEDIA
     for index in range(count):
         url = params.get(f"MediaUrl{index}", "").strip()
         if not url:

@@ -125,6 +125,15 @@ def test_a_media_item_without_a_url_is_flagged_and_the_message_kept() -> None:
     assert "media-missing:0" in message.flags
 
 
+def test_a_media_count_over_twilios_ten_is_capped_and_flagged() -> None:
+    # A 164-byte request claiming a million media items once stored a 24 MB row.
+    message = parse_incoming({**SMS, "NumMedia": "1000000"}, b"", NOW, "GB")
+    assert message.text == SMS["Body"]
+    assert "media-over-limit:1000000" in message.flags
+    assert len(message.flags) <= 11
+    assert len(repr(message.flags)) < 500
+
+
 @pytest.mark.parametrize(
     ("sender", "address"),
     [
