@@ -268,7 +268,8 @@ def fit(text: str, limit: int) -> str:
 
 
 def quoted(text: str) -> str:
-    """Text as a Slack block quote, every line marked (customer words never look like ours)."""
+    """Text with every line marked as quoted (">"; a block quote in Slack), so customer words
+    can never pass for the product's own lines in a staff feed or channel."""
     return ">" + text.replace("\n", "\n>")
 
 
