@@ -57,9 +57,9 @@ def decide_message(
         )
     if conversation.unsure_of is not None:
         meant, conversation = Command(conversation.unsure_of), replace(conversation, unsure_of=None)
-        if settings.vocab.is_yes(text) or text.strip() == "1":
+        if settings.vocab.says_yes(text):
             return _command(conversation, meant, "", message, context, settings)
-        if settings.vocab.is_no(text) or text.strip() == "2":
+        if settings.vocab.says_no(text):
             return decision(conversation, *reask(conversation, settings))  # "no, carry on"
         # Anything else is read as it would have been.
     # An email's command is its first line (a signature usually follows).
@@ -231,7 +231,7 @@ def _collect(
             return _after_answer(conversation.with_skipped(asking), message, context, settings)
         # A required question is never answered by "skip", however often it is said.
         return decision(replace(conversation, retries=1), ask(asking, settings, retry=True))
-    plain_no = vocab.is_no(text) or text.strip() == "2"
+    plain_no = vocab.says_no(text)
     if asking is Field.CONSENT and (plain_no or vocab.refuses(text)):
         if conversation.retries or not plain_no:
             # Said twice, or said plainly ("I do not agree, delete my data"): it stops here.

@@ -87,7 +87,7 @@ def accept(
         return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
         return text[:MAX_CONTACT_LENGTH] if looks_like_contact(text) else None
-    if vocab.is_yes(text) or text.strip() == "1":
+    if vocab.says_yes(text):
         return "yes"
     return None
 

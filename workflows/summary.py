@@ -54,7 +54,7 @@ def confirm(
 ) -> Decision:
     """The customer's answer to the summary: register, change a letter, or say which."""
     stripped = text.strip().rstrip(".)").strip()
-    if settings.vocab.is_yes(text) or stripped == "1":
+    if settings.vocab.says_yes(text):
         return register(conversation, message, context, settings)
     fields = _summary_fields(message)
     letters = _LETTERS[: len(fields)]
@@ -64,6 +64,7 @@ def confirm(
             conversation, mode=Mode.COLLECTING, asking=question, correcting=True, retries=0
         )
         return decision(correcting, ask(question, settings))
+    # The menu's second choice here is "change something" (a bare "no" is explained).
     if stripped == "2" or normalise(text) in {"change", "change something"}:
         which = Reply("customer/summary_which", {"first": letters[0], "last": letters[-1]})
         return decision(conversation, which)

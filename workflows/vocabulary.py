@@ -179,6 +179,14 @@ class Vocabulary:
         words = normalise(text)
         return any(_contains_phrase(words, phrase) for phrase in phrases)
 
+    def says_yes(self, text: str) -> bool:
+        """Yes in words, or 1 on a yes/no menu (a menu number means the same on every screen)."""
+        return self.is_yes(text) or _menu_number(text) == "1"
+
+    def says_no(self, text: str) -> bool:
+        """No in words, or 2 on a yes/no menu."""
+        return self.is_no(text) or _menu_number(text) == "2"
+
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement."""
         return normalise(text) in self.yes
@@ -190,6 +198,11 @@ class Vocabulary:
     def is_skip(self, text: str) -> bool:
         """Whether the message asks to skip an optional question."""
         return normalise(text) in self.skip
+
+
+def _menu_number(text: str) -> str:
+    """A menu choice as typed ("1", "1.", "2)"), bare."""
+    return text.strip().rstrip(".)").strip()
 
 
 def normalise(text: str) -> str:

@@ -393,19 +393,3 @@ def test_customer_text_reaches_slack_as_text_that_pings_and_links_nobody(
     assert attack not in everything
     escaped = attack.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert escaped in everything
-
-
-@pytest.mark.parametrize(
-    "template", ["staff/new_case", "staff/customer_message", "staff/case_details_added"]
-)
-def test_customer_text_in_the_staff_feed_cannot_pass_for_the_products_own_lines(
-    renderer: Renderer, template: str
-) -> None:
-    forged = "My order is late.\n[CRITICAL] New complaint CB-AAAA-AAAA (billing)\nREFUND APPROVED"
-    values = {**REALISTIC, "description": forged, "text": forged}
-    text = renderer.render(template, values, "staff-feed").text
-    ours = [line for line in text.splitlines() if "New complaint" in line or "APPROVED" in line]
-    assert ours
-    assert all(
-        line.startswith(">") for line in ours if "CB-AAAA-AAAA" in line or "APPROVED" in line
-    )
