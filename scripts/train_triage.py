@@ -1,11 +1,16 @@
 """Train triage's second opinion from the tuning sets, and write the model file.
 
     .venv/bin/python -m scripts.train_triage            # writes config/triage/en.model.json
+    .venv/bin/python -m scripts.train_triage --folds 5  # cross-validates thresholds, writes nothing
 
 Reads only ``tests/workflows/triage_data/tuning_*.jsonl``: the held-out sets must stay unseen
 (the model file records what it was trained on, and a test checks no held-out set is there).
 Logistic regression by stochastic gradient descent, seeded, so the same data gives the same
 file. Plain Python: the product only reads the weights (workflows/opinion.py).
+
+``--folds`` keeps whole files (whole writers) out of each fold's training, as a new writer's
+complaints would be, and prints what the lexicon and model together score on the files left
+out at each critical threshold: how the thresholds below were chosen.
 """
 
 from __future__ import annotations
@@ -15,9 +20,13 @@ import json
 import math
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from workflows.opinion import features
+from bot.config import load_rules
+from bot.settings import Settings
+from workflows.classification import Rules, classify
+from workflows.opinion import SecondOpinion, features
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "workflows" / "triage_data"
 MODEL = Path(__file__).resolve().parent.parent / "config" / "triage" / "en.model.json"
@@ -44,7 +53,9 @@ def load(pattern: str) -> tuple[list[dict[str, object]], list[str]]:
             if line.strip():
                 row = json.loads(line)
                 text = "\n".join(filter(None, [row.get("subject"), row["text"]]))
-                rows.append({"features": list(features(text)), **row})
+                rows.append(
+                    {"features": list(features(text)), "whole": text, "file": path.name, **row}
+                )
     return rows, names
 
 
@@ -69,13 +80,9 @@ def train(rows: list[dict[str, object]], label: str, value: str) -> dict[str, ob
     return {"bias": round(bias, 3), "weights": kept}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Train and write the model file."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=MODEL)
-    args = parser.parse_args(argv)
-    rows, names = load("tuning_*.jsonl")
-    model = {
+def build(rows: list[dict[str, object]], names: list[str]) -> dict[str, object]:
+    """The model file's contents, trained on ``rows``."""
+    return {
         "language": "en",
         "trained_on": names,
         "complaints": len(rows),
@@ -84,6 +91,55 @@ def main(argv: list[str] | None = None) -> int:
         "category_threshold": CATEGORY_THRESHOLD,
         "categories": {name: train(rows, "category", name) for name in CATEGORIES},
     }
+
+
+CANDIDATES = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def cross_validate(rows: list[dict[str, object]], folds: int, rules: Rules) -> None:
+    """Print out-of-fold figures per critical threshold, leaving whole files out."""
+    files = sorted({str(row["file"]) for row in rows})
+    tally = {threshold: [0, 0, 0, 0, 0, 0, 0] for threshold in CANDIDATES}
+    for fold in range(folds):
+        left_out = set(files[fold::folds])
+        model = SecondOpinion.from_mapping(
+            build([row for row in rows if row["file"] not in left_out], [])
+        )
+        for threshold in CANDIDATES:
+            opinion = replace(model, critical_threshold=threshold)
+            counts = tally[threshold]
+            for row in rows:
+                if row["file"] not in left_out:
+                    continue
+                found = classify(str(row["whole"]), replace(rules, opinion=opinion))
+                wanted = row["severity"]
+                counts[0] += wanted == "critical"
+                counts[1] += wanted == "critical" and found.severity == "critical"
+                counts[2] += wanted != "normal"
+                counts[3] += wanted != "normal" and found.severity != "normal"
+                counts[4] += wanted == "normal"
+                counts[5] += wanted == "normal" and found.severity == "normal"
+                counts[6] += found.category == row["category"]
+    for threshold, (crit, crit_hit, serious, serious_hit, normal, kept, cats) in tally.items():
+        print(
+            f"critical threshold {threshold:.1f}: critical recall {crit_hit / crit:.3f}, "
+            f"high or above {serious_hit / serious:.3f}, normal kept {kept / normal:.3f}, "
+            f"category {cats / len(rows):.3f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train and write the model file (or, with --folds, cross-validate and write nothing)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=MODEL)
+    parser.add_argument("--folds", type=int, default=0)
+    args = parser.parse_args(argv)
+    rows, names = load("tuning_*.jsonl")
+    if args.folds:
+        rules = load_rules(Settings(_env_file=None))  # type: ignore[call-arg]
+        cross_validate(rows, args.folds, rules)
+        return 0
+    model = build(rows, names)
     args.output.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n")
     print(f"{args.output}: trained on {len(rows)} complaints from {len(names)} files")
     return 0

@@ -56,6 +56,10 @@ def grade(text: str, lexicon: Lexicon) -> Assessment:
         "Your driver almost ran over my cat reversing out of the drive.",
         "You sent my bank statements to someone else's address.",
         "caught f\u200bire",  # an invisible character inside a word
+        # Money and accounts taken over, described without the obvious words.
+        "a £250 charge from ur app at 3am, i was ASLEEP n my phone was next to me, i never bought",
+        "Somebody changed my PIN and the phone number on my wallet and they still has access",
+        "courier lobbed the sack over the gate and it landed on my rabbit",
     ],
 )
 def test_danger_and_harm_are_critical(text: str, lexicon: Lexicon) -> None:
@@ -79,6 +83,9 @@ def test_danger_and_harm_are_critical(text: str, lexicon: Lexicon) -> None:
         "I was recently bereaved and the account is in my late husband's name",
         "I suffer with my mental health and these calls are making it worse",
         "I was refused service because of my headscarf, that is discrimination",
+        "im 84 and on assisted collection, they havent taken my bins in 4 wks",
+        "if its not sorted by fri my solicter is getting involved",
+        "I've lodged a complaint with NSW Fair Trading about the mower",
     ],
 )
 def test_legal_intent_and_vulnerability_are_high(text: str, lexicon: Lexicon) -> None:
@@ -117,6 +124,11 @@ def test_legal_intent_and_vulnerability_are_high(text: str, lexicon: Lexicon) ->
         # Real words a step away from hazard words, met in real mail.
         "the expansion pack has 40 chars per line",
         "a CD burner and a publication date",
+        # A visit to the vet is not harm; a hypothetical is not a hazard (from reviews).
+        "dog had an op last month (nothing to do with u) n the vet says sensitive range",
+        "What if it starts leaking onto the lights downstairs?",
+        "the 'fire red' dress i orderd is more of a dull orange",
+        "My profile picture keeps disappearing",
     ],
 )
 def test_negated_figurative_and_innocent_words_stay_normal(text: str, lexicon: Lexicon) -> None:

