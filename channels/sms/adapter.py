@@ -12,6 +12,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from channels.base import DeliveryError, DeliveryResult, OutboundMessage, numbered_choices
+from channels.sms.segments import gsm_safe
 
 CHANNEL = "sms"
 _DEFAULT_TIMEOUT = 30.0
@@ -123,7 +124,7 @@ class TwilioSmsAdapter:
         """Send the text and its choices as a numbered list; raise DeliveryError on failure."""
         fields = {
             "to": message.address,
-            "body": "\n".join([message.text, *numbered_choices(message)]),
+            "body": gsm_safe("\n".join([message.text, *numbered_choices(message)])),
             **self._sender,
         }
         if self._status_callback:

@@ -60,6 +60,16 @@ async def test_a_message_with_choices_arrives_as_text_and_numbered_list(
     assert sent.to == CUSTOMER
 
 
+async def test_accents_gsm7_lacks_are_dropped_so_a_spanish_text_costs_what_an_english_one_does(
+    twilio_api: FakeTwilioApi, make_adapter: MakeAdapter
+) -> None:
+    await make_adapter().send(message("Su reclamación fue registrada, “gracias” 🙂"))
+    [sent] = twilio_api.sent
+    # ó and the curly quotes are not GSM-7 (they would make it UCS-2); the emoji has no
+    # GSM-7 form, so that message still goes as UCS-2, as it must.
+    assert sent.body == 'Su reclamacion fue registrada, "gracias" 🙂'
+
+
 async def test_the_provider_id_is_the_sid_twilio_returned(
     twilio_api: FakeTwilioApi, make_adapter: MakeAdapter
 ) -> None:

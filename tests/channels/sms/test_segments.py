@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.sms.segments import SegmentInfo, sms_segments
+from channels.sms.segments import SegmentInfo, gsm_safe, sms_segments
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,17 @@ def test_a_surrogate_pair_is_not_split_across_segments() -> None:
 
 def test_an_empty_message_is_billed_as_one_segment() -> None:
     assert sms_segments("") == SegmentInfo("GSM-7", 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("reclamación", "reclamacion"),  # á is not GSM-7: one would make the whole text UCS-2
+        ("Zoë, ça coûte", "Zoe, ca coute"),  # ë, û, ç (only Ç is GSM-7) lose the accent
+        ("é è ñ ü ä ß", "é è ñ ü ä ß"),  # GSM-7 has these: kept as written
+        ("\u201cyes\u201d \u2013 it\u2019s fine\u2026", '"yes" - it\'s fine...'),
+        ("日本 🙂", "日本 🙂"),  # nothing to fold to: left as it is
+    ],
+)
+def test_gsm_safe_drops_only_accents_gsm7_lacks(text: str, sent: str) -> None:
+    assert gsm_safe(text) == sent
