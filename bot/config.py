@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from bot.destinations import StaffDestinations
@@ -30,18 +32,35 @@ def _toml(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
 
 
-def load_vocabulary(settings: Settings) -> Vocabulary:
-    """The customer vocabulary for the configured locale."""
-    path = settings.templates_dir / settings.locale / "vocabulary.toml"
+def load_vocabulary(settings: Settings, language: str | None = None) -> Vocabulary:
+    """The customer vocabulary for a language (the configured locale's by default)."""
+    code = language or settings.locale
+    path = settings.templates_dir / code / "vocabulary.toml"
     try:
-        return Vocabulary.from_mapping(_toml(path))
+        vocab = Vocabulary.from_mapping(_toml(path), code)
     except (KeyError, ValueError) as error:
         raise ConfigError(f"{path}: {error}") from None
+    unknown = set(vocab.outcomes) - set(OUTCOMES)
+    if unknown:
+        raise ConfigError(
+            f"{path} [outcomes]: unknown {sorted(unknown)}; the outcomes are {', '.join(OUTCOMES)}"
+        )
+    return vocab
 
 
 def load_lexicon(settings: Settings, language: str | None = None) -> Lexicon:
     """The triage lexicon for a language (the configured locale's by default)."""
     path = settings.triage_dir / f"{language or settings.locale}.toml"
+    try:
+        return _lexicon(path, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist") from None
+
+
+@lru_cache(maxsize=16)
+def _lexicon(path: Path, modified: int) -> Lexicon:
+    # One parse per file version for the process (a lexicon is immutable; compiling one
+    # takes most of a second, and every App, e.g. in each test, would pay it again).
     try:
         return Lexicon.from_mapping(_toml(path))
     except (KeyError, ValueError, TypeError) as error:
@@ -53,6 +72,11 @@ def load_opinion(settings: Settings, language: str | None = None) -> SecondOpini
     path = settings.triage_dir / f"{language or settings.locale}.model.json"
     if not path.exists():
         return None
+    return _opinion(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _opinion(path: Path, modified: int) -> SecondOpinion:
     try:
         return SecondOpinion.from_mapping(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError) as error:
@@ -81,17 +105,11 @@ def load_destinations(settings: Settings) -> StaffDestinations:
 
 def load_intake_settings(settings: Settings) -> IntakeSettings:
     """Everything the intake conversation needs from configuration."""
-    vocab = load_vocabulary(settings)
-    unknown = set(vocab.outcomes) - set(OUTCOMES)
-    if unknown:
-        raise ConfigError(
-            f"vocabulary.toml [outcomes]: unknown {sorted(unknown)}; the "
-            f"outcomes are {', '.join(OUTCOMES)}"
-        )
     return IntakeSettings(
-        vocab=vocab,
+        vocab=load_vocabulary(settings),
         rules=load_rules(settings),
         reference_prefix=settings.reference_prefix,
         max_message_length=settings.max_message_length,
         timezone=settings.zone,
+        resume_after=timedelta(hours=settings.resume_after_hours),
     )

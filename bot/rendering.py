@@ -88,7 +88,11 @@ class TemplateMissing(LookupError):
 
 
 class Renderer:
-    """Renders ``<locale>/<name>.<format>.j2`` with strict undefined variables."""
+    """Renders ``<locale>/<name>.<format>.j2`` with strict undefined variables.
+
+    With a ``fallback`` locale (the default language), a template or label the locale has not
+    translated yet comes from the fallback: a half-translated locale still answers.
+    """
 
     def __init__(
         self,
@@ -97,10 +101,14 @@ class Renderer:
         organisation: str,
         reference_prefix: str = "CB",
         timezone: tzinfo = UTC,
+        fallback: str | None = None,
     ) -> None:
         self._locale = locale
+        self._search = (locale,) if fallback in (None, locale) else (locale, str(fallback))
         self._zone = timezone
-        self._labels = _load_labels(templates_dir / locale / "labels.toml")
+        self._labels: dict[str, str] = {}
+        for code in reversed(self._search):
+            self._labels.update(_load_labels(templates_dir / code / "labels.toml"))
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates_dir),
             undefined=jinja2.StrictUndefined,
@@ -149,7 +157,11 @@ class Renderer:
             return self.day(parsed)
         if isinstance(value, datetime):
             value = value.astimezone(self._zone)
-        return f"{value.day} {self.label(f'month.{value.month}')} {value.year}"
+        # Each language writes dates its own way ("2. Dezember", "2 de diciembre de").
+        pattern = self._labels.get("format.day", "{day} {month} {year}")
+        return pattern.format(
+            day=value.day, month=self.label(f"month.{value.month}"), year=value.year
+        )
 
     def when(self, value: datetime | None) -> str:
         """A moment in the organisation's timezone, e.g. 2 December 2026 14:05 GMT."""
@@ -177,8 +189,8 @@ class Renderer:
         module = text_template.make_module(values)
         subject = getattr(module, "subject", None)
         html = None
-        html_name = f"{self._locale}/{name}.{formats[0]}.html.j2"
-        if html_name in self._names:
+        html_name = self._found(f"{name}.{formats[0]}.html.j2")
+        if html_name is not None:
             html = self._env.get_template(html_name).render(values)
         if channel == "email":
             # Every email has a subject (with the reference) and an HTML part; a purpose
@@ -186,7 +198,9 @@ class Renderer:
             if not subject:
                 subject = self._first("customer/email_subject", formats).render(values)
             if html is None:
-                layout = self._env.get_template(f"{self._locale}/layout/email.html.j2")
+                layout = self._env.select_template(
+                    [f"{code}/layout/email.html.j2" for code in self._search]
+                )
                 html = layout.render(body=str(module).strip(), subject=str(subject).strip())
         labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
         if channel in TERMINAL_CHANNELS:
@@ -224,8 +238,18 @@ class Renderer:
         labelled = tuple(Choice(choice.value, self.label(choice.label)) for choice in choices)
         return Rendered(text.strip(), None, None, labelled, tuple(blocks))
 
+    @property
+    def locale(self) -> str:
+        """The language this renderer writes in."""
+        return self._locale
+
+    def _found(self, name: str) -> str | None:
+        return next((f"{c}/{name}" for c in self._search if f"{c}/{name}" in self._names), None)
+
     def _first(self, name: str, formats: Sequence[str]) -> jinja2.Template:
-        tried = [f"{self._locale}/{name}.{fmt}.j2" for fmt in formats]
+        # Every format in the locale first, then the fallback's: a French SMS without its own
+        # .sms template is the French text, not the English SMS.
+        tried = [f"{code}/{name}.{fmt}.j2" for code in self._search for fmt in formats]
         try:
             return self._env.select_template(tried)
         except jinja2.TemplatesNotFound:

@@ -36,7 +36,10 @@ class Settings(BaseSettings):
     http_port: int = 8080
     organisation: str = "Example Ltd"
     reference_prefix: str = Field(default="CB", pattern=r"^[A-Za-z]{1,5}$")
+    # The default language (staff text and customers whose language is not known), and every
+    # language customers are answered in (each needs templates/<code>/), comma-separated.
     locale: str = "en"
+    languages: str = "en,fr,de,es"
     # The organisation's timezone (IANA name): dates customers type and dates shown are in it.
     timezone: str = "UTC"
     templates_dir: Path = PROJECT_ROOT / "templates"
@@ -46,6 +49,9 @@ class Settings(BaseSettings):
     # One triage lexicon per language (<language>.toml); the locale's is used.
     triage_dir: Path = PROJECT_ROOT / "config" / "triage"
     max_message_length: int = Field(default=5000, ge=100)
+    # A customer who writes again this long after their last message, mid-complaint, is
+    # first reminded what the complaint was about.
+    resume_after_hours: float = Field(default=6.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_base_delay_seconds: float = Field(default=2.0, gt=0)
     outbox_max_delay_seconds: float = Field(default=900.0, gt=0)
@@ -181,6 +187,12 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The organisation's timezone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """The languages customers are answered in, the default first."""
+        listed = [code.strip().lower() for code in self.languages.split(",") if code.strip()]
+        return tuple(dict.fromkeys([self.locale, *listed]))
 
     @field_validator("reference_prefix")
     @classmethod

@@ -59,7 +59,8 @@ class _State:
     sent: list[SentMessage] = field(default_factory=list)
     markup_edits: list[tuple[int, int, Any]] = field(default_factory=list)
     answered: list[tuple[str, str | None]] = field(default_factory=list)
-    commands: list[dict[str, Any]] = field(default_factory=list)
+    # setMyCommands per language_code ("" for everyone else).
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
@@ -211,9 +212,13 @@ class FakeTelegram(ThreadedServer):
 
     @property
     def commands(self) -> list[dict[str, Any]]:
-        """The command menu setMyCommands set."""
+        """The command menu setMyCommands set for everyone (no language_code)."""
+        return self.commands_for("")
+
+    def commands_for(self, language: str) -> list[dict[str, Any]]:
+        """The command menu set for users whose Telegram is in ``language``."""
         with self._lock:
-            return list(self._state.commands)
+            return list(self._state.commands.get(language, []))
 
     @property
     def answered(self) -> list[tuple[str, str | None]]:
@@ -299,7 +304,8 @@ class FakeTelegram(ThreadedServer):
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
         with self._lock:
-            self._state.commands = list(params.get("commands") or [])
+            language = str(params.get("language_code") or "")
+            self._state.commands[language] = list(params.get("commands") or [])
         return True
 
     def _m_setWebhook(self, params: dict[str, Any]) -> bool:

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from workflows.lexicon import SEVERITIES, Lexicon
+from workflows.lexicon import CRITICAL, SEVERITIES, Lexicon
 from workflows.opinion import SecondOpinion
-from workflows.triage import Reason, assess
+from workflows.triage import MISREAD, Reason, assess
 
 DEFAULT_ROOT_CAUSES = (
     "product_fault",
@@ -60,6 +60,12 @@ class Rules:
     root_causes: tuple[str, ...] = DEFAULT_ROOT_CAUSES
     # A model learnt from graded complaints that may raise severity and name the category.
     opinion: SecondOpinion | None = None
+    # The default language's lexicon, for a customer answered in another: a hazard it finds
+    # (customers mix languages: "le charger a fait des sparks") raises the case to critical.
+    # Only critical, and only words as written: its abbreviations and forgiven misspellings
+    # read other languages' words as its own (Spanish "esa" is not the benefit ESA, "solicito"
+    # is not a solicitor).
+    also: Lexicon | None = None
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -130,8 +136,19 @@ class Classification:
 def classify(text: str, rules: Rules) -> Classification:
     """Pick category, severity and queue for a complaint's whole text."""
     found = assess(text, rules.lexicon, rules.default_category, rules.opinion)
-    queue = route(found.category, found.severity, rules)
-    return Classification(found.category, found.severity, queue, found.reasons)
+    severity, reasons = found.severity, found.reasons
+    if rules.also is not None and severity != CRITICAL:
+        hazards = tuple(
+            reason
+            for reason in assess(text, rules.also, rules.default_category).reasons
+            if reason.kind == "severity"
+            and reason.level == CRITICAL
+            and not reason.note.startswith(MISREAD)
+        )
+        if hazards:
+            severity, reasons = CRITICAL, reasons + hazards
+    queue = route(found.category, severity, rules)
+    return Classification(found.category, severity, queue, reasons)
 
 
 def route(category: str, severity: str, rules: Rules) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from workflows.cases import CaseView
 from workflows.classification import Rules
@@ -26,6 +26,8 @@ class IntakeSettings:
     min_description_words: int = 4
     # The organisation's timezone: "yesterday" and "last Monday" are read in it.
     timezone: tzinfo = UTC
+    # A customer who writes again after this long mid-complaint is reminded where they were.
+    resume_after: timedelta = timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)

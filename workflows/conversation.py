@@ -51,6 +51,9 @@ class Conversation:
     # A command read inside a sentence mid-intake ("can I speak to someone"), waiting for
     # the customer to say that is what they meant.
     unsure_of: str | None = None
+    # When the customer last wrote in this intake: back after a long pause, they are told
+    # where they were.
+    last_at: datetime | None = None
 
     def answered(self, question: Field) -> bool:
         """Whether the question has an answer (or was skipped)."""
@@ -87,6 +90,7 @@ class Conversation:
             "started_at": self.started_at.isoformat() if self.started_at else None,
             "pending": [question.value for question in self.pending],
             "unsure_of": self.unsure_of,
+            "last_at": self.last_at.isoformat() if self.last_at else None,
         }
 
     @staticmethod
@@ -99,6 +103,7 @@ class Conversation:
         skipped = data.get("skipped")
         pending = data.get("pending")
         unsure_of = data.get("unsure_of")
+        last_at = data.get("last_at")
         return Conversation(
             mode=Mode(str(data.get("mode", Mode.IDLE.value))),
             answers={
@@ -122,4 +127,5 @@ class Conversation:
                 if key in _FIELD_NAMES
             ),
             unsure_of=str(unsure_of) if unsure_of else None,
+            last_at=datetime.fromisoformat(str(last_at)) if last_at else None,
         )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from dateparser.search import search_dates
 
 from workflows.vocabulary import Vocabulary, normalise
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
+_DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 
@@ -25,15 +28,61 @@ class DateFound:
 
 def find_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
     """Find the first date a message mentions; None when it mentions none."""
-    # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first.
-    words = normalise(_DOTTED.sub(r"\1/\2/\3", text))
+    # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
+    words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
     for reader in (_iso_date, _numeric_date, _named_date, _day_of_month, _relative_date):
         found = reader(words, today, vocab)
         if found is not None:
             if found.value is not None and found.value > today:
                 return DateFound(found.value, valid=False)
             return found
+    if vocab.language != "en":
+        # The readers above know the vocabulary's words; dateparser knows each language's
+        # grammar of dates ("il y a trois jours", "vor zwei Wochen", "el martes pasado").
+        found = _parsed_date(text, today, vocab)
+        if found is not None:
+            if found.value is not None and found.value > today:
+                return DateFound(found.value, valid=False)
+            return found
     return None
+
+
+# A date read by dateparser further back than this is a misreading ("a customer for ten years").
+_OLDEST = timedelta(days=366)
+
+
+def _parsed_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    base = datetime(today.year, today.month, today.day, 12)
+    try:
+        matches = search_dates(
+            text[:1_000],
+            languages=[vocab.language],
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"},
+        )
+    except (ValueError, OverflowError):
+        return None
+    words = _date_words(vocab)
+    units = vocab.day_units | vocab.week_units
+    ago = {word for phrase in vocab.ago_words for word in phrase.split()}
+    for said, when in matches or ():
+        tokens = set(normalise(said).split())
+        # Only what says a date in the vocabulary's words: dateparser alone reads "Die" as
+        # Tuesday, and "10 días de retraso" (no "hace") as ten days ago.
+        if not tokens & words and not (tokens & units and tokens & ago):
+            continue
+        # A month without a day ("résilié en janvier") is not the day it happened.
+        if tokens & set(vocab.months) and not any(t.isdigit() for t in tokens):
+            continue
+        if not today - _OLDEST <= when.date() <= today:
+            continue
+        return DateFound(when.date(), valid=True)
+    return None
+
+
+def _date_words(vocab: Vocabulary) -> set[str]:
+    # Whole words only: the words of "ayer por la mañana" would let "la" and "por" through.
+    singles = {phrase for phrase in vocab.days_ago if " " not in phrase}
+    return set(vocab.months) | set(vocab.weekdays) | singles | set(vocab.last_words)
 
 
 def _iso_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
@@ -57,9 +106,10 @@ def _named_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
     months = "|".join(sorted((re.escape(name) for name in vocab.months), key=len, reverse=True))
     if not months:
         return None
-    day_part = r"(\d{1,2})(?:st|nd|rd|th)?"
+    # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz").
+    day_part = r"(\d{1,2})(?:st|nd|rd|th|er|e)?"
     patterns = (
-        rf"\b{day_part}(?: of)? ({months})\b(?: (\d{{4}}))?",
+        rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
         rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
     )
     for index, pattern in enumerate(patterns):
@@ -100,16 +150,24 @@ def _relative_date(words: str, today: date, vocab: Vocabulary) -> DateFound | No
         if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words):
             return DateFound(today - timedelta(days=days), valid=True)
     for index, token in enumerate(tokens):
-        if token.isdigit() and index + 2 < len(tokens) and tokens[index + 2] in vocab.ago_words:
+        if token.isdigit() and index + 1 < len(tokens):
             unit = tokens[index + 1]
             scale = 7 if unit in vocab.week_units else 1 if unit in vocab.day_units else 0
-            if scale:
+            # "3 days ago", or the ago word first: "vor 3 Tagen", "hace 3 días", "il y a 3 jours".
+            after = index + 2 < len(tokens) and tokens[index + 2] in vocab.ago_words
+            before = any(
+                " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
+                for ago in vocab.ago_words
+            )
+            if scale and (after or before):
                 return DateFound(today - timedelta(days=int(token) * scale), valid=True)
-        if token in vocab.last_words and index + 1 < len(tokens):
-            weekday = vocab.weekdays.get(tokens[index + 1])
-            if weekday is not None:
-                back = (today.weekday() - weekday) % 7 or 7
-                return DateFound(today - timedelta(days=back), valid=True)
+        if token in vocab.last_words:
+            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado".
+            for near in (index + 1, index - 1):
+                weekday = vocab.weekdays.get(tokens[near]) if 0 <= near < len(tokens) else None
+                if weekday is not None:
+                    back = (today.weekday() - weekday) % 7 or 7
+                    return DateFound(today - timedelta(days=back), valid=True)
     for name, weekday in vocab.weekdays.items():
         if name in tokens:
             back = (today.weekday() - weekday) % 7
@@ -155,7 +213,7 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     if words:
         patterns.insert(
             0,
-            rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*(?:is\s+)?"
+            rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*(?:(?:is|est|ist|lautet|es)\s+)?"
             r"([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
         )
     for pattern in patterns:

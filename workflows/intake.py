@@ -46,6 +46,25 @@ def decide_message(
     settings: IntakeSettings,
 ) -> Decision:
     """Decide what to do with one customer message."""
+    decided = _decide(conversation, message, context, settings)
+    after = decided.conversation
+    if after is None or after.mode not in _UNDER_WAY:
+        return decided
+    effects = decided.effects
+    away = context.now - conversation.last_at if conversation.last_at else None
+    resumed = any(isinstance(e, Reply) and e.template == "customer/resume" for e in effects)
+    if conversation.mode in _UNDER_WAY and away and away >= settings.resume_after and not resumed:
+        # Back after hours or days: say what this was about before what comes next.
+        effects = (_where_we_were(conversation), *effects)
+    return Decision(effects, replace(after, last_at=context.now))
+
+
+def _decide(
+    conversation: Conversation,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Decision:
     text = clean_text(message.text)
     if message.automated:
         return _automated(conversation, context)
@@ -76,16 +95,21 @@ def decide_message(
         if asked_for is not None:
             # "where is my complaint? it's been ages", "can I speak to someone please"
             command = asked_for, first_reference_typed(said, settings.reference_prefix)
+    switching = command is None and settings.vocab.is_switch(said)
+    if switching and conversation.mode not in _UNDER_WAY and open_cases(context.cases):
+        # "en français": the shell answers in the language asked for; what they see first is
+        # where their complaint stands (with none open, the welcome).
+        command = Command.STATUS, ""
     if command is not None:
         return _command(conversation, command[0], command[1], message, context, settings)
-    if _looks_like_a_command(text) and normalise(text) not in settings.vocab.greetings:
+    if _looks_like_a_command(text) and not _greets(text, settings):
         unknown = Reply("customer/unknown_command", {"command": text.split()[0][:40]})
         return decision(conversation, unknown, *reask(conversation, settings))
     if not text and not message.has_attachments and not (message.batch and message.subject):
         return decision(
             conversation, Reply("customer/empty_message"), *reask(conversation, settings)
         )
-    if conversation.mode in _UNDER_WAY and normalise(text) in settings.vocab.greetings:
+    if conversation.mode in _UNDER_WAY and _greets(text, settings):
         return _resume(conversation, message, settings)
     if conversation.mode is Mode.COLLECTING:
         return _collect(conversation, text, message, context, settings)
@@ -109,6 +133,11 @@ _UNSURE = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.carry_on"))
 _ABOUT_WORDS = 12
 
 
+def _greets(text: str, settings: IntakeSettings) -> bool:
+    """A greeting, or asking for a language: never an answer, never a complaint's text."""
+    return normalise(text) in settings.vocab.greetings or settings.vocab.is_switch(text)
+
+
 def _resume(
     conversation: Conversation, message: CustomerMessage, settings: IntakeSettings
 ) -> Decision:
@@ -116,13 +145,17 @@ def _resume(
 
     (A greeting is never an answer: "hi" is not a product, a date or a name.)
     """
-    about = conversation.answer(Field.DESCRIPTION) or ""
-    words = about.split()
-    snippet = " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")
-    where = Reply("customer/resume", {"about": snippet})
+    where = _where_we_were(conversation)
     if conversation.mode is Mode.CONFIRMING:
         return show_summary(conversation, message, where)
     return decision(conversation, where, *reask(conversation, settings))
+
+
+def _where_we_were(conversation: Conversation) -> Reply:
+    about = conversation.answer(Field.DESCRIPTION) or ""
+    words = about.split()
+    snippet = " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")
+    return Reply("customer/resume", {"about": snippet})
 
 
 def _own(context: CustomerContext, reference: str | None) -> CaseView | None:
@@ -204,7 +237,7 @@ def _start(
 ) -> Decision:
     fresh = Conversation(mode=Mode.COLLECTING, started_at=context.now)
     fresh = prefill(fresh, message, context)
-    is_greeting = normalise(text) in settings.vocab.greetings
+    is_greeting = _greets(text, settings)
     if word_count(text) >= settings.min_description_words and not is_greeting:
         fresh = take_description(fresh, text, context, settings)
         fresh = harvest(fresh, text, context, settings, besides=Field.DESCRIPTION)

@@ -135,10 +135,9 @@ class Lexicon:
         stemmer_name = _STEMMERS.get(language)
         if stemmer_name is None:
             raise ValueError(f"language {language!r}: no stemmer; use one of {sorted(_STEMMERS)}")
-        stemmer = _stemmer(stemmer_name)
 
         def stem(word: str) -> str:
-            return str(stemmer.stemWord(word))
+            return _stem(stemmer_name, word)
 
         negation = _table(data, "negation")
         _known(negation, _NEGATION_KEYS, "[negation]")

@@ -65,7 +65,7 @@ def confirm(
         )
         return decision(correcting, ask(question, settings))
     # The menu's second choice here is "change something" (a bare "no" is explained).
-    if stripped == "2" or normalise(text) in {"change", "change something"}:
+    if stripped == "2" or normalise(text) in settings.vocab.change:
         which = Reply("customer/summary_which", {"first": letters[0], "last": letters[-1]})
         return decision(conversation, which)
     return show_summary(conversation, message, Reply("customer/summary_help"))

@@ -45,6 +45,8 @@ _MAX_REASONS_PER_RULE = 8
 # The kind of a case's grading record that says a person set its grade.
 STAFF_GRADE = "staff"
 # The rule name of what the learnt model decided (workflows/opinion.py).
+# How a reason says a word was taken as a misspelling of a lexicon word ("read as 'fire'").
+MISREAD = "read as"
 SECOND_OPINION = "second opinion (learnt from graded complaints)"
 
 
@@ -274,7 +276,7 @@ def _signal_matches(text: _Text, signal: Signal) -> list[tuple[str, str, int]]:
             continue
         furthest = end
         said = " ".join(token.text for token in text.words[start:end])
-        note = "; ".join(f"read as {typo!r}" for typo in typos)
+        note = "; ".join(f"{MISREAD} {typo!r}" for typo in typos)
         found.append((said, note, start))
     return found
 

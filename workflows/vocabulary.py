@@ -51,16 +51,25 @@ class Vocabulary:
     # refuse it wherever they are written ("I do not consent to you keeping my details").
     refusals: frozenset[str] = field(default_factory=frozenset)
     explicit_refusals: frozenset[str] = field(default_factory=frozenset)
+    # Whole messages that ask to be answered in this vocabulary's language ("en français").
+    switch_to: frozenset[str] = field(default_factory=frozenset)
+    # Words that turn a yes into something else ("not ok", "pas d'accord").
+    negations: frozenset[str] = frozenset()
+    # Asking to change an answer on the summary ("change something").
+    change: frozenset[str] = frozenset({"change", "change something"})
+    # The language's two-letter code: dates the readers here miss are read in it (dateparser).
+    language: str = "en"
 
     @staticmethod
-    def from_mapping(data: Mapping[str, object]) -> Vocabulary:
+    def from_mapping(data: Mapping[str, object], language: str = "en") -> Vocabulary:
         """Build a vocabulary from parsed TOML (lists of phrases under known keys)."""
 
         def phrases(value: object) -> frozenset[str]:
             if not isinstance(value, list):
                 raise ValueError(f"expected a list of phrases, got {value!r}")
-            # A phrase of symbols only ("?") is kept as typed: normalising would empty it.
-            return frozenset(normalise(str(item)) or str(item).strip() for item in value)
+            # A phrase of symbols only ("?") is kept as typed: normalising would empty it; a
+            # trailing * ("rembours*") matches any word that starts so.
+            return frozenset(_phrase(str(item)) for item in value)
 
         def numbered(value: object) -> dict[str, int]:
             if not isinstance(value, dict):
@@ -98,7 +107,25 @@ class Vocabulary:
             requests={Command(name): phrases(value) for name, value in asks.items()},
             refusals=phrases(data.get("refusals", [])),
             explicit_refusals=phrases(data.get("explicit_refusals", [])),
+            switch_to=phrases(data.get("switch_to", [])),
+            change=phrases(data.get("change", ["change", "change something"])),
+            negations=phrases(data.get("negations", [])),
+            language=language,
         )
+
+    def knows_whole(self, words: str) -> bool:
+        """Whether a whole normalised message is one of this language's short answers."""
+        return (
+            words in self.yes
+            or words in self.no
+            or words in self.greetings
+            or words in self.switch_to
+            or any(words in phrases for phrases in self.commands.values())
+        )
+
+    def is_switch(self, text: str) -> bool:
+        """Whether the whole message asks to be answered in this language."""
+        return normalise(text) in self.switch_to
 
     def command_in(self, text: str) -> tuple[Command, str] | None:
         """The command a whole message asks for, with any words after it (e.g. a reference)."""
@@ -188,16 +215,56 @@ class Vocabulary:
         return self.is_no(text) or _menu_number(text) == "2"
 
     def is_yes(self, text: str) -> bool:
-        """Whether the message is an agreement."""
-        return normalise(text) in self.yes
+        """Whether the message is an agreement: "yes", or a short one that says yes and no no.
+
+        "ja, ist ok", "oui d'accord merci", "von mir aus ja" agree; "not ok", "yes no",
+        "ja, aber nicht so" do not.
+        """
+        words = normalise(text)
+        if words in self.yes:
+            return True
+        if not self._short_answer(words, self.yes) or self._denies(words):
+            return False
+        # Besides the yes, a word or two of courtesy ("merci", "ist"), not news ("yes the
+        # kettle sparked again" is something to read, not only an agreement).
+        rest = words
+        for phrase in sorted(self.yes, key=len, reverse=True):
+            rest = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", rest)
+        return len(rest.split()) <= _COURTESY_WORDS
 
     def is_no(self, text: str) -> bool:
-        """Whether the message is a refusal."""
-        return normalise(text) in self.no
+        """Whether the message is a refusal: "no", or a short one that says no and not yes."""
+        words = normalise(text)
+        if words in self.no:
+            return True
+        if self._has(words, self.refusals) or self._has(words, self.explicit_refusals):
+            return False  # "no thanks": a refusal in words, handled as one
+        return self._short_answer(words, self.no) and not self._short_answer(words, self.yes)
+
+    def _short_answer(self, words: str, phrases: frozenset[str]) -> bool:
+        # A longer message is saying something else too; single letters ("y", "n") count
+        # only alone.
+        if len(words.split()) > _SHORT_ANSWER:
+            return False
+        return any(len(p) > 1 and _contains_phrase(words, p) for p in phrases)
+
+    def _denies(self, words: str) -> bool:
+        # "pas de souci", "no problem" say yes with a negation inside: take them out first.
+        for phrase in sorted(self.yes, key=len, reverse=True):
+            if " " in phrase:
+                words = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", words)
+        return any(_contains_phrase(words, word) for word in self.negations) or any(
+            len(p) > 1 and _contains_phrase(words, p) for p in self.no
+        )
 
     def is_skip(self, text: str) -> bool:
         """Whether the message asks to skip an optional question."""
         return normalise(text) in self.skip
+
+
+# Words in a message that is only an answer to a yes/no question ("oui d'accord merci").
+_SHORT_ANSWER = 5
+_COURTESY_WORDS = 2
 
 
 def _menu_number(text: str) -> str:
@@ -212,5 +279,13 @@ def normalise(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+def _phrase(item: str) -> str:
+    if item.endswith("*") and normalise(item[:-1]):
+        return normalise(item[:-1]) + "*"
+    return normalise(item) or item.strip()
+
+
 def _contains_phrase(words: str, phrase: str) -> bool:
+    if phrase.endswith("*"):
+        return re.search(rf"(?<!\w){re.escape(phrase[:-1])}\w*", words) is not None
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None

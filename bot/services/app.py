@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import load_destinations, load_intake_settings
 from bot.destinations import StaffDestinations
+from bot.locales import Locales
 from bot.rendering import Renderer
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
@@ -47,6 +48,8 @@ class App:
     clock: Clock
     random: RandomSource
     staff: StaffDestinations
+    # The languages customers are answered in ("renderer" above is the default's, for staff).
+    locales: Locales
     _write_lock: asyncio.Lock | None = None
     # Clients opened for the HTTP routes (a channel's API client), closed with the app.
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -84,21 +87,24 @@ class App:
     ) -> App:
         """Build the context from settings (loads templates and rules, opens no connection)."""
         engine = create_engine(settings.database)
+        renderer = Renderer(
+            settings.templates_dir,
+            settings.locale,
+            settings.organisation,
+            settings.reference_prefix,
+            settings.zone,
+        )
+        intake = load_intake_settings(settings)
         return App(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
-            renderer=Renderer(
-                settings.templates_dir,
-                settings.locale,
-                settings.organisation,
-                settings.reference_prefix,
-                settings.zone,
-            ),
-            intake=load_intake_settings(settings),
+            renderer=renderer,
+            intake=intake,
             clock=clock,
             random=random or SystemRandom(),
             staff=load_destinations(settings),
+            locales=Locales.load(settings, renderer, intake),
         )
 
     async def close(self) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.destinations import StaffDestinations
+from bot.locales import Locales
 from bot.rendering import Renderer
 from bot.services.grading import cancel_timers, regrade
 from bot.services.notices import (
@@ -92,6 +93,7 @@ class EffectApplier:
     """Applies effects for one event; knows the customer identity replies go to."""
 
     session: AsyncSession
+    # Staff text; customer replies are written in the customer's language (``locales``).
     renderer: Renderer
     now: datetime
     actor: Actor
@@ -106,6 +108,7 @@ class EffectApplier:
     replies_per_hour: int | None = None
     # False when a person caused this event (a staff action): their messages are not auto-replies.
     automatic: bool = True
+    locales: Locales | None = None
     result: Applied = field(default_factory=Applied)
     written: list[Outbox] = field(default_factory=list)
     # What each case's card showed before this event (None: a case opened by it).
@@ -254,7 +257,8 @@ class EffectApplier:
             raise RuntimeError("a reply needs a customer identity")
         if await self._over_reply_cap(identity, case):
             return
-        rendered = self.renderer.render(
+        renderer = self.locales.renderer(identity.language) if self.locales else self.renderer
+        rendered = renderer.render(
             effect.template, effect.context, identity.channel, effect.choices
         )
         row = self._outbox(

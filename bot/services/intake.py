@@ -195,6 +195,11 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         # they wrote is handled as usual.
         notices = NoticeWriter(session, app.renderer, app.staff, now)
         await record_reachability(session, identity, REACHABLE, notices)
+    # The language this customer is answered in from now on (message.language is the
+    # channel's hint: Telegram's language code, an email's Content-Language).
+    language = app.locales.picker.pick(message.text, identity.language, message.language)
+    if identity.language != language:
+        identity.language = language
     conversation_row = await session.get(ConversationState, identity.id)
     conversation = Conversation.from_dict(conversation_row.state if conversation_row else {})
     customer = await session.get_one(Customer, identity.customer_id)
@@ -228,10 +233,11 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         subject=message.subject or "",
         automated=any(flag.startswith(AUTOMATED) for flag in message.flags),
     )
-    decision = decide_message(conversation, incoming, context, app.intake)
+    decision = decide_message(conversation, incoming, context, app.locales.intake(language))
     applier = EffectApplier(
         session=session,
         renderer=app.renderer,
+        locales=app.locales,
         now=now,
         actor=Actor("customer", message.channel),
         staff=app.staff,
@@ -318,8 +324,6 @@ async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
     if found is not None:
         if message.display_name and found.display_name != message.display_name:
             found.display_name = message.display_name
-        if message.language and found.language != message.language:
-            found.language = message.language
         return found
     try:
         async with session.begin_nested():
@@ -331,7 +335,6 @@ async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
                 channel=message.channel,
                 address=message.address,
                 display_name=message.display_name,
-                language=message.language,
                 created_at=message.received_at,
             )
             session.add(identity)

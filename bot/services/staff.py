@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.rendering import Renderer
 from bot.services.app import App
 from bot.services.effects import Actor, EffectApplier
 from bot.services.views import case_view
-from bot.storage.models import Case, ProcessedEvent
+from bot.storage.models import Case, Identity, ProcessedEvent
 from workflows.references import ReferenceCheck, parse_reference
 from workflows.staff import StaffAction, decide_staff_action
 
@@ -48,6 +49,7 @@ async def handle_staff_action(
         applier = EffectApplier(
             session=session,
             renderer=app.renderer,
+            locales=app.locales,
             now=now,
             actor=Actor(action.actor, channel),
             staff=app.staff,
@@ -81,3 +83,12 @@ async def _first_time(session: AsyncSession, source: str, event_id: str, app: Ap
     except IntegrityError:
         return False
     return True
+
+
+async def customer_renderer(app: App, case: Case) -> Renderer:
+    """The renderer of what this case's customer reads: in their language (staff previews)."""
+    async with app.sessions() as session:
+        language = await session.scalar(
+            select(Identity.language).where(Identity.id == case.identity_id)
+        )
+    return app.locales.renderer(language)

@@ -97,6 +97,7 @@ async def _fire(app: App, timer_id: int) -> None:
         applier = EffectApplier(
             session=session,
             renderer=app.renderer,
+            locales=app.locales,
             now=now,
             actor=Actor("system", "timer"),
             staff=app.staff,

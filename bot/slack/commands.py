@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.services.queries import card_links, cases_for_staff, unfiled_messages
-from bot.services.staff import CaseNotFound, find_case
+from bot.services.staff import CaseNotFound, customer_renderer, find_case
 from bot.slack.text import pieces, raw, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, split_message_id
@@ -181,7 +181,7 @@ class Commands:
         value = json.dumps({"reference": case.reference, "text": text}, ensure_ascii=False)
         if len(value) > MAX_BUTTON_VALUE:
             return self._render("staff/slack_reply_too_long", limit=MAX_COMMAND_REPLY)
-        preview = self.app.renderer.render(
+        preview = (await customer_renderer(self.app, case)).render(
             "customer/staff_reply",
             {"reference": case.reference, "text": text, "awaiting": False},
             case.channel,

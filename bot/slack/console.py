@@ -17,10 +17,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.rendering import slack_escape
+from bot.rendering import Renderer, slack_escape
 from bot.services.app import App
 from bot.services.queries import card_of
-from bot.services.staff import CaseNotFound, find_case, handle_staff_action
+from bot.services.staff import CaseNotFound, customer_renderer, find_case, handle_staff_action
 from bot.slack.people import People
 from bot.slack.text import digest, pieces, raw, submitted, unescape
 from bot.storage.models import Case
@@ -274,15 +274,23 @@ class Console:
         if isinstance(case, str):
             await ack(response_action="errors", errors={"text": case})
             return
-        await ack(response_action="update", view=self._preview(case, metadata, text, awaiting))
+        customer = await customer_renderer(self.app, case)
+        view = self._preview(case, customer, metadata, text, awaiting)
+        await ack(response_action="update", view=view)
 
     def _preview(
-        self, case: Case, metadata: dict[str, Any], text: str, awaiting: bool
+        self,
+        case: Case,
+        customer: Renderer,
+        metadata: dict[str, Any],
+        text: str,
+        awaiting: bool,
     ) -> dict[str, Any]:
         """The confirmation modal: exactly what the customer will receive, on their channel."""
         reference, channel = case.reference, case.channel
         context = {"reference": reference, "text": text, "awaiting": awaiting}
-        rendered = self.app.renderer.render("customer/staff_reply", context, channel)
+        # In the customer's language: staff see the very message that will be sent.
+        rendered = customer.render("customer/staff_reply", context, channel)
         confirmed = {**metadata, "digest": digest(reference, text, awaiting)}
         return self.app.renderer.view(
             "staff/slack_reply_preview",

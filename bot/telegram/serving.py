@@ -88,9 +88,14 @@ async def telegram_service(app: App) -> AsyncIterator[None]:
             return
         try:
             await adapter.start()
-            await adapter.set_commands(
-                [(name, app.renderer.label(f"telegram_commands.{name}")) for name in COMMANDS]
-            )
+            # The menu in the default language for everyone, and in each other language for
+            # users whose Telegram is set to it.
+            for code in app.settings.language_codes:
+                renderer = app.locales.renderer(code)
+                await adapter.set_commands(
+                    [(name, renderer.label(f"telegram_commands.{name}")) for name in COMMANDS],
+                    "" if code == app.settings.locale else code,
+                )
             if settings.telegram_mode == "webhook":
                 assert settings.telegram_webhook_secret is not None
                 await adapter.set_webhook(

@@ -84,6 +84,15 @@ class ParsedEmail:
     auto_reason: str | None
     delivery_report: DeliveryReport | None
     flags: tuple[str, ...]
+    # The sender's Content-Language ("fr", "de-AT"): a hint, when the text is too short to tell.
+    language: str | None = None
+
+
+def _content_language(message: Message, flags: list[str]) -> str | None:
+    """The first language tag of Content-Language (RFC 3282), if it looks like one."""
+    value = first_value(message, "content-language", flags) or ""
+    tag = value.split(",")[0].strip()
+    return tag[:16] if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", tag) else None
 
 
 def _dedupe(items: list[str]) -> tuple[str, ...]:
@@ -290,6 +299,7 @@ def _parse(
         auto_reason=_auto_reason(message, address, flags),
         delivery_report=_delivery_report(message, body, flags),
         flags=_dedupe(flags),
+        language=_content_language(message, flags),
     )
 
 
@@ -359,4 +369,5 @@ def to_inbound(
         raw=raw,
         flags=_dedupe(flags),
         lasting_address=True,
+        language=parsed.language,
     )

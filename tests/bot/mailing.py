@@ -44,9 +44,10 @@ def mail(
         ours = reply_to.parsed["Message-ID"]
         message["In-Reply-To"] = ours
         message["References"] = f"{reply_to.parsed.get('References', '')} {ours}".strip()
+    message.set_content(body)
+    # After set_content, which drops any Content-* header (Content-Language) set before it.
     for name, value in (headers or {}).items():
         message[name] = value
-    message.set_content(body)
     return bytes(message)
 
 

@@ -10,7 +10,7 @@ import pytest
 from bot.rendering import Renderer
 from bot.settings import PROJECT_ROOT
 from channels.base import Choice, OutboundMessage, numbered_choices
-from channels.sms.segments import sms_segments
+from channels.sms.segments import gsm_safe, sms_segments
 from tests.bot.test_rendering import REALISTIC, names_in_code
 from workflows.questions import OUTCOMES
 
@@ -50,9 +50,12 @@ CUSTOMER_TEMPLATES = sorted(name for name in names_in_code() if name.startswith(
 OPT_OUT_WORDS = ("cancel", "quit", "end", "unsubscribe", "stopall", "revoke", "optout")
 
 
-@pytest.fixture(scope="module")
-def renderer() -> Renderer:
-    return Renderer(PROJECT_ROOT / "templates", "en", "Example Ltd")
+LANGUAGES = ("en", "fr", "de", "es")
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def renderer(request: pytest.FixtureRequest) -> Renderer:
+    return Renderer(PROJECT_ROOT / "templates", request.param, "Example Ltd", fallback="en")
 
 
 def as_sent(renderer: Renderer, name: str) -> str:
@@ -60,7 +63,7 @@ def as_sent(renderer: Renderer, name: str) -> str:
     choices = tuple(Choice(c.value, renderer.label(c.label)) for c in CHOICES.get(name, []))
     rendered = renderer.render(name, VALUES, "sms")
     message = OutboundMessage("sms", "+447700900123", rendered.text, 1, choices=choices)
-    return "\n".join([message.text, *numbered_choices(message)])
+    return gsm_safe("\n".join([message.text, *numbered_choices(message)]))
 
 
 @pytest.mark.parametrize("name", CUSTOMER_TEMPLATES)

@@ -63,6 +63,17 @@ def vocab(vocabulary_data: dict[str, Any]) -> Vocabulary:
     return Vocabulary.from_mapping(vocabulary_data)
 
 
+@pytest.fixture(scope="session")
+def vocabularies() -> dict[str, Vocabulary]:
+    """Every shipped language's vocabulary, by code."""
+    return {
+        code: Vocabulary.from_mapping(
+            load_toml(VOCABULARY_FILE.parents[1] / code / VOCABULARY_FILE.name), code
+        )
+        for code in ("en", "fr", "de", "es")
+    }
+
+
 @functools.cache
 def shipped_lexicon() -> Lexicon:
     """The shipped English triage lexicon (parsed once)."""

@@ -50,7 +50,9 @@ def test_the_stored_form_is_plain_json_values() -> None:
         asking=Field.WHEN,
         retries=1,
         started_at=started,
+        last_at=started,
     )
+    assert Conversation.from_dict(conversation.to_dict()) == conversation
     assert conversation.to_dict() == {
         "mode": "collecting",
         "answers": {"description": "late parcel"},
@@ -62,6 +64,7 @@ def test_the_stored_form_is_plain_json_values() -> None:
         "started_at": "2026-03-20T10:30:00+00:00",
         "pending": [],
         "unsure_of": None,
+        "last_at": "2026-03-20T10:30:00+00:00",
     }
 
 

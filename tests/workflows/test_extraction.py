@@ -31,6 +31,59 @@ def test_the_fixed_today_is_a_friday() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("fr", "c'était hier", valid(2026, 3, 19)),
+        ("fr", "avant-hier soir", valid(2026, 3, 18)),
+        ("fr", "le 3 mars", valid(2026, 3, 3)),
+        ("fr", "le 1er mars 2026", valid(2026, 3, 1)),
+        ("fr", "mardi dernier", valid(2026, 3, 17)),
+        ("fr", "il y a trois jours", valid(2026, 3, 17)),
+        ("fr", "il y a 2 semaines", valid(2026, 3, 6)),
+        ("de", "gestern Abend", valid(2026, 3, 19)),
+        ("de", "am 3. März", valid(2026, 3, 3)),
+        ("de", "letzten Dienstag", valid(2026, 3, 17)),
+        ("de", "vor 3 Tagen", valid(2026, 3, 17)),
+        ("de", "vor zwei Wochen", valid(2026, 3, 6)),
+        ("es", "ayer por la tarde", valid(2026, 3, 19)),
+        ("es", "el 3 de marzo de 2026", valid(2026, 3, 3)),
+        ("es", "el martes pasado", valid(2026, 3, 17)),
+        ("es", "hace 3 días", valid(2026, 3, 17)),
+    ],
+)
+def test_dates_are_read_in_the_customers_language(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound
+) -> None:
+    assert find_date(text, TODAY, vocabularies[language]) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "commande 44521"), ("de", "Bestellung 88123, 2 Stück"), ("es", "pedido 7781")],
+)
+def test_an_order_number_is_not_read_as_a_date_in_any_language(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert find_date(text, TODAY, vocabularies[language]) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("fr", "n° 44521", "44521"),
+        ("fr", "ma commande 44521 est arrivée cassée", "44521"),
+        ("de", "Bestellung 88123", "88123"),
+        ("de", "meine Kundennummer ist 7781-22", "7781-22"),
+        ("es", "el número de pedido es AB-9921", "AB-9921"),
+    ],
+)
+def test_order_numbers_in_the_forms_each_language_uses(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: str
+) -> None:
+    assert find_order_reference(text, vocabularies[language]) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("2026-03-14", valid(2026, 3, 14)),

@@ -139,6 +139,11 @@ def test_triage_grades_as_a_careful_officer_would(
 ) -> None:
     items = load(pattern)
     assert len(items) >= 200
+    assert_at_least(floor, items, rules, name)
+
+
+def assert_at_least(floor: Floor, items: list[Labelled], rules: Rules, name: str) -> None:
+    """Grade ``items``, print the table, and fail (listing the misses) below ``floor``."""
     found = score(items, rules)
     print("\n" + found.table(name))
     report = found.table(name) + "\n" + "\n".join(found.misses)

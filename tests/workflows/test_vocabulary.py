@@ -138,8 +138,44 @@ def test_refusal_is_recognised(vocab: Vocabulary, text: str) -> None:
     assert not vocab.is_yes(text)
 
 
-@pytest.mark.parametrize("text", ["yes please register it now", "not", "yesterday"])
-def test_only_a_whole_message_is_a_yes(vocab: Vocabulary, text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["not", "yesterday", "yes but not the date", "ok no", "not ok", "yes the kettle sparked again"],
+)
+def test_a_yes_with_something_against_it_or_more_to_say_is_not_a_yes(
+    vocab: Vocabulary, text: str
+) -> None:
+    assert not vocab.is_yes(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "yes please register it now"),
+        ("en", "yeah that's fine thanks"),
+        ("fr", "oui pas de souci"),
+        ("fr", "oui d'accord merci"),
+        ("de", "ja, ist ok"),
+        ("de", "von mir aus ja"),
+        ("es", "sí, vale, gracias"),
+    ],
+)
+def test_a_short_yes_in_the_customers_words_is_a_yes(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert vocabularies[language].is_yes(text)
+    assert not vocabularies[language].is_no(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "non merci pas maintenant"), ("de", "nein, lieber nicht"), ("es", "no, gracias")],
+)
+def test_a_short_no_in_the_customers_words_is_a_no(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    vocab = vocabularies[language]
+    assert vocab.is_no(text) or vocab.refuses(text)
     assert not vocab.is_yes(text)
 
 

@@ -68,6 +68,11 @@ async def test_webhook_mode_points_telegram_at_the_public_url_with_the_secret(
     assert set(hook["allowed_updates"]) == {"message", "edited_message", "callback_query"}
     assert hook["drop_pending_updates"] in (False, "false", "False")
     assert [c["command"] for c in telegram.commands] == ["start", "status", "new", "cancel", "help"]
+    # The same commands, described in each customer language for users set to it.
+    english = {c["command"]: c["description"] for c in telegram.commands}
+    french = {c["command"]: c["description"] for c in telegram.commands_for("fr")}
+    assert french.keys() == english.keys()
+    assert french["help"] != english["help"]
 
 
 async def test_polling_handles_updates_and_saves_the_offset_so_a_restart_repeats_nothing(

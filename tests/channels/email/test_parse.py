@@ -373,3 +373,19 @@ def test_a_multipart_report_is_a_delivery_report() -> None:
     assert (parsed.delivery_report.action, parsed.delivery_report.status) == ("failed", "5.1.1")
     inbound = to_inbound(parsed, raw, envelope_from="", received_at=NOW)
     assert "delivery-report" in inbound.flags
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("Content-Language: fr-CA\r\n", "fr-CA"),
+        ("Content-Language: de, en\r\n", "de"),
+        ("Content-Language: <script>\r\n", None),
+        ("", None),
+    ],
+)
+def test_content_language_is_carried_as_a_hint(header: str, language: str | None) -> None:
+    parsed = parse_email(mail(header))
+    assert parsed.language == language
+    inbound = to_inbound(parsed, b"", envelope_from="alice@example.com", received_at=NOW)
+    assert inbound.language == language

@@ -1,0 +1,84 @@
+"""Triage in French, German and Spanish: each language's lexicon, with English hazards too.
+
+Each language has its own labelled complaints in tests/workflows/triage_data/<code>/:
+``tuning.jsonl`` (written by whoever wrote that lexicon, who tuned it on them) and
+``heldout.jsonl`` (written by someone who saw neither). Run with ``-s`` for the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import replace
+
+import pytest
+
+from tests.workflows.test_triage_accuracy import DATA, GOAL, Floor, Labelled, assert_at_least
+from workflows.classification import Rules, classify
+from workflows.lexicon import Lexicon
+
+CONFIG = DATA.parents[2] / "config" / "triage"
+# Held-out figures when first scored (2026-11-30), before anyone read them, less a margin of
+# about one complaint in 40. They are far from issue 7's goal (the English figures): each
+# lexicon was tuned on 80 complaints only. Raise these as the lexicons improve.
+HELD_OUT_FLOOR = {
+    # First scored: critical 85.0%, high or above 91.2%, normal kept 80.8%, category 81.7%.
+    "fr": Floor(0.82, 0.88, 0.78, 0.79),
+    # 65.0%, 76.5%, 76.9%, 68.3%.
+    "de": Floor(0.62, 0.73, 0.74, 0.65),
+    # 75.0%, 85.3%, 80.8%, 76.7%.
+    "es": Floor(0.72, 0.82, 0.78, 0.74),
+}
+
+
+def rules_for(code: str, english: Rules) -> Rules:
+    """Rules as the shell builds them for a customer answered in ``code``."""
+    with (CONFIG / f"{code}.toml").open("rb") as handle:
+        lexicon = Lexicon.from_mapping(tomllib.load(handle))
+    return replace(english, lexicon=lexicon, opinion=None, also=english.lexicon)
+
+
+def labelled(code: str, part: str) -> list[Labelled]:
+    rows = (DATA / code / f"{part}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [
+        Labelled(
+            row["id"],
+            "\n".join(filter(None, [row.get("subject"), row["text"]])),
+            row["severity"],
+            row["category"],
+        )
+        for row in map(json.loads, filter(None, rows))
+    ]
+
+
+@pytest.mark.parametrize("code", ["fr", "de", "es"])
+def test_each_language_grades_its_tuning_complaints_as_an_officer_would(
+    code: str, rules: Rules
+) -> None:
+    if not (DATA / code / "tuning.jsonl").exists():
+        pytest.skip(f"no labelled {code} complaints yet")
+    assert_at_least(GOAL, labelled(code, "tuning"), rules_for(code, rules), f"{code} tuning")
+
+
+@pytest.mark.parametrize("code", sorted(HELD_OUT_FLOOR))
+def test_each_language_on_complaints_nobody_tuned_it_on(code: str, rules: Rules) -> None:
+    items = labelled(code, "heldout")
+    assert len(items) >= 60
+    assert_at_least(HELD_OUT_FLOOR[code], items, rules_for(code, rules), f"{code} held-out")
+
+
+def test_an_english_hazard_word_in_another_language_still_makes_it_critical(
+    rules: Rules,
+) -> None:
+    spanish = rules_for("es", rules)
+    assert classify("El cargador hizo sparks y olía a quemado", spanish).severity == "critical"
+    assert classify("Mi pedido no ha llegado, the parcel is late", spanish).severity == "normal"
+
+
+def test_english_abbreviations_and_misspellings_do_not_read_other_languages(
+    rules: Rules,
+) -> None:
+    spanish = rules_for("es", rules)
+    # "esa" is Spanish for "that", not the ESA benefit; "solicito" is "I request".
+    found = classify("Solicito que me devuelvan esa cantidad cobrada de más", spanish)
+    assert found.severity == "normal", found.reasons
