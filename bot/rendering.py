@@ -121,6 +121,7 @@ class Renderer:
         )
         self._env.globals.update(
             label=self.label,
+            label_or=self.label_or,
             organisation=organisation,
             # A valid reference to show as an example (a made-up one would fail its own check).
             reference_example=example_reference(reference_prefix),
@@ -144,6 +145,10 @@ class Renderer:
             return self._labels[key]
         except KeyError:
             raise TemplateMissing(f"no label {key!r} in {self._locale}/labels.toml") from None
+
+    def label_or(self, key: str, default: str) -> str:
+        """A label where one exists, else ``default`` (for keys from data, e.g. a language)."""
+        return self._labels.get(key, default)
 
     def day(self, value: date | datetime | str | None) -> str:
         """A date as people read it, e.g. 2 December 2026 (text passes through unchanged)."""

@@ -167,3 +167,23 @@ def test_a_long_pasted_message_reaches_the_bot_whole(product: Product) -> None:
     assert "What happened?" in reply
     chat.sendeof()
     chat.expect(pexpect.EOF)
+
+
+def test_a_german_customer_is_answered_in_german_and_staff_see_why(product: Product) -> None:
+    chat = product.chat("jonas")
+    first = answer(
+        chat, "Der Wasserkocher hat gestern Funken gesprüht und gequalmt, Bestellung 88123"
+    )
+    assert "Welche Lösung wünschen Sie sich" in first, first
+    assert "Wie können wir Sie" in answer(chat, "ich möchte mein Geld zurück")
+    assert "einverstanden" in answer(chat, "jonas@example.de").lower()
+    summary = answer(chat, "ja, passt")
+    assert "Bestellung" in summary or "88123" in summary, summary
+    registered = answer(chat, "1")
+    match = re.search(r"(CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)
+    assert match, registered
+    chat.sendeof()
+    chat.expect(pexpect.EOF)
+    shown = product.run("cases", "show", match.group(1)).stdout
+    assert "writes in German" in shown
+    assert "[critical / product -> complaints-urgent]" in shown
