@@ -43,6 +43,9 @@ class InboundMessage:
     batch: bool = False
     # The language the channel reports for the sender (Telegram's language_code).
     language: str | None = None
+    # The provider's signature over this very request, where it signs one (Twilio): a second
+    # request carrying the same one is a replay, and changes nothing.
+    proof: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from bot.storage.models import (
     Identity,
     MessageIn,
     Outbox,
+    ProcessedEvent,
 )
 from channels.base import InboundMessage
 from workflows.conversation import Conversation, Mode
@@ -348,6 +349,22 @@ async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
         return found
 
 
+async def _first_proof(session: AsyncSession, message: InboundMessage, now: datetime) -> bool:
+    """Record the request's signature; False if it was recorded before (a replay)."""
+    assert message.proof is not None
+    try:
+        async with session.begin_nested():
+            session.add(
+                ProcessedEvent(
+                    source=f"{message.channel}-signature", event_id=message.proof, created_at=now
+                )
+            )
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
 async def _store(
     session: AsyncSession, message: InboundMessage, identity: Identity, now: datetime
 ) -> MessageIn | None:
@@ -372,6 +389,11 @@ async def _store(
         .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
         .returning(MessageIn.id)
     )
+    if message.proof is not None and not await _first_proof(session, message, now):
+        # A signed request seen before, perhaps re-cut into other fields (another
+        # "MessageSid"): not a new message, whatever its fields now say.
+        log.warning("refused a replayed %s request (signature seen before)", message.channel)
+        return None
     new_id = await session.scalar(statement)
     if new_id is None:
         return None

@@ -19,6 +19,7 @@ from channels.base import InboundMessage
 from channels.sms.adapter import TwilioSmsAdapter
 from channels.sms.webhook import (
     MalformedWebhook,
+    check_fields,
     keyword,
     parse_incoming,
     parse_status,
@@ -64,10 +65,17 @@ def twilio_routes(app: App) -> list[Route]:
         url = settings.public_url(request.url.path)
         if request.url.query:
             url += f"?{request.url.query}"
-        if not verify_signature(token, url, params, request.headers.get("X-Twilio-Signature")):
+        signature = request.headers.get("X-Twilio-Signature")
+        if not verify_signature(token, url, params, signature):
             log.warning("refused a Twilio webhook with a missing or wrong signature")
             return PlainTextResponse("invalid signature", status_code=403)
+        try:
+            check_fields(params, settings.twilio_account_sid)
+        except MalformedWebhook as error:
+            log.warning("refused a signed Twilio webhook: %s", error.reason)
+            return PlainTextResponse(f"malformed request: {error}", status_code=400)
         request.state.body = body
+        request.state.signature = signature
         return params
 
     async def incoming(request: Request) -> Response:
@@ -80,6 +88,7 @@ def twilio_routes(app: App) -> list[Route]:
             )
         except MalformedWebhook as error:
             return PlainTextResponse(f"malformed request: {error}", status_code=400)
+        message = replace(message, proof=request.state.signature)
         word = keyword(message.text, params.get("OptOutType"))
         if word == "stop":
             message = _flagged(message, OPT_OUT)

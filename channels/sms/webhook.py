@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,45 @@ def verify_signature(
         return False
     # Passed through as given: RequestValidator reads repeated fields from multi-dicts itself.
     return bool(RequestValidator(auth_token).validate(url, params, signature))
+
+
+# Twilio's parameter names are CamelCase words ("MessageSid", "MediaUrl0"). Twilio adds new
+# ones without notice (its docs say to accept them), so an unknown name of that shape is
+# taken; a name of any other shape is a signed request re-cut at other boundaries ("Bodyhi
+# there", "+447700900123").
+_FIELD_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
+# The ids Twilio gives: two letters and 32 lower-case hex digits.
+_SIDS = {
+    "MessageSid": "SM|MM",
+    "SmsSid": "SM|MM",
+    "SmsMessageSid": "SM|MM",
+    "AccountSid": "AC",
+    "MessagingServiceSid": "MG",
+}
+_NUMBER_FIELDS = ("NumMedia", "NumSegments", "ErrorCode")
+
+
+def check_fields(params: Mapping[str, str], account_sid: str | None) -> None:
+    """Refuse (MalformedWebhook) a signed request whose fields are not as Twilio sends them.
+
+    Twilio signs the URL and the fields' names and values run together, so one captured
+    request can be cut at other boundaries and still verify: a value swallowing the next
+    field, the end of Body sent as a field name. Such a cut leaves a name or an id that is
+    not Twilio's shape; the replay check (the signature seen before) catches the rest.
+    """
+    for name in params:
+        if not _FIELD_NAME.fullmatch(name):
+            raise MalformedWebhook(f"field name {name[:40]!r} is not one Twilio sends")
+    for name, prefixes in _SIDS.items():
+        value = params.get(name)
+        if value is not None and not re.fullmatch(rf"(?:{prefixes})[0-9a-f]{{32}}", value):
+            raise MalformedWebhook(f"{name} is not a Twilio id: {value[:40]!r}")
+    for name in _NUMBER_FIELDS:
+        value = params.get(name)
+        if value is not None and value.strip() and not value.strip().isdigit():
+            raise MalformedWebhook(f"{name} is not a number: {value[:20]!r}")
+    if account_sid and params.get("AccountSid", account_sid) != account_sid:
+        raise MalformedWebhook("AccountSid is not this account's")
 
 
 def normalise_number(text: str, default_region: str) -> str | None:
