@@ -27,10 +27,37 @@ class DateFound:
 
 
 def find_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
-    """Find the first date a message mentions; None when it mentions none."""
+    """The date a message says the problem happened; None when it mentions none.
+
+    A correction wins ("on the 21st, sorry I meant the 12th"); a date of buying or ordering
+    ("bought it on 2 January, it broke on the Tuesday before last") gives way to another.
+    """
+    for marker in sorted(vocab.corrections, key=len, reverse=True):
+        found = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text, flags=re.IGNORECASE)
+        if found is not None:
+            corrected = _first_date(text[found.end() :], today, vocab)
+            if corrected is not None:
+                return corrected
+    clauses = [
+        c for c in re.split(r"[.;!?,\n]+|\b(?:but|and|then|when)\b", text) if c and c.strip()
+    ]
+    bought = [c for c in clauses if any(_said(c, word) for word in vocab.purchase_words)]
+    if bought:
+        # Only a date of buying is not when it went wrong: better to ask.
+        return _first_date(" . ".join(c for c in clauses if c not in bought), today, vocab)
+    return _first_date(text, today, vocab)
+
+
+def _said(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", normalise(text)) is not None
+
+
+def _first_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    """The first date the text mentions."""
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
-    for reader in (_iso_date, _numeric_date, _named_date, _day_of_month, _relative_date):
+    readers = (_iso_date, _numeric_date, _named_date, _holiday, _day_of_month, _relative_date)
+    for reader in readers:
         found = reader(words, today, vocab)
         if found is not None:
             if found.value is not None and found.value > today:
@@ -98,6 +125,9 @@ def _numeric_date(words: str, today: date, vocab: Vocabulary) -> DateFound | Non
         return None
     first, second = int(match[1]), int(match[2])
     day, month = (first, second) if vocab.day_first else (second, first)
+    if month > 12 >= day:
+        day, month = month, day  # "3/14" can only be 14 March, whatever the local order
+
     year = _full_year(match[3], today) if match[3] else None
     return _with_year(day, month, year, today)
 
@@ -125,6 +155,19 @@ def _named_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
 _ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 
 
+def _holiday(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
+    """ "On Valentine's Day", "New Year's Eve": its latest date that is not in the future."""
+    for name, (month, day) in sorted(vocab.holidays.items(), key=lambda item: -len(item[0])):
+        if _contains(words, name):
+            found = date(today.year, month, day)
+            return DateFound(found if found <= today else date(today.year - 1, month, day), True)
+    return None
+
+
+def _contains(words: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None
+
+
 def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
     """ "On the 12th", "Friday the 13th": the latest such day that is not in the future."""
     match = _ORDINAL_DAY.search(words)
@@ -132,6 +175,11 @@ def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | Non
         return None
     day = int(match[1])
     year, month = today.year, today.month
+    if any(_contains(words, phrase) for phrase in vocab.previous_month):
+        # "last month on the 14th": from the month before this one.
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        today = date(year, month, 28) + timedelta(days=4)
+        today = today - timedelta(days=today.day)  # that month's last day
     for _ in range(12):  # back month by month to one that has that day and is not ahead
         try:
             found = date(year, month, day)
@@ -145,29 +193,41 @@ def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | Non
 
 def _relative_date(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
     tokens = words.split()
-    # Longest phrase first: "the day before yesterday" is not "yesterday".
-    for phrase, days in sorted(vocab.days_ago.items(), key=lambda item: -len(item[0])):
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words):
-            return DateFound(today - timedelta(days=days), valid=True)
+    # "two weeks ago", "zwei Wochen": number words read as numbers.
+    tokens = [str(vocab.numbers[t]) if t in vocab.numbers else t for t in tokens]
+    for index, name in enumerate(tokens):
+        weekday = vocab.weekdays.get(name)
+        following = " ".join(tokens[index + 1 : index + 3])
+        if weekday is not None and any(_contains(following, p) for p in vocab.before_last):
+            # "the Tuesday before last": a week before last Tuesday.
+            back = ((today.weekday() - weekday) % 7 or 7) + 7
+            return DateFound(today - timedelta(days=back), valid=True)
     for index, token in enumerate(tokens):
         if token.isdigit() and index + 1 < len(tokens):
             unit = tokens[index + 1]
             scale = 7 if unit in vocab.week_units else 1 if unit in vocab.day_units else 0
             # "3 days ago", or the ago word first: "vor 3 Tagen", "hace 3 días", "il y a 3 jours".
-            after = index + 2 < len(tokens) and tokens[index + 2] in vocab.ago_words
-            before = any(
+            ago_after = index + 2 < len(tokens) and tokens[index + 2] in vocab.ago_words
+            ago_before = any(
                 " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
                 for ago in vocab.ago_words
             )
-            if scale and (after or before):
+            if scale and (ago_after or ago_before):
                 return DateFound(today - timedelta(days=int(token) * scale), valid=True)
-        if token in vocab.last_words:
-            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado".
-            for near in (index + 1, index - 1):
-                weekday = vocab.weekdays.get(tokens[near]) if 0 <= near < len(tokens) else None
-                if weekday is not None:
-                    back = (today.weekday() - weekday) % 7 or 7
-                    return DateFound(today - timedelta(days=back), valid=True)
+        weekday = vocab.weekdays.get(token)
+        if weekday is not None:
+            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado",
+            # "Monday just gone".
+            before = " ".join(tokens[max(0, index - 2) : index])
+            after = " ".join(tokens[index + 1 : index + 3])
+            if any(before.endswith(word) or after.startswith(word) for word in vocab.last_words):
+                back = (today.weekday() - weekday) % 7 or 7
+                return DateFound(today - timedelta(days=back), valid=True)
+    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
+    # counted ones: "two weeks ago today" is not today).
+    for phrase, days in sorted(vocab.days_ago.items(), key=lambda item: -len(item[0])):
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words):
+            return DateFound(today - timedelta(days=days), valid=True)
     for name, weekday in vocab.weekdays.items():
         if name in tokens:
             back = (today.weekday() - weekday) % 7
@@ -219,8 +279,14 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     for pattern in patterns:
         for match in re.finditer(pattern, text):
             candidate = match.group(1).strip("-")
-            # A complaint reference ("ref CB-K7M3-XD9A") is ours, not the customer's order.
-            if any(c.isdigit() for c in candidate) and not _OUR_REFERENCE.fullmatch(candidate):
+            # A complaint reference ("ref CB-K7M3-XD9A") is ours, not the customer's order;
+            # "order 2day" and "the 21st" are dates.
+            if (
+                any(c.isdigit() for c in candidate)
+                and not _OUR_REFERENCE.fullmatch(candidate)
+                and candidate.lower() not in vocab.days_ago
+                and not _ORDINAL_DAY.fullmatch(candidate.lower())
+            ):
                 return candidate
     return None
 

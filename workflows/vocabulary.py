@@ -53,6 +53,19 @@ class Vocabulary:
     explicit_refusals: frozenset[str] = field(default_factory=frozenset)
     # Whole messages that ask to be answered in this vocabulary's language ("en français").
     switch_to: frozenset[str] = field(default_factory=frozenset)
+    # Dates: "sorry, I meant the 12th" (what follows is the date meant); "bought", "ordered"
+    # (a date beside them is not when it went wrong); holidays by name ("valentine's day":
+    # (2, 14)); number words ("two weeks ago"); "before last"; "last month" (on the 14th).
+    corrections: frozenset[str] = frozenset()
+    purchase_words: frozenset[str] = frozenset()
+    holidays: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    before_last: frozenset[str] = frozenset()
+    # Words before the outcome a customer prefers ("I'd rather have a new one").
+    prefer: frozenset[str] = frozenset()
+    # Words that offer a choice between outcomes ("a refund or a replacement").
+    alternatives: frozenset[str] = frozenset()
+    previous_month: frozenset[str] = frozenset()
     # Words that turn a yes into something else ("not ok", "pas d'accord").
     negations: frozenset[str] = frozenset()
     # Asking to change an answer on the summary ("change something").
@@ -110,6 +123,17 @@ class Vocabulary:
             switch_to=phrases(data.get("switch_to", [])),
             change=phrases(data.get("change", ["change", "change something"])),
             negations=phrases(data.get("negations", [])),
+            corrections=phrases(data.get("corrections", [])),
+            purchase_words=phrases(data.get("purchase_words", [])),
+            holidays={
+                normalise(str(name)): _month_day(str(value))
+                for name, value in _mapping(data.get("holidays", {}), "holidays").items()
+            },
+            numbers=numbered(data.get("numbers", {})),
+            before_last=phrases(data.get("before_last", [])),
+            prefer=phrases(data.get("prefer", [])),
+            alternatives=phrases(data.get("alternatives", [])),
+            previous_month=phrases(data.get("previous_month", [])),
             language=language,
         )
 
@@ -172,14 +196,32 @@ class Vocabulary:
         return any(_contains_phrase(words, phrase) for phrase in self.requests.get(command, ()))
 
     def outcome_in(self, text: str) -> str | None:
-        """The desired outcome a message names, if exactly one."""
+        """The desired outcome a message names.
+
+        One not wanted is left out ("a new sofa, not a refund", "I don't want another one");
+        of several, the one preferred ("I'd rather have a new one"), else the first named
+        ("my refund and an explanation why").
+        """
         words = normalise(text)
-        found = {
-            outcome
-            for outcome, options in self.outcomes.items()
-            if any(_contains_phrase(words, option) for option in options)
-        }
-        return found.pop() if len(found) == 1 else None
+        named: list[tuple[int, bool, str]] = []
+        for outcome, options in self.outcomes.items():
+            for option in options:
+                for match in _phrase_matches(words, option):
+                    before = words[: match.start()].split()[-_NEGATION_REACH:]
+                    if any(_contains_phrase(" ".join(before), n) for n in self.negations):
+                        continue
+                    preferred = any(_contains_phrase(" ".join(before), p) for p in self.prefer)
+                    named.append((match.start(), preferred, outcome))
+        if not named:
+            return None
+        kinds = {outcome for _, _, outcome in named}
+        if len(kinds) == 1:
+            return kinds.pop()
+        favourites = sorted(position for position, preferred, _ in named if preferred)
+        if not favourites and any(_contains_phrase(words, w) for w in self.alternatives):
+            return None  # "a refund or a replacement": undecided, so ask
+        first = favourites[0] if favourites else min(position for position, _, _ in named)
+        return next(outcome for position, _, outcome in named if position == first)
 
     def wished_outcome(self, text: str) -> str | None:
         """The outcome a customer asks for in a sentence that says what they want.
@@ -267,6 +309,20 @@ _SHORT_ANSWER = 5
 _COURTESY_WORDS = 2
 
 
+def _mapping(value: object, name: str) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise ValueError(f"[{name}] must be a table")
+    return value
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    """ "02-14" as (2, 14)."""
+    month, _, day = value.partition("-")
+    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise ValueError(f"a holiday's date is MM-DD, not {value!r}")
+    return int(month), int(day)
+
+
 def _menu_number(text: str) -> str:
     """A menu choice as typed ("1", "1.", "2)"), bare."""
     return text.strip().rstrip(".)").strip()
@@ -277,6 +333,16 @@ def normalise(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     cleaned = re.sub(r"[^\w\s#/-]", " ", folded)
     return " ".join(cleaned.split())
+
+
+# Words before an outcome that can say it is not wanted ("not a refund", "don't want a new one").
+_NEGATION_REACH = 4
+
+
+def _phrase_matches(words: str, phrase: str) -> list[re.Match[str]]:
+    if phrase.endswith("*"):
+        return list(re.finditer(rf"(?<!\w){re.escape(phrase[:-1])}\w*", words))
+    return list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", words))
 
 
 def _phrase(item: str) -> str:

@@ -27,17 +27,18 @@ from workflows.vocabulary import Vocabulary
 
 DATA = Path(__file__).parent / "conversation_data" / "conversations.jsonl"
 FIELDS = ("product", "when", "outcome", "name", "contact")
-# Where the figures stood on 2026-11-30, less a margin (one conversation in 58 is 1.7%): a
+# Where the figures stood on 2026-11-30, less a margin (one conversation in 78 is 1.3%): a
 # change that understands customers worse fails here. English held-out, first scored before
 # any tuning: product 82.5%, date 47.5%, outcome 70.0%, name 85.0%, contact 85.0%; after tuning
 # on the other three quarters: 97.5%, 80.0%, 80.0%, 100%, 100%. French, German and Spanish
-# (72 conversations, third session): their 18 held-out, first scored before any tuning, 77.8%,
-# 72.2%, 55.6%, 88.9%, 88.9%; after tuning on the other 54: 88.9%, 88.9%, 72.2%, 94.4%,
-# 94.4%. All 58 held-out: 94.8%, 82.8%, 77.6%, 98.3%, 98.3%. Issue 14's goal on held-out
-# conversations is 95% for contact, outcome and date. Raise these; never lower them.
+# (v161-v232): their 18 held-out, first scored, 77.8%, 72.2%, 55.6%, 88.9%, 88.9%. English
+# v233-v312 (dates and wishes said every which way, messy messages): their 20 held-out, first
+# scored, 100%, 90.0%, 85.0%, 100%, 100%. All 78 held-out after tuning on the rest: 97.4%,
+# 91.0%, 85.9%, 98.7%, 98.7%. Issue 14's goal on held-out conversations is 95% for contact,
+# outcome and date. Raise these; never lower them.
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {"product": 0.97, "when": 0.95, "outcome": 0.95, "name": 0.98, "contact": 0.98},
-    "held-out": {"product": 0.93, "when": 0.81, "outcome": 0.76, "name": 0.965, "contact": 0.965},
+    "held-out": {"product": 0.96, "when": 0.895, "outcome": 0.845, "name": 0.975, "contact": 0.975},
 }
 
 

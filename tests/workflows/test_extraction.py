@@ -266,3 +266,31 @@ def test_clean_text_strips_surrounding_space() -> None:
 )
 def test_clean_text_keeps_emoji_accents_and_right_to_left_text(text: str) -> None:
     assert clean_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A correction wins; a date of buying gives way to the date it went wrong.
+        ("left in the rain on the 21st, sorry I meant the 12th not the 21st", valid(2026, 3, 12)),
+        ("I bought it on 2 January and it stopped draining on 10 March", valid(2026, 3, 10)),
+        ("Ordered a sofa on 3rd December, still nothing", None),
+        # The forms people use.
+        ("your tech was supposed to come 3/14 and never showed", valid(2026, 3, 14)),
+        ("it broke the Tuesday before last", valid(2026, 3, 10)),
+        ("the crack appeared Monday just gone", valid(2026, 3, 16)),
+        ("two weeks ago today", valid(2026, 3, 6)),
+        ("last month on the 14th", valid(2026, 2, 14)),
+        ("arrived on st patricks day with the glass smashed", valid(2026, 3, 17)),
+        ("boiler packed in on New Years Eve", valid(2025, 12, 31)),
+        ("order cancelled yday", valid(2026, 3, 19)),
+    ],
+)
+def test_when_it_happened_as_customers_say_it(
+    vocab: Vocabulary, text: str, expected: DateFound | None
+) -> None:
+    assert find_date(text, TODAY, vocab) == expected
+
+
+def test_a_date_word_is_not_an_order_number(vocab: Vocabulary) -> None:
+    assert find_order_reference("got my cake order 2day, ref 20811", vocab) == "20811"

@@ -238,3 +238,17 @@ def test_from_mapping_requires_every_command(vocabulary_data: dict[str, Any]) ->
     del data["commands"]["person"]
     with pytest.raises(KeyError):
         Vocabulary.from_mapping(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("a new sofa, not a refund", "replacement"),
+        ("Just refund me, I don't want another one", "refund"),
+        ("fix it or replace it, but honestly I'd rather have a new one", "replacement"),
+        ("I want my refund and an explanation why it's taking so long", "refund"),
+        ("repair it under warranty please, I don't want a new one", "repair"),
+    ],
+)
+def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, outcome: str) -> None:
+    assert vocab.outcome_in(text) == outcome
