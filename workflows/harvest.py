@@ -20,6 +20,7 @@ from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.extraction import find_date, find_order_reference
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
+from workflows.vocabulary import normalise
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
@@ -32,9 +33,8 @@ _OWN_CONTACT = re.compile(
 )
 _CUE_REACH = 60  # characters before a contact in which its cue must stand
 # "My name is Bea Jones" (any case for "my name is"; the name itself capitalised).
-_NAME_IN = re.compile(
-    r"(?i:\bmy name is|\bmy name's)\s+([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3})"
-)
+_A_NAME = r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3})"
+_NAME_IN = re.compile(r"(?i:\bmy name is|\bmy name's)\s+" + _A_NAME)
 # Answers that begin like an answer to another question: not a product.
 _NOT_A_PRODUCT = re.compile(
     r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
@@ -45,11 +45,12 @@ _REFUSED = re.compile(
 )
 
 
-def contact_in(text: str, *, asked: bool = True) -> str | None:
+def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozenset()) -> str | None:
     """An email address or phone number in a message.
 
     ``asked``: the customer is answering "how can we reach you", so any address or number is
-    theirs; otherwise only one they say is theirs ("email me at ...", "my mobile is ...").
+    theirs; otherwise only one they say is theirs ("email me at ...", "my mobile is ...", or
+    one of the language's ``cues``: "mon numéro").
     """
     for pattern in (_EMAIL_IN, _PHONE_IN):
         for match in pattern.finditer(text):
@@ -58,17 +59,29 @@ def contact_in(text: str, *, asked: bool = True) -> str | None:
                 if not 10 <= digits <= 15:
                     continue
             before = text[max(0, match.start() - _CUE_REACH) : match.start()]
-            if asked or _OWN_CONTACT.search(before):
+            said = normalise(before)
+            if asked or _OWN_CONTACT.search(before) or any(_has(said, cue) for cue in cues):
                 return match.group(0).strip()[:MAX_CONTACT_LENGTH]
     return None
 
 
-def name_in(text: str) -> str | None:
-    """A name the customer gives in so many words ("my name is Bea Jones")."""
+def name_in(text: str, intros: frozenset[str] = frozenset()) -> str | None:
+    """A name the customer gives in so many words ("my name is Bea Jones", "je m'appelle …")."""
     found = _NAME_IN.search(text)
+    for intro in sorted(intros, key=len, reverse=True):
+        if found is not None:
+            break
+        # The phrase is stored normalised ("je m appelle", "ich heisse"): any punctuation may
+        # stand between its words, and "ss" was "ß" before case folding.
+        words = r"[\W_]+".join(re.escape(w).replace("ss", "(?:ss|ß)") for w in intro.split())
+        found = re.search(rf"(?i:(?<!\w){words})\s+{_A_NAME}", text)
     if found is None or not found.group(1)[0].isupper():
         return None
     return found.group(1)[:MAX_NAME_LENGTH]
+
+
+def _has(words: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None
 
 
 def not_a_product(text: str) -> bool:
@@ -91,11 +104,11 @@ def harvest(
         return question is not besides and not updated.answered(question)
 
     if open_(Field.NAME):
-        name = name_in(text)
+        name = name_in(text, settings.vocab.name_intros)
         if name is not None:
             updated = updated.with_answer(Field.NAME, name)
     if open_(Field.CONTACT):
-        contact = contact_in(text, asked=False)
+        contact = contact_in(text, asked=False, cues=settings.vocab.contact_cues)
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)
     if open_(Field.WHEN):

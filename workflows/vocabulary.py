@@ -63,6 +63,10 @@ class Vocabulary:
     before_last: frozenset[str] = frozenset()
     # Words before the outcome a customer prefers ("I'd rather have a new one").
     prefer: frozenset[str] = frozenset()
+    # How customers give their name ("je m'appelle", "ich heiße") and say a contact is theirs
+    # ("mon numéro", "meine E-Mail"), besides the English forms the core knows.
+    name_intros: frozenset[str] = frozenset()
+    contact_cues: frozenset[str] = frozenset()
     # Words that offer a choice between outcomes ("a refund or a replacement").
     alternatives: frozenset[str] = frozenset()
     previous_month: frozenset[str] = frozenset()
@@ -133,6 +137,8 @@ class Vocabulary:
             before_last=phrases(data.get("before_last", [])),
             prefer=phrases(data.get("prefer", [])),
             alternatives=phrases(data.get("alternatives", [])),
+            name_intros=phrases(data.get("name_intros", [])),
+            contact_cues=phrases(data.get("contact_cues", [])),
             previous_month=phrases(data.get("previous_month", [])),
             language=language,
         )

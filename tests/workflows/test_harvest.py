@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from tests.workflows.chat import Chat, advance_to, answer_until_summary, asked, 
 from workflows.cases import CaseView
 from workflows.conversation import Field
 from workflows.harvest import contact_in
+from workflows.vocabulary import Vocabulary
 
 
 @pytest.mark.parametrize(
@@ -75,6 +77,51 @@ def test_a_first_message_that_says_everything_is_taken_whole(chat: Chat) -> None
     assert answers[Field.OUTCOME].startswith("replacement")
     assert answers[Field.NAME] == "Bea Jones"
     assert answers[Field.CONTACT] == "bea@example.net"
+    assert asked(decision) == "customer/ask_consent"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "name", "contact"),
+    [
+        (
+            "fr",
+            "Bonjour, je m'appelle Marie Dupont. Commande n° 44521 arrivée cassée le 3 mars, "
+            "je veux un remboursement. Mon mail : marie@example.fr",
+            "Marie Dupont",
+            "marie@example.fr",
+        ),
+        (
+            "de",
+            "Guten Tag, ich heiße Jonas Weber. Bestellung 88123 kam am 3. März kaputt an, ich "
+            "möchte eine Erstattung. Meine Handynummer ist 0151 23456789",
+            "Jonas Weber",
+            "0151 23456789",
+        ),
+        (
+            "es",
+            "Hola, me llamo Elena Castro. El pedido 7781 llegó roto el 3 de marzo, quiero un "
+            "reembolso. Mi correo es elena@example.es",
+            "Elena Castro",
+            "elena@example.es",
+        ),
+    ],
+)
+def test_a_first_message_that_says_everything_is_taken_whole_in_every_language(
+    chat: Chat,
+    vocabularies: dict[str, Vocabulary],
+    language: str,
+    text: str,
+    name: str,
+    contact: str,
+) -> None:
+    chat.lasting_address = False
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    decision = chat.say(text)
+    answers = chat.conversation.answers
+    assert answers[Field.WHEN].endswith("-03-03")
+    assert answers[Field.OUTCOME].startswith("refund")
+    assert answers[Field.NAME] == name
+    assert answers[Field.CONTACT] == contact
     assert asked(decision) == "customer/ask_consent"
 
 
