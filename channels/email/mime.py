@@ -276,7 +276,7 @@ def _tree(root: Message, flags: list[str]) -> _Node:
         room = max(0, MAX_PARTS - len(nodes) - len(stack))
         if len(children) > room:
             flags.append("too-many-parts")
-            children = children[:room]
+            children = _kept(children, room)
         node.children = [_Node(child, content_type(child), None) for child in children]
         stack.extend(reversed(node.children))
     # Children come after their parent in ``nodes``: backwards, each is done before its parent.
@@ -286,6 +286,22 @@ def _tree(root: Message, flags: list[str]) -> _Node:
         for child in node.children or ():
             node.contains |= child.contains
     return top
+
+
+def _kept(children: list[Message], room: int) -> list[Message]:
+    """``room`` of the children, in order, those that may hold the text first (it may be last)."""
+    textual = [
+        index
+        for index, child in enumerate(children)
+        if content_type(child).startswith("multipart/")
+        or (content_type(child) in BODY_TYPES and disposition(child) != "attachment")
+    ]
+    keep = set(textual[:room])
+    for index in range(len(children)):
+        if len(keep) >= room:
+            break
+        keep.add(index)
+    return [child for index, child in enumerate(children) if index in keep]
 
 
 def _is_body(part: Message, ctype: str, is_root: bool) -> bool:

@@ -24,6 +24,7 @@ from channels.email.headers import (
     parse_date,
     raw_values,
 )
+from channels.email.many_parts import first_text_part
 from channels.email.mime import (
     MAX_PARTS,
     Body,
@@ -138,7 +139,7 @@ def _parse_tree(raw: bytes, flags: list[str]) -> Message:
         head = _headers_only(raw)
         if content_type(head).startswith(("multipart/", "message/")):
             flags.append("too-many-parts")
-            return head
+            return first_text_part(raw, head) or head
     try:
         message: Message = BytesParser(policy=POLICY).parsebytes(raw)
     except Exception:
