@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from alembic.util.exc import CommandError as AlembicError
 from pydantic import ValidationError
@@ -20,7 +22,7 @@ from bot.logs import configure as configure_logging
 from bot.services.app import App
 from bot.services.queries import case_file, list_cases, unfiled_messages
 from bot.services.staff import CaseNotFound, handle_staff_action
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.storage.database import create_engine
 from bot.storage.migrate import SchemaOutOfDate, ensure_schema, make_revision, upgrade
 from workflows.classification import SEVERITIES, classify
@@ -32,7 +34,10 @@ STAFF_CHANNEL = "cli"
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="complaintbot", description="Take customer complaints and carry them through."
+        prog="complaintbot",
+        description="Take customer complaints and carry them through.",
+        epilog=f"Data: {PROJECT_ROOT / 'data'} (from any folder), unless COMPLAINTBOT_DATA_DIR "
+        "or DATABASE_URL say otherwise in the environment or the project's .env.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +109,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that may start from nothing: the others need the database serve or chat made.
+CREATES_DATABASE = frozenset({"serve", "chat", "db", "triage"})
+NO_DATABASE_HINT = (
+    "Run `complaintbot serve` (or `make run`) first, or point COMPLAINTBOT_DATA_DIR or "
+    "DATABASE_URL at the one in use."
+)
+
+
+def _missing_database(settings: Settings) -> Path | None:
+    """The SQLite file the settings name, if it does not exist (None for PostgreSQL)."""
+    if settings.database_url is not None:
+        return None
+    path = settings.data_dir / "complaintbot.db"
+    return None if path.exists() else path
+
+
 def _terminal_name(value: str) -> str:
     if not value.strip() or len(value) > 100:
         raise argparse.ArgumentTypeError("give a name of 1 to 100 characters")
@@ -116,12 +137,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         settings = Settings()
-        # Complaints are personal data: the folder holding them is the operator's alone.
-        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        app = App.create(settings)
+        had_folder = settings.data_dir.exists()
+        app = App.create(settings)  # reads and checks the configuration; opens nothing yet
     except (ValidationError, ConfigError) as error:
         print(f"complaintbot: configuration problem: {error}", file=sys.stderr)
         return 2
+    if args.command not in CREATES_DATABASE and (missing := _missing_database(settings)):
+        # A staff command finding no database must not make an empty one (and answer
+        # "there is no case CB-…" for one that exists elsewhere).
+        print(f"complaintbot: no database at {missing}. {NO_DATABASE_HINT}", file=sys.stderr)
+        if not had_folder:
+            with contextlib.suppress(OSError):
+                settings.data_dir.rmdir()  # the engine made it for SQLite; it stays empty
+        return 2
+    # Complaints are personal data: the folder holding them is the operator's alone.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         return asyncio.run(_run(app, args))
     except KeyboardInterrupt:

@@ -24,10 +24,16 @@ PRETEND_TELEGRAM_SECRET = "pretend-local-telegram-webhook-secret"  # noqa: S105
 class Settings(BaseSettings):
     """Everything an operator can configure; channels switch on when their credentials are set."""
 
+    # The project's .env, wherever a command is run from: staff running `complaintbot cases`
+    # from another folder must see the same database as `serve`.
     model_config = SettingsConfigDict(
-        env_prefix="COMPLAINTBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="COMPLAINTBOT_",
+        env_file=PROJECT_ROOT / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
     )
 
+    # Relative to the project folder, not to where a command is run.
     data_dir: Path = Path("data")
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "COMPLAINTBOT_DATABASE_URL")
@@ -193,6 +199,11 @@ class Settings(BaseSettings):
         """The languages customers are answered in, the default first."""
         listed = [code.strip().lower() for code in self.languages.split(",") if code.strip()]
         return tuple(dict.fromkeys([self.locale, *listed]))
+
+    @field_validator("data_dir")
+    @classmethod
+    def _anchored(cls, value: Path) -> Path:
+        return value if value.is_absolute() else PROJECT_ROOT / value
 
     @field_validator("reference_prefix")
     @classmethod

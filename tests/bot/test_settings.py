@@ -54,3 +54,12 @@ def test_smtp_auth_or_required_starttls_without_a_certificate_is_refused() -> No
         Settings(_env_file=None, smtp_auth_username="relay")  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="TLS_CERT"):
         Settings(_env_file=None, smtp_require_starttls=True)  # type: ignore[call-arg]
+
+
+def test_the_data_folder_does_not_depend_on_where_a_command_is_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(_env_file=None, data_dir=Path("data"))  # type: ignore[call-arg]
+    assert settings.data_dir == PROJECT_ROOT / "data"
+    assert str(PROJECT_ROOT / "data" / "complaintbot.db") in settings.database

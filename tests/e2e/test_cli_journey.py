@@ -141,6 +141,7 @@ def test_another_customer_cannot_read_a_case_by_its_reference(product: Product) 
 
 
 def test_staff_commands_explain_mistakes(product: Product) -> None:
+    product.run("db", "upgrade")
     mistyped = product.run("cases", "show", "CB-3333-3334", check=False)
     assert mistyped.returncode == 1
     assert "not a valid reference" in mistyped.stdout
@@ -187,3 +188,12 @@ def test_a_german_customer_is_answered_in_german_and_staff_see_why(product: Prod
     shown = product.run("cases", "show", match.group(1)).stdout
     assert "writes in German" in shown
     assert "[critical / product -> complaints-urgent]" in shown
+
+
+def test_a_staff_command_that_finds_no_database_says_so_and_creates_nothing(
+    product: Product,
+) -> None:
+    result = product.run("cases", "list", check=False)
+    assert result.returncode == 2
+    assert "no database at" in result.stderr
+    assert not (product.folder / "data").exists()
