@@ -1,7 +1,8 @@
 """Triage in French, German and Spanish: each language's lexicon, with English hazards too.
 
 Each language has its own labelled complaints in tests/workflows/triage_data/<code>/:
-``tuning.jsonl`` (written by whoever wrote that lexicon, who tuned it on them) and
+``tuning.jsonl`` (80 written by whoever wrote that lexicon, 90 by another writer; the
+lexicon was tuned on all of them) and
 ``heldout.jsonl`` (written by someone who saw neither). Run with ``-s`` for the figures.
 """
 
@@ -18,16 +19,17 @@ from workflows.classification import Rules, classify
 from workflows.lexicon import Lexicon
 
 CONFIG = DATA.parents[2] / "config" / "triage"
-# Held-out figures when first scored (2026-11-30), before anyone read them, less a margin of
-# about one complaint in 40. They are far from issue 7's goal (the English figures): each
-# lexicon was tuned on 80 complaints only. Raise these as the lexicons improve.
+# Held-out figures (2026-11-30), less a margin of about one complaint in 40. Far from issue 7's
+# goal (the English figures): each lexicon was written on 80 complaints, then tuned on 90 more
+# by someone who never read these. Raise these as the lexicons improve.
 HELD_OUT_FLOOR = {
-    # First scored: critical 85.0%, high or above 91.2%, normal kept 80.8%, category 81.7%.
+    # First scored: critical 85.0%, high or above 91.2%, normal kept 80.8%, category 81.7%;
+    # after tuning on 90 more: the same.
     "fr": Floor(0.82, 0.88, 0.78, 0.79),
-    # 65.0%, 76.5%, 76.9%, 68.3%.
-    "de": Floor(0.62, 0.73, 0.74, 0.65),
-    # 75.0%, 85.3%, 80.8%, 76.7%.
-    "es": Floor(0.72, 0.82, 0.78, 0.74),
+    # First: 65.0%, 76.5%, 76.9%, 68.3%; after: 70.0%, 76.5%, 76.9%, 76.7%.
+    "de": Floor(0.67, 0.73, 0.74, 0.74),
+    # First: 75.0%, 85.3%, 80.8%, 76.7%; after: 80.0%, 88.2%, 80.8%, 76.7%.
+    "es": Floor(0.77, 0.85, 0.78, 0.74),
 }
 
 
