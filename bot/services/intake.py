@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,16 +18,15 @@ from bot.services.reachability import (
     REACHABLE,
     record_reachability,
 )
+from bot.services.storing import REACHABLE_AGAIN, identity_of, storable, store
 from bot.services.views import case_view
 from bot.storage.models import (
-    AttachmentRow,
     Case,
     ConversationState,
     Customer,
     Identity,
     MessageIn,
     Outbox,
-    ProcessedEvent,
 )
 from channels.base import InboundMessage
 from workflows.conversation import Conversation, Mode
@@ -48,16 +43,9 @@ REFERENCE_ATTEMPTS = 3
 # complaint (SMS STOP / START): the service records it and the workflow never sees it.
 OPT_OUT = "opt-out"
 OPT_IN = "opt-in"
-# Set by a channel where any message proves the address works again (Telegram: a customer
-# who blocked the bot and has unblocked it).
-REACHABLE_AGAIN = "reachable-again"
 # Prefix of flags an adapter sets on mail a machine sent ("auto:list", "auto:auto-submitted").
 AUTOMATED = "auto:"
 PROCESSING_FAILED = "processing-failed"
-MAX_DISPLAY_NAME = 200
-# Column sizes for values a sender controls (see bot.storage.models).
-MAX_KEY = 255
-MAX_ADDRESS = 320
 # A chat complaint is registered from its summary (a "yes" in CONFIRMING): only then does
 # triage need the earlier messages, so other messages do not pay for the query.
 _REGISTERING_MODES = frozenset({Mode.CONFIRMING})
@@ -93,8 +81,8 @@ async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
         )
         flagged = replace(message, flags=(*message.flags, PROCESSING_FAILED))
         async with app.transaction() as session:
-            identity = await _identity(session, flagged)
-            stored = await _store(session, flagged, identity, app.clock())
+            identity = await identity_of(session, flagged)
+            stored = await store(session, flagged, identity, app.clock())
         return IntakeResult(
             duplicate=stored is None, message_id=stored.id if stored else None, failed=True
         )
@@ -107,8 +95,8 @@ async def store_only(app: App, message: InboundMessage) -> int | None:
     """
     message = storable(message)
     async with app.transaction() as session:
-        identity = await _identity(session, message)
-        stored = await _store(session, message, identity, app.clock())
+        identity = await identity_of(session, message)
+        stored = await store(session, message, identity, app.clock())
         return stored.id if stored is not None else None
 
 
@@ -124,63 +112,10 @@ async def _handle_with_retries(app: App, message: InboundMessage) -> IntakeResul
     raise AssertionError("unreachable")
 
 
-def storable(message: InboundMessage) -> InboundMessage:
-    """The message with NUL removed from its text fields (PostgreSQL text cannot hold it).
-
-    The raw bytes keep exactly what arrived; the flag says the text was changed.
-    """
-    message = _bounded(message)
-    fields = (message.text, message.address, message.subject or "", message.display_name or "")
-    if not any("\x00" in value for value in fields):
-        return message
-
-    def clean(value: str | None) -> str | None:
-        return None if value is None else value.replace("\x00", "\ufffd")
-
-    return replace(
-        message,
-        text=message.text.replace("\x00", "\ufffd"),
-        address=message.address.replace("\x00", "\ufffd"),
-        subject=clean(message.subject),
-        display_name=clean(message.display_name),
-        flags=(*message.flags, "nul-removed"),
-    )
-
-
-def _bounded(message: InboundMessage) -> InboundMessage:
-    """Values longer than their columns, which a sender controls, made to fit (and flagged).
-
-    Otherwise PostgreSQL refuses the row and the message could never be stored.
-    """
-    flags = list(message.flags)
-    provider_id, address = message.provider_id, message.address
-    if len(provider_id) > MAX_KEY:
-        # Hashed, not cut: the same long id must still deduplicate, two different ones not.
-        provider_id = "sha256:" + hashlib.sha256(provider_id.encode()).hexdigest()
-        flags.append("long-provider-id")
-    if len(address) > MAX_ADDRESS:
-        digest = hashlib.sha256(address.encode()).hexdigest()[:16]
-        address = f"{address[: MAX_ADDRESS - 17]}#{digest}"
-        flags.append("long-address")
-    # A display name is a courtesy, not a key: shortened without a flag.
-    shown = message.display_name[:MAX_DISPLAY_NAME] if message.display_name else None
-    return replace(
-        message,
-        provider_id=provider_id,
-        address=address,
-        display_name=shown,
-        attachments=tuple(
-            replace(a, filename=a.filename[:MAX_KEY], content_type=a.content_type[:MAX_KEY])
-            for a in message.attachments
-        ),
-        flags=tuple(flags),
-    )
-
-
 async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> IntakeResult:
     now = app.clock()
-    identity = await _identity(session, message)
-    stored = await _store(session, message, identity, now)
+    identity = await identity_of(session, message)
+    stored = await store(session, message, identity, now)
     if stored is None:
         log.info("duplicate %s message %s ignored", message.channel, message.provider_id)
         return IntakeResult(duplicate=True)
@@ -312,101 +247,3 @@ async def _thread_reference(session: AsyncSession, message: InboundMessage) -> s
     if case_id is None:
         return None
     return await session.scalar(select(Case.reference).where(Case.id == case_id))
-
-
-async def _identity(session: AsyncSession, message: InboundMessage) -> Identity:
-    """Find or create the sender's identity, locked for the rest of the transaction."""
-    query = select(Identity).where(
-        Identity.channel == message.channel, Identity.address == message.address
-    )
-    # FOR UPDATE serialises two messages from one sender on PostgreSQL; SQLite already holds
-    # the database write lock from BEGIN IMMEDIATE and ignores the clause.
-    found = await session.scalar(query.with_for_update())
-    if found is not None:
-        if message.display_name and found.display_name != message.display_name:
-            found.display_name = message.display_name
-        return found
-    try:
-        async with session.begin_nested():
-            customer = Customer(created_at=message.received_at)
-            session.add(customer)
-            await session.flush()
-            identity = Identity(
-                customer_id=customer.id,
-                channel=message.channel,
-                address=message.address,
-                display_name=message.display_name,
-                created_at=message.received_at,
-            )
-            session.add(identity)
-            await session.flush()
-            return identity
-    except IntegrityError:
-        # Another transaction created it first; theirs is the one.
-        found = await session.scalar(query.with_for_update())
-        if found is None:
-            raise
-        return found
-
-
-async def _first_proof(session: AsyncSession, message: InboundMessage, now: datetime) -> bool:
-    """Record the request's signature; False if it was recorded before (a replay)."""
-    assert message.proof is not None
-    try:
-        async with session.begin_nested():
-            session.add(
-                ProcessedEvent(
-                    source=f"{message.channel}-signature", event_id=message.proof, created_at=now
-                )
-            )
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
-async def _store(
-    session: AsyncSession, message: InboundMessage, identity: Identity, now: datetime
-) -> MessageIn | None:
-    """Insert the message unless its provider id was seen; None for a duplicate."""
-    values = {
-        "channel": message.channel,
-        "provider_id": message.provider_id,
-        "identity_id": identity.id,
-        "subject": message.subject,
-        "text": message.text,
-        "raw": message.raw,
-        # REACHABLE_AGAIN is an instruction to the service, not something about the message.
-        "flags": [flag for flag in message.flags if flag != REACHABLE_AGAIN],
-        "received_at": message.received_at,
-        "stored_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(MessageIn)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-        .returning(MessageIn.id)
-    )
-    if message.proof is not None and not await _first_proof(session, message, now):
-        # A signed request seen before, perhaps re-cut into other fields (another
-        # "MessageSid"): not a new message, whatever its fields now say.
-        log.warning("refused a replayed %s request (signature seen before)", message.channel)
-        return None
-    new_id = await session.scalar(statement)
-    if new_id is None:
-        return None
-    stored = await session.get_one(MessageIn, new_id)
-    for attachment in message.attachments:
-        session.add(
-            AttachmentRow(
-                message_id=stored.id,
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                size=attachment.size,
-                content=attachment.content,
-                url=attachment.url,
-            )
-        )
-    return stored

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from bot.services.app import App
-from bot.services.intake import REACHABLE_AGAIN, handle_inbound, store_only
+from bot.services.intake import handle_inbound, store_only
+from bot.services.storing import REACHABLE_AGAIN
 from bot.storage.models import Identity, MessageIn, Outbox
 from channels.base import Attachment, InboundMessage
 from channels.telegram.adapter import TelegramAdapter
