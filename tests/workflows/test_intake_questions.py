@@ -377,3 +377,11 @@ def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
     chat.say("skip")
     assert templates(chat.say("apology")) == ["customer/summary"]
     assert opened(chat.say("yes")).details.consent is True
+
+
+@pytest.mark.parametrize("answer", ["yes ok", "no", "yeah fine"])
+def test_a_yes_or_no_is_never_saved_as_a_name(chat: Chat, answer: str) -> None:
+    advance_to(chat, "customer/ask_name")
+    decision = chat.say(answer)
+    assert Field.NAME not in chat.conversation.answers
+    assert asked(decision) == "customer/ask_name"
