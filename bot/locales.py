@@ -61,6 +61,18 @@ class Locales:
         picker = LanguagePicker(
             codes, settings.locale, {code: found.vocab for code, found in intakes.items()}
         )
+        # A command word works in any offered language ("statut" from a customer who has
+        # switched to English): no language's command is another's answer (a test checks).
+        every = {
+            command: frozenset().union(
+                *(found.vocab.commands[command] for found in intakes.values())
+            )
+            for command in intake.vocab.commands
+        }
+        intakes = {
+            code: replace(found, vocab=replace(found.vocab, commands=every))
+            for code, found in intakes.items()
+        }
         return Locales(settings.locale, renderers, intakes, picker)
 
 

@@ -101,3 +101,23 @@ def test_every_offered_language_has_a_renderer_and_a_vocabulary(tmp_path: Path) 
         assert locales.renderer(code).locale == code
         assert locales.intake(code).vocab.language == code
     assert locales.renderer("it").locale == "en"
+
+
+def test_no_languages_command_word_is_another_languages_answer() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    vocabularies = {code: load_vocabulary(settings, code) for code in ("en", *OTHERS)}
+    for code, vocab in vocabularies.items():
+        for command, phrases in vocab.commands.items():
+            for other, theirs in vocabularies.items():
+                answers = theirs.yes | theirs.no | theirs.skip | theirs.greetings
+                assert not phrases & answers, (code, command, other, phrases & answers)
+                for their_command, their_phrases in theirs.commands.items():
+                    if their_command != command:
+                        assert not phrases & their_phrases, (code, command, other)
+
+
+def test_a_command_word_works_in_any_offered_language(tmp_path: Path) -> None:
+    app = App.create(Settings(_env_file=None, data_dir=tmp_path))  # type: ignore[call-arg]
+    english = app.locales.intake("en").vocab
+    assert english.command_in("statut") is not None
+    assert english.command_in("Hilfe") is not None
