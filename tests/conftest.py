@@ -13,9 +13,9 @@ import pytest
 
 from bot.services.app import App
 from bot.settings import Settings
-from bot.storage.migrate import upgrade
-from fakes import FakeClock, SeededRandom
+from fakes import FakeClock
 from fakes.postgres import PostgresUnavailable, postgres_url_for_tests
+from tests.support.apps import migrated_app
 
 REQUIRE_POSTGRES = "COMPLAINTBOT_REQUIRE_POSTGRES"
 # A shell that tried `make run` may still have it set: tests say which channels they want.
@@ -87,7 +87,5 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
     """The application on a migrated database, with a fake clock and seeded randomness."""
-    application = App.create(settings, clock=clock, random=SeededRandom())
-    await upgrade(application.engine)
-    yield application
-    await application.close()
+    async with migrated_app(settings, clock) as application:
+        yield application

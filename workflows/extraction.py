@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from dateparser.search import search_dates
 
-from workflows.vocabulary import Vocabulary, normalise
+from workflows.vocabulary import Vocabulary, contains_phrase, normalise
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
@@ -41,15 +41,13 @@ def find_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
     clauses = [
         c for c in re.split(r"[.;!?,\n]+|\b(?:but|and|then|when)\b", text) if c and c.strip()
     ]
-    bought = [c for c in clauses if any(_said(c, word) for word in vocab.purchase_words)]
+    bought = [
+        c for c in clauses if any(contains_phrase(normalise(c), w) for w in vocab.purchase_words)
+    ]
     if bought:
         # Only a date of buying is not when it went wrong: better to ask.
         return _first_date(" . ".join(c for c in clauses if c not in bought), today, vocab)
     return _first_date(text, today, vocab)
-
-
-def _said(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", normalise(text)) is not None
 
 
 def _first_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
@@ -57,21 +55,18 @@ def _first_date(text: str, today: date, vocab: Vocabulary) -> DateFound | None:
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
     readers = (_iso_date, _numeric_date, _named_date, _holiday, _day_of_month, _relative_date)
+    found = None
     for reader in readers:
         found = reader(words, today, vocab)
         if found is not None:
-            if found.value is not None and found.value > today:
-                return DateFound(found.value, valid=False)
-            return found
-    if vocab.language != "en":
+            break
+    if found is None and vocab.language != "en":
         # The readers above know the vocabulary's words; dateparser knows each language's
         # grammar of dates ("il y a trois jours", "vor zwei Wochen", "el martes pasado").
         found = _parsed_date(text, today, vocab)
-        if found is not None:
-            if found.value is not None and found.value > today:
-                return DateFound(found.value, valid=False)
-            return found
-    return None
+    if found is not None and found.value is not None and found.value > today:
+        return DateFound(found.value, valid=False)
+    return found
 
 
 # A date read by dateparser further back than this is a misreading ("a customer for ten years").
@@ -158,14 +153,10 @@ _ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 def _holiday(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
     """ "On Valentine's Day", "New Year's Eve": its latest date that is not in the future."""
     for name, (month, day) in sorted(vocab.holidays.items(), key=lambda item: -len(item[0])):
-        if _contains(words, name):
+        if contains_phrase(words, name):
             found = date(today.year, month, day)
             return DateFound(found if found <= today else date(today.year - 1, month, day), True)
     return None
-
-
-def _contains(words: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None
 
 
 def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | None:
@@ -175,7 +166,7 @@ def _day_of_month(words: str, today: date, vocab: Vocabulary) -> DateFound | Non
         return None
     day = int(match[1])
     year, month = today.year, today.month
-    if any(_contains(words, phrase) for phrase in vocab.previous_month):
+    if any(contains_phrase(words, phrase) for phrase in vocab.previous_month):
         # "last month on the 14th": from the month before this one.
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         today = date(year, month, 28) + timedelta(days=4)
@@ -198,7 +189,7 @@ def _relative_date(words: str, today: date, vocab: Vocabulary) -> DateFound | No
     for index, name in enumerate(tokens):
         weekday = vocab.weekdays.get(name)
         following = " ".join(tokens[index + 1 : index + 3])
-        if weekday is not None and any(_contains(following, p) for p in vocab.before_last):
+        if weekday is not None and any(contains_phrase(following, p) for p in vocab.before_last):
             # "the Tuesday before last": a week before last Tuesday.
             back = ((today.weekday() - weekday) % 7 or 7) + 7
             return DateFound(today - timedelta(days=back), valid=True)
@@ -226,7 +217,7 @@ def _relative_date(words: str, today: date, vocab: Vocabulary) -> DateFound | No
     # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
     # counted ones: "two weeks ago today" is not today).
     for phrase, days in sorted(vocab.days_ago.items(), key=lambda item: -len(item[0])):
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words):
+        if contains_phrase(words, phrase):
             return DateFound(today - timedelta(days=days), valid=True)
     for name, weekday in vocab.weekdays.items():
         if name in tokens:

@@ -20,7 +20,7 @@ from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.extraction import find_date, find_order_reference
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
-from workflows.vocabulary import normalise
+from workflows.vocabulary import contains_phrase, normalise
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
@@ -60,7 +60,11 @@ def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozense
                     continue
             before = text[max(0, match.start() - _CUE_REACH) : match.start()]
             said = normalise(before)
-            if asked or _OWN_CONTACT.search(before) or any(_has(said, cue) for cue in cues):
+            if (
+                asked
+                or _OWN_CONTACT.search(before)
+                or any(contains_phrase(said, cue) for cue in cues)
+            ):
                 return match.group(0).strip()[:MAX_CONTACT_LENGTH]
     return None
 
@@ -78,10 +82,6 @@ def name_in(text: str, intros: frozenset[str] = frozenset()) -> str | None:
     if found is None or not found.group(1)[0].isupper():
         return None
     return found.group(1)[:MAX_NAME_LENGTH]
-
-
-def _has(words: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None
 
 
 def not_a_product(text: str) -> bool:

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Command(StrEnum):
@@ -187,7 +188,7 @@ class Vocabulary:
         found: dict[Command, int] = {}
         for command, phrases in self.requests.items():
             for phrase in phrases:
-                if _contains_phrase(words, phrase):
+                if contains_phrase(words, phrase):
                     found[command] = max(found.get(command, 0), len(phrase.split()))
         if len(found) != 1:
             return None
@@ -199,7 +200,7 @@ class Vocabulary:
     def mentions(self, text: str, command: Command) -> bool:
         """Whether the text asks for ``command`` anywhere in it ("this is a new problem: …")."""
         words = normalise(text)
-        return any(_contains_phrase(words, phrase) for phrase in self.requests.get(command, ()))
+        return any(contains_phrase(words, phrase) for phrase in self.requests.get(command, ()))
 
     def outcome_in(self, text: str) -> str | None:
         """The desired outcome a message names.
@@ -214,9 +215,9 @@ class Vocabulary:
             for option in options:
                 for match in _phrase_matches(words, option):
                     before = words[: match.start()].split()[-_NEGATION_REACH:]
-                    if any(_contains_phrase(" ".join(before), n) for n in self.negations):
+                    if any(contains_phrase(" ".join(before), n) for n in self.negations):
                         continue
-                    preferred = any(_contains_phrase(" ".join(before), p) for p in self.prefer)
+                    preferred = any(contains_phrase(" ".join(before), p) for p in self.prefer)
                     named.append((match.start(), preferred, outcome))
         if not named:
             return None
@@ -224,7 +225,7 @@ class Vocabulary:
         if len(kinds) == 1:
             return kinds.pop()
         favourites = sorted(position for position, preferred, _ in named if preferred)
-        if not favourites and any(_contains_phrase(words, w) for w in self.alternatives):
+        if not favourites and any(contains_phrase(words, w) for w in self.alternatives):
             return None  # "a refund or a replacement": undecided, so ask
         first = favourites[0] if favourites else min(position for position, _, _ in named)
         return next(outcome for position, _, outcome in named if position == first)
@@ -237,7 +238,7 @@ class Vocabulary:
         wanted = {
             found
             for sentence in re.split(r"[.!?\n]+", text)
-            if any(_contains_phrase(normalise(sentence), wish) for wish in self.wishes)
+            if any(contains_phrase(normalise(sentence), wish) for wish in self.wishes)
             and (found := self.outcome_in(sentence)) is not None
         }
         return wanted.pop() if len(wanted) == 1 else None
@@ -252,7 +253,7 @@ class Vocabulary:
 
     def _has(self, text: str, phrases: frozenset[str]) -> bool:
         words = normalise(text)
-        return any(_contains_phrase(words, phrase) for phrase in phrases)
+        return any(contains_phrase(words, phrase) for phrase in phrases)
 
     def says_yes(self, text: str) -> bool:
         """Yes in words, or 1 on a yes/no menu (a menu number means the same on every screen)."""
@@ -275,10 +276,7 @@ class Vocabulary:
             return False
         # Besides the yes, a word or two of courtesy ("merci", "ist"), not news ("yes the
         # kettle sparked again" is something to read, not only an agreement).
-        rest = words
-        for phrase in sorted(self.yes, key=len, reverse=True):
-            rest = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", rest)
-        return len(rest.split()) <= _COURTESY_WORDS
+        return len(_without(words, self.yes).split()) <= _COURTESY_WORDS
 
     def is_no(self, text: str) -> bool:
         """Whether the message is a refusal: "no", or a short one that says no and not yes."""
@@ -294,15 +292,13 @@ class Vocabulary:
         # only alone.
         if len(words.split()) > _SHORT_ANSWER:
             return False
-        return any(len(p) > 1 and _contains_phrase(words, p) for p in phrases)
+        return any(len(p) > 1 and contains_phrase(words, p) for p in phrases)
 
     def _denies(self, words: str) -> bool:
         # "pas de souci", "no problem" say yes with a negation inside: take them out first.
-        for phrase in sorted(self.yes, key=len, reverse=True):
-            if " " in phrase:
-                words = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", words)
-        return any(_contains_phrase(words, word) for word in self.negations) or any(
-            len(p) > 1 and _contains_phrase(words, p) for p in self.no
+        words = _without(words, frozenset(phrase for phrase in self.yes if " " in phrase))
+        return any(contains_phrase(words, word) for word in self.negations) or any(
+            len(p) > 1 and contains_phrase(words, p) for p in self.no
         )
 
     def is_skip(self, text: str) -> bool:
@@ -345,19 +341,34 @@ def normalise(text: str) -> str:
 _NEGATION_REACH = 4
 
 
-def _phrase_matches(words: str, phrase: str) -> list[re.Match[str]]:
+@lru_cache(maxsize=16_384)
+def _pattern(phrase: str) -> re.Pattern[str]:
+    """A stored phrase as a whole-word pattern; a trailing * matches any word starting so.
+
+    Compiled once: four languages' vocabularies hold more phrases than re's own cache.
+    """
     if phrase.endswith("*"):
-        return list(re.finditer(rf"(?<!\w){re.escape(phrase[:-1])}\w*", words))
-    return list(re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", words))
+        return re.compile(rf"(?<!\w){re.escape(phrase[:-1])}\w*")
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+def _phrase_matches(words: str, phrase: str) -> list[re.Match[str]]:
+    return list(_pattern(phrase).finditer(words))
+
+
+def contains_phrase(words: str, phrase: str) -> bool:
+    """Whether normalised ``words`` hold ``phrase`` as whole words (``word*``: a word start)."""
+    return _pattern(phrase).search(words) is not None
+
+
+def _without(words: str, phrases: frozenset[str]) -> str:
+    """``words`` with every one of ``phrases`` taken out, longest first."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = _pattern(phrase).sub(" ", words)
+    return words
 
 
 def _phrase(item: str) -> str:
     if item.endswith("*") and normalise(item[:-1]):
         return normalise(item[:-1]) + "*"
     return normalise(item) or item.strip()
-
-
-def _contains_phrase(words: str, phrase: str) -> bool:
-    if phrase.endswith("*"):
-        return re.search(rf"(?<!\w){re.escape(phrase[:-1])}\w*", words) is not None
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None

@@ -93,12 +93,14 @@ class EffectApplier:
     """Applies effects for one event; knows the customer identity replies go to."""
 
     session: AsyncSession
-    # Staff text; customer replies are written in the customer's language (``locales``).
+    # Staff text (the default language's).
     renderer: Renderer
     now: datetime
     actor: Actor
     # Where staff notices go (each queue's destinations, the escalation destination).
     staff: StaffDestinations
+    # Each customer language's renderer: replies are written in the customer's.
+    locales: Locales
     # The identity replies go to: the sender of an inbound message, else the case's identity.
     identity: Identity | None = None
     message: MessageIn | None = None
@@ -108,7 +110,6 @@ class EffectApplier:
     replies_per_hour: int | None = None
     # False when a person caused this event (a staff action): their messages are not auto-replies.
     automatic: bool = True
-    locales: Locales | None = None
     result: Applied = field(default_factory=Applied)
     written: list[Outbox] = field(default_factory=list)
     # What each case's card showed before this event (None: a case opened by it).
@@ -257,8 +258,7 @@ class EffectApplier:
             raise RuntimeError("a reply needs a customer identity")
         if await self._over_reply_cap(identity, case):
             return
-        renderer = self.locales.renderer(identity.language) if self.locales else self.renderer
-        rendered = renderer.render(
+        rendered = self.locales.renderer(identity.language).render(
             effect.template, effect.context, identity.channel, effect.choices
         )
         row = self._outbox(

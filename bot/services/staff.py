@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering import Renderer
 from bot.services.app import App
 from bot.services.effects import Actor, EffectApplier
+from bot.services.once import first_time
 from bot.services.views import case_view
-from bot.storage.models import Case, Identity, ProcessedEvent
+from bot.storage.models import Case, Identity
 from workflows.references import ReferenceCheck, parse_reference
 from workflows.staff import StaffAction, decide_staff_action
 
@@ -41,7 +41,7 @@ async def handle_staff_action(
 ) -> StaffResult:
     """Run one staff action in one transaction; ``event_id`` makes a retried action a no-op."""
     async with app.transaction() as session:
-        if event_id is not None and not await _first_time(session, channel, event_id, app):
+        if event_id is not None and not await first_time(session, channel, event_id, app.clock()):
             return StaffResult(ok=True, duplicate=True)
         case = await find_case(session, action.reference, app.settings.reference_prefix, lock=True)
         now = app.clock()
@@ -73,16 +73,6 @@ async def find_case(session: AsyncSession, typed: str, prefix: str, *, lock: boo
     if case is None:
         raise CaseNotFound(str(parsed.canonical), mistyped=False)
     return case
-
-
-async def _first_time(session: AsyncSession, source: str, event_id: str, app: App) -> bool:
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedEvent(source=source, event_id=event_id, created_at=app.clock()))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
 
 
 async def customer_renderer(app: App, case: Case) -> Renderer:

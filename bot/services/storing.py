@@ -13,7 +13,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import AttachmentRow, Customer, Identity, MessageIn, ProcessedEvent
+from bot.services.once import first_time
+from bot.storage.models import AttachmentRow, Customer, Identity, MessageIn
 from channels.base import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -114,22 +115,6 @@ async def identity_of(session: AsyncSession, message: InboundMessage) -> Identit
         return found
 
 
-async def _first_proof(session: AsyncSession, message: InboundMessage, now: datetime) -> bool:
-    """Record the request's signature; False if it was recorded before (a replay)."""
-    assert message.proof is not None
-    try:
-        async with session.begin_nested():
-            session.add(
-                ProcessedEvent(
-                    source=f"{message.channel}-signature", event_id=message.proof, created_at=now
-                )
-            )
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
 async def store(
     session: AsyncSession, message: InboundMessage, identity: Identity, now: datetime
 ) -> MessageIn | None:
@@ -154,7 +139,8 @@ async def store(
         .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
         .returning(MessageIn.id)
     )
-    if message.proof is not None and not await _first_proof(session, message, now):
+    signed = f"{message.channel}-signature"
+    if message.proof is not None and not await first_time(session, signed, message.proof, now):
         # A signed request seen before, perhaps re-cut into other fields (another
         # "MessageSid"): not a new message, whatever its fields now say.
         log.warning("refused a replayed %s request (signature seen before)", message.channel)

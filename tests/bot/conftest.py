@@ -11,11 +11,11 @@ import pytest
 from bot.mail import deliver_mail
 from bot.services.app import App
 from bot.settings import Settings
-from bot.storage.migrate import upgrade
 from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
-from fakes import FakeClock, SeededRandom
+from fakes import FakeClock
 from fakes.smtp_sink import SmtpSink
 from tests.bot.mailing import COMPLAINTS, free_port
+from tests.support.apps import migrated_app
 
 
 @pytest.fixture
@@ -39,10 +39,8 @@ async def mail_app(
         relay_starttls=False,
         organisation="Example Ltd",
     )
-    application = App.create(settings, clock=clock, random=SeededRandom())
-    await upgrade(application.engine)
-    yield application
-    await application.close()
+    async with migrated_app(settings, clock) as application:
+        yield application
 
 
 @pytest.fixture

@@ -151,6 +151,7 @@ async def test_a_status_change_made_stale_by_another_is_not_applied(app: App) ->
             now=app.clock(),
             actor=Actor("customer", "console"),
             staff=app.staff,
+            locales=app.locales,
         )
         await applier.apply(Decision((ChangeStatus(reference, CaseStatus.WITHDRAWN),)))
     case, events = await case_and_events(app, reference)

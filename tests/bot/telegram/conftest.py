@@ -13,11 +13,10 @@ import pytest
 from bot.outbox import Dispatcher
 from bot.services.app import App
 from bot.settings import Settings
-from bot.storage.migrate import upgrade
-from bot.web import create_web_app
 from channels.telegram.adapter import TelegramAdapter
-from fakes import FakeClock, SeededRandom
+from fakes import FakeClock
 from fakes.telegram_api import FakeTelegram, SentMessage
+from tests.support.apps import migrated_app, web_client
 
 PUBLIC = "https://complaints.example.com"
 SECRET = "s3cret-token-for-webhooks_123"
@@ -45,16 +44,13 @@ async def tg_app(
         max_webhook_bytes=16_384,
         max_attachment_bytes=64 * 1024,
     )
-    application = App.create(settings, clock=clock, random=SeededRandom())
-    await upgrade(application.engine)
-    yield application
-    await application.close()
+    async with migrated_app(settings, clock) as application:
+        yield application
 
 
 @pytest.fixture
 async def client(tg_app: App) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_web_app(tg_app))
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as http:
+    async with web_client(tg_app, PUBLIC) as http:
         yield http
 
 

@@ -10,10 +10,9 @@ import pytest
 
 from bot.services.app import App
 from bot.settings import Settings
-from bot.storage.migrate import upgrade
-from bot.web import create_web_app
-from fakes import FakeClock, SeededRandom
+from fakes import FakeClock
 from fakes.twilio_api import FakeTwilioApi
+from tests.support.apps import migrated_app, web_client
 
 PUBLIC = "https://complaints.example.com"
 INCOMING = f"{PUBLIC}/webhooks/twilio/sms"
@@ -42,14 +41,11 @@ async def sms_app(
         twilio_api_base_url=twilio.url,
         max_webhook_bytes=16_384,
     )
-    application = App.create(settings, clock=clock, random=SeededRandom())
-    await upgrade(application.engine)
-    yield application
-    await application.close()
+    async with migrated_app(settings, clock) as application:
+        yield application
 
 
 @pytest.fixture
 async def client(sms_app: App) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_web_app(sms_app))
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as http:
+    async with web_client(sms_app, PUBLIC) as http:
         yield http
