@@ -260,9 +260,11 @@ def _collect(
             conversation, Reply("customer/attachment_noted"), *reask(conversation, settings)
         )
     if vocab.is_skip(text):
-        if asking in OPTIONAL:
+        if asking in OPTIONAL or (conversation.retries and asking in _DECLINABLE):
+            # Asked twice and declined twice ("n/a"): staff go without it rather than the
+            # customer going round in a loop.
             return _after_answer(conversation.with_skipped(asking), message, context, settings)
-        # A required question is never answered by "skip", however often it is said.
+        # The first time, say why it helps; the complaint itself and consent are never skipped.
         return decision(replace(conversation, retries=1), ask(asking, settings, retry=True))
     plain_no = vocab.says_no(text)
     if asking is Field.CONSENT and (plain_no or vocab.refuses(text)):
@@ -311,6 +313,10 @@ def _collect(
         updated = conversation.with_answer(asking, accepted)
     updated = harvest(updated, text, context, settings, besides=asking)
     return _after_answer(updated, message, context, settings)
+
+
+# Questions a customer may decline after hearing once why we ask.
+_DECLINABLE = frozenset({Field.NAME, Field.CONTACT, Field.OUTCOME})
 
 
 def _after_answer(

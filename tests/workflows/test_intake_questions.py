@@ -136,13 +136,29 @@ def test_the_name_cannot_be_skipped(chat: Chat) -> None:
     assert not chat.conversation.answered(Field.NAME)
 
 
-def test_a_name_is_never_taken_from_skip_however_often_it_is_said(chat: Chat) -> None:
+def test_a_name_declined_twice_is_left_blank_and_the_intake_moves_on(chat: Chat) -> None:
     advance_to(chat, "customer/ask_name")
+    assert asked(chat.say("n/a")) == "customer/ask_name"
+    decision = chat.say("n/a")
+    assert asked(decision) == "customer/ask_consent"
+    assert chat.conversation.answer(Field.NAME) is None
+    decision = answer_until_summary(chat, decision)
+    assert summary(decision)["name"]["value"] is None
+    assert opened(chat.say("yes")).details.customer_name is None
+
+
+@pytest.mark.parametrize("question", ["customer/ask_contact", "customer/ask_outcome"])
+def test_contact_and_outcome_declined_twice_are_left_blank(chat: Chat, question: str) -> None:
+    chat.lasting_address = False
+    advance_to(chat, question)
+    assert asked(chat.say("don't know")) == question
+    assert asked(chat.say("don't know")) != question
+
+
+def test_the_complaint_itself_is_never_skipped(chat: Chat) -> None:
+    chat.say("hi")
     for _ in range(3):
-        assert asked(chat.say("skip")) == "customer/ask_name"
-    assert not chat.conversation.answered(Field.NAME)
-    assert asked(chat.say("Ana")) != "customer/ask_name"
-    assert chat.conversation.answer(Field.NAME) == "Ana"
+        assert asked(chat.say("skip")) == "customer/ask_description"
 
 
 # Dates ----------------------------------------------------------------------------------------
