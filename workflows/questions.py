@@ -89,7 +89,7 @@ def accept(
         return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
         return text[:MAX_CONTACT_LENGTH] if looks_like_contact(text) else None
-    if vocab.says_yes(text):
+    if vocab.agrees(text):
         return "yes"
     return None
 

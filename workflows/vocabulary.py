@@ -263,6 +263,19 @@ class Vocabulary:
         """No in words, or 2 on a yes/no menu."""
         return self.is_no(text) or _menu_number(text) == "2"
 
+    def agrees(self, text: str) -> bool:
+        """Whether an answer to a yes/no question agrees, however long ("Yes, you can keep them").
+
+        It must open with a yes and take nothing back: "yes but not my phone" does not agree.
+        """
+        if self.says_yes(text):
+            return True
+        words = normalise(text)
+        opens = any(len(phrase) > 1 and words.startswith(f"{phrase} ") for phrase in self.yes)
+        # A question back ("sure, but why do you need it?") is not an agreement yet.
+        asks = text.rstrip().endswith("?")
+        return opens and not asks and not self._denies(words) and not self.refuses(text)
+
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement: "yes", or a short one that says yes and no no.
 

@@ -343,6 +343,13 @@ def test_consent_refused_in_so_many_words_stops_at_once(chat: Chat, answer: str)
     assert not decision.of_type(OpenCase)
 
 
+@pytest.mark.parametrize("answer", ["Yes, you can keep them.", "yes I'm fine with that"])
+def test_consent_given_in_a_sentence_is_consent(chat: Chat, answer: str) -> None:
+    advance_to(chat, "customer/ask_consent")
+    assert templates(chat.say(answer)) == ["customer/summary"]
+    assert chat.conversation.answer(Field.CONSENT) == "yes"
+
+
 def test_consent_is_never_assumed_from_an_unclear_answer(chat: Chat) -> None:
     advance_to(chat, "customer/ask_consent")
     first = chat.say("maybe")

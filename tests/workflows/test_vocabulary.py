@@ -168,6 +168,30 @@ def test_a_short_yes_in_the_customers_words_is_a_yes(
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "agrees"),
+    [
+        ("en", "Yes, you can keep them.", True),
+        ("en", "yes I'm fine with that", True),
+        ("en", "yes but not my phone number", False),
+        ("en", "sure, but why do you need it?", False),
+        ("en", "yes delete my data", False),
+        ("fr", "oui pas de trouble", True),
+        ("fr", "oui, c'est en ordre pour moi", True),
+        ("fr", "oui mais pas mon adresse", False),
+        ("de", "ja, dürfen Sie gerne speichern", True),
+        ("de", "ja, aber nicht weitergeben", False),
+        ("es", "sí, no hay drama", True),
+        ("es", "sí, pueden guardarlos sin problema", True),
+        ("es", "sí pero no mi teléfono", False),
+    ],
+)
+def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, agrees: bool
+) -> None:
+    assert vocabularies[language].agrees(text) is agrees
+
+
+@pytest.mark.parametrize(
     ("language", "text"),
     [("fr", "non merci pas maintenant"), ("de", "nein, lieber nicht"), ("es", "no, gracias")],
 )
