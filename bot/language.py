@@ -22,7 +22,8 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from workflows.vocabulary import Vocabulary, normalise
+from workflows.phrases import normalise
+from workflows.vocabulary import Vocabulary
 
 # A message must have this many words (of letters) before its detected language counts.
 MIN_WORDS = 3

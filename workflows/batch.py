@@ -14,6 +14,7 @@ from dataclasses import replace
 from workflows.cases import CaseView
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
+from workflows.dates import find_date
 from workflows.effects import (
     AttachMessage,
     ChangeStatus,
@@ -25,12 +26,12 @@ from workflows.effects import (
     Reply,
     UpdateCase,
 )
-from workflows.extraction import find_date, find_order_reference
+from workflows.extraction import find_order_reference
 from workflows.grading import follow_up_graded, raised_by
 from workflows.lifecycle import CaseStatus
+from workflows.phrases import normalise
 from workflows.questions import OUTCOMES, accept, fallback, prefill, take_description
 from workflows.registration import case_fields, register
-from workflows.vocabulary import normalise
 
 # What email asks for after registering (the description is the email itself; the address
 # it came from is the way to reach the customer).
@@ -205,7 +206,7 @@ def _answers(
         if question is Field.PRODUCT:
             value = find_order_reference(text, vocab)
         elif question is Field.WHEN:
-            date = find_date(text, context.local_date(settings), vocab)
+            date = find_date(text, context.local_date(settings), vocab.dates)
             value = date.value.isoformat() if date and date.valid and date.value else None
         elif question is Field.OUTCOME:
             value = vocab.outcome_in(text)

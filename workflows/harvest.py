@@ -18,9 +18,10 @@ import re
 
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
-from workflows.extraction import find_date, find_order_reference
+from workflows.dates import find_date
+from workflows.extraction import find_order_reference
+from workflows.phrases import contains_phrase, normalise
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
-from workflows.vocabulary import contains_phrase, normalise
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
@@ -112,7 +113,7 @@ def harvest(
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)
     if open_(Field.WHEN):
-        found = find_date(text, context.local_date(settings), settings.vocab)
+        found = find_date(text, context.local_date(settings), settings.vocab.dates)
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     if open_(Field.PRODUCT):

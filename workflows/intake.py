@@ -23,6 +23,7 @@ from workflows.extraction import clean_text, find_order_reference, word_count
 from workflows.grading import follow_up_graded
 from workflows.harvest import answers_something_else, contact_in, harvest, not_a_product
 from workflows.lifecycle import CaseStatus
+from workflows.phrases import normalise
 from workflows.questions import (
     accept,
     ask,
@@ -34,7 +35,7 @@ from workflows.questions import (
 from workflows.quoted import reference_and_new_complaint
 from workflows.references import ReferenceCheck, find_references, first_reference_typed
 from workflows.summary import confirm, show_summary
-from workflows.vocabulary import Command, normalise
+from workflows.vocabulary import Command
 
 __all__ = ["CustomerContext", "CustomerMessage", "IntakeSettings", "decide_message"]
 

@@ -6,12 +6,12 @@ import re
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
+from workflows.dates import find_date
 from workflows.effects import (
     ChoiceSpec,
     Reply,
 )
 from workflows.extraction import (
-    find_date,
     find_order_reference,
     looks_like_contact,
     plausible_name,
@@ -54,7 +54,7 @@ def take_description(
         if order:
             updated = updated.with_answer(Field.PRODUCT, order)
     if not updated.answered(Field.WHEN):
-        found = find_date(text, context.local_date(settings), settings.vocab)
+        found = find_date(text, context.local_date(settings), settings.vocab.dates)
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     return updated
@@ -75,7 +75,7 @@ def accept(
     if asking is Field.PRODUCT:
         return text
     if asking is Field.WHEN:
-        found = find_date(text, context.local_date(settings), vocab)
+        found = find_date(text, context.local_date(settings), vocab.dates)
         if found is None or not found.valid or found.value is None:
             return None
         return found.value.isoformat()

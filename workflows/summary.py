@@ -7,9 +7,9 @@ from dataclasses import replace
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import Conversation, Field, Mode
 from workflows.effects import ChoiceSpec, Decision, Effect, Reply
+from workflows.phrases import normalise
 from workflows.questions import ask
 from workflows.registration import register
-from workflows.vocabulary import normalise
 
 # On the summary a menu number means what it means on every other screen (1 = yes); the
 # answers are lettered, and a letter says which one to change.

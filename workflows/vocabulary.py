@@ -7,11 +7,18 @@ The core matches words but never stores them: the shell loads a Vocabulary from
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+
+from workflows.dates import DateWords
+from workflows.phrases import (
+    contains_phrase,
+    normalise,
+    phrase_matches,
+    phrase_set,
+    without,
+)
 
 
 class Command(StrEnum):
@@ -33,15 +40,9 @@ class Vocabulary:
     no: frozenset[str]
     skip: frozenset[str]
     outcomes: Mapping[str, frozenset[str]]
-    months: Mapping[str, int]
-    weekdays: Mapping[str, int]
-    days_ago: Mapping[str, int]
-    last_words: frozenset[str]
-    ago_words: frozenset[str]
-    day_units: frozenset[str]
-    week_units: frozenset[str]
     order_words: frozenset[str]
-    day_first: bool = True
+    # How this language says when something happened (see workflows/dates.py).
+    dates: DateWords
     greetings: frozenset[str] = field(default_factory=frozenset)
     # Words that mark a sentence as what the customer wants ("I would like", "please").
     wishes: frozenset[str] = field(default_factory=frozenset)
@@ -54,14 +55,6 @@ class Vocabulary:
     explicit_refusals: frozenset[str] = field(default_factory=frozenset)
     # Whole messages that ask to be answered in this vocabulary's language ("en français").
     switch_to: frozenset[str] = field(default_factory=frozenset)
-    # Dates: "sorry, I meant the 12th" (what follows is the date meant); "bought", "ordered"
-    # (a date beside them is not when it went wrong); holidays by name ("valentine's day":
-    # (2, 14)); number words ("two weeks ago"); "before last"; "last month" (on the 14th).
-    corrections: frozenset[str] = frozenset()
-    purchase_words: frozenset[str] = frozenset()
-    holidays: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    numbers: Mapping[str, int] = field(default_factory=dict)
-    before_last: frozenset[str] = frozenset()
     # Words before the outcome a customer prefers ("I'd rather have a new one").
     prefer: frozenset[str] = frozenset()
     # How customers give their name ("je m'appelle", "ich heiße") and say a contact is theirs
@@ -70,7 +63,6 @@ class Vocabulary:
     contact_cues: frozenset[str] = frozenset()
     # Words that offer a choice between outcomes ("a refund or a replacement").
     alternatives: frozenset[str] = frozenset()
-    previous_month: frozenset[str] = frozenset()
     # Words that turn a yes into something else ("not ok", "pas d'accord").
     negations: frozenset[str] = frozenset()
     # Asking to change an answer on the summary ("change something").
@@ -82,17 +74,9 @@ class Vocabulary:
     def from_mapping(data: Mapping[str, object], language: str = "en") -> Vocabulary:
         """Build a vocabulary from parsed TOML (lists of phrases under known keys)."""
 
-        def phrases(value: object) -> frozenset[str]:
-            if not isinstance(value, list):
-                raise ValueError(f"expected a list of phrases, got {value!r}")
-            # A phrase of symbols only ("?") is kept as typed: normalising would empty it; a
-            # trailing * ("rembours*") matches any word that starts so.
-            return frozenset(_phrase(str(item)) for item in value)
-
-        def numbered(value: object) -> dict[str, int]:
-            if not isinstance(value, dict):
-                raise ValueError(f"expected a table of numbers, got {value!r}")
-            return {normalise(str(key)): int(number) for key, number in value.items()}
+        # A phrase of symbols only ("?") is kept as typed: normalising would empty it; a
+        # trailing * ("rembours*") matches any word that starts so.
+        phrases = phrase_set
 
         def table(name: str) -> Mapping[str, object]:
             value = data[name]
@@ -111,15 +95,8 @@ class Vocabulary:
             no=phrases(data["no"]),
             skip=phrases(data["skip"]),
             outcomes={str(key): phrases(value) for key, value in outcomes.items()},
-            months=numbered(data["months"]),
-            weekdays=numbered(data["weekdays"]),
-            days_ago=numbered(data["days_ago"]),
-            last_words=phrases(data["last_words"]),
-            ago_words=phrases(data["ago_words"]),
-            day_units=phrases(data["day_units"]),
-            week_units=phrases(data["week_units"]),
             order_words=phrases(data["order_words"]),
-            day_first=bool(data.get("day_first", True)),
+            dates=DateWords.from_mapping(data, language),
             greetings=phrases(data.get("greetings", [])),
             wishes=phrases(data.get("wishes", [])),
             requests={Command(name): phrases(value) for name, value in asks.items()},
@@ -128,19 +105,10 @@ class Vocabulary:
             switch_to=phrases(data.get("switch_to", [])),
             change=phrases(data.get("change", ["change", "change something"])),
             negations=phrases(data.get("negations", [])),
-            corrections=phrases(data.get("corrections", [])),
-            purchase_words=phrases(data.get("purchase_words", [])),
-            holidays={
-                normalise(str(name)): _month_day(str(value))
-                for name, value in _mapping(data.get("holidays", {}), "holidays").items()
-            },
-            numbers=numbered(data.get("numbers", {})),
-            before_last=phrases(data.get("before_last", [])),
             prefer=phrases(data.get("prefer", [])),
             alternatives=phrases(data.get("alternatives", [])),
             name_intros=phrases(data.get("name_intros", [])),
             contact_cues=phrases(data.get("contact_cues", [])),
-            previous_month=phrases(data.get("previous_month", [])),
             language=language,
         )
 
@@ -213,7 +181,7 @@ class Vocabulary:
         named: list[tuple[int, bool, str]] = []
         for outcome, options in self.outcomes.items():
             for option in options:
-                for match in _phrase_matches(words, option):
+                for match in phrase_matches(words, option):
                     before = words[: match.start()].split()[-_NEGATION_REACH:]
                     if any(contains_phrase(" ".join(before), n) for n in self.negations):
                         continue
@@ -289,7 +257,7 @@ class Vocabulary:
             return False
         # Besides the yes, a word or two of courtesy ("merci", "ist"), not news ("yes the
         # kettle sparked again" is something to read, not only an agreement).
-        return len(_without(words, self.yes).split()) <= _COURTESY_WORDS
+        return len(without(words, self.yes).split()) <= _COURTESY_WORDS
 
     def is_no(self, text: str) -> bool:
         """Whether the message is a refusal: "no", or a short one that says no and not yes."""
@@ -309,7 +277,7 @@ class Vocabulary:
 
     def _denies(self, words: str) -> bool:
         # "pas de souci", "no problem" say yes with a negation inside: take them out first.
-        words = _without(words, frozenset(phrase for phrase in self.yes if " " in phrase))
+        words = without(words, frozenset(phrase for phrase in self.yes if " " in phrase))
         return any(contains_phrase(words, word) for word in self.negations) or any(
             len(p) > 1 and contains_phrase(words, p) for p in self.no
         )
@@ -324,64 +292,10 @@ _SHORT_ANSWER = 5
 _COURTESY_WORDS = 2
 
 
-def _mapping(value: object, name: str) -> Mapping[str, object]:
-    if not isinstance(value, dict):
-        raise ValueError(f"[{name}] must be a table")
-    return value
-
-
-def _month_day(value: str) -> tuple[int, int]:
-    """ "02-14" as (2, 14)."""
-    month, _, day = value.partition("-")
-    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        raise ValueError(f"a holiday's date is MM-DD, not {value!r}")
-    return int(month), int(day)
-
-
 def _menu_number(text: str) -> str:
     """A menu choice as typed ("1", "1.", "2)"), bare."""
     return text.strip().rstrip(".)").strip()
 
 
-def normalise(text: str) -> str:
-    """Lower-case, fold compatibility forms, drop punctuation, collapse spaces."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    cleaned = re.sub(r"[^\w\s#/-]", " ", folded)
-    return " ".join(cleaned.split())
-
-
 # Words before an outcome that can say it is not wanted ("not a refund", "don't want a new one").
 _NEGATION_REACH = 4
-
-
-@lru_cache(maxsize=16_384)
-def _pattern(phrase: str) -> re.Pattern[str]:
-    """A stored phrase as a whole-word pattern; a trailing * matches any word starting so.
-
-    Compiled once: four languages' vocabularies hold more phrases than re's own cache.
-    """
-    if phrase.endswith("*"):
-        return re.compile(rf"(?<!\w){re.escape(phrase[:-1])}\w*")
-    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
-
-
-def _phrase_matches(words: str, phrase: str) -> list[re.Match[str]]:
-    return list(_pattern(phrase).finditer(words))
-
-
-def contains_phrase(words: str, phrase: str) -> bool:
-    """Whether normalised ``words`` hold ``phrase`` as whole words (``word*``: a word start)."""
-    return _pattern(phrase).search(words) is not None
-
-
-def _without(words: str, phrases: frozenset[str]) -> str:
-    """``words`` with every one of ``phrases`` taken out, longest first."""
-    for phrase in sorted(phrases, key=len, reverse=True):
-        words = _pattern(phrase).sub(" ", words)
-    return words
-
-
-def _phrase(item: str) -> str:
-    if item.endswith("*") and normalise(item[:-1]):
-        return normalise(item[:-1]) + "*"
-    return normalise(item) or item.strip()

@@ -49,8 +49,8 @@ def test_every_language_has_its_own_words_for_every_command_and_answer(code: str
     assert vocab.no
     assert vocab.switch_to
     assert set(vocab.outcomes) == set(english.outcomes)
-    assert len(set(vocab.months.values())) == 12
-    assert len(set(vocab.weekdays.values())) == 7
+    assert len(set(vocab.dates.months.values())) == 12
+    assert len(set(vocab.dates.weekdays.values())) == 7
 
 
 @pytest.mark.parametrize("code", OTHERS)

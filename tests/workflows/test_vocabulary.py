@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from workflows.vocabulary import Command, Vocabulary, normalise
+from workflows.phrases import normalise
+from workflows.vocabulary import Command, Vocabulary
 
 
 @pytest.mark.parametrize(
@@ -236,10 +237,10 @@ def test_the_shipped_vocabulary_knows_months_weekdays_and_every_command(
 ) -> None:
     assert set(vocab.commands) == set(Command)
     assert all(vocab.commands[command] for command in Command)
-    assert sorted(set(vocab.months.values())) == list(range(1, 13))
-    assert sorted(vocab.weekdays.values()) == list(range(7))
-    assert vocab.day_first is True
-    assert vocab.days_ago["yesterday"] == 1
+    assert sorted(set(vocab.dates.months.values())) == list(range(1, 13))
+    assert sorted(vocab.dates.weekdays.values()) == list(range(7))
+    assert vocab.dates.day_first is True
+    assert vocab.dates.days_ago["yesterday"] == 1
 
 
 def test_from_mapping_normalises_phrases(vocabulary_data: dict[str, Any]) -> None:

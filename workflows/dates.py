@@ -1,0 +1,336 @@
+"""When a customer says it happened: a language's words for dates, and the reader of dates.
+
+"Yesterday", "the Tuesday before last", "le 3 mars", "vor ner Woche", "el lunes 9": the words
+are data (``templates/<locale>/vocabulary.toml``); the grammar of reading them is here, with
+dateparser behind it for what the words alone do not cover.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dateparser.search import search_dates
+
+from workflows.phrases import contains_phrase, normalise, phrase_set
+
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
+_DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """A language's words for when something happened, all normalised."""
+
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    days_ago: Mapping[str, int]
+    last_words: frozenset[str]
+    ago_words: frozenset[str]
+    day_units: frozenset[str]
+    week_units: frozenset[str]
+    day_first: bool = True
+    # "sorry, I meant the 12th": what follows is the date meant.
+    corrections: frozenset[str] = frozenset()
+    # "bought", "installed": a date beside them is not when it went wrong.
+    purchase_words: frozenset[str] = frozenset()
+    # Words that start a new clause ("and", "but", "y", "und"): a purchase word reaches no further.
+    clause_words: frozenset[str] = frozenset()
+    # Days people name instead of dates ("valentine's day": (2, 14)).
+    holidays: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # Number words ("two weeks ago", "vor ner Woche", "el primero de marzo").
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    # "the Tuesday before last"; "last month" (on the 14th); "this month" (on the 2nd).
+    before_last: frozenset[str] = frozenset()
+    previous_month: frozenset[str] = frozenset()
+    this_month: frozenset[str] = frozenset()
+    # "Monday last week", "jeudi de la semaine passée": that weekday of the week before this.
+    week_before: frozenset[str] = frozenset()
+    # Words before a bare number that make it a day of this month ("am 3.", "el 2").
+    day_marks: frozenset[str] = frozenset()
+    # Words after an ordinal that make it a count, not a day ("the 3rd time").
+    counted: frozenset[str] = frozenset()
+    # The language's code, for dateparser.
+    language: str = "en"
+
+    @staticmethod
+    def from_mapping(data: Mapping[str, object], language: str = "en") -> DateWords:
+        """The date words of a parsed vocabulary.toml."""
+
+        def numbered(value: object) -> dict[str, int]:
+            if not isinstance(value, dict):
+                raise ValueError(f"expected a table of numbers, got {value!r}")
+            return {normalise(str(key)): int(number) for key, number in value.items()}
+
+        def listed(key: str) -> frozenset[str]:
+            return phrase_set(data.get(key, []))
+
+        holidays = data.get("holidays", {})
+        if not isinstance(holidays, dict):
+            raise ValueError("[holidays] must be a table")
+        return DateWords(
+            months=numbered(data["months"]),
+            weekdays=numbered(data["weekdays"]),
+            days_ago=numbered(data["days_ago"]),
+            last_words=phrase_set(data["last_words"]),
+            ago_words=phrase_set(data["ago_words"]),
+            day_units=phrase_set(data["day_units"]),
+            week_units=phrase_set(data["week_units"]),
+            day_first=bool(data.get("day_first", True)),
+            corrections=listed("corrections"),
+            purchase_words=listed("purchase_words"),
+            clause_words=listed("clause_words"),
+            holidays={normalise(str(k)): _month_day(str(v)) for k, v in holidays.items()},
+            numbers=numbered(data.get("numbers", {})),
+            before_last=listed("before_last"),
+            previous_month=listed("previous_month"),
+            this_month=listed("this_month"),
+            week_before=listed("week_before"),
+            day_marks=listed("day_marks"),
+            counted=listed("counted"),
+            language=language,
+        )
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    """ "02-14" as (2, 14)."""
+    month, _, day = value.partition("-")
+    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise ValueError(f"a holiday's date is MM-DD, not {value!r}")
+    return int(month), int(day)
+
+
+@dataclass(frozen=True, slots=True)
+class DateFound:
+    """A date read from text; ``valid`` is False for a real-looking date that cannot be right."""
+
+    value: date | None
+    valid: bool
+
+
+def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The date a message says the problem happened; None when it mentions none.
+
+    A correction wins ("on the 21st, sorry I meant the 12th"); a date of buying or ordering
+    ("bought it on 2 January, it broke on the Tuesday before last") gives way to another.
+    """
+    for marker in sorted(dates.corrections, key=len, reverse=True):
+        found = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text, flags=re.IGNORECASE)
+        if found is not None:
+            corrected = _first_date(text[found.end() :], today, dates)
+            if corrected is not None:
+                return corrected
+    clauses = [
+        c for c in re.split(r"[.;!?,\n]+|\b(?:but|and|then|when)\b", text) if c and c.strip()
+    ]
+    bought = [
+        c for c in clauses if any(contains_phrase(normalise(c), w) for w in dates.purchase_words)
+    ]
+    if bought:
+        # Only a date of buying is not when it went wrong: better to ask.
+        return _first_date(" . ".join(c for c in clauses if c not in bought), today, dates)
+    return _first_date(text, today, dates)
+
+
+def _first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The first date the text mentions."""
+    # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
+    words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
+    readers = (_iso_date, _numeric_date, _named_date, _holiday, _day_of_month, _relative_date)
+    found = None
+    for reader in readers:
+        found = reader(words, today, dates)
+        if found is not None:
+            break
+    if found is None and dates.language != "en":
+        # The readers above know the vocabulary's words; dateparser knows each language's
+        # grammar of dates ("il y a trois jours", "vor zwei Wochen", "el martes pasado").
+        found = _parsed_date(text, today, dates)
+    if found is not None and found.value is not None and found.value > today:
+        return DateFound(found.value, valid=False)
+    return found
+
+
+# A date read by dateparser further back than this is a misreading ("a customer for ten years").
+_OLDEST = timedelta(days=366)
+
+
+def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
+    base = datetime(today.year, today.month, today.day, 12)
+    try:
+        matches = search_dates(
+            text[:1_000],
+            languages=[dates.language],
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"},
+        )
+    except (ValueError, OverflowError):
+        return None
+    words = _date_words(dates)
+    units = dates.day_units | dates.week_units
+    ago = {word for phrase in dates.ago_words for word in phrase.split()}
+    for said, when in matches or ():
+        tokens = set(normalise(said).split())
+        # Only what says a date in the vocabulary's words: dateparser alone reads "Die" as
+        # Tuesday, and "10 días de retraso" (no "hace") as ten days ago.
+        if not tokens & words and not (tokens & units and tokens & ago):
+            continue
+        # A month without a day ("résilié en janvier") is not the day it happened.
+        if tokens & set(dates.months) and not any(t.isdigit() for t in tokens):
+            continue
+        if not today - _OLDEST <= when.date() <= today:
+            continue
+        return DateFound(when.date(), valid=True)
+    return None
+
+
+def _date_words(dates: DateWords) -> set[str]:
+    # Whole words only: the words of "ayer por la mañana" would let "la" and "por" through.
+    singles = {phrase for phrase in dates.days_ago if " " not in phrase}
+    return set(dates.months) | set(dates.weekdays) | singles | set(dates.last_words)
+
+
+def _iso_date(words: str, today: date, dates: DateWords) -> DateFound | None:
+    match = _ISO.search(words)
+    if match is None:
+        return None
+    return _make(int(match[1]), int(match[2]), int(match[3]))
+
+
+def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None:
+    match = _NUMERIC.search(words)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    day, month = (first, second) if dates.day_first else (second, first)
+    if month > 12 >= day:
+        day, month = month, day  # "3/14" can only be 14 March, whatever the local order
+
+    year = _full_year(match[3], today) if match[3] else None
+    return _with_year(day, month, year, today)
+
+
+def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
+    months = "|".join(sorted((re.escape(name) for name in dates.months), key=len, reverse=True))
+    if not months:
+        return None
+    # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz").
+    day_part = r"(\d{1,2})(?:st|nd|rd|th|er|e)?"
+    patterns = (
+        rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
+        rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
+    )
+    for index, pattern in enumerate(patterns):
+        match = re.search(pattern, words)
+        if match is None:
+            continue
+        day_text, month_text = (match[1], match[2]) if index == 0 else (match[2], match[1])
+        year = int(match[3]) if match[3] else None
+        return _with_year(int(day_text), dates.months[month_text], year, today)
+    return None
+
+
+ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+
+
+def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "On Valentine's Day", "New Year's Eve": its latest date that is not in the future."""
+    for name, (month, day) in sorted(dates.holidays.items(), key=lambda item: -len(item[0])):
+        if contains_phrase(words, name):
+            found = date(today.year, month, day)
+            return DateFound(found if found <= today else date(today.year - 1, month, day), True)
+    return None
+
+
+def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "On the 12th", "Friday the 13th": the latest such day that is not in the future."""
+    match = ORDINAL_DAY.search(words)
+    if match is None or not 1 <= int(match[1]) <= 31:
+        return None
+    day = int(match[1])
+    year, month = today.year, today.month
+    if any(contains_phrase(words, phrase) for phrase in dates.previous_month):
+        # "last month on the 14th": from the month before this one.
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        today = date(year, month, 28) + timedelta(days=4)
+        today = today - timedelta(days=today.day)  # that month's last day
+    for _ in range(12):  # back month by month to one that has that day and is not ahead
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found <= today:
+            return DateFound(found, valid=True)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return None
+
+
+def _relative_date(words: str, today: date, dates: DateWords) -> DateFound | None:
+    tokens = words.split()
+    # "two weeks ago", "zwei Wochen": number words read as numbers.
+    tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
+    for index, name in enumerate(tokens):
+        weekday = dates.weekdays.get(name)
+        following = " ".join(tokens[index + 1 : index + 3])
+        if weekday is not None and any(contains_phrase(following, p) for p in dates.before_last):
+            # "the Tuesday before last": a week before last Tuesday.
+            back = ((today.weekday() - weekday) % 7 or 7) + 7
+            return DateFound(today - timedelta(days=back), valid=True)
+    for index, token in enumerate(tokens):
+        if token.isdigit() and index + 1 < len(tokens):
+            unit = tokens[index + 1]
+            scale = 7 if unit in dates.week_units else 1 if unit in dates.day_units else 0
+            # "3 days ago", or the ago word first: "vor 3 Tagen", "hace 3 días", "il y a 3 jours".
+            ago_after = index + 2 < len(tokens) and tokens[index + 2] in dates.ago_words
+            ago_before = any(
+                " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
+                for ago in dates.ago_words
+            )
+            if scale and (ago_after or ago_before):
+                return DateFound(today - timedelta(days=int(token) * scale), valid=True)
+        weekday = dates.weekdays.get(token)
+        if weekday is not None:
+            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado",
+            # "Monday just gone".
+            before = " ".join(tokens[max(0, index - 2) : index])
+            after = " ".join(tokens[index + 1 : index + 3])
+            if any(before.endswith(word) or after.startswith(word) for word in dates.last_words):
+                back = (today.weekday() - weekday) % 7 or 7
+                return DateFound(today - timedelta(days=back), valid=True)
+    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
+    # counted ones: "two weeks ago today" is not today).
+    for phrase, days in sorted(dates.days_ago.items(), key=lambda item: -len(item[0])):
+        if contains_phrase(words, phrase):
+            return DateFound(today - timedelta(days=days), valid=True)
+    for name, weekday in dates.weekdays.items():
+        if name in tokens:
+            back = (today.weekday() - weekday) % 7
+            return DateFound(today - timedelta(days=back), valid=True)
+    return None
+
+
+def _full_year(text: str, today: date) -> int:
+    year = int(text)
+    if year < 100:
+        year += 2000 if 2000 + year <= today.year else 1900
+    return year
+
+
+def _with_year(day: int, month: int, year: int | None, today: date) -> DateFound:
+    if year is not None:
+        return _make(year, month, day)
+    found = _make(today.year, month, day)
+    # "3 December" said in January means last December.
+    if found.valid and found.value is not None and found.value > today:
+        return _make(today.year - 1, month, day)
+    return found
+
+
+def _make(year: int, month: int, day: int) -> DateFound:
+    try:
+        return DateFound(date(year, month, day), valid=True)
+    except ValueError:
+        return DateFound(None, valid=False)

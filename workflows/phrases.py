@@ -1,0 +1,56 @@
+"""Matching a language's stored phrases against what a customer wrote, as whole words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+
+def normalise(text: str) -> str:
+    """Lower-case, fold compatibility forms, drop punctuation, collapse spaces."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    cleaned = re.sub(r"[^\w\s#/-]", " ", folded)
+    return " ".join(cleaned.split())
+
+
+@lru_cache(maxsize=16_384)
+def pattern(phrase: str) -> re.Pattern[str]:
+    """A stored phrase as a whole-word pattern; a trailing * matches any word starting so.
+
+    Compiled once: four languages' vocabularies hold more phrases than re's own cache.
+    """
+    if phrase.endswith("*"):
+        return re.compile(rf"(?<!\w){re.escape(phrase[:-1])}\w*")
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
+
+
+def phrase_matches(words: str, phrase: str) -> list[re.Match[str]]:
+    """Every place ``phrase`` occurs in normalised ``words``."""
+    return list(pattern(phrase).finditer(words))
+
+
+def contains_phrase(words: str, phrase: str) -> bool:
+    """Whether normalised ``words`` hold ``phrase`` as whole words (``word*``: a word start)."""
+    return pattern(phrase).search(words) is not None
+
+
+def without(words: str, phrases: frozenset[str]) -> str:
+    """``words`` with every one of ``phrases`` taken out, longest first."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = pattern(phrase).sub(" ", words)
+    return words
+
+
+def stored_phrase(item: str) -> str:
+    """A phrase as stored: normalised, keeping a trailing * and a phrase of symbols only."""
+    if item.endswith("*") and normalise(item[:-1]):
+        return normalise(item[:-1]) + "*"
+    return normalise(item) or item.strip()
+
+
+def phrase_set(value: object) -> frozenset[str]:
+    """A TOML list of phrases as stored phrases (see ``stored_phrase``)."""
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of phrases, got {value!r}")
+    return frozenset(stored_phrase(str(item)) for item in value)
