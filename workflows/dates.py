@@ -8,100 +8,18 @@ dateparser behind it for what the words alone do not cover.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateparser.search import search_dates
 
-from workflows.phrases import contains_phrase, normalise, phrase_set
+from workflows.date_words import DateWords
+from workflows.phrases import contains_phrase, normalise
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
-
-
-@dataclass(frozen=True)
-class DateWords:
-    """A language's words for when something happened, all normalised."""
-
-    months: Mapping[str, int]
-    weekdays: Mapping[str, int]
-    days_ago: Mapping[str, int]
-    last_words: frozenset[str]
-    ago_words: frozenset[str]
-    day_units: frozenset[str]
-    week_units: frozenset[str]
-    day_first: bool = True
-    # "sorry, I meant the 12th": what follows is the date meant.
-    corrections: frozenset[str] = frozenset()
-    # "bought", "installed": a date beside them is not when it went wrong.
-    purchase_words: frozenset[str] = frozenset()
-    # Words that start a new clause ("and", "but", "y", "und"): a purchase word reaches no further.
-    clause_words: frozenset[str] = frozenset()
-    # Days people name instead of dates ("valentine's day": (2, 14)).
-    holidays: Mapping[str, tuple[int, int]] = field(default_factory=dict)
-    # Number words ("two weeks ago", "vor ner Woche", "el primero de marzo").
-    numbers: Mapping[str, int] = field(default_factory=dict)
-    # "the Tuesday before last"; "last month" (on the 14th); "this month" (on the 2nd).
-    before_last: frozenset[str] = frozenset()
-    previous_month: frozenset[str] = frozenset()
-    this_month: frozenset[str] = frozenset()
-    # "Monday last week", "jeudi de la semaine passée": that weekday of the week before this.
-    week_before: frozenset[str] = frozenset()
-    # Words before a bare number that make it a day of this month ("am 3.", "el 2").
-    day_marks: frozenset[str] = frozenset()
-    # Words after an ordinal that make it a count, not a day ("the 3rd time").
-    counted: frozenset[str] = frozenset()
-    # The language's code, for dateparser.
-    language: str = "en"
-
-    @staticmethod
-    def from_mapping(data: Mapping[str, object], language: str = "en") -> DateWords:
-        """The date words of a parsed vocabulary.toml."""
-
-        def numbered(value: object) -> dict[str, int]:
-            if not isinstance(value, dict):
-                raise ValueError(f"expected a table of numbers, got {value!r}")
-            return {normalise(str(key)): int(number) for key, number in value.items()}
-
-        def listed(key: str) -> frozenset[str]:
-            return phrase_set(data.get(key, []))
-
-        holidays = data.get("holidays", {})
-        if not isinstance(holidays, dict):
-            raise ValueError("[holidays] must be a table")
-        return DateWords(
-            months=numbered(data["months"]),
-            weekdays=numbered(data["weekdays"]),
-            days_ago=numbered(data["days_ago"]),
-            last_words=phrase_set(data["last_words"]),
-            ago_words=phrase_set(data["ago_words"]),
-            day_units=phrase_set(data["day_units"]),
-            week_units=phrase_set(data["week_units"]),
-            day_first=bool(data.get("day_first", True)),
-            corrections=listed("corrections"),
-            purchase_words=listed("purchase_words"),
-            clause_words=listed("clause_words"),
-            holidays={normalise(str(k)): _month_day(str(v)) for k, v in holidays.items()},
-            numbers=numbered(data.get("numbers", {})),
-            before_last=listed("before_last"),
-            previous_month=listed("previous_month"),
-            this_month=listed("this_month"),
-            week_before=listed("week_before"),
-            day_marks=listed("day_marks"),
-            counted=listed("counted"),
-            language=language,
-        )
-
-
-def _month_day(value: str) -> tuple[int, int]:
-    """ "02-14" as (2, 14)."""
-    month, _, day = value.partition("-")
-    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        raise ValueError(f"a holiday's date is MM-DD, not {value!r}")
-    return int(month), int(day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,28 +37,73 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     ("bought it on 2 January, it broke on the Tuesday before last") gives way to another.
     """
     for marker in sorted(dates.corrections, key=len, reverse=True):
-        found = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text, flags=re.IGNORECASE)
-        if found is not None:
-            corrected = _first_date(text[found.end() :], today, dates)
+        said = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text, flags=re.IGNORECASE)
+        if said is not None:
+            corrected = _first_date(text[said.end() :], today, dates)
             if corrected is not None:
                 return corrected
-    clauses = [
-        c for c in re.split(r"[.;!?,\n]+|\b(?:but|and|then|when)\b", text) if c and c.strip()
-    ]
+    bought, rest = _purchase_clauses(text, dates)
+    if not bought:
+        return _first_date(text, today, dates)
+    found = _first_date(" . ".join(rest), today, dates)
+    if found is None:
+        # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
+        # the word of buying is the buying; one further on is when it went wrong. Only a date
+        # of buying is not when it went wrong: better to ask.
+        found = _first_date(" . ".join(_past_purchase(c, dates) for c in bought), today, dates)
+    return found
+
+
+def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The first date the text mentions, a date of buying included.
+
+    For an answer to "when did it happen?": a customer who answers "bought it on 28 Feb" gives
+    the only date they have.
+    """
+    return find_date(text, today, dates) or _first_date(text, today, dates)
+
+
+def _past_purchase(clause: str, dates: DateWords) -> str:
+    """The clause without its word of buying and the few words after it (its date)."""
+    words = normalise(clause)
+    for phrase in sorted(dates.purchase_words, key=len, reverse=True):
+        match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words)
+        if match is not None:
+            after = words[match.end() :].split()
+            return " ".join([words[: match.start()], *after[_PURCHASE_REACH:]])
+    return words
+
+
+# Words after "bought", "installed" that hold the date of buying ("on the 28th of February").
+_PURCHASE_REACH = 4
+
+
+def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
+    """The clauses that speak of buying, ordering or installing, and the others."""
+    joins = "|".join(re.escape(word) for word in sorted(dates.clause_words, key=len, reverse=True))
+    # A dot or comma ends a clause only before a space: "12.03.2026" and "49,99" are one.
+    breaks = r"[;!?\n]+|[.,](?=\s|$)" + (rf"|(?<!\w)(?:{joins})(?!\w)" if joins else "")
+    clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
     bought = [
         c for c in clauses if any(contains_phrase(normalise(c), w) for w in dates.purchase_words)
     ]
-    if bought:
-        # Only a date of buying is not when it went wrong: better to ask.
-        return _first_date(" . ".join(c for c in clauses if c not in bought), today, dates)
-    return _first_date(text, today, dates)
+    return bought, [c for c in clauses if c not in bought]
 
 
 def _first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The first date the text mentions."""
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
-    readers = (_iso_date, _numeric_date, _named_date, _holiday, _day_of_month, _relative_date)
+    readers = (
+        _iso_date,
+        _numeric_date,
+        _named_date,
+        _holiday,
+        _day_of_month,
+        _weekday_of_last_week,
+        _marked_day,
+        _relative_date,
+    )
     found = None
     for reader in readers:
         found = reader(words, today, dates)
@@ -218,7 +181,7 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
     if not months:
         return None
     # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz").
-    day_part = r"(\d{1,2})(?:st|nd|rd|th|er|e)?"
+    day_part = rf"(\d{{1,2}}){_SUFFIX}?"
     patterns = (
         rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
         rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
@@ -234,6 +197,8 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
 
 
 ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+# Ordinal endings after a day's number: 3rd, 1er, 2e, 1ro, 2do, 1º (folded to "o").
+_SUFFIX = r"(?:st|nd|rd|th|er|ème|eme|e|ro|do|to|vo|mo|no|o)"
 
 
 def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
@@ -247,7 +212,13 @@ def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
 
 def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None:
     """ "On the 12th", "Friday the 13th": the latest such day that is not in the future."""
-    match = ORDINAL_DAY.search(words)
+    match = next(
+        (m for m in ORDINAL_DAY.finditer(words) if not _counted(words[m.end() :], dates)), None
+    )
+    this_month = "|".join(re.escape(phrase) for phrase in dates.this_month)
+    if match is None and this_month:
+        # "el 2 de este mes", "le 3 de ce mois".
+        match = re.search(rf"\b(\d{{1,2}}){_SUFFIX}? (?:{this_month})\b", words)
     if match is None or not 1 <= int(match[1]) <= 31:
         return None
     day = int(match[1])
@@ -265,6 +236,40 @@ def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None
         if found is not None and found <= today:
             return DateFound(found, valid=True)
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return None
+
+
+def _counted(after: str, dates: DateWords) -> bool:
+    """Whether the words after an ordinal make it a count ("the 3rd time this week")."""
+    following = after.split()[:1]
+    return bool(following) and any(contains_phrase(following[0], word) for word in dates.counted)
+
+
+def _weekday_of_last_week(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "Monday last week", "jeudi de la semaine passée": that day of the week before this."""
+    if not any(contains_phrase(words, phrase) for phrase in dates.week_before):
+        return None
+    for token in words.split():
+        weekday = dates.weekdays.get(token)
+        if weekday is not None:
+            monday = today - timedelta(days=today.weekday())
+            return DateFound(monday - timedelta(days=7 - weekday), valid=True)
+    return None
+
+
+def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "am 3.", "le 12", "el lunes 9": a day of this month (or the last that had it)."""
+    names = "|".join(re.escape(word) for word in (*dates.day_marks, *dates.weekdays))
+    if not names:
+        return None
+    units = {*dates.day_units, *dates.week_units}
+    for match in re.finditer(rf"\b(?:{names}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])", words):
+        after = words[match.end() :].split()[:1]
+        if after and (after[0] in units or after[0].isdigit() or _counted(after[0], dates)):
+            continue  # "am 2 Tagen", "Monday 3 times": not a day of the month
+        found = _day_of_month(f"{match[1]}th", today, dates)
+        if found is not None:
+            return found
     return None
 
 

@@ -129,6 +129,8 @@ def harvest(
 
 def _wished(text: str, settings: IntakeSettings) -> str | None:
     """The outcome wanted, from sentences that do not refuse it."""
+    if (corrected := settings.vocab.corrected_outcome(text)) is not None:
+        return corrected
     kept = [part for part in re.split(r"[.!?\n,;]+", text) if not _REFUSED.search(part)]
     return settings.vocab.wished_outcome(". ".join(kept)) if kept else None
 

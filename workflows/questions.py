@@ -6,7 +6,7 @@ import re
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
-from workflows.dates import find_date
+from workflows.dates import any_date, find_date
 from workflows.effects import (
     ChoiceSpec,
     Reply,
@@ -75,7 +75,8 @@ def accept(
     if asking is Field.PRODUCT:
         return text
     if asking is Field.WHEN:
-        found = find_date(text, context.local_date(settings), vocab.dates)
+        # Asked when, "bought it on 28 Feb" is the only date they have: take it.
+        found = any_date(text, context.local_date(settings), vocab.dates)
         if found is None or not found.valid or found.value is None:
             return None
         return found.value.isoformat()

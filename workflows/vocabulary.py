@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from workflows.dates import DateWords
+from workflows.date_words import DateWords
 from workflows.phrases import (
     contains_phrase,
     normalise,
@@ -177,12 +177,22 @@ class Vocabulary:
         of several, the one preferred ("I'd rather have a new one"), else the first named
         ("my refund and an explanation why").
         """
-        words = normalise(text)
+        # "_" marks where punctuation ended a clause: a negation reaches no further.
+        words = normalise(re.sub(r"[,;.!?]+", f" {_CLAUSE_END} ", text))
+        if (corrected := self.corrected_outcome(words)) is not None:
+            return corrected
         named: list[tuple[int, bool, str]] = []
         for outcome, options in self.outcomes.items():
             for option in options:
                 for match in phrase_matches(words, option):
                     before = words[: match.start()].split()[-_NEGATION_REACH:]
+                    # "not a new one but my money back": a negation ends at a new clause.
+                    joins = [
+                        i
+                        for i, word in enumerate(before)
+                        if word == _CLAUSE_END or word in self.dates.clause_words
+                    ]
+                    before = before[joins[-1] + 1 :] if joins else before
                     if any(contains_phrase(" ".join(before), n) for n in self.negations):
                         continue
                     preferred = any(contains_phrase(" ".join(before), p) for p in self.prefer)
@@ -198,11 +208,27 @@ class Vocabulary:
         first = favourites[0] if favourites else min(position for position, _, _ in named)
         return next(outcome for position, _, outcome in named if position == first)
 
+    def corrected_outcome(self, text: str) -> str | None:
+        """The outcome named after a correction ("a new one, or actually no, my money back")."""
+        words = normalise(text)
+        for marker in self.dates.corrections:
+            said = phrase_matches(words, marker)
+            # Only a change of mind: an outcome named before the correction, another after.
+            if (
+                said
+                and self.outcome_in(words[: said[-1].start()]) is not None
+                and (found := self.outcome_in(words[said[-1].end() :])) is not None
+            ):
+                return found
+        return None
+
     def wished_outcome(self, text: str) -> str | None:
         """The outcome a customer asks for in a sentence that says what they want.
 
         Stricter than ``outcome_in``: in "the engineer came to fix it" nobody asks for a repair.
         """
+        if (corrected := self.corrected_outcome(text)) is not None:
+            return corrected
         wanted = {
             found
             for sentence in re.split(r"[.!?\n]+", text)
@@ -298,4 +324,5 @@ def _menu_number(text: str) -> str:
 
 
 # Words before an outcome that can say it is not wanted ("not a refund", "don't want a new one").
-_NEGATION_REACH = 4
+_NEGATION_REACH = 6
+_CLAUSE_END = "_"

@@ -27,18 +27,20 @@ from workflows.vocabulary import Vocabulary
 
 DATA = Path(__file__).parent / "conversation_data" / "conversations.jsonl"
 FIELDS = ("product", "when", "outcome", "name", "contact")
-# Where the figures stood on 2026-11-30, less a margin (one conversation in 78 is 1.3%): a
+# Where the figures stood on 2026-11-30, less a margin (one conversation in 116 is 0.9%): a
 # change that understands customers worse fails here. English held-out, first scored before
 # any tuning: product 82.5%, date 47.5%, outcome 70.0%, name 85.0%, contact 85.0%; after tuning
 # on the other three quarters: 97.5%, 80.0%, 80.0%, 100%, 100%. French, German and Spanish
-# (v161-v232): their 18 held-out, first scored, 77.8%, 72.2%, 55.6%, 88.9%, 88.9%. English
-# v233-v312 (dates and wishes said every which way, messy messages): their 20 held-out, first
-# scored, 100%, 90.0%, 85.0%, 100%, 100%. All 78 held-out after tuning on the rest: 97.4%,
-# 91.0%, 85.9%, 98.7%, 98.7%. Issue 14's goal on held-out conversations is 95% for contact,
-# outcome and date. Raise these; never lower them.
+# v161-v232: their 18 held-out, first scored, 77.8%, 72.2%, 55.6%, 88.9%, 88.9%. English
+# v233-v312: their 20 held-out, first scored, 100%, 90.0%, 85.0%, 100%, 100%. English
+# v313-v392 (wishes, then dates, said every which way): their 20 held-out, first scored, 95.0%,
+# 90.0%, 75.0%, 95.0%, 95.0%; French, German and Spanish v393-v464: their 18, first scored,
+# 88.9%, 50.0%, 83.3%, 100%, 100%. All 116 held-out after tuning on the rest: 98.3%, 90.5%,
+# 86.2%, 99.1%, 99.1%. Issue 14's goal on held-out conversations is 95% for contact, outcome
+# and date. Raise these; never lower them.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.97, "when": 0.95, "outcome": 0.95, "name": 0.98, "contact": 0.98},
-    "held-out": {"product": 0.96, "when": 0.895, "outcome": 0.845, "name": 0.975, "contact": 0.975},
+    "tuning": {"product": 0.98, "when": 0.98, "outcome": 0.98, "name": 0.99, "contact": 0.99},
+    "held-out": {"product": 0.97, "when": 0.895, "outcome": 0.85, "name": 0.98, "contact": 0.98},
 }
 
 

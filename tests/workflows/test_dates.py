@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, find_date
+from workflows.dates import DateFound, any_date, find_date
 from workflows.vocabulary import Vocabulary
 
 # Friday 20 March 2026 (the weekday matters for "last monday").
@@ -152,3 +152,56 @@ def test_when_it_happened_as_customers_say_it(
     vocab: Vocabulary, text: str, expected: DateFound | None
 ) -> None:
     assert find_date(text, TODAY, vocab.dates) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # A date of buying, ordering or fixing gives way to the one after it, in any language.
+        (
+            "en",
+            "the engineer supposedly fixed it on the 9th, it packed up again on tuesay",
+            valid(2026, 3, 17),
+        ),
+        (
+            "en",
+            "the coffee machine I got for my birthday on the 28th of febuary stopped on the 12th",
+            valid(2026, 3, 12),
+        ),
+        ("en", "lights went off again tonight, 3rd time this week", valid(2026, 3, 20)),
+        ("en", "the fitter came Monday last week", valid(2026, 3, 9)),
+        ("en", "you charged me on the 2nd of this month", valid(2026, 3, 2)),
+        ("en", "started crackling on Weds", valid(2026, 3, 18)),
+        ("fr", "commande passée le 2/3, déposée chez le voisin le 6/3", valid(2026, 3, 6)),
+        ("fr", "elle coule depuis jeudi de la semaine passée", valid(2026, 3, 12)),
+        ("fr", "ma facture a été chargée deux fois à matin", valid(2026, 3, 20)),
+        ("fr", "ça a commencé y a genre 5 jours", valid(2026, 3, 15)),
+        ("de", "ist vorgestern ausgegangen. Gekauft hab ich den am 2. Februar", valid(2026, 3, 18)),
+        ("de", "am 12.03.2026 bestellt, heute ist das falsche Modell gekommen", valid(2026, 3, 20)),
+        ("de", "der Monteur kam letzte Woche am Montag nicht", valid(2026, 3, 9)),
+        ("de", "Anfang des Monats, am 3. stand es auf dem Kontoauszug", valid(2026, 3, 3)),
+        ("de", "hab vor ner woche die schuhe zurückgeschickt", valid(2026, 3, 13)),
+        (
+            "es",
+            "compré un colchón el 14 de febrero y me lo entregaron hasta el lunes 9",
+            valid(2026, 3, 9),
+        ),
+        (
+            "es",
+            "lo instalaron el 20 de febrero y empezó a gotear el viernes pasado",
+            valid(2026, 3, 13),
+        ),
+        ("es", "me colgaron el miercoles de la semana pasada", valid(2026, 3, 11)),
+        ("es", "desde el 1ro de marzo la señal es pésima", valid(2026, 3, 1)),
+        ("es", "el cargo salió el 2 de este mes", valid(2026, 3, 2)),
+    ],
+)
+def test_the_date_it_went_wrong_among_others_in_each_language(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound
+) -> None:
+    assert find_date(text, TODAY, vocabularies[language].dates) == expected
+
+
+def test_asked_when_a_date_of_buying_alone_is_the_answer(vocab: Vocabulary) -> None:
+    assert find_date("bought it on 28 Feb", TODAY, vocab.dates) is None
+    assert any_date("bought it on 28 Feb", TODAY, vocab.dates) == valid(2026, 2, 28)

@@ -1,0 +1,90 @@
+"""A language's words for when something happened, as read from its vocabulary.toml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from workflows.phrases import normalise, phrase_set
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """A language's words for when something happened, all normalised."""
+
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    days_ago: Mapping[str, int]
+    last_words: frozenset[str]
+    ago_words: frozenset[str]
+    day_units: frozenset[str]
+    week_units: frozenset[str]
+    day_first: bool = True
+    # "sorry, I meant the 12th": what follows is the date meant.
+    corrections: frozenset[str] = frozenset()
+    # "bought", "installed": a date beside them is not when it went wrong.
+    purchase_words: frozenset[str] = frozenset()
+    # Words that start a new clause ("and", "but", "y", "und"): a purchase word reaches no further.
+    clause_words: frozenset[str] = frozenset()
+    # Days people name instead of dates ("valentine's day": (2, 14)).
+    holidays: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # Number words ("two weeks ago", "vor ner Woche", "el primero de marzo").
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    # "the Tuesday before last"; "last month" (on the 14th); "this month" (on the 2nd).
+    before_last: frozenset[str] = frozenset()
+    previous_month: frozenset[str] = frozenset()
+    this_month: frozenset[str] = frozenset()
+    # "Monday last week", "jeudi de la semaine passée": that weekday of the week before this.
+    week_before: frozenset[str] = frozenset()
+    # Words before a bare number that make it a day of this month ("am 3.", "el 2").
+    day_marks: frozenset[str] = frozenset()
+    # Words after an ordinal that make it a count, not a day ("the 3rd time").
+    counted: frozenset[str] = frozenset()
+    # The language's code, for dateparser.
+    language: str = "en"
+
+    @staticmethod
+    def from_mapping(data: Mapping[str, object], language: str = "en") -> DateWords:
+        """The date words of a parsed vocabulary.toml."""
+
+        def numbered(value: object) -> dict[str, int]:
+            if not isinstance(value, dict):
+                raise ValueError(f"expected a table of numbers, got {value!r}")
+            return {normalise(str(key)): int(number) for key, number in value.items()}
+
+        def listed(key: str) -> frozenset[str]:
+            return phrase_set(data.get(key, []))
+
+        holidays = data.get("holidays", {})
+        if not isinstance(holidays, dict):
+            raise ValueError("[holidays] must be a table")
+        return DateWords(
+            months=numbered(data["months"]),
+            weekdays=numbered(data["weekdays"]),
+            days_ago=numbered(data["days_ago"]),
+            last_words=phrase_set(data["last_words"]),
+            ago_words=phrase_set(data["ago_words"]),
+            day_units=phrase_set(data["day_units"]),
+            week_units=phrase_set(data["week_units"]),
+            day_first=bool(data.get("day_first", True)),
+            corrections=listed("corrections"),
+            purchase_words=listed("purchase_words"),
+            clause_words=listed("clause_words"),
+            holidays={normalise(str(k)): _month_day(str(v)) for k, v in holidays.items()},
+            numbers=numbered(data.get("numbers", {})),
+            before_last=listed("before_last"),
+            previous_month=listed("previous_month"),
+            this_month=listed("this_month"),
+            week_before=listed("week_before"),
+            day_marks=listed("day_marks"),
+            counted=listed("counted"),
+            language=language,
+        )
+
+
+def _month_day(value: str) -> tuple[int, int]:
+    """ "02-14" as (2, 14)."""
+    month, _, day = value.partition("-")
+    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise ValueError(f"a holiday's date is MM-DD, not {value!r}")
+    return int(month), int(day)
