@@ -144,11 +144,21 @@ def classify(text: str, rules: Rules) -> Classification:
             if reason.kind == "severity"
             and reason.level == CRITICAL
             and not reason.note.startswith(MISREAD)
+            and not _own_words(reason.words, rules.lexicon)
         )
         if hazards:
             severity, reasons = CRITICAL, reasons + hazards
     queue = route(found.category, severity, rules)
     return Classification(found.category, severity, queue, reasons)
+
+
+def _own_words(words: str, lexicon: Lexicon) -> bool:
+    """Whether the customer's language reads these words itself ("exploser" is French's to
+    judge, with its own exceptions) or they mean something else there ("pain" is bread)."""
+    return any(
+        word in lexicon.false_friends or lexicon.stem(word) in lexicon.real_words
+        for word in words.split()
+    )
 
 
 def route(category: str, severity: str, rules: Rules) -> str:

@@ -22,6 +22,8 @@ from functools import cached_property, lru_cache
 
 import snowballstemmer
 
+import workflows.checked_toml as checked
+
 SEVERITIES = ("normal", "high", "critical")
 CRITICAL = SEVERITIES[-1]
 
@@ -111,6 +113,14 @@ class Lexicon:
     signals: tuple[Signal, ...]
     categories: tuple[str, ...]
     stemmer_name: str
+    # Most slips forgiven in a long word: German compounds are often two from another word
+    # ("hingefahren", "hingefallen"), so German forgives one.
+    max_slips: int = 2
+    # English hazard words that are everyday words in this language (French "pain" is bread):
+    # never read as English here.
+    false_friends: frozenset[str] = frozenset()
+    # Words as customers type them, read as the words they stand for ("frawd", "acc", "sum1").
+    spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def stem(self, word: str) -> str:
         """The stem of one folded word in this language."""
@@ -130,8 +140,8 @@ class Lexicon:
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> Lexicon:
         """Build a lexicon from a parsed ``config/triage/<language>.toml``."""
-        _known(data, _TOP_KEYS, "the lexicon")
-        language = _text(data, "language")
+        checked.known(data, _TOP_KEYS, "the lexicon")
+        language = checked.text(data, "language")
         stemmer_name = _STEMMERS.get(language)
         if stemmer_name is None:
             raise ValueError(f"language {language!r}: no stemmer; use one of {sorted(_STEMMERS)}")
@@ -139,22 +149,22 @@ class Lexicon:
         def stem(word: str) -> str:
             return _stem(stemmer_name, word)
 
-        negation = _table(data, "negation")
-        _known(negation, _NEGATION_KEYS, "[negation]")
+        negation = checked.table(data, "negation")
+        checked.known(negation, _NEGATION_KEYS, "[negation]")
 
         def terms(table: Mapping[str, object], key: str) -> tuple[Term, ...]:
-            return tuple(compile_term(str(item), stem) for item in _strings(table, key))
+            return tuple(compile_term(str(item), stem) for item in checked.strings(table, key))
 
         signals: list[Signal] = []
-        for item in _tables(data, "signals"):
-            severity = _text(item, "severity")
+        for item in checked.tables(data, "signals"):
+            severity = checked.text(item, "severity")
             if severity not in SEVERITIES[1:]:
                 raise ValueError(f"signal {item.get('name')!r}: severity must be high or critical")
             signals.append(_signal(item, severity, terms))
         categories: list[str] = []
-        for item in _tables(data, "categories"):
+        for item in checked.tables(data, "categories"):
             # A category may have several tables: words of different weights.
-            name = _text(item, "name")
+            name = checked.text(item, "name")
             if name not in categories:
                 categories.append(name)
             signals.append(_signal(item, "normal", terms, category=name))
@@ -171,11 +181,14 @@ class Lexicon:
             scope_ends=terms(negation, "scope_ends"),
             scope_extenders=terms(negation, "extenders"),
             window=window,
-            real_words=frozenset(stem(fold(word)) for word in _strings(data, "real_words"))
+            real_words=frozenset(stem(fold(word)) for word in checked.strings(data, "real_words"))
             | _stems(signals),
             signals=tuple(signals),
             categories=tuple(categories),
             stemmer_name=stemmer_name,
+            spellings=_spellings(data),
+            max_slips=_max_slips(data),
+            false_friends=frozenset(fold(word) for word in checked.strings(data, "false_friends")),
         )
 
 
@@ -221,18 +234,42 @@ class TermIndex:
         return list({id(term): term for term in found}.values())
 
 
-_TOP_KEYS = frozenset({"language", "real_words", "negation", "signals", "categories"})
+_TOP_KEYS = frozenset(
+    {
+        "language",
+        "real_words",
+        "false_friends",
+        "max_slips",
+        "spellings",
+        "negation",
+        "signals",
+        "categories",
+    }
+)
 _NEGATION_KEYS = frozenset({"cues", "not_cues", "scope_ends", "extenders", "window"})
 _CATEGORY_KEYS = frozenset({"name", "weight", "terms", "unless", "near", "near_sentences"})
 _SIGNAL_KEYS = _CATEGORY_KEYS | {"severity", "category", "negatable"}
 
 
-def _known(table: Mapping[str, object], keys: frozenset[str], where: str) -> None:
-    """A misspelt key would be a rule silently ignored: name it instead."""
-    unknown = sorted(set(table) - keys)
-    if unknown:
-        expected = ", ".join(sorted(keys))
-        raise ValueError(f"{where}: unknown {', '.join(unknown)}; expected {expected}")
+def _max_slips(data: Mapping[str, object]) -> int:
+    value = data.get("max_slips", 2)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2:
+        raise ValueError("max_slips must be 0, 1 or 2")
+    return value
+
+
+def _spellings(data: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """The [spellings] table: one written word to the word or words it stands for."""
+    table = data.get("spellings", {})
+    if not isinstance(table, dict):
+        raise ValueError("[spellings] must be a table of written = meant")
+    spellings: dict[str, tuple[str, ...]] = {}
+    for written, meant in table.items():
+        words = [word for word, _, _ in tokens(fold(str(written)))]
+        if len(words) != 1 or not isinstance(meant, str) or not tokens(fold(meant)):
+            raise ValueError(f"[spellings] {written!r}: one written word = the words it means")
+        spellings[words[0]] = tuple(word for word, _, _ in tokens(fold(meant)))
+    return spellings
 
 
 def _stems(signals: Sequence[Signal]) -> frozenset[str]:
@@ -302,8 +339,8 @@ def _signal(
     terms: Callable[[Mapping[str, object], str], tuple[Term, ...]],
     category: str | None = None,
 ) -> Signal:
-    name = _text(item, "name")
-    _known(item, _SIGNAL_KEYS if category is None else _CATEGORY_KEYS, repr(name))
+    name = checked.text(item, "name")
+    checked.known(item, _SIGNAL_KEYS if category is None else _CATEGORY_KEYS, repr(name))
     weight = item.get("weight", 1)
     if not isinstance(weight, int | float) or weight <= 0:
         raise ValueError(f"{name!r}: weight must be a positive number")
@@ -346,31 +383,3 @@ def _stemmer(name: str) -> snowballstemmer.basestemmer.BaseStemmer:
 def _stem(stemmer_name: str, word: str) -> str:
     # Stemming is pure Python and the same few thousand words recur: remember them.
     return str(_stemmer(stemmer_name).stemWord(word))
-
-
-def _text(data: Mapping[str, object], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{key} must be given as text")
-    return value.strip()
-
-
-def _table(data: Mapping[str, object], key: str) -> Mapping[str, object]:
-    value = data.get(key, {})
-    if not isinstance(value, Mapping):
-        raise ValueError(f"[{key}] must be a table")
-    return value
-
-
-def _tables(data: Mapping[str, object], key: str) -> Sequence[Mapping[str, object]]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ValueError(f"[[{key}]] must be an array of tables")
-    return value
-
-
-def _strings(data: Mapping[str, object], key: str) -> list[str]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError(f"{key} must be a list of words or phrases")
-    return value

@@ -191,8 +191,9 @@ def _prepare(text: str, lexicon: Lexicon) -> _Text:
     for sentence, piece in enumerate(_SENTENCE_END.split(folded)):
         for part in piece.split(","):
             clause += 1
-            for word, _, _ in tokens(part):
-                words.append(_Token(word, lexicon.stem(word), sentence, clause))
+            for written, _, _ in tokens(part):
+                for word in lexicon.spellings.get(written, (written,)):
+                    words.append(_Token(word, lexicon.stem(word), sentence, clause))
     prepared = _Text(lexicon, words)
     index = lexicon.index
     for start, token in enumerate(words):
@@ -342,7 +343,9 @@ def _typo(token: _Token, word: str, lexicon: Lexicon, *, prefix: bool) -> str | 
         return None
     if token.stem in lexicon.real_words:
         return None
-    allowed = 2 if len(word) >= _FUZZY_TWO else 1
+    allowed = min(lexicon.max_slips, 2 if len(word) >= _FUZZY_TWO else 1)
+    if allowed == 0:
+        return None
     # Slips are rare in a word's first letters; requiring them keeps real words apart.
     if token.text[: allowed + 1] != word[: allowed + 1]:
         return None

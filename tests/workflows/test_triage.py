@@ -167,6 +167,23 @@ def test_a_forgiven_misspelling_says_what_it_was_read_as(lexicon: Lexicon) -> No
     assert any("allerg" in note for note in notes), found.reasons
 
 
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("frawd on my card, money gone", "critical"),
+        ("gas smel in the flat since ur engineer left", "critical"),
+        ("my acc got haked n sum1 changed the email", "critical"),
+        ("was sick all nite after the curry", "critical"),
+        ("the ur fire door sign is wrong lol", "normal"),
+        ("i didnt get hurt n nobody was burnt", "normal"),
+    ],
+)
+def test_text_speak_and_short_slips_are_read_as_the_words_they_stand_for(
+    lexicon: Lexicon, text: str, severity: str
+) -> None:
+    assert grade(text, lexicon).severity == severity
+
+
 def test_a_real_word_is_never_read_as_a_misspelling(lexicon: Lexicon) -> None:
     # "scolded" is one letter from "scalded", "charged" from "charred".
     assert grade("the manager scolded the cashier", lexicon).severity == "normal"
@@ -263,6 +280,9 @@ def test_category_ties_go_to_the_first_listed_and_weights_decide_otherwise() -> 
             "unknown category 'z'",
         ),
         ({"negation": {"window": 0}}, "window"),
+        ({"spellings": {"two words": "x"}}, "one written word"),
+        ({"spellings": {"frawd": 3}}, "one written word"),
+        ({"spellings": []}, "table of written"),
         ({"categories": [{"name": "d", "terms": "parcel"}]}, "list of words"),
         ({"categories": [{"name": "d", "terms": ["x"], "weight": -1}]}, "positive"),
         # A misspelt key would be a rule silently ignored.

@@ -35,16 +35,18 @@ class Floor:
 # figures are flattering (the second opinion learnt from those very complaints); the held-out
 # figures are the ones that count.
 GOAL = Floor(0.95, 0.90, 0.90, 0.85)
-# Where the held-out figures stood on 2026-11-30 (third session) over 1,320 complaints by
-# eleven writers who never saw the lexicon or the model: critical 95.5%, high or above 94.6%,
-# normal kept 91.3%, category 87.1% (lexicon alone 85.0%, 88.8%, 87.4%, 75.8%). The six
-# newest sets (heldout_23 to heldout_28) alone: 93.8%, 92.1%, 90.5%, 85.0%; their figures
-# when first scored, before the last retraining, are in issue 7's notes. The floor is the
-# whole held-out figure less a small margin: a change that makes triage worse on text nobody
-# tuned it on fails here. The sets behind it change as sets are read and replaced (it was
-# 95%/94.5%/90%/86% over the sets before); raise it as triage improves; never lower it to
-# make a change pass.
-HELD_OUT_FLOOR = Floor(0.95, 0.94, 0.905, 0.865)
+# Where the held-out figures stood on 2026-11-30 (fourth session) over 2,040 complaints by
+# seventeen writers who never saw the lexicon or the model: critical 95.7%, high or above
+# 93.8%, normal kept 91.6%, category 86.8%. heldout_29 to heldout_32 when first scored:
+# critical 95.0%, 90.0%, 90.0%, 95.0%; after the lexicon was tuned and the model retrained on
+# three other new sets (tuning_z1, tuning_z2, tuning_k2), the four together: 95.6%, 89.9%,
+# 91.0%, 83.8%. The newest two (heldout_33, heldout_34), scored once after all of that:
+# 96.3%, 94.8%, 89.6%, 85.8%. The floor is the whole held-out figure less a small margin:
+# a change that makes triage worse on text nobody tuned it on fails here. The sets behind it
+# change as sets are read and replaced or added (it was 95%/94%/90.5%/86.5% over the 1,320
+# before the six newest, harder sets); raise it as triage improves; never lower it to make a
+# change pass.
+HELD_OUT_FLOOR = Floor(0.95, 0.93, 0.91, 0.86)
 
 
 @dataclass(frozen=True)
