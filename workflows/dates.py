@@ -81,8 +81,9 @@ _PURCHASE_REACH = 4
 def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
     """The clauses that speak of buying, ordering or installing, and the others."""
     joins = "|".join(re.escape(word) for word in sorted(dates.clause_words, key=len, reverse=True))
-    # A dot or comma ends a clause only before a space: "12.03.2026" and "49,99" are one.
-    breaks = r"[;!?\n]+|[.,](?=\s|$)" + (rf"|(?<!\w)(?:{joins})(?!\w)" if joins else "")
+    # A dot or comma ends a clause only before a space and not after a number: "12.03.2026",
+    # "49,99" and "am 2. Januar" are one.
+    breaks = r"[;!?\n]+|(?<!\d)[.,](?=\s|$)" + (rf"|(?<!\w)(?:{joins})(?!\w)" if joins else "")
     clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
     bought = [
         c for c in clauses if any(contains_phrase(normalise(c), w) for w in dates.purchase_words)
@@ -180,8 +181,10 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
     months = "|".join(sorted((re.escape(name) for name in dates.months), key=len, reverse=True))
     if not months:
         return None
-    # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz").
-    day_part = rf"(\d{{1,2}}){_SUFFIX}?"
+    # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz"), and in
+    # words: "el primero de marzo".
+    spelt = "|".join(re.escape(word) for word in sorted(dates.numbers, key=len, reverse=True))
+    day_part = rf"(\d{{1,2}}{_SUFFIX}?|{spelt})" if spelt else rf"(\d{{1,2}}){_SUFFIX}?"
     patterns = (
         rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
         rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
@@ -192,7 +195,8 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
             continue
         day_text, month_text = (match[1], match[2]) if index == 0 else (match[2], match[1])
         year = int(match[3]) if match[3] else None
-        return _with_year(int(day_text), dates.months[month_text], year, today)
+        day = dates.numbers.get(day_text) or int(re.sub(r"\D", "", day_text))
+        return _with_year(day, dates.months[month_text], year, today)
     return None
 
 

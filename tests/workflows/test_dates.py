@@ -194,6 +194,21 @@ def test_when_it_happened_as_customers_say_it(
         ("es", "me colgaron el miercoles de la semana pasada", valid(2026, 3, 11)),
         ("es", "desde el 1ro de marzo la señal es pésima", valid(2026, 3, 1)),
         ("es", "el cargo salió el 2 de este mes", valid(2026, 3, 2)),
+        ("es", "lo compré el 27 de febreo y desde el primero de marzo no carga", valid(2026, 3, 1)),
+        ("fr", "le facteur est passé vendredi passé", valid(2026, 3, 13)),
+        ("fr", "ça coule depuis 3 jours", valid(2026, 3, 17)),
+        (
+            "de",
+            "geht seit 4 tagen nicht mehr an. hab es am 5. februar bekommen",
+            valid(2026, 3, 16),
+        ),
+        ("de", "seit Dienstag vor einer Woche tropft es", valid(2026, 3, 10)),
+        ("de", "SEIT LETZTEM FREITAG KEIN INTERNET", valid(2026, 3, 13)),
+        (
+            "de",
+            "Flug am 14.03. annulliert. Gebucht hatte ich das am 2. Januar.",
+            valid(2026, 3, 14),
+        ),
     ],
 )
 def test_the_date_it_went_wrong_among_others_in_each_language(

@@ -277,3 +277,21 @@ def test_from_mapping_requires_every_command(vocabulary_data: dict[str, Any]) ->
 )
 def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, outcome: str) -> None:
     assert vocab.outcome_in(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "I want a new one, or actually no, just give me my money back", "refund"),
+        ("en", "the money's not the point, I want an apology from the store", "apology"),
+        ("en", "I'd take store credit instead of a refund to the card", "refund"),
+        ("de", "Ich will keinen neuen, sondern mein Geld zurück bitte", "refund"),
+        ("es", "que venga un técnico a verlo, no quiero que me lo cambien", "repair"),
+        ("es", "quiero una queja por el trato del repartidor", None),
+        ("fr", "envoyez-moi juste une nouvelle carte", "replacement"),
+    ],
+)
+def test_the_outcome_wanted_in_each_language(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str | None
+) -> None:
+    assert vocabularies[language].outcome_in(text) == outcome
