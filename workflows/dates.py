@@ -43,6 +43,9 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
             if corrected is not None:
                 return corrected
     bought, rest = _purchase_clauses(text, dates)
+    latest = _latest_of_several(rest, today, dates)
+    if latest is not None:
+        return latest
     if not bought:
         return _first_date(text, today, dates)
     found = _first_date(" . ".join(rest), today, dates)
@@ -52,6 +55,24 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         # of buying is not when it went wrong: better to ask.
         found = _first_date(" . ".join(_past_purchase(c, dates) for c in bought), today, dates)
     return found
+
+
+def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
+    """Of several days of the month named in different clauses, the latest one past.
+
+    A complaint tells its story in order: paid "le 8 janvier", cancelled "le 2 mars"; ordered
+    "le 2/3", lost "le 6/3". A weekday beside a day ("Saturday, the 7th") is that same day.
+    """
+    found: set[date] = set()
+    for clause in clauses:
+        words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", clause)))
+        for reader in _CALENDAR_READERS:
+            day = reader(words, today, dates)
+            if day is not None:
+                if day.valid and day.value is not None and day.value <= today:
+                    found.add(day.value)
+                break
+    return DateFound(max(found), valid=True) if len(found) > 1 else None
 
 
 def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -343,3 +364,8 @@ def _make(year: int, month: int, day: int) -> DateFound:
         return DateFound(date(year, month, day), valid=True)
     except ValueError:
         return DateFound(None, valid=False)
+
+
+# Readers of a day on the calendar (not "last Tuesday", "three days ago"): of several such days
+# in one message, the latest is when it went wrong.
+_CALENDAR_READERS = (_iso_date, _numeric_date, _named_date, _day_of_month, _marked_day)

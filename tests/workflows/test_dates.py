@@ -209,6 +209,19 @@ def test_when_it_happened_as_customers_say_it(
             "Flug am 14.03. annulliert. Gebucht hatte ich das am 2. Januar.",
             valid(2026, 3, 14),
         ),
+        # Of several days named, the latest past one; a weekday beside a day is that day.
+        (
+            "fr",
+            "J'ai payé 850 € le 8 janvier. Le 2 mars la formation est annulée",
+            valid(2026, 3, 2),
+        ),
+        ("en", "Saturday evening, the 7th", valid(2026, 3, 7)),
+        ("de", "am Mittwoch, 11. März, waren wir in der Praxis", valid(2026, 3, 11)),
+        (
+            "en",
+            "ordered on 3 March, promised for the 25th, nothing on the 10th",
+            valid(2026, 3, 10),
+        ),
     ],
 )
 def test_the_date_it_went_wrong_among_others_in_each_language(
