@@ -131,32 +131,25 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A correction wins; a date of buying gives way to the date it went wrong.
-        ("left in the rain on the 21st, sorry I meant the 12th not the 21st", valid(2026, 3, 12)),
-        ("I bought it on 2 January and it stopped draining on 10 March", valid(2026, 3, 10)),
-        ("Ordered a sofa on 3rd December, still nothing", None),
-        # The forms people use.
-        ("your tech was supposed to come 3/14 and never showed", valid(2026, 3, 14)),
-        ("it broke the Tuesday before last", valid(2026, 3, 10)),
-        ("the crack appeared Monday just gone", valid(2026, 3, 16)),
-        ("two weeks ago today", valid(2026, 3, 6)),
-        ("last month on the 14th", valid(2026, 2, 14)),
-        ("arrived on st patricks day with the glass smashed", valid(2026, 3, 17)),
-        ("boiler packed in on New Years Eve", valid(2025, 12, 31)),
-        ("order cancelled yday", valid(2026, 3, 19)),
-    ],
-)
-def test_when_it_happened_as_customers_say_it(
-    vocab: Vocabulary, text: str, expected: DateFound | None
-) -> None:
-    assert find_date(text, TODAY, vocab.dates) == expected
-
-
-@pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
+        # A correction wins; a date of buying gives way to the date it went wrong.
+        (
+            "en",
+            "left in the rain on the 21st, sorry I meant the 12th not the 21st",
+            valid(2026, 3, 12),
+        ),
+        ("en", "I bought it on 2 January and it stopped draining on 10 March", valid(2026, 3, 10)),
+        ("en", "Ordered a sofa on 3rd December, still nothing", None),
+        # The forms people use.
+        ("en", "your tech was supposed to come 3/14 and never showed", valid(2026, 3, 14)),
+        ("en", "it broke the Tuesday before last", valid(2026, 3, 10)),
+        ("en", "the crack appeared Monday just gone", valid(2026, 3, 16)),
+        ("en", "two weeks ago today", valid(2026, 3, 6)),
+        ("en", "last month on the 14th", valid(2026, 2, 14)),
+        ("en", "arrived on st patricks day with the glass smashed", valid(2026, 3, 17)),
+        ("en", "boiler packed in on New Years Eve", valid(2025, 12, 31)),
+        ("en", "order cancelled yday", valid(2026, 3, 19)),
         # A date of buying, ordering or fixing gives way to the one after it, in any language.
         (
             "en",
@@ -224,8 +217,8 @@ def test_when_it_happened_as_customers_say_it(
         ),
     ],
 )
-def test_the_date_it_went_wrong_among_others_in_each_language(
-    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound
+def test_the_date_it_went_wrong_as_customers_say_it_in_each_language(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound | None
 ) -> None:
     assert find_date(text, TODAY, vocabularies[language].dates) == expected
 

@@ -16,13 +16,11 @@ from tests.workflows.chat import (
     opened,
     question,
     reach_summary,
-    reply,
     summary,
     templates,
 )
 from workflows.conversation import Field, Mode
 from workflows.effects import (
-    OpenCase,
     Reply,
 )
 
@@ -318,93 +316,3 @@ def test_a_name_known_from_before_wins_over_the_display_name(chat: Chat) -> None
     decision = reach_summary(chat)
     assert summary(decision)["name"]["value"] == "Ana Silva"
     assert opened(chat.say("yes")).details.customer_name == "Ana Silva"
-
-
-@pytest.mark.parametrize("first", ["no", "2", "No!"])
-def test_consent_no_explains_once_why_it_is_needed_then_stops(chat: Chat, first: str) -> None:
-    advance_to(chat, "customer/ask_consent")
-    decision = chat.say(first)
-    assert templates(decision) == ["customer/consent_needed", "customer/ask_consent"]
-    assert chat.conversation.asking is Field.CONSENT
-    decision = chat.say("no")
-    assert templates(decision) == ["customer/consent_refused"]
-    assert chat.conversation.mode is Mode.IDLE
-    assert not decision.of_type(OpenCase)
-
-
-@pytest.mark.parametrize(
-    "answer", ["No, I do not agree, delete my data", "i dont agree to that", "no thanks"]
-)
-def test_consent_refused_in_so_many_words_stops_at_once(chat: Chat, answer: str) -> None:
-    advance_to(chat, "customer/ask_consent")
-    decision = chat.say(answer)
-    assert templates(decision) == ["customer/consent_refused"]
-    assert chat.conversation.mode is Mode.IDLE
-    assert not decision.of_type(OpenCase)
-
-
-@pytest.mark.parametrize("answer", ["Yes, you can keep them.", "yes I'm fine with that"])
-def test_consent_given_in_a_sentence_is_consent(chat: Chat, answer: str) -> None:
-    advance_to(chat, "customer/ask_consent")
-    assert templates(chat.say(answer)) == ["customer/summary"]
-    assert chat.conversation.answer(Field.CONSENT) == "yes"
-
-
-def test_consent_is_never_assumed_from_an_unclear_answer(chat: Chat) -> None:
-    advance_to(chat, "customer/ask_consent")
-    first = chat.say("maybe")
-    assert templates(first) == ["customer/ask_consent"]
-    for _ in range(3):
-        decision = chat.say("maybe")
-        assert templates(decision) == ["customer/consent_needed", "customer/ask_consent"]
-        assert chat.conversation.asking is Field.CONSENT
-    assert templates(chat.say("1")) == ["customer/summary"]
-
-
-@pytest.mark.parametrize("answer", ["👍", "!!!", "..."])
-def test_an_answer_of_symbols_is_an_unclear_answer_not_a_help_request(
-    chat: Chat, answer: str
-) -> None:
-    advance_to(chat, "customer/ask_consent")
-    assert templates(chat.say(answer)) == ["customer/ask_consent"]
-    assert chat.conversation.asking is Field.CONSENT
-
-
-def test_a_question_mark_alone_asks_for_help(chat: Chat) -> None:
-    advance_to(chat, "customer/ask_consent")
-    assert templates(chat.say("?")) == ["customer/help", "customer/ask_consent"]
-
-
-@pytest.mark.parametrize("command", ["/foo", "/refundnow"])
-def test_an_unknown_command_gets_a_helpful_reply_and_the_question_again(
-    chat: Chat, command: str
-) -> None:
-    advance_to(chat, "customer/ask_product")
-    decision = chat.say(command)
-    assert templates(decision) == ["customer/unknown_command", "customer/ask_product"]
-    assert reply(decision, "customer/unknown_command").context["command"] == command
-    assert not chat.conversation.answered(Field.PRODUCT)
-
-
-def test_a_path_or_a_fraction_is_not_a_command(chat: Chat) -> None:
-    advance_to(chat, "customer/ask_product")
-    chat.say("/dev/null")
-    assert chat.conversation.answered(Field.PRODUCT)
-
-
-def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
-    chat.consented_before = True
-    chat.display_name = "Ana"
-    chat.say(DESCRIPTION)
-    chat.say("skip")
-    chat.say("skip")
-    assert templates(chat.say("apology")) == ["customer/summary"]
-    assert opened(chat.say("yes")).details.consent is True
-
-
-@pytest.mark.parametrize("answer", ["yes ok", "no", "yeah fine"])
-def test_a_yes_or_no_is_never_saved_as_a_name(chat: Chat, answer: str) -> None:
-    advance_to(chat, "customer/ask_name")
-    decision = chat.say(answer)
-    assert Field.NAME not in chat.conversation.answers
-    assert asked(decision) == "customer/ask_name"
