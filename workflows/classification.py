@@ -153,12 +153,9 @@ def classify(text: str, rules: Rules) -> Classification:
 
 
 def _own_words(words: str, lexicon: Lexicon) -> bool:
-    """Whether the customer's language reads these words itself ("exploser" is French's to
-    judge, with its own exceptions) or they mean something else there ("pain" is bread)."""
-    return any(
-        word in lexicon.false_friends or lexicon.stem(word) in lexicon.real_words
-        for word in words.split()
-    )
+    """Whether the words mean something else in the customer's language ("pain" is bread,
+    "exploser" is French's to judge, with its own exceptions)."""
+    return any(word in lexicon.false_friends for word in words.split())
 
 
 def route(category: str, severity: str, rules: Rules) -> str:

@@ -38,6 +38,11 @@ class DateWords:
     week_before: frozenset[str] = frozenset()
     # Words before a bare number that make it a day of this month ("am 3.", "el 2").
     day_marks: frozenset[str] = frozenset()
+    # "since": a date after it is when the trouble began ("seit 4 Tagen", "desde el 5").
+    since_words: frozenset[str] = frozenset()
+    # A stay from one day to another ("du 13 au 15 mars"): its days are not when it went wrong.
+    range_from: frozenset[str] = frozenset()
+    range_to: frozenset[str] = frozenset()
     # Words after an ordinal that make it a count, not a day ("the 3rd time").
     counted: frozenset[str] = frozenset()
     # The language's code, for dateparser.
@@ -78,6 +83,9 @@ class DateWords:
             week_before=listed("week_before"),
             day_marks=listed("day_marks"),
             counted=listed("counted"),
+            since_words=listed("since_words"),
+            range_from=listed("range_from"),
+            range_to=listed("range_to"),
             language=language,
         )
 

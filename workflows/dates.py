@@ -43,6 +43,12 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
             if corrected is not None:
                 return corrected
     bought, rest = _purchase_clauses(text, dates)
+    for clause in rest:
+        # "Desde el 5 de marzo se corta … llamé el 9 y el 16": since when is when it began.
+        if any(contains_phrase(normalise(clause), word) for word in dates.since_words):
+            began = _first_date(clause, today, dates)
+            if began is not None and began.valid:
+                return began
     latest = _latest_of_several(rest, today, dates)
     if latest is not None:
         return latest
@@ -53,7 +59,8 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
         # the word of buying is the buying; one further on is when it went wrong. Only a date
         # of buying is not when it went wrong: better to ask.
-        found = _first_date(" . ".join(_past_purchase(c, dates) for c in bought), today, dates)
+        past = " . ".join(_past_purchase(clause, today, dates) for clause in bought)
+        found = _first_date(past, today, dates)
     return found
 
 
@@ -64,8 +71,14 @@ def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> Dat
     "le 2/3", lost "le 6/3". A weekday beside a day ("Saturday, the 7th") is that same day.
     """
     found: set[date] = set()
+    starts = "|".join(re.escape(word) for word in dates.range_from)
+    ends = "|".join(re.escape(word) for word in dates.range_to)
     for clause in clauses:
         words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", clause)))
+        if starts and ends:
+            # "du 13 au 15 mars", "vom 6. bis 8. März": a stay, not the day it went wrong.
+            number = r"(?:the )?\d{1,2}\w*"
+            words = re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
         for reader in _CALENDAR_READERS:
             day = reader(words, today, dates)
             if day is not None:
@@ -84,19 +97,24 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     return find_date(text, today, dates) or _first_date(text, today, dates)
 
 
-def _past_purchase(clause: str, dates: DateWords) -> str:
+def _past_purchase(clause: str, today: date, dates: DateWords) -> str:
     """The clause without its word of buying and the few words after it (its date)."""
     words = normalise(clause)
     for phrase in sorted(dates.purchase_words, key=len, reverse=True):
         match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words)
         if match is not None:
             after = words[match.end() :].split()
-            return " ".join([words[: match.start()], *after[_PURCHASE_REACH:]])
+            bought_on = _first_date(" ".join(after), today, dates)
+            # Drop words after "bought" until its date is gone ("on the 28th of February").
+            for cut in range(1, min(len(after), _PURCHASE_REACH) + 1):
+                if _first_date(" ".join(after[cut:]), today, dates) != bought_on:
+                    break
+            return " ".join([words[: match.start()], *after[cut:]]) if after else words
     return words
 
 
-# Words after "bought", "installed" that hold the date of buying ("on the 28th of February").
-_PURCHASE_REACH = 4
+# Most words after "bought", "installed" that can hold the date of buying.
+_PURCHASE_REACH = 8
 
 
 def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
@@ -128,9 +146,13 @@ def _first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     )
     found = None
     for reader in readers:
-        found = reader(words, today, dates)
-        if found is not None:
+        said = reader(words, today, dates)
+        if said is not None and said.valid and said.value is not None and said.value <= today:
+            found = said
             break
+        # An impossible or future date gives way to a real one said elsewhere ("MHD 22.03.,
+        # am Sonntag hat es gestunken"); alone, it is reported so the customer is asked again.
+        found = found or said
     if found is None and dates.language != "en":
         # The readers above know the vocabulary's words; dateparser knows each language's
         # grammar of dates ("il y a trois jours", "vor zwei Wochen", "el martes pasado").
@@ -140,6 +162,8 @@ def _first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     return found
 
 
+# "9999999 days ago" is not a date (and would overflow the calendar).
+_LONGEST_AGO = 3660
 # A date read by dateparser further back than this is a misreading ("a customer for ten years").
 _OLDEST = timedelta(days=366)
 
@@ -247,6 +271,9 @@ def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None
     if match is None or not 1 <= int(match[1]) <= 31:
         return None
     day = int(match[1])
+    if this_month and day > today.day and re.search(rf"\b(?:{this_month})\b", words):
+        ahead = _make(today.year, today.month, day)
+        return DateFound(ahead.value, valid=False)  # "the 25th of this month" is to come
     year, month = today.year, today.month
     if any(contains_phrase(words, phrase) for phrase in dates.previous_month):
         # "last month on the 14th": from the month before this one.
@@ -271,15 +298,25 @@ def _counted(after: str, dates: DateWords) -> bool:
 
 
 def _weekday_of_last_week(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "Monday last week", "jeudi de la semaine passée": that day of the week before this."""
-    if not any(contains_phrase(words, phrase) for phrase in dates.week_before):
-        return None
-    for token in words.split():
+    """ "Monday last week", "jeudi de la semaine passée": that day of the week before this.
+
+    The words must stand by the weekday: in "I rang last week; on Wednesday it broke again"
+    Wednesday is this week's.
+    """
+    tokens = words.split()
+    for index, token in enumerate(tokens):
         weekday = dates.weekdays.get(token)
-        if weekday is not None:
+        if weekday is None:
+            continue
+        near = " ".join(tokens[max(0, index - _WEEK_REACH) : index + _WEEK_REACH + 1])
+        if any(contains_phrase(near, phrase) for phrase in dates.week_before):
             monday = today - timedelta(days=today.weekday())
             return DateFound(monday - timedelta(days=7 - weekday), valid=True)
     return None
+
+
+# How far from its weekday "last week" may stand ("le jeudi de la semaine passée").
+_WEEK_REACH = 4
 
 
 def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
@@ -288,13 +325,18 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
     if not names:
         return None
     units = {*dates.day_units, *dates.week_units}
-    for match in re.finditer(rf"\b(?:{names}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])", words):
+    earlier = next((p for p in dates.previous_month if contains_phrase(words, p)), "")
+    for match in re.finditer(rf"\b({names}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])", words):
         after = words[match.end() :].split()[:1]
         if after and (after[0] in units or after[0].isdigit() or _counted(after[0], dates)):
-            continue  # "am 2 Tagen", "Monday 3 times": not a day of the month
-        found = _day_of_month(f"{match[1]}th", today, dates)
-        if found is not None:
-            return found
+            continue  # "am 2 Tagen", "Monday 3 times", "Montag 10 Uhr": not a day of the month
+        found = _day_of_month(f"{match[2]}th {earlier}", today, dates)
+        weekday = dates.weekdays.get(match[1])
+        if found is None or found.value is None:
+            continue
+        if weekday is not None and found.value.weekday() != weekday:
+            continue  # "Monday 5 pm": the 5th is a Thursday, so not a date
+        return found
     return None
 
 
@@ -319,7 +361,7 @@ def _relative_date(words: str, today: date, dates: DateWords) -> DateFound | Non
                 " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
                 for ago in dates.ago_words
             )
-            if scale and (ago_after or ago_before):
+            if scale and (ago_after or ago_before) and int(token) * scale <= _LONGEST_AGO:
                 return DateFound(today - timedelta(days=int(token) * scale), valid=True)
         weekday = dates.weekdays.get(token)
         if weekday is not None:
@@ -353,10 +395,17 @@ def _with_year(day: int, month: int, year: int | None, today: date) -> DateFound
     if year is not None:
         return _make(year, month, day)
     found = _make(today.year, month, day)
-    # "3 December" said in January means last December.
     if found.valid and found.value is not None and found.value > today:
+        if found.value - today <= _SOON:
+            # "MHD 22.03.", "booked for the 25th": a day ahead, not last year's.
+            return DateFound(found.value, valid=False)
+        # "3 December" said in January means last December.
         return _make(today.year - 1, month, day)
     return found
+
+
+# A day and month this close ahead is a date to come (a best-before, a booking), not last year.
+_SOON = timedelta(days=60)
 
 
 def _make(year: int, month: int, day: int) -> DateFound:

@@ -8,7 +8,7 @@ from workflows.dates import ORDINAL_DAY
 from workflows.vocabulary import Vocabulary
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
+_PHONE = re.compile(r"^\+?[\d\s()./-]{7,20}$")
 
 
 _OUR_REFERENCE = re.compile(r"[A-Za-z]{1,5}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")

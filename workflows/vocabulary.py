@@ -65,6 +65,12 @@ class Vocabulary:
     alternatives: frozenset[str] = frozenset()
     # Words that turn a yes into something else ("not ok", "pas d'accord").
     negations: frozenset[str] = frozenset()
+    # Phrases that grant consent inside a longer answer ("you can keep them", "dürfen Sie").
+    consent_phrases: frozenset[str] = frozenset()
+    # Words after an outcome that refuse it ("Geld will ich keins").
+    negations_after: frozenset[str] = frozenset()
+    # A change of mind between outcomes ("a new one, or actually no, my money back").
+    changes_of_mind: frozenset[str] = frozenset()
     # Asking to change an answer on the summary ("change something").
     change: frozenset[str] = frozenset({"change", "change something"})
     # The language's two-letter code: dates the readers here miss are read in it (dateparser).
@@ -104,6 +110,9 @@ class Vocabulary:
             explicit_refusals=phrases(data.get("explicit_refusals", [])),
             switch_to=phrases(data.get("switch_to", [])),
             change=phrases(data.get("change", ["change", "change something"])),
+            consent_phrases=phrases(data.get("consent_phrases", [])),
+            changes_of_mind=phrases(data.get("changes_of_mind", [])),
+            negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
             prefer=phrases(data.get("prefer", [])),
             alternatives=phrases(data.get("alternatives", [])),
@@ -175,12 +184,12 @@ class Vocabulary:
 
         One not wanted is left out ("a new sofa, not a refund", "I don't want another one");
         of several, the one preferred ("I'd rather have a new one"), else the first named
-        ("my refund and an explanation why").
+        ("my refund and an explanation why"); after a change of mind, the one named after it.
         """
-        # "_" marks where punctuation ended a clause: a negation reaches no further.
-        words = normalise(re.sub(r"[,;.!?]+", f" {_CLAUSE_END} ", text))
-        if (corrected := self.corrected_outcome(words)) is not None:
-            return corrected
+        words = _clauses(text)
+        return self._changed_outcome(words) or self._named_outcome(words)
+
+    def _named_outcome(self, words: str) -> str | None:
         named: list[tuple[int, bool, str]] = []
         for outcome, options in self.outcomes.items():
             for option in options:
@@ -195,6 +204,10 @@ class Vocabulary:
                     before = before[joins[-1] + 1 :] if joins else before
                     if any(contains_phrase(" ".join(before), n) for n in self.negations):
                         continue
+                    # "Geld will ich keins": a negation after it, in the same clause.
+                    after = self._until_clause_end(words[match.end() :])[:_AFTER_REACH]
+                    if set(after) & self.negations_after:
+                        continue
                     preferred = any(contains_phrase(" ".join(before), p) for p in self.prefer)
                     named.append((match.start(), preferred, outcome))
         if not named:
@@ -208,16 +221,27 @@ class Vocabulary:
         first = favourites[0] if favourites else min(position for position, _, _ in named)
         return next(outcome for position, _, outcome in named if position == first)
 
+    def _until_clause_end(self, words: str) -> list[str]:
+        """The words up to the next clause end ("_") or clause word ("und", "but")."""
+        kept: list[str] = []
+        for word in words.split():
+            if word == _CLAUSE_END or word in self.dates.clause_words:
+                break
+            kept.append(word)
+        return kept
+
     def corrected_outcome(self, text: str) -> str | None:
-        """The outcome named after a correction ("a new one, or actually no, my money back")."""
-        words = normalise(text)
-        for marker in self.dates.corrections:
+        """The outcome named after a change of mind ("a new one, or actually no, my money")."""
+        return self._changed_outcome(_clauses(text))
+
+    def _changed_outcome(self, words: str) -> str | None:
+        for marker in self.changes_of_mind:
             said = phrase_matches(words, marker)
-            # Only a change of mind: an outcome named before the correction, another after.
+            # Only a change of mind: an outcome named before the marker, another after it.
             if (
                 said
-                and self.outcome_in(words[: said[-1].start()]) is not None
-                and (found := self.outcome_in(words[said[-1].end() :])) is not None
+                and self._named_outcome(words[: said[-1].start()]) is not None
+                and (found := self._named_outcome(words[said[-1].end() :])) is not None
             ):
                 return found
         return None
@@ -260,15 +284,23 @@ class Vocabulary:
     def agrees(self, text: str) -> bool:
         """Whether an answer to a yes/no question agrees, however long ("Yes, you can keep them").
 
-        It must open with a yes and take nothing back: "yes but not my phone" does not agree.
+        It must open with a yes, say what it grants, and take nothing back: "yes but not my
+        phone" does not agree.
         """
+        if self.refuses(text):
+            return False
         if self.says_yes(text):
             return True
         words = normalise(text)
-        opens = any(len(phrase) > 1 and words.startswith(f"{phrase} ") for phrase in self.yes)
-        # A question back ("sure, but why do you need it?") is not an agreement yet.
-        asks = text.rstrip().endswith("?")
-        return opens and not asks and not self._denies(words) and not self.refuses(text)
+        opening = min(
+            (p for p in self.yes if len(p) > 1 and words.startswith(f"{p} ")), key=len, default=""
+        )
+        # Besides the yes, it must say what it grants ("you can keep them"): "ok, I'll think
+        # about it", "yes except my phone", "sure why do you need it" are not consent.
+        rest = words[len(opening) :]
+        grants = any(contains_phrase(rest, phrase) for phrase in self.consent_phrases)
+        asks = "?" in text
+        return bool(opening) and grants and not asks and not self._denies(words)
 
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement: "yes", or a short one that says yes and no no.
@@ -326,3 +358,10 @@ def _menu_number(text: str) -> str:
 # Words before an outcome that can say it is not wanted ("not a refund", "don't want a new one").
 _NEGATION_REACH = 6
 _CLAUSE_END = "_"
+# Words after an outcome that can say it is not wanted ("Geld zurück will ich nicht").
+_AFTER_REACH = 4
+
+
+def _clauses(text: str) -> str:
+    """Normalised words with "_" where punctuation ended a clause (a negation stops there)."""
+    return normalise(re.sub(r"[,;.!?]+", f" {_CLAUSE_END} ", text))

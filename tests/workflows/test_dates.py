@@ -107,7 +107,11 @@ def test_a_month_without_a_year_that_would_be_in_the_future_is_last_year(
     vocab: Vocabulary,
 ) -> None:
     assert find_date("3 December", TODAY, vocab.dates) == valid(2025, 12, 3)
-    assert find_date("on 25/03", TODAY, vocab.dates) == valid(2025, 3, 25)
+    assert find_date("on the 25th of this month", TODAY, vocab.dates) == DateFound(
+        date(2026, 3, 25), valid=False
+    )
+    # A day only days ahead is a date to come (a best-before, a booking), not last year's.
+    assert find_date("on 25/03", TODAY, vocab.dates) == DateFound(date(2026, 3, 25), valid=False)
     # ...but not when it has already happened this year.
     assert find_date("on 19/03", TODAY, vocab.dates) == valid(2026, 3, 19)
 
@@ -202,6 +206,18 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
             "Flug am 14.03. annulliert. Gebucht hatte ich das am 2. Januar.",
             valid(2026, 3, 14),
         ),
+        # A time or a count after a weekday is not a day of the month; "last week" must stand
+        # by its weekday; "last month" in every language; "since" says when it began.
+        ("en", "It happened on Monday 5 pm", valid(2026, 3, 16)),
+        ("de", "Montag 10 Uhr kam niemand", valid(2026, 3, 16)),
+        ("fr", "le 2e colis est arrivé cassé hier", valid(2026, 3, 19)),
+        ("en", "I reported it last week. It happened again on Wednesday", valid(2026, 3, 18)),
+        ("fr", "le 12 du mois dernier", valid(2026, 2, 12)),
+        ("es", "el 12 del mes pasado", valid(2026, 2, 12)),
+        ("de", "am 12. letzten Monats", valid(2026, 2, 12)),
+        ("es", "Desde el 5 de marzo se corta. Llamé el 9 y el 16", valid(2026, 3, 5)),
+        ("en", "999999 weeks ago", None),
+        ("fr", "Le 3, désolé je voulais dire le 4", valid(2026, 3, 4)),
         # Of several days named, the latest past one; a weekday beside a day is that day.
         (
             "fr",

@@ -75,6 +75,13 @@ def test_an_english_hazard_word_in_another_language_still_makes_it_critical(
     spanish = rules_for("es", rules)
     assert classify("El cargador hizo sparks y olía a quemado", spanish).severity == "critical"
     assert classify("Mi pedido no ha llegado, the parcel is late", spanish).severity == "normal"
+    german = rules_for("de", rules)
+    text = "Ich habe gestern Brot gekauft. Weiter auf Englisch: I found glass in the bread"
+    assert classify(text, german).severity == "critical"
+    # ...but a word that is the language's own is read by its own lexicon alone.
+    french = rules_for("fr", rules)
+    assert classify("Mon téléphone va finir par exploser", french).severity == "normal"
+    assert classify("Grille-pain reçu hier, une fente ne chauffe pas", french).severity == "normal"
 
 
 def test_english_abbreviations_and_misspellings_do_not_read_other_languages(

@@ -176,6 +176,19 @@ def test_a_short_yes_in_the_customers_words_is_a_yes(
         ("en", "yes but not my phone number", False),
         ("en", "sure, but why do you need it?", False),
         ("en", "yes delete my data", False),
+        # Not consent: a question back, second thoughts, an exception, a refusal, "si" = if.
+        ("en", "sure why do you need it", False),
+        ("en", "Ok I'll think about it", False),
+        ("en", "Yes except my phone number", False),
+        ("en", "Yes, I'd rather you didn't", False),
+        ("en", "yeah nah", False),
+        ("fr", "d'accord, je vais réfléchir", False),
+        ("fr", "ok pourquoi vous en avez besoin", False),
+        ("de", "ja bitte löschen", False),
+        ("de", "Ja, außer meiner Telefonnummer", False),
+        ("es", "Si me devuelven el dinero", False),
+        ("fr", "oui, c'est bon pour moi", True),
+        ("es", "Sí, no hay problema", True),
         ("fr", "oui pas de trouble", True),
         ("fr", "oui, c'est en ordre pour moi", True),
         ("fr", "oui mais pas mon adresse", False),
@@ -289,6 +302,16 @@ def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, ou
         ("es", "que venga un técnico a verlo, no quiero que me lo cambien", "repair"),
         ("es", "quiero una queja por el trato del repartidor", None),
         ("fr", "envoyez-moi juste une nouvelle carte", "replacement"),
+        # "sorry" and "I mean" are not a change of mind; "actually no" is, in each language.
+        ("en", "I want a refund, sorry, but you need to explain why this happened", "refund"),
+        ("en", "I want it fixed, sorry to go on but I also want to know why", "repair"),
+        ("fr", "Un échange, non attendez, un remboursement", "refund"),
+        ("fr", "Un échange ou plutôt un remboursement", "refund"),
+        ("es", "Uno nuevo, o mejor no, mi dinero", "refund"),
+        # The engineer named is not a wish for one; a refusal may come after the word.
+        ("de", "Der Techniker war unfreundlich, ich möchte eine Entschuldigung", "apology"),
+        ("de", "Geld will ich keins. Aber eine ordentliche Entschuldigung", "apology"),
+        ("de", "ich erwarte eine entschuldigung und dass das nicht nochmal passiert", "apology"),
     ],
 )
 def test_the_outcome_wanted_in_each_language(
