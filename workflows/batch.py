@@ -14,7 +14,7 @@ from dataclasses import replace
 from workflows.cases import CaseView
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
-from workflows.dates import find_date
+from workflows.dates import certain_date
 from workflows.effects import (
     AttachMessage,
     ChangeStatus,
@@ -206,7 +206,7 @@ def _answers(
         if question is Field.PRODUCT:
             value = find_order_reference(text, vocab)
         elif question is Field.WHEN:
-            date = find_date(text, context.local_date(settings), vocab.dates)
+            date = certain_date(text, context.local_date(settings), vocab.dates)
             value = date.value.isoformat() if date and date.valid and date.value else None
         elif question is Field.OUTCOME:
             value = vocab.outcome_in(text)

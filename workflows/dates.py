@@ -1,33 +1,21 @@
-"""When a customer says it happened: a language's words for dates, and the reader of dates.
+"""When a customer says it happened, among all the days a message may name.
 
-"Yesterday", "the Tuesday before last", "le 3 mars", "vor ner Woche", "el lunes 9": the words
-are data (``templates/<locale>/vocabulary.toml``); the grammar of reading them is here, with
-dateparser behind it for what the words alone do not cover.
+"Bought it on 2 January, it broke on the Tuesday before last", "payé le 8 janvier, annulée le
+2 mars", "seit 4 Tagen": which day is when it went wrong. The words are data
+(``templates/<locale>/vocabulary.toml``); each way of saying one date is read in
+``workflows/date_readers.py``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from dateparser.search import search_dates
-
+from workflows.date_readers import CALENDAR_READERS, DateFound, first_date, words_of
 from workflows.date_words import DateWords
 from workflows.phrases import contains_phrase, normalise
 
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
-_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
-_DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
-
-
-@dataclass(frozen=True, slots=True)
-class DateFound:
-    """A date read from text; ``valid`` is False for a real-looking date that cannot be right."""
-
-    value: date | None
-    valid: bool
+__all__ = ["DateFound", "any_date", "certain_date", "find_date"]
 
 
 def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -39,29 +27,39 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     for marker in sorted(dates.corrections, key=len, reverse=True):
         said = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text, flags=re.IGNORECASE)
         if said is not None:
-            corrected = _first_date(text[said.end() :], today, dates)
+            corrected = first_date(text[said.end() :], today, dates)
             if corrected is not None:
                 return corrected
     bought, rest = _purchase_clauses(text, dates)
     for clause in rest:
         # "Desde el 5 de marzo se corta … llamé el 9 y el 16": since when is when it began.
         if any(contains_phrase(normalise(clause), word) for word in dates.since_words):
-            began = _first_date(clause, today, dates)
+            began = first_date(clause, today, dates)
             if began is not None and began.valid:
                 return began
     latest = _latest_of_several(rest, today, dates)
     if latest is not None:
         return latest
     if not bought:
-        return _first_date(text, today, dates)
-    found = _first_date(" . ".join(rest), today, dates)
+        return first_date(text, today, dates)
+    found = first_date(" . ".join(rest), today, dates)
     if found is None:
         # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
         # the word of buying is the buying; one further on is when it went wrong. Only a date
         # of buying is not when it went wrong: better to ask.
         past = " . ".join(_past_purchase(clause, today, dates) for clause in bought)
-        found = _first_date(past, today, dates)
+        found = first_date(past, today, dates)
     return found
+
+
+def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The date a message says it happened, or None when it names several days and does not
+    say which ("due on the 12th, charged on the 15th"): then it is better to ask."""
+    _, rest = _purchase_clauses(text, dates)
+    began = any(any(contains_phrase(normalise(c), w) for w in dates.since_words) for c in rest)
+    if not began and len(_calendar_days(rest, today, dates)) > 1:
+        return None
+    return find_date(text, today, dates)
 
 
 def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
@@ -70,22 +68,28 @@ def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> Dat
     A complaint tells its story in order: paid "le 8 janvier", cancelled "le 2 mars"; ordered
     "le 2/3", lost "le 6/3". A weekday beside a day ("Saturday, the 7th") is that same day.
     """
+    found = _calendar_days(clauses, today, dates)
+    return DateFound(max(found), valid=True) if len(found) > 1 else None
+
+
+def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[date]:
+    """The days on the calendar the clauses name, one per clause, none in the future."""
     found: set[date] = set()
     starts = "|".join(re.escape(word) for word in dates.range_from)
     ends = "|".join(re.escape(word) for word in dates.range_to)
     for clause in clauses:
-        words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", clause)))
+        words = words_of(clause)
         if starts and ends:
             # "du 13 au 15 mars", "vom 6. bis 8. März": a stay, not the day it went wrong.
             number = r"(?:the )?\d{1,2}\w*"
             words = re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
-        for reader in _CALENDAR_READERS:
+        for reader in CALENDAR_READERS:
             day = reader(words, today, dates)
             if day is not None:
                 if day.valid and day.value is not None and day.value <= today:
                     found.add(day.value)
                 break
-    return DateFound(max(found), valid=True) if len(found) > 1 else None
+    return found
 
 
 def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -94,7 +98,7 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     For an answer to "when did it happen?": a customer who answers "bought it on 28 Feb" gives
     the only date they have.
     """
-    return find_date(text, today, dates) or _first_date(text, today, dates)
+    return find_date(text, today, dates) or first_date(text, today, dates)
 
 
 def _past_purchase(clause: str, today: date, dates: DateWords) -> str:
@@ -104,10 +108,10 @@ def _past_purchase(clause: str, today: date, dates: DateWords) -> str:
         match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words)
         if match is not None:
             after = words[match.end() :].split()
-            bought_on = _first_date(" ".join(after), today, dates)
+            bought_on = first_date(" ".join(after), today, dates)
             # Drop words after "bought" until its date is gone ("on the 28th of February").
             for cut in range(1, min(len(after), _PURCHASE_REACH) + 1):
-                if _first_date(" ".join(after[cut:]), today, dates) != bought_on:
+                if first_date(" ".join(after[cut:]), today, dates) != bought_on:
                     break
             return " ".join([words[: match.start()], *after[cut:]]) if after else words
     return words
@@ -128,293 +132,3 @@ def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]
         c for c in clauses if any(contains_phrase(normalise(c), w) for w in dates.purchase_words)
     ]
     return bought, [c for c in clauses if c not in bought]
-
-
-def _first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
-    """The first date the text mentions."""
-    # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
-    words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
-    readers = (
-        _iso_date,
-        _numeric_date,
-        _named_date,
-        _holiday,
-        _day_of_month,
-        _weekday_of_last_week,
-        _marked_day,
-        _relative_date,
-    )
-    found = None
-    for reader in readers:
-        said = reader(words, today, dates)
-        if said is not None and said.valid and said.value is not None and said.value <= today:
-            found = said
-            break
-        # An impossible or future date gives way to a real one said elsewhere ("MHD 22.03.,
-        # am Sonntag hat es gestunken"); alone, it is reported so the customer is asked again.
-        found = found or said
-    if found is None and dates.language != "en":
-        # The readers above know the vocabulary's words; dateparser knows each language's
-        # grammar of dates ("il y a trois jours", "vor zwei Wochen", "el martes pasado").
-        found = _parsed_date(text, today, dates)
-    if found is not None and found.value is not None and found.value > today:
-        return DateFound(found.value, valid=False)
-    return found
-
-
-# "9999999 days ago" is not a date (and would overflow the calendar).
-_LONGEST_AGO = 3660
-# A date read by dateparser further back than this is a misreading ("a customer for ten years").
-_OLDEST = timedelta(days=366)
-
-
-def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
-    base = datetime(today.year, today.month, today.day, 12)
-    try:
-        matches = search_dates(
-            text[:1_000],
-            languages=[dates.language],
-            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"},
-        )
-    except (ValueError, OverflowError):
-        return None
-    words = _date_words(dates)
-    units = dates.day_units | dates.week_units
-    ago = {word for phrase in dates.ago_words for word in phrase.split()}
-    for said, when in matches or ():
-        tokens = set(normalise(said).split())
-        # Only what says a date in the vocabulary's words: dateparser alone reads "Die" as
-        # Tuesday, and "10 días de retraso" (no "hace") as ten days ago.
-        if not tokens & words and not (tokens & units and tokens & ago):
-            continue
-        # A month without a day ("résilié en janvier") is not the day it happened.
-        if tokens & set(dates.months) and not any(t.isdigit() for t in tokens):
-            continue
-        if not today - _OLDEST <= when.date() <= today:
-            continue
-        return DateFound(when.date(), valid=True)
-    return None
-
-
-def _date_words(dates: DateWords) -> set[str]:
-    # Whole words only: the words of "ayer por la mañana" would let "la" and "por" through.
-    singles = {phrase for phrase in dates.days_ago if " " not in phrase}
-    return set(dates.months) | set(dates.weekdays) | singles | set(dates.last_words)
-
-
-def _iso_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    match = _ISO.search(words)
-    if match is None:
-        return None
-    return _make(int(match[1]), int(match[2]), int(match[3]))
-
-
-def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    match = _NUMERIC.search(words)
-    if match is None:
-        return None
-    first, second = int(match[1]), int(match[2])
-    day, month = (first, second) if dates.day_first else (second, first)
-    if month > 12 >= day:
-        day, month = month, day  # "3/14" can only be 14 March, whatever the local order
-
-    year = _full_year(match[3], today) if match[3] else None
-    return _with_year(day, month, year, today)
-
-
-def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    months = "|".join(sorted((re.escape(name) for name in dates.months), key=len, reverse=True))
-    if not months:
-        return None
-    # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz"), and in
-    # words: "el primero de marzo".
-    spelt = "|".join(re.escape(word) for word in sorted(dates.numbers, key=len, reverse=True))
-    day_part = rf"(\d{{1,2}}{_SUFFIX}?|{spelt})" if spelt else rf"(\d{{1,2}}){_SUFFIX}?"
-    patterns = (
-        rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
-        rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
-    )
-    for index, pattern in enumerate(patterns):
-        match = re.search(pattern, words)
-        if match is None:
-            continue
-        day_text, month_text = (match[1], match[2]) if index == 0 else (match[2], match[1])
-        year = int(match[3]) if match[3] else None
-        day = dates.numbers.get(day_text) or int(re.sub(r"\D", "", day_text))
-        return _with_year(day, dates.months[month_text], year, today)
-    return None
-
-
-ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
-# Ordinal endings after a day's number: 3rd, 1er, 2e, 1ro, 2do, 1º (folded to "o").
-_SUFFIX = r"(?:st|nd|rd|th|er|ème|eme|e|ro|do|to|vo|mo|no|o)"
-
-
-def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "On Valentine's Day", "New Year's Eve": its latest date that is not in the future."""
-    for name, (month, day) in sorted(dates.holidays.items(), key=lambda item: -len(item[0])):
-        if contains_phrase(words, name):
-            found = date(today.year, month, day)
-            return DateFound(found if found <= today else date(today.year - 1, month, day), True)
-    return None
-
-
-def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "On the 12th", "Friday the 13th": the latest such day that is not in the future."""
-    match = next(
-        (m for m in ORDINAL_DAY.finditer(words) if not _counted(words[m.end() :], dates)), None
-    )
-    this_month = "|".join(re.escape(phrase) for phrase in dates.this_month)
-    if match is None and this_month:
-        # "el 2 de este mes", "le 3 de ce mois".
-        match = re.search(rf"\b(\d{{1,2}}){_SUFFIX}? (?:{this_month})\b", words)
-    if match is None or not 1 <= int(match[1]) <= 31:
-        return None
-    day = int(match[1])
-    if this_month and day > today.day and re.search(rf"\b(?:{this_month})\b", words):
-        ahead = _make(today.year, today.month, day)
-        return DateFound(ahead.value, valid=False)  # "the 25th of this month" is to come
-    year, month = today.year, today.month
-    if any(contains_phrase(words, phrase) for phrase in dates.previous_month):
-        # "last month on the 14th": from the month before this one.
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        today = date(year, month, 28) + timedelta(days=4)
-        today = today - timedelta(days=today.day)  # that month's last day
-    for _ in range(12):  # back month by month to one that has that day and is not ahead
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            found = None
-        if found is not None and found <= today:
-            return DateFound(found, valid=True)
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return None
-
-
-def _counted(after: str, dates: DateWords) -> bool:
-    """Whether the words after an ordinal make it a count ("the 3rd time this week")."""
-    following = after.split()[:1]
-    return bool(following) and any(contains_phrase(following[0], word) for word in dates.counted)
-
-
-def _weekday_of_last_week(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "Monday last week", "jeudi de la semaine passée": that day of the week before this.
-
-    The words must stand by the weekday: in "I rang last week; on Wednesday it broke again"
-    Wednesday is this week's.
-    """
-    tokens = words.split()
-    for index, token in enumerate(tokens):
-        weekday = dates.weekdays.get(token)
-        if weekday is None:
-            continue
-        near = " ".join(tokens[max(0, index - _WEEK_REACH) : index + _WEEK_REACH + 1])
-        if any(contains_phrase(near, phrase) for phrase in dates.week_before):
-            monday = today - timedelta(days=today.weekday())
-            return DateFound(monday - timedelta(days=7 - weekday), valid=True)
-    return None
-
-
-# How far from its weekday "last week" may stand ("le jeudi de la semaine passée").
-_WEEK_REACH = 4
-
-
-def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "am 3.", "le 12", "el lunes 9": a day of this month (or the last that had it)."""
-    names = "|".join(re.escape(word) for word in (*dates.day_marks, *dates.weekdays))
-    if not names:
-        return None
-    units = {*dates.day_units, *dates.week_units}
-    earlier = next((p for p in dates.previous_month if contains_phrase(words, p)), "")
-    for match in re.finditer(rf"\b({names}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])", words):
-        after = words[match.end() :].split()[:1]
-        if after and (after[0] in units or after[0].isdigit() or _counted(after[0], dates)):
-            continue  # "am 2 Tagen", "Monday 3 times", "Montag 10 Uhr": not a day of the month
-        found = _day_of_month(f"{match[2]}th {earlier}", today, dates)
-        weekday = dates.weekdays.get(match[1])
-        if found is None or found.value is None:
-            continue
-        if weekday is not None and found.value.weekday() != weekday:
-            continue  # "Monday 5 pm": the 5th is a Thursday, so not a date
-        return found
-    return None
-
-
-def _relative_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    tokens = words.split()
-    # "two weeks ago", "zwei Wochen": number words read as numbers.
-    tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
-    for index, name in enumerate(tokens):
-        weekday = dates.weekdays.get(name)
-        following = " ".join(tokens[index + 1 : index + 3])
-        if weekday is not None and any(contains_phrase(following, p) for p in dates.before_last):
-            # "the Tuesday before last": a week before last Tuesday.
-            back = ((today.weekday() - weekday) % 7 or 7) + 7
-            return DateFound(today - timedelta(days=back), valid=True)
-    for index, token in enumerate(tokens):
-        if token.isdigit() and index + 1 < len(tokens):
-            unit = tokens[index + 1]
-            scale = 7 if unit in dates.week_units else 1 if unit in dates.day_units else 0
-            # "3 days ago", or the ago word first: "vor 3 Tagen", "hace 3 días", "il y a 3 jours".
-            ago_after = index + 2 < len(tokens) and tokens[index + 2] in dates.ago_words
-            ago_before = any(
-                " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
-                for ago in dates.ago_words
-            )
-            if scale and (ago_after or ago_before) and int(token) * scale <= _LONGEST_AGO:
-                return DateFound(today - timedelta(days=int(token) * scale), valid=True)
-        weekday = dates.weekdays.get(token)
-        if weekday is not None:
-            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado",
-            # "Monday just gone".
-            before = " ".join(tokens[max(0, index - 2) : index])
-            after = " ".join(tokens[index + 1 : index + 3])
-            if any(before.endswith(word) or after.startswith(word) for word in dates.last_words):
-                back = (today.weekday() - weekday) % 7 or 7
-                return DateFound(today - timedelta(days=back), valid=True)
-    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
-    # counted ones: "two weeks ago today" is not today).
-    for phrase, days in sorted(dates.days_ago.items(), key=lambda item: -len(item[0])):
-        if contains_phrase(words, phrase):
-            return DateFound(today - timedelta(days=days), valid=True)
-    for name, weekday in dates.weekdays.items():
-        if name in tokens:
-            back = (today.weekday() - weekday) % 7
-            return DateFound(today - timedelta(days=back), valid=True)
-    return None
-
-
-def _full_year(text: str, today: date) -> int:
-    year = int(text)
-    if year < 100:
-        year += 2000 if 2000 + year <= today.year else 1900
-    return year
-
-
-def _with_year(day: int, month: int, year: int | None, today: date) -> DateFound:
-    if year is not None:
-        return _make(year, month, day)
-    found = _make(today.year, month, day)
-    if found.valid and found.value is not None and found.value > today:
-        if found.value - today <= _SOON:
-            # "MHD 22.03.", "booked for the 25th": a day ahead, not last year's.
-            return DateFound(found.value, valid=False)
-        # "3 December" said in January means last December.
-        return _make(today.year - 1, month, day)
-    return found
-
-
-# A day and month this close ahead is a date to come (a best-before, a booking), not last year.
-_SOON = timedelta(days=60)
-
-
-def _make(year: int, month: int, day: int) -> DateFound:
-    try:
-        return DateFound(date(year, month, day), valid=True)
-    except ValueError:
-        return DateFound(None, valid=False)
-
-
-# Readers of a day on the calendar (not "last Tuesday", "three days ago"): of several such days
-# in one message, the latest is when it went wrong.
-_CALENDAR_READERS = (_iso_date, _numeric_date, _named_date, _day_of_month, _marked_day)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from workflows.dates import ORDINAL_DAY
+from workflows.date_readers import ORDINAL_DAY
 from workflows.vocabulary import Vocabulary
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -18,7 +18,7 @@ import re
 
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
-from workflows.dates import find_date
+from workflows.dates import certain_date
 from workflows.extraction import find_order_reference
 from workflows.phrases import contains_phrase, normalise
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
@@ -113,7 +113,7 @@ def harvest(
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)
     if open_(Field.WHEN):
-        found = find_date(text, context.local_date(settings), settings.vocab.dates)
+        found = certain_date(text, context.local_date(settings), settings.vocab.dates)
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     if open_(Field.PRODUCT):

@@ -6,7 +6,7 @@ import re
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
-from workflows.dates import any_date, find_date
+from workflows.dates import any_date, certain_date
 from workflows.effects import (
     ChoiceSpec,
     Reply,
@@ -54,7 +54,7 @@ def take_description(
         if order:
             updated = updated.with_answer(Field.PRODUCT, order)
     if not updated.answered(Field.WHEN):
-        found = find_date(text, context.local_date(settings), settings.vocab.dates)
+        found = certain_date(text, context.local_date(settings), settings.vocab.dates)
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     return updated

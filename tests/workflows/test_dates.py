@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, any_date, find_date
+from workflows.dates import DateFound, any_date, certain_date, find_date
 from workflows.vocabulary import Vocabulary
 
 # Friday 20 March 2026 (the weekday matters for "last monday").
@@ -242,3 +242,22 @@ def test_the_date_it_went_wrong_as_customers_say_it_in_each_language(
 def test_asked_when_a_date_of_buying_alone_is_the_answer(vocab: Vocabulary) -> None:
     assert find_date("bought it on 28 Feb", TODAY, vocab.dates) is None
     assert any_date("bought it on 28 Feb", TODAY, vocab.dates) == valid(2026, 2, 28)
+
+
+def test_a_message_naming_several_days_without_saying_which_leaves_the_question_to_ask(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    dates = vocabularies["fr"].dates
+    text = "Le ménage devait être fait le jeudi 12, personne est venu, prélevée le 15/03"
+    assert certain_date(text, TODAY, dates) is None
+    # Asked "when?", the same words give the latest day; one day alone is certain.
+    assert find_date(text, TODAY, dates) == valid(2026, 3, 15)
+    assert certain_date("personne est venu le jeudi 12", TODAY, dates) == valid(2026, 3, 12)
+    # A date of buying beside another day, or "since", says which.
+    english = vocabularies["en"].dates
+    assert certain_date("bought on 2 March, broke on the 10th", TODAY, english) == valid(
+        2026, 3, 10
+    )
+    spanish = vocabularies["es"].dates
+    text = "Desde el 5 de marzo se corta. Llamé el 9 y el 16"
+    assert certain_date(text, TODAY, spanish) == valid(2026, 3, 5)

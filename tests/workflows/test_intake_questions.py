@@ -204,6 +204,16 @@ def test_a_relative_date_is_stored_as_the_date_it_means(chat: Chat) -> None:
     assert opened(chat.say("yes")).details.occurred_on == date(2026, 3, 19)
 
 
+def test_a_first_message_naming_two_days_asks_which_rather_than_guessing(chat: Chat) -> None:
+    decision = chat.say(
+        "Your cleaner was due on Thursday the 12th and never came, and you still charged me "
+        "on the 15th. Booking CLN-2291."
+    )
+    assert asked(decision) == "customer/ask_when"
+    chat.say("the 12th, when nobody came")
+    assert chat.conversation.answer(Field.WHEN) == "2026-03-12"
+
+
 # The desired outcome --------------------------------------------------------------------------
 
 
