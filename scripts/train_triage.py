@@ -2,9 +2,11 @@
 
     .venv/bin/python -m scripts.train_triage            # writes config/triage/en.model.json
     .venv/bin/python -m scripts.train_triage --folds 5  # cross-validates thresholds, writes nothing
+    .venv/bin/python -m scripts.train_triage --language de   # writes config/triage/de.model.json
 
-Reads only ``tests/workflows/triage_data/tuning_*.jsonl``: the held-out sets must stay unseen
-(the model file records what it was trained on, and a test checks no held-out set is there).
+Reads only the tuning sets (``tests/workflows/triage_data/tuning_*.jsonl``; for another
+language, ``triage_data/<code>/tuning.jsonl``): the held-out sets must stay unseen (the model
+file records what it was trained on, and a test checks no held-out set is there).
 Logistic regression by stochastic gradient descent, seeded, so the same data gives the same
 file. Plain Python: the product only reads the weights (workflows/opinion.py).
 
@@ -49,18 +51,23 @@ ORDINARY_THRESHOLD = 0.995
 EPOCHS, RATE, L2, PRUNE = 15, 0.2, 1e-3, 0.05
 
 
-def load(pattern: str) -> tuple[list[dict[str, object]], list[str]]:
+def load(pattern: str, language: str = "en") -> tuple[list[dict[str, object]], list[str]]:
     """The labelled complaints in the files matching ``pattern``, and the files' names."""
     rows: list[dict[str, object]] = []
     names = []
     for path in sorted(DATA.glob(pattern)):
-        names.append(path.name)
+        names.append(path.relative_to(DATA).as_posix())
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
                 text = "\n".join(filter(None, [row.get("subject"), row["text"]]))
                 rows.append(
-                    {"features": list(features(text)), "whole": text, "file": path.name, **row}
+                    {
+                        "features": list(features(text, language)),
+                        "whole": text,
+                        "file": path.name,
+                        **row,
+                    }
                 )
     return rows, names
 
@@ -86,10 +93,12 @@ def train(rows: list[dict[str, object]], label: str, value: str) -> dict[str, ob
     return {"bias": round(bias, 3), "weights": kept}
 
 
-def build(rows: list[dict[str, object]], names: list[str]) -> dict[str, object]:
+def build(
+    rows: list[dict[str, object]], names: list[str], language: str = "en"
+) -> dict[str, object]:
     """The model file's contents, trained on ``rows``."""
     return {
-        "language": "en",
+        "language": language,
         "trained_on": names,
         "complaints": len(rows),
         "critical": {"threshold": CRITICAL_THRESHOLD, **train(rows, "severity", "critical")},
@@ -137,17 +146,29 @@ def cross_validate(rows: list[dict[str, object]], folds: int, rules: Rules) -> N
 def main(argv: list[str] | None = None) -> int:
     """Train and write the model file (or, with --folds, cross-validate and write nothing)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=MODEL)
+    parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=0)
+    parser.add_argument("--language", default="en")
     args = parser.parse_args(argv)
-    rows, names = load("tuning_*.jsonl")
+    english = args.language == "en"
+    pattern = "tuning_*.jsonl" if english else f"{args.language}/tuning.jsonl"
+    rows, names = load(pattern, args.language)
+    if not rows:
+        print(f"no tuning sets for {args.language!r} in {DATA}", file=sys.stderr)
+        return 2
+    if args.folds and not english:
+        print(
+            "cross-validation leaves whole writers out: it needs the English sets", file=sys.stderr
+        )
+        return 2
     if args.folds:
         rules = load_rules(Settings(_env_file=None))  # type: ignore[call-arg]
         cross_validate(rows, args.folds, rules)
         return 0
-    model = build(rows, names)
-    args.output.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n")
-    print(f"{args.output}: trained on {len(rows)} complaints from {len(names)} files")
+    model = build(rows, names, args.language)
+    output = args.output or MODEL.with_name(f"{args.language}.model.json")
+    output.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n")
+    print(f"{output}: trained on {len(rows)} complaints from {len(names)} files")
     return 0
 
 

@@ -39,7 +39,7 @@ SLIP_MIN = 7
 GAP = 3
 # Words, and currency signs on their own ("£40" is "£" and "40").
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£$€¥]")
-_STEMMERS = {
+STEMMERS = {
     "en": "english",
     "fr": "french",
     "de": "german",
@@ -142,9 +142,9 @@ class Lexicon:
         """Build a lexicon from a parsed ``config/triage/<language>.toml``."""
         checked.known(data, _TOP_KEYS, "the lexicon")
         language = checked.text(data, "language")
-        stemmer_name = _STEMMERS.get(language)
+        stemmer_name = STEMMERS.get(language)
         if stemmer_name is None:
-            raise ValueError(f"language {language!r}: no stemmer; use one of {sorted(_STEMMERS)}")
+            raise ValueError(f"language {language!r}: no stemmer; use one of {sorted(STEMMERS)}")
 
         def stem(word: str) -> str:
             return _stem(stemmer_name, word)

@@ -30,9 +30,12 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from workflows.lexicon import STEMMERS
+
 __all__ = ["LinearModel", "Opinion", "SecondOpinion", "features"]
 
 _TOKEN = re.compile(r"[a-z0-9£&']+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£€&]")
 _EVIDENCE = 3
 # Words that say nothing on their own: not features, and not shown to staff as evidence.
 _PLAIN_WORDS = (
@@ -51,7 +54,7 @@ MAX_OPINION_CHARS = 20_000
 
 @lru_cache(maxsize=8)
 def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer({"en": "english"}.get(language, language))
+    return snowballstemmer.stemmer(STEMMERS.get(language, language))
 
 
 @lru_cache(maxsize=65_536)
@@ -63,7 +66,8 @@ def features(text: str, language: str = "en") -> dict[str, str]:
     """The model's features of a text (stems and stem pairs), each with the words it came from."""
     folded = unicodedata.normalize("NFKC", text[:MAX_OPINION_CHARS]).lower()
     folded = folded.replace("\u2019", "'").replace("\u2018", "'")
-    words = _TOKEN.findall(folded)
+    # Other languages' words have accents ("gebrüht", "brûlé"); English was learnt without.
+    words = (_TOKEN if language == "en" else _WORD).findall(folded)
     stems = [_stem(language, word.strip("'")) for word in words]
     plain = [word.strip("'") in _PLAIN for word in words]
     found: dict[str, str] = {}
