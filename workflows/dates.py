@@ -31,12 +31,9 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
             if corrected is not None:
                 return corrected
     bought, rest = _purchase_clauses(text, dates)
-    for clause in rest:
-        # "Desde el 5 de marzo se corta … llamé el 9 y el 16": since when is when it began.
-        if any(contains_phrase(normalise(clause), word) for word in dates.since_words):
-            began = first_date(clause, today, dates)
-            if began is not None and began.valid:
-                return began
+    began = _since(rest, today, dates)
+    if began is not None:
+        return began
     latest = _latest_of_several(rest, today, dates)
     if latest is not None:
         return latest
@@ -56,10 +53,19 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The date a message says it happened, or None when it names several days and does not
     say which ("due on the 12th, charged on the 15th"): then it is better to ask."""
     _, rest = _purchase_clauses(text, dates)
-    began = any(any(contains_phrase(normalise(c), w) for w in dates.since_words) for c in rest)
-    if not began and len(_calendar_days(rest, today, dates)) > 1:
+    if _since(rest, today, dates) is None and len(_calendar_days(rest, today, dates)) > 1:
         return None
     return find_date(text, today, dates)
+
+
+def _since(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
+    """ "Desde el 5 de marzo se corta … llamé el 9 y el 16": since when is when it began."""
+    for clause in clauses:
+        if any(contains_phrase(normalise(clause), word) for word in dates.since_words):
+            began = first_date(clause, today, dates)
+            if began is not None and began.valid:
+                return began
+    return None
 
 
 def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
