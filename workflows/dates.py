@@ -53,9 +53,19 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The date a message says it happened, or None when it names several days and does not
     say which ("due on the 12th, charged on the 15th"): then it is better to ask."""
     _, rest = _purchase_clauses(text, dates)
-    if _since(rest, today, dates) is None and len(_calendar_days(rest, today, dates)) > 1:
+    if _since(rest, today, dates) is None and len(_days_named(rest, today, dates)) > 1:
         return None
     return find_date(text, today, dates)
+
+
+def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
+    """The days the clauses name, one per clause, in any form ("le 2 mars", "avant-hier")."""
+    found: set[date] = set()
+    for clause in clauses:
+        day = first_date(_without_stays(words_of(clause), dates), today, dates)
+        if day is not None and day.valid and day.value is not None:
+            found.add(day.value)
+    return found
 
 
 def _since(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
@@ -81,14 +91,8 @@ def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> Dat
 def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[date]:
     """The days on the calendar the clauses name, one per clause, none in the future."""
     found: set[date] = set()
-    starts = "|".join(re.escape(word) for word in dates.range_from)
-    ends = "|".join(re.escape(word) for word in dates.range_to)
     for clause in clauses:
-        words = words_of(clause)
-        if starts and ends:
-            # "du 13 au 15 mars", "vom 6. bis 8. März": a stay, not the day it went wrong.
-            number = r"(?:the )?\d{1,2}\w*"
-            words = re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
+        words = _without_stays(words_of(clause), dates)
         for reader in CALENDAR_READERS:
             day = reader(words, today, dates)
             if day is not None:
@@ -96,6 +100,16 @@ def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[dat
                     found.add(day.value)
                 break
     return found
+
+
+def _without_stays(words: str, dates: DateWords) -> str:
+    """Words without a stay ("du 13 au 15 mars", "vom 6. bis 8. März"): not when it went wrong."""
+    starts = "|".join(re.escape(word) for word in dates.range_from)
+    ends = "|".join(re.escape(word) for word in dates.range_to)
+    if not (starts and ends):
+        return words
+    number = r"(?:the )?\d{1,2}\w*"
+    return re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
 
 
 def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:

@@ -253,6 +253,9 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
     # Asked "when?", the same words give the latest day; one day alone is certain.
     assert find_date(text, TODAY, dates) == valid(2026, 3, 15)
     assert certain_date("personne est venu le jeudi 12", TODAY, dates) == valid(2026, 3, 12)
+    # A day on the calendar beside a different day said another way is as unclear.
+    text = "Le modem envoyé le 2 mars n'a jamais marché, branché avant-hier, rien"
+    assert certain_date(text, TODAY, dates) is None
     # A date of buying beside another day, or "since", says which.
     english = vocabularies["en"].dates
     assert certain_date("bought on 2 March, broke on the 10th", TODAY, english) == valid(
