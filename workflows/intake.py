@@ -304,8 +304,8 @@ def _collect(
                 Reply("customer/consent_needed"),
                 ask(asking, settings, retry=True),
             )
-        if asking is Field.CONTACT:
-            # Never store what is not a contact ("yes"): updates go to the channel they use.
+        if asking in (Field.CONTACT, Field.NAME):
+            # Never store what is not a contact or a name ("yes", "1"): staff go without it.
             return _after_answer(conversation.with_skipped(asking), message, context, settings)
         accepted = fallback(asking, text)
     if asking is Field.DESCRIPTION:

@@ -84,8 +84,8 @@ def accept(
         # "I want them to retrain the staff" is an answer, in the customer's own words.
         return parse_outcome(text, vocab) or (f"other: {text}" if word_count(text) >= 3 else None)
     if asking is Field.NAME:
-        if vocab.is_yes(text) or vocab.is_no(text):
-            return None  # "yes ok" is not a name: asked again
+        if vocab.says_yes(text) or vocab.says_no(text) or not any(c.isalpha() for c in text):
+            return None  # "yes ok", "1", "07700 900123" are not a name: asked again
         # "My name is Bea Jones" answers with "Bea Jones".
         return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:

@@ -103,9 +103,12 @@ def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
     assert opened(chat.say("yes")).details.consent is True
 
 
-@pytest.mark.parametrize("answer", ["yes ok", "no", "yeah fine"])
-def test_a_yes_or_no_is_never_saved_as_a_name(chat: Chat, answer: str) -> None:
+@pytest.mark.parametrize("answer", ["yes ok", "no", "yeah fine", "1", "2", "07700 900123"])
+def test_a_yes_a_no_or_a_number_is_never_saved_as_a_name(chat: Chat, answer: str) -> None:
     advance_to(chat, "customer/ask_name")
     decision = chat.say(answer)
     assert Field.NAME not in chat.conversation.answers
     assert asked(decision) == "customer/ask_name"
+    # Said again, the name is left blank rather than kept as "1".
+    chat.say(answer)
+    assert chat.conversation.answer(Field.NAME) is None
