@@ -194,18 +194,13 @@ class Vocabulary:
         for outcome, options in self.outcomes.items():
             for option in options:
                 for match in phrase_matches(words, option):
-                    before = words[: match.start()].split()[-_NEGATION_REACH:]
                     # "not a new one but my money back": a negation ends at a new clause.
-                    joins = [
-                        i
-                        for i, word in enumerate(before)
-                        if word == _CLAUSE_END or word in self.dates.clause_words
-                    ]
-                    before = before[joins[-1] + 1 :] if joins else before
+                    back = self._same_clause(words[: match.start()].split()[::-1])
+                    before = back[:_NEGATION_REACH][::-1]
                     if any(contains_phrase(" ".join(before), n) for n in self.negations):
                         continue
                     # "Geld will ich keins": a negation after it, in the same clause.
-                    after = self._until_clause_end(words[match.end() :])[:_AFTER_REACH]
+                    after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
                     if set(after) & self.negations_after:
                         continue
                     preferred = any(contains_phrase(" ".join(before), p) for p in self.prefer)
@@ -221,10 +216,10 @@ class Vocabulary:
         first = favourites[0] if favourites else min(position for position, _, _ in named)
         return next(outcome for position, _, outcome in named if position == first)
 
-    def _until_clause_end(self, words: str) -> list[str]:
+    def _same_clause(self, words: list[str]) -> list[str]:
         """The words up to the next clause end ("_") or clause word ("und", "but")."""
         kept: list[str] = []
-        for word in words.split():
+        for word in words:
             if word == _CLAUSE_END or word in self.dates.clause_words:
                 break
             kept.append(word)
