@@ -25,6 +25,7 @@ from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage.database import create_engine
 from bot.storage.migrate import SchemaOutOfDate, ensure_schema, make_revision, upgrade
+from workflows.aftercare_settings import Remedy
 from workflows.classification import SEVERITIES, classify
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
@@ -104,7 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--severity", choices=list(SEVERITIES))
     grade.add_argument("--category", help="e.g. delivery, billing, product, service, privacy")
     grade.add_argument("--reason", required=True, help="why (kept on the case's history)")
-    for action in (reply, status, assign, note, grade):
+    respond = sub.add_parser(
+        "respond",
+        help="send the customer the response and remedy; they accept or reject it",
+    )
+    respond.add_argument("reference")
+    respond.add_argument("text", help="the response: what was found, what was decided, and why")
+    respond.add_argument("--remedy", required=True, choices=[remedy.value for remedy in Remedy])
+    respond.add_argument("--amount", help='where one applies, as the customer reads it ("£20")')
+    for action in (reply, status, assign, note, grade, respond):
         action.add_argument("--as", dest="actor", default=None, help="staff name (default $USER)")
     return parser
 
@@ -305,6 +314,8 @@ async def _act(app: App, args: argparse.Namespace) -> int:
         severity=getattr(args, "severity", None),
         category=getattr(args, "category", None),
         root_cause=getattr(args, "root_cause", None),
+        remedy=getattr(args, "remedy", None),
+        amount=getattr(args, "amount", None),
     )
     result = await handle_staff_action(app, action, STAFF_CHANNEL, event_id=str(uuid.uuid4()))
     if not result.ok:

@@ -268,7 +268,7 @@ class Renderer:
                 name[len(prefix) :].split(".")[0]
                 for name in self._env.list_templates(extensions=["j2"])
                 if name.startswith(prefix)
-                and not name.startswith((f"{prefix}macros/", f"{prefix}layout/"))
+                and not name.startswith((f"{prefix}macros/", f"{prefix}layout/", f"{prefix}texts/"))
             }
         )
 

@@ -28,6 +28,11 @@ class CaseView:
     channel: str | None = None
     # A member of staff has set the grade: triage no longer changes it on its own.
     graded_by_staff: bool = False
+    # When it was last resolved (None while it never was, or since it reopened).
+    resolved_at: datetime | None = None
+    # The satisfaction question was sent (it is asked once) and the score given, if any.
+    satisfaction_asked: bool = False
+    satisfaction: int | None = None
 
 
 def open_cases(cases: tuple[CaseView, ...]) -> list[CaseView]:

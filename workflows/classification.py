@@ -8,9 +8,10 @@ answered come from the routing file (``config/routing.toml``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from workflows.aftercare_settings import Aftercare
 from workflows.lexicon import CRITICAL, SEVERITIES, Lexicon
 from workflows.opinion import SecondOpinion
 from workflows.triage import MISREAD, Reason, assess
@@ -66,6 +67,8 @@ class Rules:
     # read other languages' words as its own (Spanish "esa" is not the benefit ESA, "solicito"
     # is not a solicitor).
     also: Lexicon | None = None
+    # After staff respond: reminders, closing, reopening (the routing file's [aftercare]).
+    aftercare: Aftercare = field(default_factory=Aftercare)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -105,6 +108,9 @@ class Rules:
             },
             root_causes=_names(data, "root_causes", DEFAULT_ROOT_CAUSES),
             opinion=opinion,
+            aftercare=Aftercare.from_mapping(
+                _table(data, "aftercare") if "aftercare" in data else {}
+            ),
         )
         # A typo in the file would otherwise be a rule that silently never matches.
         known = set(rules.categories)
@@ -174,6 +180,10 @@ def _table(data: Mapping[str, object], name: str) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
         raise ValueError(f"[{name}] must be a table")
     return value
+
+
+def _optional_table(data: Mapping[str, object], name: str) -> Mapping[str, object]:
+    return _table(data, name) if name in data else {}
 
 
 def _list(data: Mapping[str, object], name: str) -> Sequence[Mapping[str, object]]:

@@ -17,6 +17,10 @@ class Mode(StrEnum):
     CONFIRMING_WITHDRAWAL = "confirming_withdrawal"
     # A registered case still missing details; ``pending`` lists them in the order asked.
     ENRICHING = "enriching"
+    # The customer rejected a response on ``case_reference``; the next message says why.
+    EXPLAINING = "explaining"
+    # The customer gave a satisfaction score on ``case_reference``; a comment may follow.
+    COMMENTING = "commenting"
 
 
 class Field(StrEnum):

@@ -76,6 +76,30 @@ class ChangeStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkCase:
+    """Set what a case records after staff respond (keys: ``AFTERCARE_FACTS``).
+
+    The remedy offered, the customer's decision, the satisfaction score, when it was asked,
+    and a new response target on reopening. The audit event is the decision's own RecordEvent.
+    """
+
+    reference: str
+    facts: Context
+
+
+AFTERCARE_FACTS = frozenset(
+    {
+        "remedy",
+        "remedy_amount",
+        "customer_decision",
+        "satisfaction",
+        "satisfaction_asked_at",
+        "due_at",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
 class RecordEvent:
     """Add an audit event to a case that is not a status change."""
 
@@ -161,6 +185,7 @@ Effect = (
     Reply
     | OpenCase
     | UpdateCase
+    | MarkCase
     | ChangeStatus
     | RecordEvent
     | AttachMessage

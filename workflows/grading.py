@@ -15,7 +15,7 @@ from workflows.cases import CaseView, follow_up
 from workflows.classification import Rules, classify, route
 from workflows.effects import CancelTimers, Effect, NotifyStaff, Regrade, Reply, ScheduleTimer
 from workflows.lexicon import CRITICAL, rank
-from workflows.timers import SLA_BREACH, SLA_WARNING
+from workflows.timer_kinds import SLA_BREACH, SLA_WARNING
 from workflows.triage import Reason
 
 

@@ -5,24 +5,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from workflows import batch
+from workflows.case_messages import (
+    AFTERCARE_MODES,
+    about_case,
+    confirm_withdrawal,
+    continuing,
+    latest_resolved,
+)
 from workflows.cases import CaseView, open_cases
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
 from workflows.effects import (
     AttachMessage,
-    ChangeStatus,
     ChoiceSpec,
     Decision,
     Effect,
-    NotifyStaff,
     RecordEvent,
     Reply,
 )
 from workflows.extraction import clean_text, find_order_reference, word_count
-from workflows.grading import follow_up_graded
 from workflows.harvest import answers_something_else, contact_in, harvest, not_a_product
-from workflows.lifecycle import CaseStatus
 from workflows.phrases import normalise
 from workflows.questions import (
     accept,
@@ -103,6 +106,11 @@ def _decide(
         command = Command.STATUS, ""
     if command is not None:
         return _command(conversation, command[0], command[1], message, context, settings)
+    if conversation.mode in AFTERCARE_MODES:
+        going_on = continuing(conversation, text, message, context, settings)
+        if going_on is not None:
+            return going_on
+        conversation = Conversation()
     if _looks_like_a_command(text) and not _greets(text, settings):
         unknown = Reply("customer/unknown_command", {"command": text.split()[0][:40]})
         return decision(conversation, unknown, *reask(conversation, settings))
@@ -117,7 +125,7 @@ def _decide(
     if conversation.mode is Mode.CONFIRMING:
         return confirm(conversation, text, message, context, settings)
     if conversation.mode is Mode.CONFIRMING_WITHDRAWAL:
-        return _confirm_withdrawal(conversation, text, message, context, settings)
+        return confirm_withdrawal(conversation, text, message, context, settings)
     if conversation.mode is Mode.ENRICHING:
         case = _own(context, conversation.case_reference)
         threaded = _own(context, context.thread_reference)
@@ -176,16 +184,6 @@ def _automated(conversation: Conversation, context: CustomerContext) -> Decision
     )
 
 
-def _follow_up(
-    case: CaseView,
-    text: str,
-    message: CustomerMessage,
-    context: CustomerContext,
-    settings: IntakeSettings,
-) -> list[Effect]:
-    return follow_up_graded(case, text, message.channel, settings.rules, context.now)
-
-
 def _looks_like_a_command(text: str) -> bool:
     """A chat-style command ("/foo") the vocabulary does not know; greetings are handled as such."""
     words = text.split()
@@ -207,7 +205,7 @@ def _idle(
         if threaded is None:
             # A reply in someone else's thread: the headers are no proof of who this is.
             return decision(Conversation(), Reply("customer/reference_unknown"))
-        return decision(Conversation(), *_follow_up(threaded, text, message, context, settings))
+        return about_case(threaded, text, message, context, settings)
     quoted_text = f"{message.subject}\n{text}" if message.subject else text
     found = find_references(quoted_text, settings.reference_prefix)
     if found:
@@ -219,15 +217,19 @@ def _idle(
         if quoted.check is ReferenceCheck.MISTYPED:
             return decision(Conversation(), Reply("customer/reference_mistyped"))
         if quoted.canonical in own:
-            return decision(
-                Conversation(), *_follow_up(own[quoted.canonical], text, message, context, settings)
-            )
+            return about_case(own[quoted.canonical], text, message, context, settings)
         # Knowing a reference is not proof of owning it: answer as if it did not exist.
         return decision(Conversation(), Reply("customer/reference_unknown"))
     asks_new = settings.vocab.command_in(message.subject) if message.batch else None
     current = open_cases(context.cases)
-    if current and not (asks_new and asks_new[0] is Command.NEW):
-        return decision(Conversation(), *_follow_up(current[0], text, message, context, settings))
+    asked_new = asks_new is not None and asks_new[0] is Command.NEW
+    if current and not asked_new:
+        return about_case(current[0], text, message, context, settings)
+    resolved = latest_resolved(context, settings)
+    if resolved is not None and not asked_new:
+        # Written soon after a resolution: about that case (a score, "not enough"), unless
+        # the customer says it is something new.
+        return about_case(resolved, text, message, context, settings)
     if message.batch:
         return batch.start(text, message, context, settings)
     return _start(text, message, context, settings)
@@ -343,32 +345,6 @@ def _next_question(
             asking = replace(conversation, mode=Mode.COLLECTING, asking=question, retries=0)
             return decision(asking, *before, ask(question, settings))
     return show_summary(conversation, message, *before)
-
-
-def _confirm_withdrawal(
-    conversation: Conversation,
-    text: str,
-    message: CustomerMessage,
-    context: CustomerContext,
-    settings: IntakeSettings,
-) -> Decision:
-    reference = conversation.case_reference
-    case = next((c for c in context.cases if c.reference == reference), None)
-    kept = Reply("customer/withdraw_kept", {"reference": reference})
-    if case is None or settings.vocab.is_no(text):
-        return decision(Conversation(), kept)
-    if not settings.vocab.is_yes(text):
-        # Neither yes nor no: whatever they wrote is about the case, so staff get it.
-        following = _follow_up(case, text, message, context, settings)
-        others = [e for e in following if not isinstance(e, Reply)]
-        return decision(Conversation(), *others, kept)
-    facts = {"reference": case.reference}
-    return decision(
-        Conversation(),
-        ChangeStatus(case.reference, CaseStatus.WITHDRAWN, note="withdrawn by the customer"),
-        Reply("customer/withdrawn", facts),
-        NotifyStaff(case.queue, "staff/case_withdrawn", facts, case.reference),
-    )
 
 
 def _command(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from workflows.aftercare import on_resolved
 from workflows.cases import CaseView
 from workflows.classification import SEVERITIES, Rules
 from workflows.effects import (
@@ -27,6 +28,7 @@ from workflows.lifecycle import (
     can_transition,
     is_open,
 )
+from workflows.responses import respond
 
 MAX_STAFF_TEXT = 10_000
 
@@ -39,6 +41,8 @@ class StaffActionKind(StrEnum):
     ASSIGN = "assign"
     NOTE = "note"
     GRADE = "grade"
+    # The response to the complaint, with the remedy offered: the customer accepts or rejects.
+    RESPOND = "respond"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,9 @@ class StaffAction:
     category: str | None = None
     # For STATUS to resolved: what caused the complaint (one of the operator's root causes).
     root_cause: str | None = None
+    # For RESPOND: the remedy offered (see Remedy) and its amount, as staff write it ("£20").
+    remedy: str | None = None
+    amount: str | None = None
 
 
 def decide_staff_action(
@@ -80,7 +87,9 @@ def decide_staff_action(
         return _reply(case, text, action.await_customer)
     if action.kind is StaffActionKind.GRADE:
         return _grade(case, action, text, now, rules)
-    return _status(case, action, text or None, rules)
+    if action.kind is StaffActionKind.RESPOND:
+        return respond(case, text, action.remedy, action.amount, now, rules)
+    return _status(case, action, text or None, now, rules)
 
 
 def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
@@ -100,7 +109,9 @@ def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
     return Decision(tuple(effects))
 
 
-def _status(case: CaseView, action: StaffAction, message: str | None, rules: Rules) -> Decision:
+def _status(
+    case: CaseView, action: StaffAction, message: str | None, now: datetime, rules: Rules
+) -> Decision:
     target = action.status
     if target is None:
         return _refuse("staff/status_required", allowed=_names(case))
@@ -130,6 +141,8 @@ def _status(case: CaseView, action: StaffAction, message: str | None, rules: Rul
     if target in CUSTOMER_ANNOUNCED:
         context = {"reference": case.reference, "status": target.value, "message": message}
         effects.append(Reply(f"customer/status_{target.value}", context))
+    if target is CaseStatus.RESOLVED:
+        effects += on_resolved(case, now, rules, ask=True)
     return Decision(tuple(effects))
 
 

@@ -1,22 +1,27 @@
-"""Timers: response-time (SLA) warnings and breaches, decided when they fire."""
+"""Timers: SLA warnings and breaches, the customer's reminder and closing, decided on firing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from workflows.aftercare_timers import decide_aftercare_timer
 from workflows.cases import CaseView
+from workflows.classification import Rules
 from workflows.effects import Decision, NotifyStaff, RecordEvent
 from workflows.lifecycle import is_open
+from workflows.timer_kinds import AFTERCARE_KINDS, SLA_BREACH, SLA_KINDS, SLA_WARNING
 
-SLA_WARNING = "sla_warning"
-SLA_BREACH = "sla_breach"
-TIMER_KINDS = frozenset({SLA_WARNING, SLA_BREACH})
+__all__ = ["SLA_BREACH", "SLA_WARNING", "TIMER_KINDS", "decide_timer"]
+TIMER_KINDS = SLA_KINDS | AFTERCARE_KINDS
 
 
-def decide_timer(case: CaseView, kind: str, now: datetime) -> Decision:
-    """A timer fired for a case: remind or alert staff if the case still needs them."""
+def decide_timer(case: CaseView, kind: str, now: datetime, rules: Rules) -> Decision:
+    """A timer fired for a case: remind or alert staff if the case still needs them, or move
+    it on (a reminder to the customer, resolved with no reply, closed after a quiet time)."""
     if kind not in TIMER_KINDS:
         raise ValueError(f"unknown timer kind {kind!r}")
+    if kind in AFTERCARE_KINDS:
+        return decide_aftercare_timer(case, kind, now, rules)
     if not is_open(case.status):
         return Decision(())
     facts = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from workflows.date_words import DateWords
+from workflows.decision_words import DecisionWords
 from workflows.phrases import (
     contains_phrase,
     normalise,
@@ -73,6 +74,8 @@ class Vocabulary:
     changes_of_mind: frozenset[str] = frozenset()
     # Asking to change an answer on the summary ("change something").
     change: frozenset[str] = frozenset({"change", "change something"})
+    # Answers to a response (accept, reject), asking to reopen, satisfaction scores.
+    decisions: DecisionWords = field(default_factory=DecisionWords)
     # The language's two-letter code: dates the readers here miss are read in it (dateparser).
     language: str = "en"
 
@@ -93,8 +96,9 @@ class Vocabulary:
         commands = table("commands")
         outcomes = table("outcomes")
         asks = data.get("requests", {})
-        if not isinstance(asks, dict):
-            raise ValueError("[requests] must be a table")
+        decisions = data.get("decisions", {})
+        if not isinstance(asks, dict) or not isinstance(decisions, dict):
+            raise ValueError("[requests] and [decisions] must be tables")
         return Vocabulary(
             commands={command: phrases(commands[command.value]) for command in Command},
             yes=phrases(data["yes"]),
@@ -118,6 +122,7 @@ class Vocabulary:
             alternatives=phrases(data.get("alternatives", [])),
             name_intros=phrases(data.get("name_intros", [])),
             contact_cues=phrases(data.get("contact_cues", [])),
+            decisions=DecisionWords.from_mapping(decisions),
             language=language,
         )
 

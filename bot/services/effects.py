@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.destinations import StaffDestinations
 from bot.locales import Locales
 from bot.rendering import Renderer
+from bot.services.case_updates import mark_case, update_details
 from bot.services.grading import cancel_timers, regrade
 from bot.services.notices import (
     EVENT_LINES,
@@ -27,7 +28,6 @@ from bot.storage.models import (
     AttachmentRow,
     Case,
     CaseEvent,
-    Customer,
     Identity,
     MessageIn,
     Outbox,
@@ -39,6 +39,7 @@ from workflows.effects import (
     CancelTimers,
     ChangeStatus,
     Decision,
+    MarkCase,
     NotifyStaff,
     OpenCase,
     RecordEvent,
@@ -55,19 +56,6 @@ CARD_TIMERS = frozenset({"sla_warning", "sla_breach"})
 CUSTOMER_MESSAGE = "staff/customer_message"
 # Channels whose replies carry the provider's threading (email In-Reply-To/References).
 THREADED_CHANNELS = frozenset({"email"})
-# Case columns a customer's later details may fill.
-UPDATABLE = frozenset(
-    {
-        "description",
-        "product",
-        "occurred_on",
-        "occurred_text",
-        "outcome",
-        "outcome_detail",
-        "customer_name",
-        "contact",
-    }
-)
 log = logging.getLogger(__name__)
 
 
@@ -137,6 +125,8 @@ class EffectApplier:
                     await self._open(effect)
                 case UpdateCase():
                     await self._update(effect)
+                case MarkCase():
+                    await self._mark(effect)
                 case ChangeStatus():
                     await self._change_status(effect)
                 case Reply():
@@ -235,6 +225,10 @@ class EffectApplier:
             return
         case.status = effect.status.value
         case.updated_at = self.now
+        if effect.status is CaseStatus.RESOLVED:
+            case.resolved_at = self.now
+        elif effect.status is CaseStatus.REOPENED:
+            case.resolved_at = None
         data = {"note": effect.note} if effect.note else {}
         self._event(case, "status_changed", from_status=before, to_status=case.status, data=data)
 
@@ -306,22 +300,11 @@ class EffectApplier:
 
     async def _update(self, effect: UpdateCase) -> None:
         case = await self._case(effect.reference)
-        changed: dict[str, object] = {}
-        for name, value in effect.details.items():
-            if name == "consent":
-                continue
-            if name not in UPDATABLE:
-                raise ValueError(f"UpdateCase cannot set {name!r}")
-            setattr(case, name, value)
-            changed[name] = value.isoformat() if isinstance(value, date) else value
-        customer = await self.session.get_one(Customer, case.customer_id)
-        if effect.details.get("consent") is True and customer.consented_at is None:
-            customer.consented_at = self.now
-            changed["consent"] = True
-        if case.customer_name:
-            customer.name = case.customer_name
-        case.updated_at = self.now
+        changed = await update_details(self.session, case, effect.details, self.now)
         self._event(case, "details_updated", data=changed)
+
+    async def _mark(self, effect: MarkCase) -> None:
+        mark_case(await self._case(effect.reference), effect.facts, self.now)
 
     async def _notify(self, effect: NotifyStaff) -> None:
         case = await self._case(effect.reference) if effect.reference else None

@@ -82,6 +82,9 @@ def card_context(case: Case, now: datetime) -> dict[str, object]:
         "allowed": allowed,
         "can_escalate": CaseStatus.ESCALATED.value in allowed,
         "can_resolve": CaseStatus.RESOLVED.value in allowed,
+        # A response can be sent, or sent again while the customer has not decided.
+        "can_respond": CaseStatus.RESPONSE_PROPOSED.value in allowed
+        or status is CaseStatus.RESPONSE_PROPOSED,
         "as_of": now,
     }
 

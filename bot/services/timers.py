@@ -1,4 +1,4 @@
-"""Firing due timers (SLA warnings and breaches) through the workflow."""
+"""Firing due timers (SLA, the customer's reminder, closing) through the workflow."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ async def _fire(app: App, timer_id: int) -> None:
             return
         case = await session.get_one(Case, timer.case_id, with_for_update=True)
         now = app.clock()
-        decision = decide_timer(case_view(case), timer.kind, now)
+        decision = decide_timer(case_view(case), timer.kind, now, app.intake.rules)
         applier = EffectApplier(
             session=session,
             renderer=app.renderer,

@@ -24,4 +24,7 @@ def case_view(case: Case) -> CaseView:
         graded_by_staff=any(
             isinstance(reason, dict) and reason.get("kind") == STAFF_GRADE for reason in case.triage
         ),
+        resolved_at=case.resolved_at,
+        satisfaction_asked=case.satisfaction_asked_at is not None,
+        satisfaction=case.satisfaction,
     )

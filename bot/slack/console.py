@@ -25,6 +25,7 @@ from bot.slack.people import People
 from bot.slack.text import digest, pieces, raw, submitted, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, message_id
+from workflows.aftercare_settings import Remedy
 from workflows.classification import SEVERITIES
 from workflows.lifecycle import CaseStatus
 from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind
@@ -81,7 +82,8 @@ class Console:
         await next()
         return None
 
-    def _say(self, template: str, **context: object) -> str:
+    def say(self, template: str, **context: object) -> str:
+        """A staff template rendered for Slack."""
         return self.app.renderer.render(template, context, CHANNEL).text
 
     async def ephemeral(self, channel: str | None, user: str, text: str) -> None:
@@ -105,12 +107,12 @@ class Console:
             try:
                 case = await find_case(session, typed, self.app.settings.reference_prefix)
             except CaseNotFound:
-                return self._say("staff/slack_no_case", typed=typed)
+                return self.say("staff/slack_no_case", typed=typed)
         if not await self.people.may_act(user, case.queue):
             log.warning(
                 "Slack user %s may not act on %s (queue %s)", user, case.reference, case.queue
             )
-            return self._say("staff/slack_not_allowed", reference=case.reference, queue=case.queue)
+            return self.say("staff/slack_not_allowed", reference=case.reference, queue=case.queue)
         return case
 
     async def act(
@@ -137,10 +139,10 @@ class Console:
         bolt.action("case_assign_user")(self._assign_user)
         bolt.action("case_status")(self._status)
         bolt.action("case_escalate")(self._escalate)
-        bolt.action("case_reply")(self._open_modal("staff/slack_reply_modal"))
-        bolt.action("case_note")(self._open_modal("staff/slack_note_modal"))
-        bolt.action("case_resolve")(self._open_modal("staff/slack_resolve_modal"))
-        bolt.action("case_grade")(self._open_modal("staff/slack_grade_modal"))
+        bolt.action("case_reply")(self.open_modal("staff/slack_reply_modal"))
+        bolt.action("case_note")(self.open_modal("staff/slack_note_modal"))
+        bolt.action("case_resolve")(self.open_modal("staff/slack_resolve_modal"))
+        bolt.action("case_grade")(self.open_modal("staff/slack_grade_modal"))
         bolt.action("open_card")(self._just_ack)
         bolt.view("reply_compose")(self._reply_preview)
         bolt.view("reply_confirm")(self._reply_send)
@@ -149,8 +151,10 @@ class Console:
         bolt.view("grade")(self._grade)
         bolt.event("message")(self._thread_message)
         from bot.slack.commands import Commands
+        from bot.slack.responding import Responding
 
         Commands(self).register(bolt)
+        Responding(self).register(bolt)
 
     async def _just_ack(self, ack: Ack) -> None:
         await ack()
@@ -183,9 +187,11 @@ class Console:
         reference = str(action["value"])
         await self._act_on_press(body, K.STATUS, reference, status=CaseStatus.ESCALATED)
 
-    def _open_modal(
+    def open_modal(
         self, template: str
     ) -> Callable[[Ack, dict[str, Any], dict[str, Any]], Awaitable[None]]:
+        """A listener that opens the modal ``template`` for the case on the pressed button."""
+
         async def open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
             # The trigger id lasts three seconds: open first, check who is asking on submit.
             await ack()
@@ -201,6 +207,7 @@ class Console:
                     "metadata": metadata,
                     "limit": MAX_INPUT,
                     "causes": list(rules.root_causes),
+                    "remedies": [remedy.value for remedy in Remedy],
                     "severities": list(SEVERITIES),
                     "categories": list(rules.categories),
                     "severity": grade[0],
@@ -214,7 +221,7 @@ class Console:
 
         return open_modal
 
-    async def _act_on_view(
+    async def act_on_view(
         self,
         ack: Ack,
         body: dict[str, Any],
@@ -246,7 +253,7 @@ class Console:
         """Answer an empty text box with Slack's inline error; True when it was empty."""
         if text:
             return False
-        await ack(response_action="errors", errors={"text": self._say("staff/slack_text_needed")})
+        await ack(response_action="errors", errors={"text": self.say("staff/slack_text_needed")})
         return True
 
     async def _grade_of(self, reference: str) -> tuple[str, str]:
@@ -317,7 +324,7 @@ class Console:
             # Edited after the preview: show the new preview; nothing is sent unseen.
             await self._show_preview(ack, body["user"]["id"], metadata, text, awaiting)
             return
-        await self._act_on_view(
+        await self.act_on_view(
             ack, body, view, metadata, K.REPLY, text=text, await_customer=awaiting
         )
 
@@ -326,7 +333,7 @@ class Console:
         text = str(values.get("text") or "").strip()
         if await self._missing_text(ack, text):
             return
-        await self._act_on_view(ack, body, view, metadata, K.NOTE, text=text)
+        await self.act_on_view(ack, body, view, metadata, K.NOTE, text=text)
 
     async def _resolve(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         metadata, values = submitted(view)
@@ -334,13 +341,13 @@ class Console:
         cause = values.get("root_cause")
         errors = {}
         if not text:
-            errors["text"] = self._say("staff/slack_text_needed")
+            errors["text"] = self.say("staff/slack_text_needed")
         if not cause:
-            errors["root_cause"] = self._say("staff/slack_cause_needed")
+            errors["root_cause"] = self.say("staff/slack_cause_needed")
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        await self._act_on_view(
+        await self.act_on_view(
             ack,
             body,
             view,
@@ -356,7 +363,7 @@ class Console:
         text = str(values.get("text") or "").strip()
         if await self._missing_text(ack, text):
             return
-        await self._act_on_view(
+        await self.act_on_view(
             ack,
             body,
             view,

@@ -103,6 +103,14 @@ class Case(Base):
     customer_name: Mapped[str | None] = mapped_column(String(200))
     contact: Mapped[str | None] = mapped_column(String(320))
     assignee: Mapped[str | None] = mapped_column(String(200))
+    # After staff respond (ISO 10002 7.8, 7.9, 8.3): the remedy offered, what the customer
+    # decided, when the case was last resolved, and the satisfaction question and score.
+    remedy: Mapped[str | None] = mapped_column(String(32))
+    remedy_amount: Mapped[str | None] = mapped_column(String(32))
+    customer_decision: Mapped[str | None] = mapped_column(String(16))
+    resolved_at: Mapped[datetime | None]
+    satisfaction_asked_at: Mapped[datetime | None]
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
     opened_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]

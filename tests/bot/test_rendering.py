@@ -12,7 +12,7 @@ import pytest
 from bot.rendering import Renderer, TemplateMissing
 from bot.settings import PROJECT_ROOT
 from workflows.lifecycle import CUSTOMER_ANNOUNCED
-from workflows.timers import TIMER_KINDS
+from workflows.timer_kinds import SLA_KINDS
 
 TEMPLATES = PROJECT_ROOT / "templates"
 CODE = [
@@ -27,7 +27,7 @@ def names_in_code() -> set[str]:
     for path in CODE:
         found |= set(re.findall(r'"((?:customer|staff|cli)/[a-z_]+)"', path.read_text()))
     found |= {f"customer/status_{status.value}" for status in CUSTOMER_ANNOUNCED}
-    found |= {f"staff/{kind}" for kind in TIMER_KINDS}
+    found |= {f"staff/{kind}" for kind in SLA_KINDS}
     found |= {
         f"customer/ask_{field}"
         for field in ("description", "product", "when", "outcome", "name", "contact", "consent")
@@ -121,6 +121,12 @@ REALISTIC = {
     ],
 }
 REALISTIC |= {
+    "remedy": "refund",
+    "remedies": ["refund", "replacement", "repair", "explanation", "apology", "other"],
+    "amount": "£20.00",
+    "decision": "rejected",
+    "asked_why": True,
+    "score": 4,
     "cause": "gremlins",
     "causes": ["delivery", "product_fault"],
     "body": "OVERDUE: CB-K7M3-XD9A passed its response target",
@@ -147,6 +153,7 @@ REALISTIC |= {
         "allowed": ["awaiting_customer", "escalated", "resolved"],
         "can_escalate": True,
         "can_resolve": True,
+        "can_respond": True,
         "as_of": datetime(2026, 12, 2, 12, 30, tzinfo=UTC),
         "reasons": [
             {
@@ -166,6 +173,7 @@ SLACK_VIEWS = {
     "staff/slack_reply_preview",
     "staff/slack_note_modal",
     "staff/slack_resolve_modal",
+    "staff/slack_respond_modal",
     "staff/slack_home",
     "staff/slack_grade_modal",
 }
@@ -340,6 +348,7 @@ def test_the_case_card_is_block_kit_with_only_the_actions_allowed_now(renderer: 
         "case_reply",
         "case_note",
         "case_escalate",
+        "case_respond",
         "case_resolve",
         "case_status",
         "case_assign_user",
@@ -370,6 +379,7 @@ def test_a_finished_case_card_offers_no_reply_escalate_or_resolve(renderer: Rend
         "allowed": ["reopened"],
         "can_escalate": False,
         "can_resolve": False,
+        "can_respond": False,
     }
     card = renderer.render("staff/case_card", {**REALISTIC, "card": card_values}, "slack")
     shown = str(card.blocks)

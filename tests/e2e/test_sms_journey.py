@@ -105,3 +105,44 @@ def test_a_complaint_by_text_message_from_first_text_to_stop(
     shown = product.run("cases", "show", reference).stdout
     assert "customer_opted_out" in shown
     assert "opted out" in shown
+
+
+def test_a_response_rejected_then_accepted_then_rated_by_text(
+    served: tuple[Product, FakeTwilioApi, str],
+) -> None:
+    product, twilio, base = served
+    converse(twilio, base, "My new phone screen cracked on day one, order 88123, yesterday")
+    converse(twilio, base, "a refund")
+    converse(twilio, base, "Sam Lee")
+    converse(twilio, base, "yes")
+    registered = converse(twilio, base, "YES")
+    match = re.search(r"reference (CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)
+    assert match, registered
+    reference = match.group(1)
+
+    def staff(*args: str) -> str:
+        before = len(twilio.sent)
+        product.run("cases", *args)
+        return twilio.wait_for_sent(before + 1, timeout=15)[-1].body
+
+    offer = "The screen was faulty. We refund the phone."
+    sent = staff("respond", reference, offer, "--remedy", "refund", "--amount", "£199")
+    assert "a refund (£199)" in sent
+    assert "1. Accept" in sent
+    rejected = converse(twilio, base, "That's not enough, I lost a day's pay. I am not satisfied.")
+    assert "back with the team" in rejected
+    assert "ombudsman" in rejected
+    sent = staff("respond", reference, "We add £40 for your time.", "--remedy", "other")
+    assert "We add £40" in sent
+    accepted = converse(twilio, base, "1")
+    assert "now resolved" in accepted
+    assert "how satisfied" in accepted
+    assert "4 out of 5" in converse(twilio, base, "4")
+    product.run("cases", "status", reference, "closed")
+
+    shown = product.run("cases", "show", reference).stdout
+    assert f"{reference}  closed" in shown
+    assert "Decision:     accepted by the customer" in shown
+    assert "customer_decision: rejected: That's not enough" in shown
+    assert "Offered:      other" in shown
+    assert "Satisfaction: 4 of 5" in shown

@@ -150,6 +150,9 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
         customer_name: str | None = None,
         channel: str | None = "sms",
         graded_by_staff: bool = False,
+        resolved_at: datetime | None = None,
+        satisfaction_asked: bool = False,
+        satisfaction: int | None = None,
     ) -> CaseView:
         return CaseView(
             reference=reference or new_reference(),
@@ -163,6 +166,9 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
             customer_name=customer_name,
             channel=channel,
             graded_by_staff=graded_by_staff,
+            resolved_at=resolved_at,
+            satisfaction_asked=satisfaction_asked,
+            satisfaction=satisfaction,
         )
 
     return make

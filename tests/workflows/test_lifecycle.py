@@ -27,6 +27,8 @@ EXPECTED: dict[str, set[str]] = {
         "investigating",
         "awaiting_customer",
         "escalated",
+        # Staff may answer straight away, before any formal assessment.
+        "response_proposed",
         "resolved",
         "withdrawn",
     },
@@ -45,7 +47,14 @@ EXPECTED: dict[str, set[str]] = {
         "resolved",
         "withdrawn",
     },
-    "awaiting_customer": {"investigating", "escalated", "resolved", "withdrawn"},
+    # What the customer sent may be all staff needed to respond.
+    "awaiting_customer": {
+        "investigating",
+        "escalated",
+        "response_proposed",
+        "resolved",
+        "withdrawn",
+    },
     "response_proposed": {"resolved", "investigating", "escalated", "withdrawn"},
     "escalated": {
         "investigating",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from workflows.effects import (
     RecordEvent,
     Refuse,
     Reply,
+    ScheduleTimer,
 )
 from workflows.lifecycle import CUSTOMER_ANNOUNCED, CaseStatus, allowed_targets, can_transition
 from workflows.staff import MAX_STAFF_TEXT, StaffAction, StaffActionKind, decide_staff_action
@@ -123,13 +124,17 @@ def test_an_allowed_status_change_is_made_and_announced(
     case = make_case(status=S.INVESTIGATING)
     action = act(K.STATUS, case.reference, status=S.RESOLVED, text="Refund issued")
     decision = decide(case, action, now)
-    assert decision.effects == (
+    assert decision.effects[:2] == (
         ChangeStatus(case.reference, S.RESOLVED, note="Refund issued"),
         Reply(
             "customer/status_resolved",
             {"reference": case.reference, "status": "resolved", "message": "Refund issued"},
         ),
     )
+    # Then (ISO 10002 8.3) the customer is asked once how satisfied they are, and the case
+    # closes after the quiet period unless they write.
+    assert decision_templates(decision)[-1] == "customer/satisfaction_question"
+    assert ScheduleTimer(case.reference, "auto_close", now + timedelta(days=14)) in decision.effects
 
 
 def test_moving_to_assessment_tells_the_customer_with_the_staff_message(
@@ -177,6 +182,8 @@ def test_every_status_change_follows_the_lifecycle(
         if can_transition(current, target):
             assert decision.of_type(ChangeStatus) == [ChangeStatus(case.reference, target)]
             announced = [f"customer/status_{target.value}"] if target in CUSTOMER_ANNOUNCED else []
+            if target is S.RESOLVED:
+                announced.append("customer/satisfaction_question")
             assert decision_templates(decision) == announced
             assert not decision.of_type(Refuse)
         else:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from workflows.cases import CaseView
+from workflows.classification import Rules
 from workflows.effects import NotifyStaff, RecordEvent
 from workflows.lifecycle import CaseStatus, is_open
 from workflows.timers import SLA_BREACH, SLA_WARNING, decide_timer
@@ -15,7 +16,7 @@ from workflows.timers import SLA_BREACH, SLA_WARNING, decide_timer
 
 @pytest.mark.parametrize("kind", [SLA_WARNING, SLA_BREACH])
 def test_a_timer_on_an_open_case_is_recorded_and_tells_the_cases_queue(
-    make_case: Callable[..., CaseView], now: datetime, kind: str
+    rules: Rules, make_case: Callable[..., CaseView], now: datetime, kind: str
 ) -> None:
     due = now + timedelta(hours=6)
     case = make_case(
@@ -25,7 +26,7 @@ def test_a_timer_on_an_open_case_is_recorded_and_tells_the_cases_queue(
         due_at=due,
         assignee="maria",
     )
-    decision = decide_timer(case, kind, now)
+    decision = decide_timer(case, kind, now, rules)
     assert decision.effects == (
         RecordEvent(case.reference, kind, {"due_at": due.isoformat()}),
         NotifyStaff(
@@ -47,20 +48,20 @@ def test_a_timer_on_an_open_case_is_recorded_and_tells_the_cases_queue(
 
 
 def test_the_sla_warning_template_is_staff_sla_warning(
-    make_case: Callable[..., CaseView], now: datetime
+    rules: Rules, make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=CaseStatus.ACKNOWLEDGED, due_at=now)
-    [notify] = decide_timer(case, "sla_warning", now).of_type(NotifyStaff)
+    [notify] = decide_timer(case, "sla_warning", now, rules).of_type(NotifyStaff)
     assert notify.template == "staff/sla_warning"
 
 
 @pytest.mark.parametrize("status", list(CaseStatus), ids=lambda s: s.value)
 @pytest.mark.parametrize("kind", [SLA_WARNING, SLA_BREACH])
 def test_timers_fire_only_while_the_case_needs_staff(
-    make_case: Callable[..., CaseView], now: datetime, status: CaseStatus, kind: str
+    rules: Rules, make_case: Callable[..., CaseView], now: datetime, status: CaseStatus, kind: str
 ) -> None:
     case = make_case(status=status, due_at=now)
-    decision = decide_timer(case, kind, now)
+    decision = decide_timer(case, kind, now, rules)
     if is_open(status):
         assert [type(effect) for effect in decision.effects] == [RecordEvent, NotifyStaff]
     else:
@@ -68,17 +69,17 @@ def test_timers_fire_only_while_the_case_needs_staff(
 
 
 def test_a_timer_on_a_resolved_case_does_nothing(
-    make_case: Callable[..., CaseView], now: datetime
+    rules: Rules, make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(status=CaseStatus.RESOLVED, due_at=now)
-    assert decide_timer(case, SLA_WARNING, now).effects == ()
+    assert decide_timer(case, SLA_WARNING, now, rules).effects == ()
 
 
 def test_a_timer_on_a_case_without_a_due_date_still_alerts(
-    make_case: Callable[..., CaseView], now: datetime
+    rules: Rules, make_case: Callable[..., CaseView], now: datetime
 ) -> None:
     case = make_case(due_at=None)
-    decision = decide_timer(case, SLA_BREACH, now)
+    decision = decide_timer(case, SLA_BREACH, now, rules)
     [event] = decision.of_type(RecordEvent)
     assert event.data == {"due_at": None}
     assert len(decision.of_type(NotifyStaff)) == 1
@@ -86,7 +87,7 @@ def test_a_timer_on_a_case_without_a_due_date_still_alerts(
 
 @pytest.mark.parametrize("kind", ["sla_reminder", "", "SLA_WARNING"])
 def test_an_unknown_timer_kind_is_an_error(
-    make_case: Callable[..., CaseView], now: datetime, kind: str
+    rules: Rules, make_case: Callable[..., CaseView], now: datetime, kind: str
 ) -> None:
     with pytest.raises(ValueError, match="unknown timer kind"):
-        decide_timer(make_case(), kind, now)
+        decide_timer(make_case(), kind, now, rules)

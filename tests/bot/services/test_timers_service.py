@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.services.app import App
 from bot.services.staff import handle_staff_action
 from bot.services.timers import MAX_ATTEMPTS, fire_due_timers
-from bot.storage.models import CaseEvent, Outbox, Timer
+from bot.storage.models import Case, CaseEvent, Outbox, Timer
 from fakes import FakeClock
 from tests.bot.conversation import register_complaint
 from workflows.lifecycle import CaseStatus
@@ -48,8 +48,11 @@ async def test_a_resolved_case_raises_no_alarm(app: App, clock: FakeClock) -> No
             app, StaffAction(StaffActionKind.STATUS, reference, "carol", status=status), "cli"
         )
     clock.advance(days=30)
-    assert await fire_due_timers(app) == 2
+    # The warning and breach find nothing to do; the quiet period's timer closes the case.
+    assert await fire_due_timers(app) == 3
     assert await staff_templates(app) == ["staff/new_case"]
+    async with app.sessions() as session:
+        assert (await session.scalars(select(Case.status))).one() == "closed"
 
 
 async def test_a_timer_that_keeps_failing_ends_visibly_not_in_a_loop(
