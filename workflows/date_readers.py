@@ -166,7 +166,12 @@ def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
 def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None:
     """ "On the 12th", "Friday the 13th": the latest such day that is not in the future."""
     match = next(
-        (m for m in ORDINAL_DAY.finditer(words) if not _counted(words[m.end() :], dates)), None
+        (
+            m
+            for m in ORDINAL_DAY.finditer(words)
+            if not _counted(words[m.end() :], dates) and not _month_after(words[m.end() :], dates)
+        ),
+        None,
     )
     this_month = "|".join(re.escape(phrase) for phrase in dates.this_month)
     if match is None and this_month:
@@ -193,6 +198,15 @@ def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None
             return DateFound(found, valid=True)
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return None
+
+
+def _month_after(after: str, dates: DateWords) -> bool:
+    """Whether a month's name follows ("28th (of) March"): that day is the named date's, even
+    when it is still to come, and no other month's."""
+    following = after.split()[:2]
+    if following[:1] in (["of"], ["de"]):
+        following = following[1:]
+    return bool(following) and following[0] in dates.months
 
 
 def _counted(after: str, dates: DateWords) -> bool:

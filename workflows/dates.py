@@ -13,7 +13,7 @@ from datetime import date
 
 from workflows.date_readers import CALENDAR_READERS, DateFound, first_date, words_of
 from workflows.date_words import DateWords
-from workflows.phrases import contains_phrase, normalise
+from workflows.phrases import contains_phrase, normalise, phrase_matches
 
 __all__ = ["DateFound", "any_date", "certain_date", "find_date"]
 
@@ -38,7 +38,10 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if latest is not None:
         return latest
     if not bought:
-        return first_date(text, today, dates)
+        # A stay ("from the 7th to the 10th") is when they had it, not when it went wrong.
+        return first_date(_without_stays(words_of(text), dates), today, dates) or first_date(
+            text, today, dates
+        )
     found = first_date(" . ".join(rest), today, dates)
     if found is None:
         # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
@@ -146,9 +149,38 @@ def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]
     joins = "|".join(re.escape(word) for word in sorted(dates.clause_words, key=len, reverse=True))
     # A dot or comma ends a clause only before a space and not after a number: "12.03.2026",
     # "49,99" and "am 2. Januar" are one.
-    breaks = r"[;!?\n]+|(?<!\d)[.,](?=\s|$)" + (rf"|(?<!\w)(?:{joins})(?!\w)" if joins else "")
+    # A bracket holds an aside ("mon chat (vacciné le 11) ne mangeait plus"); a comma and a
+    # space end a clause after a number too ("le 9, envoi 32XB…, il est revenu").
+    breaks = r"[;!?()\n]+|(?<!\d)\.(?=\s|$)|,(?=\s|$)" + (
+        rf"|(?<!\w)(?:{joins})(?!\w)" if joins else ""
+    )
     clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
-    bought = [
-        c for c in clauses if any(contains_phrase(normalise(c), w) for w in dates.purchase_words)
-    ]
+    bought = [c for c in clauses if _of_buying(c, dates)]
     return bought, [c for c in clauses if c not in bought]
+
+
+# Words after a clause's date within which a word of buying is about that date ("le 2 mars
+# payé"); further on it is about something else ("le 11 mars vous avez remplacé notre hôtel
+# par un 3 étoiles au lieu du 4 étoiles payé").
+_BOUGHT_AFTER = 3
+
+
+def _of_buying(clause: str, dates: DateWords) -> bool:
+    """Whether a clause tells of buying, ordering or installing (its date is not the fault's)."""
+    words = normalise(clause)
+    found = [m for w in dates.purchase_words for m in phrase_matches(words, w)]
+    if not found:
+        return False
+    tokens = words.split()
+    dated = next(
+        (
+            i
+            for i, token in enumerate(tokens)
+            if any(c.isdigit() for c in token) or token in dates.months
+        ),
+        None,
+    )
+    if dated is None:
+        return True
+    first_word = min(len(words[: match.start()].split()) for match in found)
+    return first_word <= dated + _BOUGHT_AFTER

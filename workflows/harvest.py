@@ -33,6 +33,10 @@ _OWN_CONTACT = re.compile(
     r"|\b(?:mobile|tel|telephone|phone number|email address)\s*(?:is|:)"
 )
 _CUE_REACH = 60  # characters before a contact in which its cue must stand
+# Asked how to reach them, customers write numbers in their country's own way: "(312)
+# 555-0148", "07700.900.331", "0176 / 44 21 98 03", "11 5823-4417", "9 5544 3322".
+_ANY_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?![\w])")
+_A_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?$")
 # "My name is Bea Jones" (any case for "my name is"; the name itself capitalised).
 _A_NAME = r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3})"
 _NAME_IN = re.compile(r"(?i:\bmy name is|\bmy name's)\s+" + _A_NAME)
@@ -67,6 +71,16 @@ def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozense
                 or any(contains_phrase(said, cue) for cue in cues)
             ):
                 return match.group(0).strip()[:MAX_CONTACT_LENGTH]
+    return _any_phone(text) if asked else None
+
+
+def _any_phone(text: str) -> str | None:
+    """A phone number in any national format, in an answer to "how can we reach you"."""
+    for match in _ANY_PHONE.finditer(text):
+        number = match.group(0).strip()
+        digits = sum(character.isdigit() for character in number)
+        if 7 <= digits <= 15 and not _A_DATE.match(number):
+            return number[:MAX_CONTACT_LENGTH]
     return None
 
 

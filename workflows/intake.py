@@ -91,6 +91,8 @@ def _decide(
     if command is None and said and not message.batch:
         # (By email, "any news?" under a case's subject is a follow-up staff should see.)
         asked_for = settings.vocab.request_in(said)
+        if asked_for is Command.PERSON and _gives_contact(said, conversation, settings):
+            asked_for = None  # "pueden llamarme al 987 654 321" answers; it asks for no one
         if asked_for in _ASK_FIRST and conversation.mode in _UNDER_WAY:
             # Read inside a sentence, in the middle of a complaint: ask before acting on it.
             unsure = replace(conversation, unsure_of=asked_for.value)
@@ -140,6 +142,12 @@ _UNDER_WAY = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
 _ASK_FIRST = frozenset({Command.PERSON, Command.NEW})
 _UNSURE = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.carry_on"))
 _ABOUT_WORDS = 12
+
+
+def _gives_contact(text: str, conversation: Conversation, settings: IntakeSettings) -> bool:
+    """Whether "call me on ..." gives a number rather than asking for a person."""
+    asked = conversation.asking is Field.CONTACT
+    return contact_in(text, asked=asked, cues=settings.vocab.contact_cues) is not None
 
 
 def _greets(text: str, settings: IntakeSettings) -> bool:

@@ -100,7 +100,7 @@ def parse_outcome(text: str, vocab: Vocabulary) -> str | None:
     stripped = text.strip().rstrip(".)")
     if stripped.isdigit() and 1 <= int(stripped) <= len(OUTCOMES):
         return OUTCOMES[int(stripped) - 1]
-    found = vocab.outcome_in(text)
+    found = vocab.answered_outcome(text)
     if found is None:
         return None
     # Keep the customer's own words beside the choice when they said more than the choice.

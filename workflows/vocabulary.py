@@ -74,6 +74,9 @@ class Vocabulary:
     changes_of_mind: frozenset[str] = frozenset()
     # Asking to change an answer on the summary ("change something").
     change: frozenset[str] = frozenset({"change", "change something"})
+    # Word stems that name an outcome in an answer to "what would you like us to do" when no
+    # phrase of ``outcomes`` does ("the consultation fee back", "have the showers repaired").
+    outcome_stems: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Answers to a response (accept, reject), asking to reopen, satisfaction scores.
     decisions: DecisionWords = field(default_factory=DecisionWords)
     # The language's two-letter code: dates the readers here miss are read in it (dateparser).
@@ -95,6 +98,9 @@ class Vocabulary:
 
         commands = table("commands")
         outcomes = table("outcomes")
+        stems = data.get("outcome_stems", {})
+        if not isinstance(stems, dict) or set(stems) - set(outcomes):
+            raise ValueError("[outcome_stems] must be a table of the outcomes in [outcomes]")
         asks = data.get("requests", {})
         decisions = data.get("decisions", {})
         if not isinstance(asks, dict) or not isinstance(decisions, dict):
@@ -105,6 +111,7 @@ class Vocabulary:
             no=phrases(data["no"]),
             skip=phrases(data["skip"]),
             outcomes={str(key): phrases(value) for key, value in outcomes.items()},
+            outcome_stems={str(key): phrases(value) for key, value in stems.items()},
             order_words=phrases(data["order_words"]),
             dates=DateWords.from_mapping(data, language),
             greetings=phrases(data.get("greetings", [])),
@@ -194,9 +201,21 @@ class Vocabulary:
         words = _clauses(text)
         return self._changed_outcome(words) or self._named_outcome(words)
 
-    def _named_outcome(self, words: str) -> str | None:
+    def answered_outcome(self, text: str) -> str | None:
+        """The outcome an answer to "what would you like" names, by phrase or else by stem."""
+        found = self.outcome_in(text)
+        words = _clauses(text)
+        named = any(
+            contains_phrase(words, p) for options in self.outcomes.values() for p in options
+        )
+        # Stems only where no phrase named anything: "a refund or a new one" stays undecided.
+        return found if named else self._named_outcome(words, self.outcome_stems)
+
+    def _named_outcome(
+        self, words: str, table: Mapping[str, frozenset[str]] | None = None
+    ) -> str | None:
         named: list[tuple[int, bool, str]] = []
-        for outcome, options in self.outcomes.items():
+        for outcome, options in (self.outcomes if table is None else table).items():
             for option in options:
                 for match in phrase_matches(words, option):
                     # "not a new one but my money back": a negation ends at a new clause.

@@ -22,7 +22,7 @@ def test_an_outcome_the_product_does_not_know_is_a_configuration_error(tmp_path:
     shutil.copytree(PROJECT_ROOT / "templates", templates)
     vocabulary = templates / "en" / "vocabulary.toml"
     vocabulary.write_text(
-        vocabulary.read_text().replace("[outcomes]", '[outcomes]\nbribe = ["cash"]')
+        vocabulary.read_text().replace("\n[outcomes]\n", '\n[outcomes]\nbribe = ["cash"]\n', 1)
     )
     settings = Settings(_env_file=None, templates_dir=templates)  # type: ignore[call-arg]
     with pytest.raises(ConfigError, match="bribe"):

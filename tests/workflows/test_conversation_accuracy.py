@@ -43,11 +43,16 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # their 38 held-out, first scored, 97.4%, 84.2%, 84.2%, 100%, 100%. All 210 held-out after
 # tuning on the rest: 97.1%, 90.0%, 89.0%, 100%, 100%. The tuning floors went down as sets
 # written to be hard (several dates, text-speak wishes) joined; nothing read before got worse.
+# v841-v1040 (all four languages; new sectors, wishes, dates and contacts said every which
+# way), all 200 first scored: 95.5%, 89.5%, 83.0%, 97.5%, 88.0% (numbers in national formats
+# inside sentences, "call me at ..."); their 50 held-out after tuning on their other 150:
+# 96.0%, 88.0%, 88.0%, 98.0%, 98.0%. All 260 held-out then: 96.9%, 91.2%, 91.2%, 99.6%, 99.6%
+# (the first 210 alone: 97.1%, 91.9%, 91.9%, 100%, 100%).
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.965, "when": 0.955, "outcome": 0.98, "name": 0.99, "contact": 0.99},
-    "held-out": {"product": 0.965, "when": 0.89, "outcome": 0.885, "name": 0.99, "contact": 0.99},
+    "tuning": {"product": 0.965, "when": 0.965, "outcome": 0.98, "name": 0.99, "contact": 0.99},
+    "held-out": {"product": 0.965, "when": 0.905, "outcome": 0.905, "name": 0.99, "contact": 0.99},
 }
 
 

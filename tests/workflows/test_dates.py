@@ -14,6 +14,10 @@ from workflows.vocabulary import Vocabulary
 TODAY = date(2026, 3, 20)
 
 
+def invalid(year: int, month: int, day: int) -> DateFound:
+    return DateFound(date(year, month, day), valid=False)
+
+
 def valid(year: int, month: int, day: int) -> DateFound:
     return DateFound(date(year, month, day), valid=True)
 
@@ -264,3 +268,39 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
     spanish = vocabularies["es"].dates
     text = "Desde el 5 de marzo se corta. Llamé el 9 y el 16"
     assert certain_date(text, TODAY, spanish) == valid(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # A day still to come this month is that day, not the same day of last month.
+        ("en", "the gig on 28th march has been moved to june", invalid(2026, 3, 28)),
+        # A stay is when they had it; the fault came after.
+        (
+            "en",
+            "hire car from the 7th to the 10th, then yesterday €350 went off my card",
+            valid(2026, 3, 19),
+        ),
+        # An aside in brackets, and a comma after a day, end a clause.
+        (
+            "fr",
+            "Avant hier j'ai appelé la clinique parce que mon chat (vacciné le 11) allait mal",
+            None,
+        ),
+        ("fr", "Déposé un colis au casier le 9, il est revenu il y a une semaine", None),
+        # A word of paying far from the day is not about that day.
+        (
+            "fr",
+            "réservé le 15 janvier. Le 11 mars vous avez remplacé l'hôtel 4 étoiles payé",
+            valid(2026, 3, 11),
+        ),
+        ("de", "letscht Fritig bin ich nicht mitgekommen", valid(2026, 3, 13)),
+        ("de", "vorgestren früh ging sie aus", valid(2026, 3, 18)),
+        ("en", "not working from day befor yesterday evening", valid(2026, 3, 18)),
+    ],
+)
+def test_the_day_it_went_wrong_among_days_said_in_passing(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound | None
+) -> None:
+    """None: several days are named and it is better to ask which."""
+    assert certain_date(text, TODAY, vocabularies[language].dates) == expected

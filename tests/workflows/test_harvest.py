@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 
 from tests.workflows.chat import Chat, advance_to, answer_until_summary, asked, opened, templates
+from tests.workflows.conftest import NOW
 from workflows.cases import CaseView
 from workflows.conversation import Field
 from workflows.harvest import contact_in
+from workflows.intake import IntakeSettings
 from workflows.vocabulary import Vocabulary
 
 
@@ -247,3 +249,38 @@ def test_my_name_is_answers_the_name_question_with_the_name(chat: Chat) -> None:
 
 def test_what_is_the_status_is_a_status_request(chat: Chat) -> None:
     assert templates(chat.say("what is the status")) == ["customer/status_list"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("call me at (312) 555-0148", "(312) 555-0148"),
+        ("call me 07700.900.331", "07700.900.331"),
+        ("tél : 06.45.78.12.09", "06.45.78.12.09"),
+        ("Handy: 0176 / 44 21 98 03", "0176 / 44 21 98 03"),
+        ("llamame al 11 5823-4417 o mandame whatsapp ahi", "11 5823-4417"),
+        ("any time after 14/03/2026", None),
+    ],
+)
+def test_asked_how_to_reach_them_a_number_in_any_national_format_is_taken(
+    text: str, found: str | None
+) -> None:
+    assert contact_in(text) == found
+
+
+def test_unasked_a_loose_number_in_a_complaint_is_not_taken_as_the_contact() -> None:
+    assert contact_in("order 114-8823019-5521 came on the 11th", asked=False) is None
+
+
+def test_call_me_on_a_number_gives_the_contact_and_calls_for_no_one(
+    intake_settings: IntakeSettings, vocabularies: dict[str, Vocabulary]
+) -> None:
+    settings = replace(intake_settings, vocab=vocabularies["es"])
+    chat = Chat(settings=settings, now=NOW, new_reference="CB-K7M3-XD9A")
+    chat.lasting_address = False
+    chat.say("Mi vuelo del martes 17 salió con 6 horas de retraso, reserva LPZ8K2")
+    for answer in ("que me expliquen el motivo", "Diego Mendoza Rojas"):
+        chat.say(answer)
+    decision = chat.say("pueden llamarme al 987 654 321")
+    assert chat.conversation.answer(Field.CONTACT) == "987 654 321"
+    assert "customer/confirm_request" not in templates(decision)

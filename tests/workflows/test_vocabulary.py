@@ -318,3 +318,27 @@ def test_the_outcome_wanted_in_each_language(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str | None
 ) -> None:
     assert vocabularies[language].outcome_in(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "want the consultation fee back", "refund"),
+        ("en", "Have the showers repaired.", "repair"),
+        ("en", "could you send out another box?", "replacement"),
+        ("fr", "que vous me rendiez ma caution !!", "refund"),
+        ("de", "Ich brauch nen Techniker, am besten morgen", "repair"),
+        ("es", "que me regresen los 3,500 pesos", "refund"),
+        # Two outcomes offered as a choice stay undecided (asked again): no stem overrules them.
+        ("fr", "un crédit ou des billets pour un autre show", None),
+        ("en", "put my points back", "other"),
+    ],
+)
+def test_an_answer_to_what_they_want_is_read_by_its_stems_when_no_phrase_names_it(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str | None
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == outcome
+
+
+def test_stems_are_only_for_answers_not_for_what_a_complaint_mentions(vocab: Vocabulary) -> None:
+    assert vocab.outcome_in("the engineer repaired it last week and it broke again") is None
