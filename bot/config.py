@@ -112,4 +112,6 @@ def load_intake_settings(settings: Settings) -> IntakeSettings:
         max_message_length=settings.max_message_length,
         timezone=settings.zone,
         resume_after=timedelta(hours=settings.resume_after_hours),
+        remind_after=timedelta(hours=settings.intake_reminder_hours),
+        give_up_after=timedelta(hours=settings.intake_give_up_hours),
     )

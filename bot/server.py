@@ -17,6 +17,7 @@ import uvicorn
 from bot.outbox import Dispatcher
 from bot.registry import CHANNELS, ChannelState, live_channels
 from bot.services.app import App
+from bot.services.idle_intakes import sweep_idle_intakes
 from bot.services.timers import fire_due_timers
 from bot.storage.migrate import ensure_schema
 from bot.web import create_web_app
@@ -157,6 +158,7 @@ async def _scheduler(app: App, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             await fire_due_timers(app, stop)
+            await sweep_idle_intakes(app)
         except Exception:
             log.exception("firing timers failed; will try again")
         with contextlib.suppress(TimeoutError):

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # A customer who writes again this long after their last message, mid-complaint, is
     # first reminded what the complaint was about.
     resume_after_hours: float = Field(default=6.0, gt=0)
+    # A customer silent mid-complaint is reminded once after this long; after the second, the
+    # complaint is registered with what is known (or, with no description, set aside).
+    intake_reminder_hours: float = Field(default=24.0, gt=0)
+    intake_give_up_hours: float = Field(default=72.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_base_delay_seconds: float = Field(default=2.0, gt=0)
     outbox_max_delay_seconds: float = Field(default=900.0, gt=0)

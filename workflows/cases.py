@@ -33,6 +33,12 @@ class CaseView:
     # The satisfaction question was sent (it is asked once) and the score given, if any.
     satisfaction_asked: bool = False
     satisfaction: int | None = None
+    # The response clock: stopped since ``paused_at`` while the case waits for the customer;
+    # ``paused_seconds`` in all, for the record (the target has moved on by as much).
+    paused_at: datetime | None = None
+    paused_seconds: int = 0
+    # When the customer was last sent anything about this case (progress updates count from it).
+    last_told_at: datetime | None = None
 
 
 def open_cases(cases: tuple[CaseView, ...]) -> list[CaseView]:

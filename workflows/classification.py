@@ -28,6 +28,8 @@ DEFAULT_ROOT_CAUSES = (
     "no_fault_found",
     "other",
 )
+# Days without news after which an open case's customer gets a progress update, by severity.
+UPDATE_DAYS = {"normal": 5.0, "high": 2.0, "critical": 1.0}
 __all__ = ["SEVERITIES", "Classification", "Route", "Rules", "Targets", "classify", "route"]
 
 
@@ -46,6 +48,9 @@ class Targets:
 
     respond_within: timedelta
     warn_before: timedelta
+    # While the case is open and the customer has heard nothing for this long, they get a
+    # progress update (stage and target date).
+    update_every: timedelta = timedelta(days=5)
 
 
 @dataclass(frozen=True)
@@ -103,14 +108,17 @@ class Rules:
                     warn_before=timedelta(
                         hours=_hours(_table(targets, level), "warn_hours_before")
                     ),
+                    update_every=timedelta(
+                        days=_days_or(
+                            _table(targets, level), "update_every_days", UPDATE_DAYS[level]
+                        )
+                    ),
                 )
                 for level in SEVERITIES
             },
             root_causes=_names(data, "root_causes", DEFAULT_ROOT_CAUSES),
             opinion=opinion,
-            aftercare=Aftercare.from_mapping(
-                _table(data, "aftercare") if "aftercare" in data else {}
-            ),
+            aftercare=Aftercare.from_mapping(_optional_table(data, "aftercare")),
         )
         # A typo in the file would otherwise be a rule that silently never matches.
         known = set(rules.categories)
@@ -203,6 +211,13 @@ def _names(data: Mapping[str, object], name: str, default: tuple[str, ...]) -> t
 def _optional(table: Mapping[str, object], name: str) -> str | None:
     value = table.get(name)
     return None if value is None else str(value)
+
+
+def _days_or(table: Mapping[str, object], name: str, default: float) -> float:
+    value = table.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"{name} must be a positive number of days")
+    return float(value)
 
 
 def _hours(table: Mapping[str, object], name: str) -> float:

@@ -28,6 +28,10 @@ class IntakeSettings:
     timezone: tzinfo = UTC
     # A customer who writes again after this long mid-complaint is reminded where they were.
     resume_after: timedelta = timedelta(hours=6)
+    # A customer silent this long mid-complaint is reminded once; after ``give_up_after`` the
+    # complaint is registered as incomplete (or, with nothing to go on, set aside).
+    remind_after: timedelta = timedelta(hours=24)
+    give_up_after: timedelta = timedelta(hours=72)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,8 @@ class Conversation:
     # When the customer last wrote in this intake: back after a long pause, they are told
     # where they were.
     last_at: datetime | None = None
+    # The customer went quiet mid-intake and was reminded once (never twice).
+    reminded: bool = False
 
     def answered(self, question: Field) -> bool:
         """Whether the question has an answer (or was skipped)."""
@@ -95,6 +97,7 @@ class Conversation:
             "pending": [question.value for question in self.pending],
             "unsure_of": self.unsure_of,
             "last_at": self.last_at.isoformat() if self.last_at else None,
+            "reminded": self.reminded,
         }
 
     @staticmethod
@@ -132,4 +135,5 @@ class Conversation:
             ),
             unsure_of=str(unsure_of) if unsure_of else None,
             last_at=datetime.fromisoformat(str(last_at)) if last_at else None,
+            reminded=bool(data.get("reminded", False)),
         )

@@ -95,6 +95,8 @@ AFTERCARE_FACTS = frozenset(
         "satisfaction",
         "satisfaction_asked_at",
         "due_at",
+        "paused_at",
+        "paused_seconds",
     }
 )
 

@@ -13,6 +13,7 @@ from workflows.case_messages import (
     latest_resolved,
 )
 from workflows.cases import CaseView, open_cases
+from workflows.clock import fair_to_all
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
@@ -50,7 +51,12 @@ def decide_message(
     settings: IntakeSettings,
 ) -> Decision:
     """Decide what to do with one customer message."""
-    decided = _decide(conversation, message, context, settings)
+    decided = fair_to_all(
+        context.cases,
+        _decide(conversation, message, context, settings),
+        context.now,
+        settings.rules,
+    )
     after = decided.conversation
     if after is None or after.mode not in _UNDER_WAY:
         return decided

@@ -21,6 +21,7 @@ from workflows.effects import (
 )
 from workflows.lexicon import CRITICAL
 from workflows.lifecycle import CaseStatus
+from workflows.timer_kinds import PROGRESS_UPDATE
 
 
 def register(
@@ -67,6 +68,7 @@ def register(
         ),
         ScheduleTimer(reference, "sla_warning", due_at - targets.warn_before),
         ScheduleTimer(reference, "sla_breach", due_at),
+        ScheduleTimer(reference, PROGRESS_UPDATE, context.now + targets.update_every),
     ]
     return Decision(tuple(effects), Conversation())
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from workflows.aftercare import on_resolved
 from workflows.cases import CaseView
 from workflows.classification import SEVERITIES, Rules
+from workflows.clock import fair
 from workflows.effects import (
     Assign,
     ChangeStatus,
@@ -70,6 +71,10 @@ def decide_staff_action(
     case: CaseView, action: StaffAction, now: datetime, rules: Rules
 ) -> Decision:
     """Decide what a staff action does: audit events, status changes, customer messages."""
+    return fair(case, _decide(case, action, now, rules), now, rules)
+
+
+def _decide(case: CaseView, action: StaffAction, now: datetime, rules: Rules) -> Decision:
     text = (action.text or "").strip()
     if len(text) > MAX_STAFF_TEXT:
         return _refuse("staff/text_too_long", limit=MAX_STAFF_TEXT)

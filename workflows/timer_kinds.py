@@ -11,5 +11,8 @@ DECISION_LAPSE = "decision_lapse"
 # A resolved case closes after a quiet period.
 AUTO_CLOSE = "auto_close"
 
+# The customer has heard nothing for a while: a progress update.
+PROGRESS_UPDATE = "progress_update"
+
 SLA_KINDS = frozenset({SLA_WARNING, SLA_BREACH})
 AFTERCARE_KINDS = frozenset({DECISION_REMINDER, DECISION_LAPSE, AUTO_CLOSE})

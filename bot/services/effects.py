@@ -269,6 +269,7 @@ class EffectApplier:
         if identity.channel in THREADED_CHANNELS:
             row.thread_ids = await self._thread(case, identity.channel)
         if case is not None:
+            case.last_told_at = self.now
             # Staff see, in the case's thread, every word the customer was sent.
             context = {
                 "reference": case.reference,

@@ -30,6 +30,7 @@ from bot.storage.models import (
 )
 from channels.base import InboundMessage
 from workflows.conversation import Conversation, Mode
+from workflows.idle_intake import next_look
 from workflows.intake import CustomerContext, CustomerMessage, decide_message
 from workflows.references import generate_reference
 
@@ -186,11 +187,13 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
     applied = await applier.apply(decision)
     if decision.conversation is not None:
         state = decision.conversation.to_dict()
+        wake_at = next_look(decision.conversation, app.intake)
         if conversation_row is None:
-            session.add(ConversationState(identity_id=identity.id, state=state, updated_at=now))
-        else:
-            conversation_row.state = state
-            conversation_row.updated_at = now
+            conversation_row = ConversationState(identity_id=identity.id, state=state)
+            session.add(conversation_row)
+        conversation_row.state = state
+        conversation_row.updated_at = now
+        conversation_row.wake_at = wake_at
     await session.flush()
     return IntakeResult(False, stored.id, applied.outbox_ids, applied.opened)
 

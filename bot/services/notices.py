@@ -28,7 +28,9 @@ NEW_CASE = "staff/new_case"
 # Events that are a line in the card's thread (what changed, and who did it). Others either
 # come with a notice of their own (a customer's message, a re-grade) or are bookkeeping.
 # A staff reply is shown with its text, as sent to the customer (staff/sent_to_customer).
-EVENT_LINES = frozenset({"status_changed", "assigned", "note", "root_cause", "delivery_failed"})
+EVENT_LINES = frozenset(
+    {"status_changed", "assigned", "note", "root_cause", "delivery_failed", "registered_incomplete"}
+)
 # Where an action came from that shows it already: a note typed in a card's thread is not
 # echoed back into that thread.
 SHOWN_AT_SOURCE = frozenset({"slack-thread"})

@@ -93,7 +93,9 @@ async def _fire(app: App, timer_id: int) -> None:
             return
         case = await session.get_one(Case, timer.case_id, with_for_update=True)
         now = app.clock()
-        decision = decide_timer(case_view(case), timer.kind, now, app.intake.rules)
+        decision = decide_timer(
+            case_view(case), timer.kind, now, app.intake.rules, app.intake.timezone
+        )
         applier = EffectApplier(
             session=session,
             renderer=app.renderer,

@@ -27,4 +27,7 @@ def case_view(case: Case) -> CaseView:
         resolved_at=case.resolved_at,
         satisfaction_asked=case.satisfaction_asked_at is not None,
         satisfaction=case.satisfaction,
+        paused_at=case.paused_at,
+        paused_seconds=case.paused_seconds or 0,
+        last_told_at=case.last_told_at,
     )

@@ -111,6 +111,12 @@ class Case(Base):
     resolved_at: Mapped[datetime | None]
     satisfaction_asked_at: Mapped[datetime | None]
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # The response clock stops while the case waits for the customer (since ``paused_at``);
+    # ``paused_seconds`` is the time waited in all, by which the target has moved.
+    paused_at: Mapped[datetime | None]
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When the customer was last sent anything about the case (progress updates count from it).
+    last_told_at: Mapped[datetime | None]
     opened_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
@@ -235,6 +241,9 @@ class ConversationState(Base):
     identity_id: Mapped[int] = mapped_column(ForeignKey("identities.id"), primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime]
+    # When an intake under way, left unanswered, is next looked at (a reminder, then giving
+    # up); None when no intake is under way.
+    wake_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Timer(Base):

@@ -153,6 +153,9 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
         resolved_at: datetime | None = None,
         satisfaction_asked: bool = False,
         satisfaction: int | None = None,
+        paused_at: datetime | None = None,
+        paused_seconds: int = 0,
+        last_told_at: datetime | None = None,
     ) -> CaseView:
         return CaseView(
             reference=reference or new_reference(),
@@ -169,6 +172,9 @@ def make_case(now: datetime, new_reference: Callable[[], str]) -> Callable[..., 
             resolved_at=resolved_at,
             satisfaction_asked=satisfaction_asked,
             satisfaction=satisfaction,
+            paused_at=paused_at,
+            paused_seconds=paused_seconds,
+            last_told_at=last_told_at,
         )
 
     return make

@@ -13,8 +13,10 @@ from tests.workflows.conftest import shipped_rules
 from workflows.cases import CaseView
 from workflows.effects import (
     Assign,
+    CancelTimers,
     ChangeStatus,
     Decision,
+    MarkCase,
     NotifyStaff,
     RecordEvent,
     Refuse,
@@ -80,7 +82,9 @@ def test_a_reply_that_waits_for_the_customer_moves_the_case_to_awaiting_customer
     case = make_case(status=S.INVESTIGATING)
     action = act(K.REPLY, case.reference, text="Please send a photo", await_customer=True)
     decision = decide(case, action, now)
-    assert [type(effect) for effect in decision.effects] == [RecordEvent, Reply, ChangeStatus]
+    # ... and stops the response clock while the customer has the next move (test_clock.py).
+    kinds = [type(effect) for effect in decision.effects]
+    assert kinds == [RecordEvent, Reply, ChangeStatus, MarkCase, CancelTimers]
     assert decision.of_type(Reply)[0].context["awaiting"] is True
     assert decision.of_type(ChangeStatus) == [ChangeStatus(case.reference, S.AWAITING_CUSTOMER)]
 
