@@ -47,7 +47,8 @@ def decide_progress(case: CaseView, now: datetime, rules: Rules, zone: tzinfo) -
 def _after_quiet_hours(now: datetime, zone: tzinfo) -> datetime:
     """``now``, or the next morning's start when it is night where the organisation is."""
     local = now.astimezone(zone)
-    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+    moment = time(local.hour, local.minute, local.second)
+    if QUIET_UNTIL <= moment < QUIET_FROM:
         return now
-    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    day = local.date() if moment < QUIET_UNTIL else local.date() + timedelta(days=1)
     return datetime.combine(day, QUIET_UNTIL, tzinfo=zone)

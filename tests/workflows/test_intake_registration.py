@@ -114,6 +114,7 @@ def test_yes_at_the_summary_registers_acknowledges_routes_and_starts_the_clock(c
         "NotifyStaff",
         "ScheduleTimer",
         "ScheduleTimer",
+        "ScheduleTimer",
     ]
     reference = chat.new_reference
     case = opened(decision)
@@ -145,6 +146,7 @@ def test_yes_at_the_summary_registers_acknowledges_routes_and_starts_the_clock(c
     assert decision.of_type(ScheduleTimer) == [
         ScheduleTimer(reference, "sla_warning", due - timedelta(hours=48)),
         ScheduleTimer(reference, "sla_breach", due),
+        ScheduleTimer(reference, "progress_update", chat.now + timedelta(days=5)),
     ]
     assert chat.conversation == Conversation()
 
@@ -161,7 +163,9 @@ def test_a_dangerous_complaint_goes_to_the_urgent_queue_with_a_short_deadline(ch
     assert [notify.queue for notify in decision.of_type(NotifyStaff)] == ["complaints-urgent"]
     # A critical case calls the on-call people at once, not only its queue.
     assert [notify.escalate for notify in decision.of_type(NotifyStaff)] == [True]
-    warning, breach = decision.of_type(ScheduleTimer)
+    warning, breach, progress = decision.of_type(ScheduleTimer)
+    # A day without news, and the customer is told where it stands.
+    assert (progress.kind, progress.due_at) == ("progress_update", chat.now + timedelta(days=1))
     assert (warning.kind, warning.due_at) == ("sla_warning", due - timedelta(hours=6))
     assert (breach.kind, breach.due_at) == ("sla_breach", due)
     assert warning.due_at < breach.due_at

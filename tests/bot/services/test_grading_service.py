@@ -26,9 +26,12 @@ async def case_row(app: App, reference: str) -> Case:
 
 
 async def timers(app: App, case: Case) -> list[tuple[str, str, object]]:
+    """The case's response-target (SLA) timers, oldest first."""
     async with app.sessions() as session:
         rows = await session.scalars(
-            select(Timer).where(Timer.case_id == case.id).order_by(Timer.id)
+            select(Timer)
+            .where(Timer.case_id == case.id, Timer.kind.like("sla_%"))
+            .order_by(Timer.id)
         )
         return [(row.kind, row.status, row.due_at) for row in rows]
 
