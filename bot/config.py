@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from bot.destinations import StaffDestinations
 from bot.settings import Settings
+from bot.working_hours import working_time
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
 from workflows.lexicon import Lexicon
@@ -87,8 +89,13 @@ def load_rules(settings: Settings) -> Rules:
     """Classification, routing and targets from the routing file and the triage lexicon."""
     lexicon = load_lexicon(settings)
     opinion = load_opinion(settings)
+    data = _toml(settings.routing_file)
+    hours = data.pop("working_hours", {})
     try:
-        return Rules.from_mapping(_toml(settings.routing_file), lexicon, opinion)
+        if not isinstance(hours, dict):
+            raise ValueError("[working_hours] must be a table")
+        working = working_time(hours, settings.zone, datetime.now(settings.zone).date())
+        return replace(Rules.from_mapping(data, lexicon, opinion), working=working)
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{settings.routing_file}: {error}") from None
 

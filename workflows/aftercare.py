@@ -98,7 +98,7 @@ def after_resolution(
 
 def reopen(case: CaseView, text: str, channel: str, now: datetime, rules: Rules) -> list[Effect]:
     """Reopen a resolved case the customer is not satisfied with, with a new response target."""
-    due_at = now + rules.targets[case.severity].respond_within
+    due_at = rules.deadline(now, rules.targets[case.severity].respond_within)
     warn_at = max(now, due_at - rules.targets[case.severity].warn_before)
     facts = {"reference": case.reference, "text": text[:500], "channel": channel, "due_at": due_at}
     return [

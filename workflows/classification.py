@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from workflows.aftercare_settings import Aftercare
 from workflows.lexicon import CRITICAL, SEVERITIES, Lexicon
 from workflows.opinion import SecondOpinion
 from workflows.triage import MISREAD, Reason, assess
+from workflows.working_time import WorkingTime
 
 DEFAULT_ROOT_CAUSES = (
     "product_fault",
@@ -74,6 +75,17 @@ class Rules:
     also: Lexicon | None = None
     # After staff respond: reminders, closing, reopening (the routing file's [aftercare]).
     aftercare: Aftercare = field(default_factory=Aftercare)
+    # The organisation's working hours and closed days, when targets count working time
+    # (the routing file's [working_hours]); None: targets count every hour.
+    working: WorkingTime | None = None
+
+    def deadline(self, start: datetime, within: timedelta) -> datetime:
+        """``within`` after ``start``, in working time when the operator counts it."""
+        return self.working.add(start, within) if self.working else start + within
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """The time from ``start`` to ``end`` that counts (working time, or all of it)."""
+        return self.working.between(start, end) if self.working else end - start
 
     @property
     def categories(self) -> tuple[str, ...]:

@@ -55,7 +55,9 @@ def fair(case: CaseView, decision: Decision, now: datetime, rules: Rules) -> Dec
                 "paused_seconds": case.paused_seconds + int(waited.total_seconds()),
             }
             if target not in FINISHED and due_at is not None:
-                due_at = due_at + waited
+                # Waited in working time, when targets count it (a weekend waited is none).
+                counted = rules.elapsed(now - waited, now)
+                due_at = rules.deadline(due_at, counted) if counted else due_at
                 facts["due_at"] = due_at
                 warn_at = max(now, due_at - rules.targets[case.severity].warn_before)
                 effects += [

@@ -99,10 +99,10 @@ def _new_target(case: CaseView, severity: str, rules: Rules, now: datetime) -> d
         return case.due_at
     within = rules.targets[severity].respond_within
     if case.due_at is None:
-        return now + within
+        return rules.deadline(now, within)
     if rank(severity) > rank(case.severity):
-        return min(case.due_at, now + within)
-    return max(case.due_at, case.opened_at + within)
+        return min(case.due_at, rules.deadline(now, within))
+    return max(case.due_at, rules.deadline(case.opened_at, within))
 
 
 def _moved(effects: list[Effect]) -> bool:

@@ -40,7 +40,7 @@ def register(
     description, product = details.description, details.product
     found = classify(complaint_text(conversation, message, context), settings.rules)
     targets = settings.rules.targets[found.severity]
-    due_at = context.now + targets.respond_within
+    due_at = settings.rules.deadline(context.now, targets.respond_within)
     facts = {
         "reference": reference,
         "due_at": due_at,
