@@ -10,13 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.app import App
 from bot.services.effects import Actor, EffectApplier
-from bot.services.views import case_view
+from bot.services.intake import customer_context
 from bot.storage.database import supports_skip_locked
 from bot.storage.models import Case, ConversationState, Customer, Identity
 from workflows.conversation import Conversation
 from workflows.idle_intake import decide_idle_intake, next_look
-from workflows.intake import CustomerContext, CustomerMessage
-from workflows.references import generate_reference
+from workflows.intake import CustomerMessage
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -52,14 +51,7 @@ async def _one(app: App, session: AsyncSession, row: ConversationState, now: dat
             select(Case).where(Case.customer_id == identity.customer_id).with_for_update()
         )
     ).all()
-    context = CustomerContext(
-        now=now,
-        new_reference=generate_reference(app.settings.reference_prefix, app.random),
-        cases=tuple(case_view(case) for case in cases),
-        known_name=customer.name,
-        known_contact=customer.contact,
-        consented_before=customer.consented_at is not None,
-    )
+    context = customer_context(app, now, customer, cases)
     channel = CustomerMessage(
         text="",
         channel=identity.channel,

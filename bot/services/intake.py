@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -150,13 +152,8 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
             .with_for_update()
         )
     ).all()
-    context = CustomerContext(
-        now=now,
-        new_reference=generate_reference(app.settings.reference_prefix, app.random),
-        cases=tuple(case_view(case) for case in cases),
-        known_name=customer.name,
-        known_contact=customer.contact,
-        consented_before=customer.consented_at is not None,
+    context = replace(
+        customer_context(app, now, customer, cases),
         thread_reference=await _thread_reference(session, message),
         earlier_messages=await _earlier_messages(session, identity, conversation, stored),
     )
@@ -196,6 +193,20 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         conversation_row.wake_at = wake_at
     await session.flush()
     return IntakeResult(False, stored.id, applied.outbox_ids, applied.opened)
+
+
+def customer_context(
+    app: App, now: datetime, customer: Customer, cases: Sequence[Case]
+) -> CustomerContext:
+    """What the workflow is told about a customer: their cases, name, contact and consent."""
+    return CustomerContext(
+        now=now,
+        new_reference=generate_reference(app.settings.reference_prefix, app.random),
+        cases=tuple(case_view(case) for case in cases),
+        known_name=customer.name,
+        known_contact=customer.contact,
+        consented_before=customer.consented_at is not None,
+    )
 
 
 async def _earlier_messages(

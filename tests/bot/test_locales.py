@@ -12,7 +12,7 @@ from bot.locales import Locales
 from bot.rendering import Renderer
 from bot.services.app import App
 from bot.settings import PROJECT_ROOT, Settings
-from tests.bot.test_rendering import REALISTIC, names_in_code
+from tests.bot.templates_in_use import REALISTIC, names_in_code
 
 TEMPLATES = PROJECT_ROOT / "templates"
 OTHERS = ("fr", "de", "es")

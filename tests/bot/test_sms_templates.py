@@ -11,7 +11,7 @@ from bot.rendering import Renderer
 from bot.settings import PROJECT_ROOT
 from channels.base import Choice, OutboundMessage, numbered_choices
 from channels.sms.segments import gsm_safe, sms_segments
-from tests.bot.test_rendering import REALISTIC, names_in_code
+from tests.bot.templates_in_use import REALISTIC, names_in_code
 from workflows.questions import OUTCOMES
 
 # Realistic values at the long end of ordinary: what a customer and staff actually write.

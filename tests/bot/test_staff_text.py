@@ -6,7 +6,7 @@ import pytest
 
 from bot.rendering import Renderer
 from bot.settings import PROJECT_ROOT
-from tests.bot.test_rendering import REALISTIC
+from tests.bot.templates_in_use import REALISTIC
 
 
 @pytest.fixture(scope="module")
