@@ -11,6 +11,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from alembic.util.exc import CommandError as AlembicError
@@ -113,7 +114,18 @@ def _parser() -> argparse.ArgumentParser:
     respond.add_argument("text", help="the response: what was found, what was decided, and why")
     respond.add_argument("--remedy", required=True, choices=[remedy.value for remedy in Remedy])
     respond.add_argument("--amount", help='where one applies, as the customer reads it ("£20")')
-    for action in (reply, status, assign, note, grade, respond):
+    extend = sub.add_parser(
+        "extend", help="move the response target later; the customer is told the date and why"
+    )
+    extend.add_argument("reference")
+    extend.add_argument(
+        "--days",
+        type=float,
+        required=True,
+        help="how many days later (a target landing on a closed day moves to the next opening)",
+    )
+    extend.add_argument("--reason", required=True, help="why, as the customer should read it")
+    for action in (reply, status, assign, note, grade, respond, extend):
         action.add_argument("--as", dest="actor", default=None, help="staff name (default $USER)")
     return parser
 
@@ -316,6 +328,7 @@ async def _act(app: App, args: argparse.Namespace) -> int:
         root_cause=getattr(args, "root_cause", None),
         remedy=getattr(args, "remedy", None),
         amount=getattr(args, "amount", None),
+        extend_by=timedelta(days=args.days) if kind is StaffActionKind.EXTEND else None,
     )
     result = await handle_staff_action(app, action, STAFF_CHANNEL, event_id=str(uuid.uuid4()))
     if not result.ok:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from workflows.aftercare import on_resolved
@@ -21,6 +21,7 @@ from workflows.effects import (
     Regrade,
     Reply,
 )
+from workflows.extension import extend
 from workflows.grading import change_grade
 from workflows.lifecycle import (
     CUSTOMER_ANNOUNCED,
@@ -44,6 +45,8 @@ class StaffActionKind(StrEnum):
     GRADE = "grade"
     # The response to the complaint, with the remedy offered: the customer accepts or rejects.
     RESPOND = "respond"
+    # Move the response target later, with a reason the customer is told.
+    EXTEND = "extend"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,8 @@ class StaffAction:
     # For RESPOND: the remedy offered (see Remedy) and its amount, as staff write it ("£20").
     remedy: str | None = None
     amount: str | None = None
+    # For EXTEND: how much later the target moves (text is the reason).
+    extend_by: timedelta | None = None
 
 
 def decide_staff_action(
@@ -94,6 +99,8 @@ def _decide(case: CaseView, action: StaffAction, now: datetime, rules: Rules) ->
         return _grade(case, action, text, now, rules)
     if action.kind is StaffActionKind.RESPOND:
         return respond(case, text, action.remedy, action.amount, now, rules)
+    if action.kind is StaffActionKind.EXTEND:
+        return extend(case, action.extend_by, text, now, rules)
     return _status(case, action, text or None, now, rules)
 
 

@@ -29,7 +29,15 @@ NEW_CASE = "staff/new_case"
 # come with a notice of their own (a customer's message, a re-grade) or are bookkeeping.
 # A staff reply is shown with its text, as sent to the customer (staff/sent_to_customer).
 EVENT_LINES = frozenset(
-    {"status_changed", "assigned", "note", "root_cause", "delivery_failed", "registered_incomplete"}
+    {
+        "status_changed",
+        "assigned",
+        "note",
+        "root_cause",
+        "delivery_failed",
+        "registered_incomplete",
+        "target_extended",
+    }
 )
 # Where an action came from that shows it already: a note typed in a card's thread is not
 # echoed back into that thread.

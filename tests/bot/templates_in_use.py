@@ -73,6 +73,7 @@ REALISTIC = {
     "optional": True,
     "collecting": True,
     "limit": 5000,
+    "longest": 60,
     "length": 100000,
     "text": "Please send a photo",
     "awaiting": True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -157,3 +159,27 @@ async def test_a_status_change_made_stale_by_another_is_not_applied(app: App) ->
     case, events = await case_and_events(app, reference)
     assert case.status == "resolved"
     assert events[-1].kind == "status_change_skipped"
+
+
+async def test_an_extension_moves_the_stored_target_and_tells_the_customer_why(app: App) -> None:
+    reference = await register_complaint(app)
+    case, _ = await case_and_events(app, reference)
+    before = case.due_at
+    assert before is not None
+    result = await handle_staff_action(
+        app,
+        action(
+            reference,
+            StaffActionKind.EXTEND,
+            text="The lab needs a week to test the charger.",
+            extend_by=timedelta(days=7),
+        ),
+        "cli",
+    )
+    assert result.ok
+    case, events = await case_and_events(app, reference)
+    assert case.due_at == before + timedelta(days=7)
+    assert events[-1].kind == "target_extended"
+    async with app.sessions() as session:
+        row = await session.get_one(Outbox, result.outbox_ids[0])
+    assert "The lab needs a week to test the charger." in row.text
