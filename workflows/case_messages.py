@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from workflows.aftercare import after_resolution, comment, recently_resolved
 from workflows.aftercare_settings import CustomerDecision
 from workflows.cases import CaseView
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import Conversation, Mode
-from workflows.effects import ChangeStatus, Decision, MarkCase, NotifyStaff, RecordEvent, Reply
+from workflows.effects import (
+    ChangeStatus,
+    Decision,
+    MarkCase,
+    NotifyStaff,
+    OpenCase,
+    RecordEvent,
+    Reply,
+)
 from workflows.grading import follow_up_graded
 from workflows.lifecycle import CaseStatus
+from workflows.registration import linked
 from workflows.responses import answer_response, explain_rejection
 
 # Modes that wait for one more message about a case (why a response was rejected, a comment
@@ -33,6 +44,31 @@ def about_case(
         Conversation(),
         *follow_up_graded(case, text, message.channel, settings.rules, context.now),
     )
+
+
+def following(decision: Decision, context: CustomerContext) -> Decision:
+    """A new complaint from a customer whose latest case is finished: linked to that case.
+
+    (Within its reopening window a reply is about that case; after it, it is a new complaint
+    that follows it, and staff see both ways.)
+    """
+    finished = [case for case in context.cases if case.status in _FINISHED_BEFORE]
+    if not finished:
+        return decision
+    previous = max(finished, key=lambda case: case.opened_at)
+    if decision.of_type(OpenCase):  # registered at once (email)
+        [opened] = decision.of_type(OpenCase)
+        return replace(
+            decision, effects=(*decision.effects, *linked(opened.reference, previous.reference))
+        )
+    if decision.conversation is None or decision.conversation.mode is Mode.IDLE:
+        return decision
+    return replace(
+        decision, conversation=replace(decision.conversation, follows=previous.reference)
+    )
+
+
+_FINISHED_BEFORE = frozenset({CaseStatus.RESOLVED, CaseStatus.CLOSED})
 
 
 def latest_resolved(context: CustomerContext, settings: IntakeSettings) -> CaseView | None:

@@ -60,6 +60,9 @@ class Conversation:
     last_at: datetime | None = None
     # The customer went quiet mid-intake and was reminded once (never twice).
     reminded: bool = False
+    # The customer's earlier case this new complaint follows (written after its reopening
+    # window): the two are linked when this one is registered.
+    follows: str | None = None
 
     def answered(self, question: Field) -> bool:
         """Whether the question has an answer (or was skipped)."""
@@ -98,6 +101,7 @@ class Conversation:
             "unsure_of": self.unsure_of,
             "last_at": self.last_at.isoformat() if self.last_at else None,
             "reminded": self.reminded,
+            "follows": self.follows,
         }
 
     @staticmethod
@@ -136,4 +140,5 @@ class Conversation:
             unsure_of=str(unsure_of) if unsure_of else None,
             last_at=datetime.fromisoformat(str(last_at)) if last_at else None,
             reminded=bool(data.get("reminded", False)),
+            follows=str(data["follows"]) if data.get("follows") else None,
         )

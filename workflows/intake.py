@@ -10,6 +10,7 @@ from workflows.case_messages import (
     about_case,
     confirm_withdrawal,
     continuing,
+    following,
     latest_resolved,
 )
 from workflows.cases import CaseView, open_cases
@@ -245,8 +246,8 @@ def _idle(
         # the customer says it is something new.
         return about_case(resolved, text, message, context, settings)
     if message.batch:
-        return batch.start(text, message, context, settings)
-    return _start(text, message, context, settings)
+        return following(batch.start(text, message, context, settings), context)
+    return following(_start(text, message, context, settings), context)
 
 
 def _start(

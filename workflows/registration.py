@@ -16,6 +16,7 @@ from workflows.effects import (
     Effect,
     NotifyStaff,
     OpenCase,
+    RecordEvent,
     Reply,
     ScheduleTimer,
 )
@@ -69,8 +70,19 @@ def register(
         ScheduleTimer(reference, "sla_warning", due_at - targets.warn_before),
         ScheduleTimer(reference, "sla_breach", due_at),
         ScheduleTimer(reference, PROGRESS_UPDATE, context.now + targets.update_every),
+        *linked(reference, conversation.follows),
     ]
     return Decision(tuple(effects), Conversation())
+
+
+def linked(reference: str, follows: str | None) -> list[Effect]:
+    """The two events that link a new complaint to the earlier case it follows, if any."""
+    if follows is None:
+        return []
+    return [
+        RecordEvent(reference, "follows", {"reference": follows}),
+        RecordEvent(follows, "followed_by", {"reference": reference}),
+    ]
 
 
 def complaint_text(

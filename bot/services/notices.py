@@ -37,6 +37,8 @@ EVENT_LINES = frozenset(
         "delivery_failed",
         "registered_incomplete",
         "target_extended",
+        "follows",
+        "followed_by",
     }
 )
 # Where an action came from that shows it already: a note typed in a card's thread is not

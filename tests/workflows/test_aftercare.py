@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.workflows.chat import Chat, asked, templates
+from tests.workflows.chat import Chat, answer_until_summary, asked, opened, templates
 from workflows.aftercare import on_resolved
 from workflows.aftercare_settings import Aftercare
 from workflows.cases import CaseView
@@ -191,3 +191,25 @@ def test_aftercare_settings_are_read_from_the_routing_file(
         with pytest.raises(ValueError, match="aftercare"):
             Aftercare.from_mapping(wrong)
     assert intake_settings.rules.aftercare == Aftercare()
+
+
+def test_a_new_complaint_after_the_window_is_linked_to_the_case_it_follows(
+    chat: Chat, make_case: Callable[..., CaseView]
+) -> None:
+    old = resolved(chat, make_case, days_ago=45)
+    chat.cases = (replace(old, status=S.CLOSED),)
+    chat.lasting_address = False
+    decision = chat.say("My replacement kettle has stopped working too, it's not good enough")
+    assert chat.conversation.follows == REF
+    decision = answer_until_summary(chat, decision)
+    registered = chat.say("yes")
+    new = opened(registered).reference
+    assert RecordEvent(new, "follows", {"reference": REF}) in registered.effects
+    assert RecordEvent(REF, "followed_by", {"reference": new}) in registered.effects
+
+
+def test_a_first_complaint_is_linked_to_nothing(chat: Chat) -> None:
+    chat.lasting_address = False
+    answer_until_summary(chat, chat.say("My kettle stopped working after one use"))
+    assert chat.conversation.follows is None
+    assert not [e for e in chat.say("yes").of_type(RecordEvent) if e.kind == "follows"]

@@ -66,6 +66,7 @@ def test_the_stored_form_is_plain_json_values() -> None:
         "unsure_of": None,
         "last_at": "2026-03-20T10:30:00+00:00",
         "reminded": False,
+        "follows": None,
     }
 
 

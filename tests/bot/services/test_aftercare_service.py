@@ -8,7 +8,7 @@ from bot.services.app import App
 from bot.services.queries import case_file
 from bot.services.staff import handle_staff_action
 from bot.services.timers import fire_due_timers
-from bot.storage.models import Case, Outbox
+from bot.storage.models import Case, CaseEvent, Outbox
 from fakes import FakeClock
 from tests.bot.conversation import customer_text, register_complaint, say
 from workflows.lifecycle import CaseStatus
@@ -111,3 +111,21 @@ async def test_a_customer_not_satisfied_after_resolution_reopens_rather_than_sta
     assert case.due_at > clock()
     async with app.sessions() as session:
         assert len((await session.scalars(select(Case))).all()) == 1
+
+
+async def test_a_complaint_after_the_reopening_window_is_a_new_case_linked_to_the_old(
+    app: App, clock: FakeClock
+) -> None:
+    first = await register_complaint(app)
+    resolve = StaffAction(StaffActionKind.STATUS, first, "carol", status=CaseStatus.RESOLVED)
+    assert (await handle_staff_action(app, resolve, "cli")).ok
+    clock.advance(days=40)
+    second = await register_complaint(app)
+    assert second != first
+    async with app.sessions() as session:
+        events = (await session.scalars(select(CaseEvent).order_by(CaseEvent.id))).all()
+    links = [(e.kind, e.data) for e in events if e.kind in ("follows", "followed_by")]
+    assert links == [
+        ("follows", {"reference": first}),
+        ("followed_by", {"reference": second}),
+    ]
