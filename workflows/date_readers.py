@@ -265,8 +265,11 @@ def _relative_date(words: str, today: date, dates: DateWords) -> DateFound | Non
     for index, name in enumerate(tokens):
         weekday = dates.weekdays.get(name)
         following = " ".join(tokens[index + 1 : index + 3])
-        if weekday is not None and any(contains_phrase(following, p) for p in dates.before_last):
-            # "the Tuesday before last": a week before last Tuesday.
+        preceding = tokens[index - 1] if index else ""
+        if weekday is not None and any(
+            contains_phrase(following, p) or preceding == p for p in dates.before_last
+        ):
+            # "the Tuesday before last", "vorletzten Dienstag": a week before last Tuesday.
             back = ((today.weekday() - weekday) % 7 or 7) + 7
             return DateFound(today - timedelta(days=back), valid=True)
     for index, token in enumerate(tokens):

@@ -38,11 +38,12 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if latest is not None:
         return latest
     if not bought:
-        # A stay ("from the 7th to the 10th") is when they had it, not when it went wrong.
-        return first_date(_without_stays(words_of(text), dates), today, dates) or first_date(
-            text, today, dates
-        )
-    found = first_date(" . ".join(rest), today, dates)
+        # A stay ("from the 7th to the 10th") is when they had it, not when it went wrong:
+        # with no other day named, better to ask which.
+        words = words_of(text)
+        stayless = _without_stays(words, dates)
+        return first_date(stayless if stayless != words else text, today, dates)
+    found = first_date(_without_stays(words_of(" . ".join(rest)), dates), today, dates)
     if found is None:
         # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
         # the word of buying is the buying; one further on is when it went wrong. Only a date

@@ -296,6 +296,14 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
         ),
         ("de", "letscht Fritig bin ich nicht mitgekommen", valid(2026, 3, 13)),
         ("de", "vorgestren früh ging sie aus", valid(2026, 3, 18)),
+        ("de", "Hab vorletzten Freitag die Reifen wechseln lassen", valid(2026, 3, 6)),
+        # The stay is left out even beside a booking: the night named is the one.
+        (
+            "fr",
+            "séjourné du 6 au 8 mars. La deuxième nuit (le 7) le chauffage a lâché. "
+            "Réservé depuis janvier",
+            valid(2026, 3, 7),
+        ),
         ("en", "not working from day befor yesterday evening", valid(2026, 3, 18)),
     ],
 )
