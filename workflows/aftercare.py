@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from workflows.cases import CaseView
+from workflows.cases import CaseView, kept_on_case, staff_shown
 from workflows.classification import Rules
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import Conversation, Mode
@@ -68,10 +68,7 @@ def after_resolution(
     """
     words = settings.vocab.decisions
     score = words.score(text) if case.satisfaction_asked and case.satisfaction is None else None
-    seen: list[Effect] = [
-        AttachMessage(case.reference),
-        RecordEvent(case.reference, "customer_message", {"channel": message.channel}),
-    ]
+    seen = kept_on_case(case, message.channel)
     if score is not None:
         commenting = Conversation(
             mode=Mode.COMMENTING, case_reference=case.reference, last_at=context.now
@@ -87,11 +84,10 @@ def after_resolution(
         return decision(
             Conversation(), *seen, *reopen(case, text, message.channel, context.now, settings.rules)
         )
-    facts = {"reference": case.reference, "text": text[:500], "channel": message.channel}
     return decision(
         Conversation(),
         *seen,
-        NotifyStaff(case.queue, "staff/customer_message", facts, case.reference),
+        staff_shown(case, text, message.channel),
         Reply("customer/after_resolution", {"reference": case.reference}),
     )
 

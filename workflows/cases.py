@@ -48,23 +48,33 @@ def open_cases(cases: tuple[CaseView, ...]) -> list[CaseView]:
     )
 
 
-def follow_up(case: CaseView, text: str, channel: str) -> list[Effect]:
-    """A customer wrote again about ``case``: keep it on the case and tell its staff."""
+def kept_on_case(case: CaseView, channel: str) -> list[Effect]:
+    """The message being handled joins ``case``, and its history says the customer wrote."""
+    return [
+        AttachMessage(case.reference),
+        RecordEvent(case.reference, "customer_message", {"channel": channel}),
+    ]
+
+
+def staff_shown(case: CaseView, text: str, channel: str) -> NotifyStaff:
+    """The case's staff see what the customer wrote (its start; the whole is on the case)."""
     facts = {
         "reference": case.reference,
         "text": text[:PREVIEW_LENGTH],
         "channel": channel,
         "truncated": len(text) > PREVIEW_LENGTH,
     }
-    effects: list[Effect] = [
-        AttachMessage(case.reference),
-        RecordEvent(case.reference, "customer_message", {"channel": channel}),
-    ]
+    return NotifyStaff(case.queue, "staff/customer_message", facts, case.reference)
+
+
+def follow_up(case: CaseView, text: str, channel: str) -> list[Effect]:
+    """A customer wrote again about ``case``: keep it on the case and tell its staff."""
+    effects = kept_on_case(case, channel)
     if case.status is CaseStatus.AWAITING_CUSTOMER:
         effects.append(
             ChangeStatus(case.reference, CaseStatus.INVESTIGATING, note="the customer replied")
         )
-    effects.append(NotifyStaff(case.queue, "staff/customer_message", facts, case.reference))
+    effects.append(staff_shown(case, text, channel))
     reply = "customer/follow_up_received" if is_open(case.status) else "customer/follow_up_closed"
     effects.append(Reply(reply, {"reference": case.reference}))
     return effects

@@ -36,6 +36,10 @@ class Field(StrEnum):
 
 
 OPTIONAL = frozenset({Field.PRODUCT, Field.WHEN})
+# An intake under way: answers are being collected or the summary awaits confirmation.
+UNDER_WAY = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
+# How much of the description reminds a customer what their complaint was about.
+_ABOUT_WORDS = 12
 _FIELD_NAMES = frozenset(question.value for question in Field)
 
 
@@ -71,6 +75,11 @@ class Conversation:
     def answer(self, question: Field) -> str | None:
         """The answer given, or None when unanswered or skipped."""
         return self.answers.get(question)
+
+    def about(self) -> str:
+        """The description's first words, to remind the customer which complaint this is."""
+        words = (self.answer(Field.DESCRIPTION) or "").split()
+        return " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")
 
     def with_answer(self, question: Field, value: str) -> Conversation:
         """A copy with one more answer, the retry count reset."""

@@ -210,3 +210,8 @@ class Decision:
     def of_type(self, kind: type[T]) -> list[T]:
         """The effects of one kind, in order."""
         return [effect for effect in self.effects if isinstance(effect, kind)]
+
+
+def refusal(template: str, **context: object) -> Decision:
+    """A decision that changes nothing and says why (a staff request the rules do not allow)."""
+    return Decision((Refuse(template, context),))

@@ -12,9 +12,9 @@ from workflows.effects import (
     Effect,
     MarkCase,
     RecordEvent,
-    Refuse,
     Reply,
     ScheduleTimer,
+    refusal,
 )
 from workflows.lifecycle import is_open
 from workflows.timer_kinds import SLA_BREACH, SLA_WARNING
@@ -32,11 +32,11 @@ def extend(
     to its next opening.
     """
     if by is None or not timedelta(0) < by <= LONGEST_EXTENSION:
-        return _refuse("staff/extension_invalid", longest=LONGEST_EXTENSION.days)
+        return refusal("staff/extension_invalid", longest=LONGEST_EXTENSION.days)
     if not reason:
-        return _refuse("staff/text_required", action="extend")
+        return refusal("staff/text_required", action="extend")
     if not is_open(case.status):
-        return _refuse("staff/extension_closed", reference=case.reference, status=case.status.value)
+        return refusal("staff/extension_closed", reference=case.reference, status=case.status.value)
     start = max(case.due_at or now, now)
     due_at = rules.deadline(start + by, timedelta(0))
     warn_at = max(now, due_at - rules.targets[case.severity].warn_before)
@@ -58,7 +58,3 @@ def extend(
         ]
     context = {"reference": case.reference, "due_at": due_at, "reason": reason}
     return Decision((*effects, Reply("customer/target_extended", context)))
-
-
-def _refuse(template: str, **context: object) -> Decision:
-    return Decision((Refuse(template, context),))

@@ -11,13 +11,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable
-from workflows.conversation import Conversation, Field, Mode
+from workflows.conversation import UNDER_WAY, Conversation, Field
 from workflows.effects import Decision, Effect, NotifyStaff, RecordEvent, Reply
 from workflows.questions import reask
 from workflows.registration import register
-
-_UNDER_WAY = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
-_ABOUT_WORDS = 12
 
 
 def decide_idle_intake(
@@ -31,10 +28,10 @@ def decide_idle_intake(
     ``message`` stands for the customer's channel (its text is empty: they sent nothing).
     """
     last = conversation.last_at or conversation.started_at
-    if conversation.mode not in _UNDER_WAY or last is None:
+    if conversation.mode not in UNDER_WAY or last is None:
         return None
     idle = context.now - last
-    about = {"about": _about(conversation)}
+    about = {"about": conversation.about()}
     if idle >= settings.give_up_after:
         if conversation.answer(Field.DESCRIPTION) and message.lasting_address:
             return _register_incomplete(conversation, message, context, settings)
@@ -50,7 +47,7 @@ def decide_idle_intake(
 def next_look(conversation: Conversation, settings: IntakeSettings) -> datetime | None:
     """When an intake left as it is should next be looked at (None: it is not under way)."""
     last = conversation.last_at or conversation.started_at
-    if conversation.mode not in _UNDER_WAY or last is None:
+    if conversation.mode not in UNDER_WAY or last is None:
         return None
     return last + (settings.give_up_after if conversation.reminded else settings.remind_after)
 
@@ -73,8 +70,3 @@ def _register_incomplete(
         effects.append(effect)
     effects.append(RecordEvent(reference, "registered_incomplete", {"missing": missing}))
     return Decision(tuple(effects), Conversation())
-
-
-def _about(conversation: Conversation) -> str:
-    words = (conversation.answer(Field.DESCRIPTION) or "").split()
-    return " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")

@@ -17,7 +17,7 @@ from workflows.cases import CaseView, open_cases
 from workflows.clock import fair_to_all
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
-from workflows.conversation import OPTIONAL, Conversation, Field, Mode
+from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mode
 from workflows.effects import (
     AttachMessage,
     ChoiceSpec,
@@ -59,12 +59,12 @@ def decide_message(
         settings.rules,
     )
     after = decided.conversation
-    if after is None or after.mode not in _UNDER_WAY:
+    if after is None or after.mode not in UNDER_WAY:
         return decided
     effects = decided.effects
     away = context.now - conversation.last_at if conversation.last_at else None
     resumed = any(isinstance(e, Reply) and e.template == "customer/resume" for e in effects)
-    if conversation.mode in _UNDER_WAY and away and away >= settings.resume_after and not resumed:
+    if conversation.mode in UNDER_WAY and away and away >= settings.resume_after and not resumed:
         # Back after hours or days: say what this was about before what comes next.
         effects = (_where_we_were(conversation), *effects)
     return Decision(effects, replace(after, last_at=context.now))
@@ -100,7 +100,7 @@ def _decide(
         asked_for = settings.vocab.request_in(said)
         if asked_for is Command.PERSON and _gives_contact(said, conversation, settings):
             asked_for = None  # "pueden llamarme al 987 654 321" answers; it asks for no one
-        if asked_for in _ASK_FIRST and conversation.mode in _UNDER_WAY:
+        if asked_for in _ASK_FIRST and conversation.mode in UNDER_WAY:
             # Read inside a sentence, in the middle of a complaint: ask before acting on it.
             unsure = replace(conversation, unsure_of=asked_for.value)
             question = Reply("customer/confirm_request", {"command": asked_for.value}, _UNSURE)
@@ -109,7 +109,7 @@ def _decide(
             # "where is my complaint? it's been ages", "can I speak to someone please"
             command = asked_for, first_reference_typed(said, settings.reference_prefix)
     switching = command is None and settings.vocab.is_switch(said)
-    if switching and conversation.mode not in _UNDER_WAY and open_cases(context.cases):
+    if switching and conversation.mode not in UNDER_WAY and open_cases(context.cases):
         # "en français": the shell answers in the language asked for; what they see first is
         # where their complaint stands (with none open, the welcome).
         command = Command.STATUS, ""
@@ -127,7 +127,7 @@ def _decide(
         return decision(
             conversation, Reply("customer/empty_message"), *reask(conversation, settings)
         )
-    if conversation.mode in _UNDER_WAY and _greets(text, settings):
+    if conversation.mode in UNDER_WAY and _greets(text, settings):
         return _resume(conversation, message, settings)
     if conversation.mode is Mode.COLLECTING:
         return _collect(conversation, text, message, context, settings)
@@ -143,12 +143,10 @@ def _decide(
     return _idle(text, message, context, settings)
 
 
-_UNDER_WAY = frozenset({Mode.COLLECTING, Mode.CONFIRMING})
 # Requests that would change something (a member of staff called, the answers so far set
 # aside) are confirmed when read inside a sentence mid-intake; a status is just shown.
 _ASK_FIRST = frozenset({Command.PERSON, Command.NEW})
 _UNSURE = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.carry_on"))
-_ABOUT_WORDS = 12
 
 
 def _gives_contact(text: str, conversation: Conversation, settings: IntakeSettings) -> bool:
@@ -176,10 +174,7 @@ def _resume(
 
 
 def _where_we_were(conversation: Conversation) -> Reply:
-    about = conversation.answer(Field.DESCRIPTION) or ""
-    words = about.split()
-    snippet = " ".join(words[:_ABOUT_WORDS]) + ("…" if len(words) > _ABOUT_WORDS else "")
-    return Reply("customer/resume", {"about": snippet})
+    return Reply("customer/resume", {"about": conversation.about()})
 
 
 def _own(context: CustomerContext, reference: str | None) -> CaseView | None:

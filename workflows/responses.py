@@ -6,7 +6,7 @@ from datetime import datetime
 
 from workflows.aftercare import on_resolved
 from workflows.aftercare_settings import CustomerDecision, Remedy
-from workflows.cases import CaseView
+from workflows.cases import CaseView, kept_on_case, staff_shown
 from workflows.classification import Rules
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import Conversation, Mode
@@ -21,9 +21,9 @@ from workflows.effects import (
     MarkCase,
     NotifyStaff,
     RecordEvent,
-    Refuse,
     Reply,
     ScheduleTimer,
+    refusal,
 )
 from workflows.lifecycle import CaseStatus, allowed_targets, can_transition
 from workflows.timer_kinds import DECISION_LAPSE, DECISION_REMINDER
@@ -40,15 +40,15 @@ def respond(
 ) -> Decision:
     """Send the customer the response and the remedy offered, and ask them to accept it."""
     if not text:
-        return _refuse("staff/text_required", action="respond")
+        return refusal("staff/text_required", action="respond")
     if remedy not in {item.value for item in Remedy}:
-        return _refuse("staff/remedy_unknown", remedy=remedy, remedies=[r.value for r in Remedy])
+        return refusal("staff/remedy_unknown", remedy=remedy, remedies=[r.value for r in Remedy])
     amount = (amount or "").strip() or None
     if amount is not None and len(amount) > MAX_AMOUNT:
-        return _refuse("staff/text_too_long", limit=MAX_AMOUNT)
+        return refusal("staff/text_too_long", limit=MAX_AMOUNT)
     proposed = CaseStatus.RESPONSE_PROPOSED
     if case.status is not proposed and not can_transition(case.status, proposed):
-        return _refuse(
+        return refusal(
             "staff/transition_not_allowed",
             reference=case.reference,
             current=case.status.value,
@@ -83,10 +83,7 @@ def answer_response(
     """The customer wrote while a response awaits their decision: accept, reject, or ask."""
     vocab = settings.vocab
     verdict = vocab.decisions.verdict(text, vocab.says_yes(text), vocab.says_no(text))
-    seen: list[Effect] = [
-        AttachMessage(case.reference),
-        RecordEvent(case.reference, "customer_message", {"channel": message.channel}),
-    ]
+    seen = kept_on_case(case, message.channel)
     if verdict is Verdict.ACCEPT:
         return decision(Conversation(), *seen, *accepted(case, context.now, settings.rules))
     if verdict is Verdict.REJECT:
@@ -97,11 +94,10 @@ def answer_response(
         )
         return decision(Conversation() if said else explaining, *seen, *effects)
     # A question about the response, or something else: staff see it; the choice stays open.
-    facts = {"reference": case.reference, "text": text[:500], "channel": message.channel}
     return decision(
         Conversation(),
         *seen,
-        NotifyStaff(case.queue, "staff/customer_message", facts, case.reference),
+        staff_shown(case, text, message.channel),
         Reply("customer/response_pending", {"reference": case.reference}, DECISION_CHOICES),
     )
 
@@ -152,15 +148,10 @@ def explain_rejection(
     message: CustomerMessage,
 ) -> Decision:
     """The customer says why they rejected the response: staff read it on the case."""
-    facts = {"reference": case.reference, "text": text[:500], "channel": message.channel}
     return decision(
         Conversation(),
         AttachMessage(case.reference),
         RecordEvent(case.reference, "rejection_reason", {"text": text}),
-        NotifyStaff(case.queue, "staff/customer_message", facts, case.reference),
+        staff_shown(case, text, message.channel),
         Reply("customer/reason_received", {"reference": case.reference}),
     )
-
-
-def _refuse(template: str, **context: object) -> Decision:
-    return Decision((Refuse(template, context),))

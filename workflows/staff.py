@@ -17,9 +17,9 @@ from workflows.effects import (
     Effect,
     NotifyStaff,
     RecordEvent,
-    Refuse,
     Regrade,
     Reply,
+    refusal,
 )
 from workflows.extension import extend
 from workflows.grading import change_grade
@@ -82,16 +82,16 @@ def decide_staff_action(
 def _decide(case: CaseView, action: StaffAction, now: datetime, rules: Rules) -> Decision:
     text = (action.text or "").strip()
     if len(text) > MAX_STAFF_TEXT:
-        return _refuse("staff/text_too_long", limit=MAX_STAFF_TEXT)
+        return refusal("staff/text_too_long", limit=MAX_STAFF_TEXT)
     if action.kind is StaffActionKind.NOTE:
         if not text:
-            return _refuse("staff/text_required", action=action.kind.value)
+            return refusal("staff/text_required", action=action.kind.value)
         return Decision((RecordEvent(case.reference, "note", {"text": text}),))
     if action.kind is StaffActionKind.ASSIGN:
         assignee = (action.assignee or "").strip() or None
         if assignee == case.assignee:
             # A double-click, or two people pressing at once: nothing changes twice.
-            return _refuse("staff/assign_unchanged", reference=case.reference, assignee=assignee)
+            return refusal("staff/assign_unchanged", reference=case.reference, assignee=assignee)
         return Decision((Assign(case.reference, assignee),))
     if action.kind is StaffActionKind.REPLY:
         return _reply(case, text, action.await_customer)
@@ -106,7 +106,7 @@ def _decide(case: CaseView, action: StaffAction, now: datetime, rules: Rules) ->
 
 def _reply(case: CaseView, text: str, await_customer: bool) -> Decision:
     if not text:
-        return _refuse("staff/text_required", action=StaffActionKind.REPLY.value)
+        return refusal("staff/text_required", action=StaffActionKind.REPLY.value)
     effects: list[Effect] = [
         RecordEvent(case.reference, "staff_reply", {"text": text}),
         Reply(
@@ -126,15 +126,15 @@ def _status(
 ) -> Decision:
     target = action.status
     if target is None:
-        return _refuse("staff/status_required", allowed=_names(case))
+        return refusal("staff/status_required", allowed=_names(case))
     if target is case.status:
-        return _refuse("staff/status_unchanged", reference=case.reference, status=target.value)
+        return refusal("staff/status_unchanged", reference=case.reference, status=target.value)
     if not can_transition(case.status, target):
         return _not_allowed(case, target)
     effects: list[Effect] = [ChangeStatus(case.reference, target, note=message)]
     if action.root_cause is not None:
         if target is not CaseStatus.RESOLVED or action.root_cause not in rules.root_causes:
-            return _refuse(
+            return refusal(
                 "staff/root_cause_unknown", cause=action.root_cause, causes=list(rules.root_causes)
             )
         effects.append(RecordEvent(case.reference, "root_cause", {"cause": action.root_cause}))
@@ -165,7 +165,7 @@ def _grade(
     severity = action.severity or case.severity
     category = action.category or case.category
     if severity not in SEVERITIES or category not in rules.categories:
-        return _refuse(
+        return refusal(
             "staff/grade_unknown",
             severity=severity,
             category=category,
@@ -173,11 +173,11 @@ def _grade(
             categories=list(rules.categories),
         )
     if (severity, category) == (case.severity, case.category):
-        return _refuse(
+        return refusal(
             "staff/grade_unchanged", reference=case.reference, severity=severity, category=category
         )
     if not reason:
-        return _refuse("staff/text_required", action=StaffActionKind.GRADE.value)
+        return refusal("staff/text_required", action=StaffActionKind.GRADE.value)
     effects = change_grade(case, severity, category, rules, now, note=reason, actor=action.actor)
     regrade = next(effect for effect in effects if isinstance(effect, Regrade))
     told = regrade.due_at is not None and regrade.due_at > now and regrade.due_at != case.due_at
@@ -188,7 +188,7 @@ def _grade(
 
 
 def _not_allowed(case: CaseView, target: CaseStatus) -> Decision:
-    return _refuse(
+    return refusal(
         "staff/transition_not_allowed",
         reference=case.reference,
         current=case.status.value,
@@ -199,7 +199,3 @@ def _not_allowed(case: CaseView, target: CaseStatus) -> Decision:
 
 def _names(case: CaseView) -> list[str]:
     return [status.value for status in allowed_targets(case.status)]
-
-
-def _refuse(template: str, **context: object) -> Decision:
-    return Decision((Refuse(template, context),))

@@ -203,13 +203,12 @@ class Vocabulary:
 
     def answered_outcome(self, text: str) -> str | None:
         """The outcome an answer to "what would you like" names, by phrase or else by stem."""
-        found = self.outcome_in(text)
         words = _clauses(text)
         named = any(
             contains_phrase(words, p) for options in self.outcomes.values() for p in options
         )
         # Stems only where no phrase named anything: "a refund or a new one" stays undecided.
-        return found if named else self._named_outcome(words, self.outcome_stems)
+        return self.outcome_in(text) if named else self._named_outcome(words, self.outcome_stems)
 
     def _named_outcome(
         self, words: str, table: Mapping[str, frozenset[str]] | None = None
