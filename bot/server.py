@@ -18,6 +18,7 @@ from bot.outbox import Dispatcher
 from bot.registry import CHANNELS, ChannelState, live_channels
 from bot.services.app import App
 from bot.services.idle_intakes import sweep_idle_intakes
+from bot.services.receiving import replay_forever
 from bot.services.timers import fire_due_timers
 from bot.storage.migrate import ensure_schema
 from bot.web import create_web_app
@@ -140,6 +141,7 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
         for name, adapter in adapters.items()
     ]
     workers.append(asyncio.create_task(_scheduler(app, stop), name="scheduler"))
+    workers.append(asyncio.create_task(replay_forever(app, stop), name="journal"))
     await stop.wait()
     write(app.renderer.render("cli/serve_stopping", {}, "cli").text)
     server.should_exit = True

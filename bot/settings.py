@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     outbox_base_delay_seconds: float = Field(default=2.0, gt=0)
     outbox_max_delay_seconds: float = Field(default=900.0, gt=0)
     poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # A webhook's message not in the database this long after it arrived is journaled on
+    # disk and the provider answered (Twilio gives up at 15 s); see bot.services.journal.
+    inbound_deadline_seconds: float = Field(default=8.0, gt=0)
     # Automatic replies to one address in an hour, at most: a guard against mail loops.
     auto_replies_per_hour: int = Field(default=20, ge=1)
     staff_feed_dir: Path | None = None
@@ -278,6 +281,11 @@ class Settings(BaseSettings):
         """The URL a provider calls for ``path``, as it signs it."""
         base = self.public_base_url or f"http://{self.http_host}:{self.http_port}"
         return base.rstrip("/") + path
+
+    @property
+    def journal_path(self) -> Path:
+        """Where webhook messages wait on disk while the database cannot take them."""
+        return self.data_dir / "inbound-journal"
 
     @property
     def staff_feed_path(self) -> Path:

@@ -3,9 +3,9 @@ every live channel, as the channel registry lists them."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.registry import live_channels
 from bot.services.app import App
+from bot.storage.database import write_problem
 
 
 def create_web_app(app: App) -> Starlette:
@@ -23,15 +24,16 @@ def create_web_app(app: App) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def ready(_: Request) -> JSONResponse:
-        try:
-            async with app.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as error:
-            return JSONResponse(
-                {"status": "unavailable", "database": type(error).__name__}, status_code=503
-            )
+        # Ready means a message would be written now, not that the database answers a read:
+        # SQLite locked by another process still answers SELECT 1.
+        problem = await write_problem(app.engine)
+        if problem is not None:
+            return JSONResponse({"status": "unavailable", "database": problem}, status_code=503)
         answer: dict[str, Any] = {"status": "ready", "database": app.engine.dialect.name}
-        healthy = True
+        # Messages waiting on disk for the database mean writes have been failing.
+        waiting = await asyncio.to_thread(app.journal.waiting)
+        answer["journal"] = waiting
+        healthy = waiting == 0
         for name, check in checks.items():
             ok, details = await check()
             answer[name] = details

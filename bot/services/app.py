@@ -15,6 +15,7 @@ from bot.config import load_destinations, load_intake_settings
 from bot.destinations import StaffDestinations
 from bot.locales import Locales
 from bot.rendering import Renderer
+from bot.services.journal import InboundJournal
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
 from workflows.intake import IntakeSettings
@@ -50,6 +51,8 @@ class App:
     staff: StaffDestinations
     # The languages customers are answered in ("renderer" above is the default's, for staff).
     locales: Locales
+    # Webhook messages the database could not take in time, until it can.
+    journal: InboundJournal
     _write_lock: asyncio.Lock | None = None
     # Clients opened for the HTTP routes (a channel's API client), closed with the app.
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -105,6 +108,7 @@ class App:
             random=random or SystemRandom(),
             staff=load_destinations(settings),
             locales=Locales.load(settings, renderer, intake),
+            journal=InboundJournal(settings.journal_path),
         )
 
     async def close(self) -> None:
@@ -112,4 +116,5 @@ class App:
         closers, self._closers = self._closers, []
         for closer in closers:
             await closer()
+        self.journal.close()
         await self.engine.dispose()

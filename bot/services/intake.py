@@ -76,8 +76,10 @@ async def handle_inbound(app: App, message: InboundMessage) -> IntakeResult:
     message = storable(message)
     try:
         return await _handle_with_retries(app, message)
-    except (OperationalError, InterfaceError):
-        raise  # the database is down: let the provider retry later
+    except (OperationalError, InterfaceError, OSError):
+        # The database is down or unreachable (asyncpg's resets are OSError): the caller
+        # journals it or has the provider retry later.
+        raise
     except Exception:
         log.exception(
             "handling %s message %s failed; storing it raw", message.channel, message.provider_id

@@ -142,8 +142,16 @@ async def store(
     signed = f"{message.channel}-signature"
     if message.proof is not None and not await first_time(session, signed, message.proof, now):
         # A signed request seen before, perhaps re-cut into other fields (another
-        # "MessageSid"): not a new message, whatever its fields now say.
-        log.warning("refused a replayed %s request (signature seen before)", message.channel)
+        # "MessageSid"): not a new message, whatever its fields now say. The same message
+        # again (a journaled copy of one that committed late) is only a duplicate.
+        known = await session.scalar(
+            select(MessageIn.id).where(
+                MessageIn.channel == message.channel,
+                MessageIn.provider_id == message.provider_id,
+            )
+        )
+        if known is None:
+            log.warning("refused a replayed %s request (signature seen before)", message.channel)
         return None
     new_id = await session.scalar(statement)
     if new_id is None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -59,3 +61,41 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 def supports_skip_locked(engine: AsyncEngine) -> bool:
     """Whether several workers can claim rows concurrently (PostgreSQL) or one must (SQLite)."""
     return engine.dialect.name == "postgresql"
+
+
+# How long readiness waits for the write lock or an answer before calling the database unready.
+READY_TIMEOUT_SECONDS = 2.0
+
+
+async def write_problem(engine: AsyncEngine, wait: float = READY_TIMEOUT_SECONDS) -> str | None:
+    """Why a write would not go through now (locked, read-only, unreachable), or None."""
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if not path or path == ":memory:":
+            return None
+        return await asyncio.to_thread(_sqlite_write_problem, path, wait)
+    try:
+        async with asyncio.timeout(wait), engine.connect() as connection:
+            read_only = await connection.scalar(text("SHOW transaction_read_only"))
+    except TimeoutError:
+        return "no answer"
+    except Exception as error:  # what a server that is down raises varies by driver
+        return type(error).__name__
+    return "read-only" if read_only == "on" else None
+
+
+def _sqlite_write_problem(path: str, timeout: float) -> str | None:
+    # A connection of its own, with a short busy timeout: the engine's waits 30 s.
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=timeout)
+    except sqlite3.Error as error:
+        return str(error)
+    try:
+        connection.isolation_level = None
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        return str(error)
+    finally:
+        connection.close()
+    return None

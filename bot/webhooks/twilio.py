@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from urllib.parse import parse_qsl
@@ -12,7 +13,8 @@ from starlette.routing import Route
 
 from bot.services.app import App
 from bot.services.delivery import DeliveryReport, record_delivery
-from bot.services.intake import OPT_IN, OPT_OUT, handle_inbound
+from bot.services.intake import OPT_IN, OPT_OUT
+from bot.services.receiving import UNAVAILABLE, receive
 from bot.settings import Settings
 from bot.webhooks import BodyTooLarge, read_body
 from channels.base import InboundMessage
@@ -94,7 +96,12 @@ def twilio_routes(app: App) -> list[Route]:
             message = _flagged(message, OPT_OUT)
         elif word == "start":
             message = _flagged(message, OPT_IN)
-        await handle_inbound(app, message)
+        try:
+            await receive(app, message)
+        except OSError:
+            # Neither the database nor the journal could keep it: Twilio must send it again.
+            log.exception("could not keep SMS %s; asked Twilio to retry", message.provider_id)
+            return PlainTextResponse("try again later", status_code=503)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def status(request: Request) -> Response:
@@ -108,7 +115,15 @@ def twilio_routes(app: App) -> list[Route]:
         reason = f"Twilio error {update.error_code}" if update.error_code else None
         report = DeliveryReport("sms", update.provider_id, update.status, reason)
         # Twilio can report before our send's answer is stored: such a report waits.
-        await record_delivery(app, report, may_be_early=True)
+        try:
+            await asyncio.wait_for(
+                record_delivery(app, report, may_be_early=True),
+                app.settings.inbound_deadline_seconds,
+            )
+        except (TimeoutError, *UNAVAILABLE):
+            # A delivery report can be sent again (connection overrides); better than a hang.
+            log.warning("could not record SMS status for %s now", update.provider_id)
+            return PlainTextResponse("try again later", status_code=503)
         return Response(status_code=204)
 
     return [

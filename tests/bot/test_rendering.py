@@ -216,3 +216,15 @@ def test_customer_text_reaches_slack_as_text_that_pings_and_links_nobody(
     assert attack not in everything
     escaped = attack.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert escaped in everything
+
+
+@pytest.mark.parametrize(("reason", "reminded"), [("sms_live", True), ("sms_pretend", False)])
+def test_the_banner_reminds_an_operator_with_live_sms_to_ask_twilio_to_retry(
+    renderer: Renderer, reason: str, reminded: bool
+) -> None:
+    channels = [{"name": "sms", "live": True, "reason": reason, "value": ""}]
+    context = {"url": "http://127.0.0.1:8080", "database": "sqlite", "channels": channels}
+    banner = renderer.render(
+        "cli/serve_banner", {**context, "command": "complaintbot", "python": "python"}, "cli"
+    ).text
+    assert ("#rc=3&rp=ct,rt,5xx" in banner) is reminded
