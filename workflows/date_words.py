@@ -24,6 +24,9 @@ class DateWords:
     corrections: frozenset[str] = frozenset()
     # "bought", "installed": a date beside them is not when it went wrong.
     purchase_words: frozenset[str] = frozenset()
+    # "booked a viewing for 2pm on Wednesday": a date after these, past a word of buying, is
+    # the day it was for (when it went wrong), not the day of buying.
+    booked_for: frozenset[str] = frozenset()
     # Words that start a new clause ("and", "but", "y", "und"): a purchase word reaches no further.
     clause_words: frozenset[str] = frozenset()
     # Days people name instead of dates ("valentine's day": (2, 14)).
@@ -74,6 +77,7 @@ class DateWords:
             day_first=bool(data.get("day_first", True)),
             corrections=listed("corrections"),
             purchase_words=listed("purchase_words"),
+            booked_for=listed("booked_for"),
             clause_words=listed("clause_words"),
             holidays={normalise(str(k)): _month_day(str(v)) for k, v in holidays.items()},
             numbers=numbered(data.get("numbers", {})),

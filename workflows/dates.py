@@ -183,5 +183,9 @@ def _of_buying(clause: str, dates: DateWords) -> bool:
     )
     if dated is None:
         return True
-    first_word = min(len(words[: match.start()].split()) for match in found)
+    first = min(found, key=lambda match: match.start())
+    first_word = len(words[: first.start()].split())
+    after_it = len(words[: first.end()].split())
+    if after_it < dated and set(tokens[after_it:dated]) & dates.booked_for:
+        return False  # "booked a table for Saturday the 14th": the day it was for
     return first_word <= dated + _BOUGHT_AFTER

@@ -68,6 +68,8 @@ class Vocabulary:
     negations: frozenset[str] = frozenset()
     # Phrases that grant consent inside a longer answer ("you can keep them", "dürfen Sie").
     consent_phrases: frozenset[str] = frozenset()
+    # Words that hold a yes back ("ok, I'll think about it", "oui mais plus tard").
+    hesitations: frozenset[str] = frozenset()
     # Words after an outcome that refuse it ("Geld will ich keins").
     negations_after: frozenset[str] = frozenset()
     # A change of mind between outcomes ("a new one, or actually no, my money back").
@@ -122,6 +124,7 @@ class Vocabulary:
             switch_to=phrases(data.get("switch_to", [])),
             change=phrases(data.get("change", ["change", "change something"])),
             consent_phrases=phrases(data.get("consent_phrases", [])),
+            hesitations=phrases(data.get("hesitations", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -316,9 +319,16 @@ class Vocabulary:
         # Besides the yes, it must say what it grants ("you can keep them"): "ok, I'll think
         # about it", "yes except my phone", "sure why do you need it" are not consent.
         rest = words[len(opening) :]
-        grants = any(contains_phrase(rest, phrase) for phrase in self.consent_phrases)
+        grants = (
+            any(contains_phrase(rest, phrase) for phrase in self.consent_phrases)
+            # "Yes, that is quite all right", "yes I am agreeing": the yes said again, or
+            # only a few words besides it.
+            or any(len(p) > 1 and contains_phrase(rest, p) for p in self.yes)
+            or len(rest.split()) <= _SHORT_REST
+        )
+        held_back = any(contains_phrase(rest, phrase) for phrase in self.hesitations)
         asks = "?" in text
-        return bool(opening) and grants and not asks and not self._denies(words)
+        return bool(opening) and grants and not held_back and not asks and not self._denies(words)
 
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement: "yes", or a short one that says yes and no no.
@@ -331,6 +341,8 @@ class Vocabulary:
             return True
         if not self._short_answer(words, self.yes) or self._denies(words):
             return False
+        if any(contains_phrase(words, phrase) for phrase in self.hesitations):
+            return False  # "yes, maybe later", "ja vielleicht": not yet a yes
         # Besides the yes, a word or two of courtesy ("merci", "ist"), not news ("yes the
         # kettle sparked again" is something to read, not only an agreement).
         return len(without(words, self.yes).split()) <= _COURTESY_WORDS
@@ -366,6 +378,8 @@ class Vocabulary:
 # Words in a message that is only an answer to a yes/no question ("oui d'accord merci").
 _SHORT_ANSWER = 5
 _COURTESY_WORDS = 2
+# Words after an opening yes that still make a plain agreement ("yes I am agreeing").
+_SHORT_REST = 3
 
 
 def _menu_number(text: str) -> str:

@@ -197,6 +197,15 @@ def test_a_short_yes_in_the_customers_words_is_a_yes(
         ("es", "sí, no hay drama", True),
         ("es", "sí, pueden guardarlos sin problema", True),
         ("es", "sí pero no mi teléfono", False),
+        # A yes said again, or with only a few words besides it.
+        ("en", "Yes, that is quite all right.", True),
+        ("en", "Yes I am agreeing", True),
+        ("en", "yes no wahala", True),
+        ("es", "ya", True),
+        ("en", "yes, maybe later", False),
+        ("en", "ok let me check first", False),
+        ("de", "ja vielleicht", False),
+        ("es", "sí, tal vez", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
