@@ -135,6 +135,7 @@ class Renderer:
             mention=mention,
             fit=fit,
             quoted=quoted,
+            inline=inline,
         )
         # Templates shared by the staff feed and Slack quote customer text only on Slack.
         self._env.globals["slack"] = False
@@ -298,8 +299,18 @@ def fit(text: str, limit: int) -> str:
 
 def quoted(text: str) -> str:
     """Text with every line marked as quoted (">"; a block quote in Slack), so customer words
-    can never pass for the product's own lines in a staff feed or channel."""
-    return ">" + text.replace("\n", "\n>")
+    can never pass for the product's own lines in a staff feed or channel.
+
+    Every kind of line break starts a quoted line ("\\r" and "\\u2028" too); other control
+    characters are shown escaped wherever text reaches a terminal (see ``render``).
+    """
+    return "\n".join(">" + line for line in text.splitlines() or [""])
+
+
+def inline(text: str) -> str:
+    """Customer words for a one-line field ("From:", "About:"): every kind of line break
+    becomes a space, so they cannot start a line of their own."""
+    return " ".join(text.splitlines())
 
 
 def mention(group: str | None) -> str:
