@@ -35,9 +35,11 @@ log = logging.getLogger(__name__)
 BATCH = 5
 # One provider call may take this long; then it counts as a transient failure.
 SEND_TIMEOUT = timedelta(seconds=20)
-# A claim outlives the slowest whole batch, so no other worker takes a row mid-batch; a row
-# still "sending" after that was lost in a crash and is sent again (at-least-once delivery).
-LEASE = BATCH * SEND_TIMEOUT + timedelta(seconds=30)
+# A claim is short and renewed while its batch is being sent: a row still "sending" after
+# its lease ran out was held by a process that died, and another takes it over within
+# seconds (at-least-once delivery). A 130-second lease once kept replies 139-160 s late.
+LEASE = timedelta(seconds=15)
+RENEW_EVERY = LEASE / 3
 # Where a staff notice about no case goes when its rich destination refused it.
 STAFF_FALLBACK_QUEUE = "staff"
 OPTED_OUT = "not sent: the customer opted out of messages on this channel"
@@ -60,11 +62,16 @@ class Dispatcher:
         app: App,
         adapters: Mapping[str, ChannelAdapter],
         only_address: Mapping[str, str] | None = None,
+        renew_every: timedelta = RENEW_EVERY,
     ) -> None:
         self._app = app
         self._adapters = dict(adapters)
         # Restrict a channel to one address (a terminal chat delivers only its own messages).
         self._only = dict(only_address or {})
+        self._renew_every = renew_every.total_seconds()
+        # Held while a lease is renewed or a row finished: a finish reads the lease only
+        # once no renewal is changing it.
+        self._lease = asyncio.Lock()
 
     async def run_once(self, stop: asyncio.Event | None = None) -> int:
         """Send what is due now; returns how many rows were attempted.
@@ -76,13 +83,48 @@ class Dispatcher:
             batch = await self._claim()
             if not batch:
                 return attempted
-            for index, row in enumerate(batch):
-                if stop is not None and stop.is_set():
-                    await self._release(batch[index:])
-                    return attempted
-                await self._send(row)
-                attempted += 1
+            held = list(batch)
+            done = asyncio.Event()
+            renewing = asyncio.create_task(self._keep_claimed(held, done), name="outbox-lease")
+            try:
+                for row in batch:
+                    if stop is not None and stop.is_set():
+                        await self._release(held)
+                        return attempted
+                    await self._send(row)
+                    held.remove(row)
+                    attempted += 1
+            finally:
+                # Not cancelled: a renewal part-way through its transaction finishes first.
+                done.set()
+                await renewing
         return attempted
+
+    async def _keep_claimed(self, held: list[Outbox], done: asyncio.Event) -> None:
+        """Renew the lease on the rows still held, every few seconds, until ``done``."""
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=self._renew_every)
+            if done.is_set() or not held:
+                return
+            try:
+                await self._renew(held)
+            except Exception:
+                # The rows stay claimed until their lease runs out; sending goes on.
+                log.exception("renewing the outbox lease failed")
+
+    async def _renew(self, held: list[Outbox]) -> None:
+        async with self._lease:
+            until = self._app.clock() + LEASE
+            renewed: list[Outbox] = []
+            async with self._app.transaction() as session:
+                for claimed in list(held):
+                    row = await session.get_one(Outbox, claimed.id)
+                    if row.status == "sending" and row.locked_until == claimed.locked_until:
+                        row.locked_until = until
+                        renewed.append(claimed)
+            for claimed in renewed:
+                claimed.locked_until = until
 
     async def run_forever(self, stop: asyncio.Event, turn: asyncio.Lock | None = None) -> None:
         """Poll until ``stop`` is set; errors are logged and polling goes on.
@@ -130,7 +172,7 @@ class Dispatcher:
     async def _send(self, row: Outbox) -> None:
         if row.audience == "customer" and await self._opted_out(row):
             # Enforced here, not only in the conversation: nothing reaches an opted-out number.
-            await self._failed(row.id, OPTED_OUT, permanent=True, claim=row.locked_until)
+            await self._failed(row, OPTED_OUT, permanent=True)
             return
         placement = SEND
         if row.notice is not None:  # only rich staff destinations are placed (a query)
@@ -155,7 +197,6 @@ class Dispatcher:
             link_to=placement.link_to,
             purpose=row.template,
         )
-        claim = row.locked_until
         try:
             async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):
                 result = await adapter.send(message)
@@ -170,30 +211,22 @@ class Dispatcher:
                 await self._hold(row, delay=0, reason=error.reason)
                 return
             await self._failed(
-                row.id,
-                error.reason,
-                permanent=error.permanent,
-                claim=claim,
-                unreachable=error.unreachable,
+                row, error.reason, permanent=error.permanent, unreachable=error.unreachable
             )
         except TimeoutError:
-            await self._failed(
-                row.id, "the provider did not answer in time", permanent=False, claim=claim
-            )
+            await self._failed(row, "the provider did not answer in time", permanent=False)
         except Exception as error:
             log.exception("sending outbox row %s on %s failed", row.id, row.channel)
-            await self._failed(
-                row.id, f"{type(error).__name__}: {error}", permanent=False, claim=claim
-            )
+            await self._failed(row, f"{type(error).__name__}: {error}", permanent=False)
         else:
-            await self._sent(row.id, result.provider_id, claim)
+            await self._sent(row, result.provider_id)
 
     async def _hold(
         self, claimed: Outbox, *, delay: float = 2.0, skip: bool = False, reason: str | None = None
     ) -> None:
         """Put a row back without counting an attempt: its card is on its way, a provider's
         rate limit asked us to wait, or (``skip``) a newer card makes it pointless."""
-        async with self._app.transaction() as session:
+        async with self._lease, self._app.transaction() as session:
             row = await session.get_one(Outbox, claimed.id)
             if not self._still_ours(row, claimed.locked_until):
                 return
@@ -209,7 +242,7 @@ class Dispatcher:
 
     async def _release(self, rows: list[Outbox]) -> None:
         """Give claimed rows back to the queue (shutting down before sending them)."""
-        async with self._app.transaction() as session:
+        async with self._lease, self._app.transaction() as session:
             for claimed in rows:
                 row = await session.get_one(Outbox, claimed.id)
                 if row.status == "sending" and row.locked_until == claimed.locked_until:
@@ -248,10 +281,10 @@ class Dispatcher:
             )
         return opted_out_at is not None
 
-    async def _sent(self, row_id: int, provider_id: str | None, claim: datetime | None) -> None:
-        async with self._app.transaction() as session:
-            row = await session.get_one(Outbox, row_id)
-            if not self._still_ours(row, claim):
+    async def _sent(self, claimed: Outbox, provider_id: str | None) -> None:
+        async with self._lease, self._app.transaction() as session:
+            row = await session.get_one(Outbox, claimed.id)
+            if not self._still_ours(row, claimed.locked_until):
                 return
             row.status = "sent"
             row.attempts += 1
@@ -265,19 +298,13 @@ class Dispatcher:
                     await record_card(session, row, provider_id, self._app.clock())
 
     async def _failed(
-        self,
-        row_id: int,
-        reason: str,
-        *,
-        permanent: bool,
-        claim: datetime | None,
-        unreachable: bool = False,
+        self, claimed: Outbox, reason: str, *, permanent: bool, unreachable: bool = False
     ) -> None:
         settings = self._app.settings
         now = self._app.clock()
-        async with self._app.transaction() as session:
-            row = await session.get_one(Outbox, row_id)
-            if not self._still_ours(row, claim):
+        async with self._lease, self._app.transaction() as session:
+            row = await session.get_one(Outbox, claimed.id)
+            if not self._still_ours(row, claimed.locked_until):
                 return
             row.attempts += 1
             row.last_error = reason[:2000]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from bot.outbox import Dispatcher, backoff
+from bot.outbox import LEASE, Dispatcher, backoff
 from bot.services.app import App
 from bot.storage.models import CaseEvent, Outbox
 from channels.base import DeliveryResult, OutboundMessage
@@ -204,3 +205,55 @@ async def test_a_worker_whose_lease_was_taken_over_records_nothing(
     await Dispatcher(app, {"console": Slow()}).run_once()
     (row,) = await rows(app)
     assert row.provider_id == "other"
+
+
+class Held(RecordingAdapter):
+    """A provider that answers only when told to (a slow send in progress)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult:
+        self.started.set()
+        await self.answer.wait()
+        return await super().send(message)
+
+
+async def test_a_send_in_progress_keeps_its_claim_however_long_it_takes(
+    app: App, clock: FakeClock
+) -> None:
+    await say(app, "help")
+    slow = Held()
+    first = Dispatcher(app, {"console": slow}, renew_every=timedelta(milliseconds=20))
+    sending = asyncio.create_task(first.run_once())
+    await slow.started.wait()
+    for _ in range(3):  # well past the first lease, renewed each time
+        clock.advance(seconds=LEASE.total_seconds() - 1)
+        await asyncio.sleep(0.1)
+    other = RecordingAdapter()
+    assert await Dispatcher(app, {"console": other}).run_once() == 0
+    slow.answer.set()
+    assert await sending == 1
+    assert other.sent == []
+    (row,) = await rows(app)
+    assert row.status == "sent"
+
+
+async def test_a_crashed_workers_rows_are_taken_over_within_seconds(
+    app: App, clock: FakeClock
+) -> None:
+    await say(app, "help")
+    hung = Held()
+    crashed = asyncio.create_task(Dispatcher(app, {"console": hung}).run_once())
+    await hung.started.wait()
+    crashed.cancel()  # the process died mid-send: its claim stays in the database
+    with contextlib.suppress(asyncio.CancelledError):
+        await crashed
+    other = RecordingAdapter()
+    clock.advance(seconds=LEASE.total_seconds() - 1)
+    assert await Dispatcher(app, {"console": other}).run_once() == 0
+    clock.advance(seconds=2)
+    assert await Dispatcher(app, {"console": other}).run_once() == 1
+    assert LEASE.total_seconds() <= 15, "taken over within seconds, not minutes"
