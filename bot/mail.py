@@ -20,7 +20,7 @@ from bot.storage.models import MessageIn, Outbox
 from channels.base import InboundMessage
 from channels.email.outbound import EmailAdapter, SmtpRelay
 from channels.email.parse import parse_email, to_inbound
-from channels.email.server import ComplaintsMailHandler, start_smtp_server
+from channels.email.server import ComplaintsMailHandler, ConnectionLimits, start_smtp_server
 from channels.email.text import cut_at_quote_of
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,9 @@ async def start_smtp(app: App) -> tuple[asyncio.Server, ComplaintsMailHandler]:
             require_starttls=settings.smtp_require_starttls,
             authenticator=authenticator,
             auth_required=authenticator is not None,
+            limits=ConnectionLimits(
+                settings.smtp_max_connections, settings.smtp_max_connections_per_client
+            ),
         )
     except OSError as error:
         raise CannotListen(settings.smtp_host, settings.smtp_port, error.strerror or "") from None

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     mail_domain: str | None = None
     mail_from_name: str | None = None
     max_mail_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    # Open SMTP connections at once, and from one client address; beyond them, 421.
+    smtp_max_connections: int = Field(default=100, ge=1)
+    smtp_max_connections_per_client: int = Field(default=10, ge=1)
     max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     smtp_tls_cert: Path | None = None
     smtp_tls_key: Path | None = None

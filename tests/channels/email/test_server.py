@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
+from channels.email.server import (
+    ComplaintsMailHandler,
+    ConnectionLimits,
+    start_smtp_server,
+    stop_smtp_server,
+)
 
 COMPLAINTS = "complaints@shop.example"
 MESSAGE = (
@@ -239,3 +244,65 @@ async def test_a_line_longer_than_rfc_5321_allows_is_still_accepted() -> None:
         codes = await asyncio.to_thread(transaction, served.port, raw)
     assert codes == (250, 250, 250)
     assert long_line in deliver.calls[0][0]
+
+
+async def greeting(port: int, source: str = "127.0.0.1") -> tuple[bytes, asyncio.StreamWriter]:
+    """The first line the server sends a new connection from ``source``."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+    return await asyncio.wait_for(reader.readline(), 5), writer
+
+
+async def test_one_client_cannot_hold_more_than_its_share_of_connections() -> None:
+    handler = ComplaintsMailHandler((COMPLAINTS,), Recorder())
+    limits = ConnectionLimits(total=10, per_client=2)
+    server = await start_smtp_server(
+        handler, "127.0.0.1", 0, hostname="mx", data_size_limit=MIB, limits=limits
+    )
+    port = server.sockets[0].getsockname()[1]
+    writers = []
+    try:
+        for _ in range(2):
+            line, writer = await greeting(port)
+            writers.append(writer)
+            assert line.startswith(b"220")
+        line, writer = await greeting(port)
+        writers.append(writer)
+        assert line.startswith(b"421"), "a third connection from the same address waits"
+        # Another client is still served, and a freed place is given again.
+        line, writer = await greeting(port, "127.0.0.2")
+        writers.append(writer)
+        assert line.startswith(b"220")
+        writers[0].close()
+        await writers[0].wait_closed()
+        for _ in range(50):
+            if limits.open["127.0.0.1"] < 2:
+                break
+            await asyncio.sleep(0.01)
+        line, writer = await greeting(port)
+        writers.append(writer)
+        assert line.startswith(b"220")
+    finally:
+        for writer in writers:
+            writer.close()
+        await stop_smtp_server(server)
+
+
+async def test_the_server_holds_at_most_its_total_of_connections() -> None:
+    handler = ComplaintsMailHandler((COMPLAINTS,), Recorder())
+    limits = ConnectionLimits(total=2, per_client=5)
+    server = await start_smtp_server(
+        handler, "127.0.0.1", 0, hostname="mx", data_size_limit=MIB, limits=limits
+    )
+    port = server.sockets[0].getsockname()[1]
+    writers = []
+    try:
+        answers = []
+        for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+            line, writer = await greeting(port, source)
+            writers.append(writer)
+            answers.append(line[:3])
+        assert answers == [b"220", b"220", b"421"]
+    finally:
+        for writer in writers:
+            writer.close()
+        await stop_smtp_server(server)
