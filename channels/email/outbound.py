@@ -156,6 +156,10 @@ class EmailAdapter:
         policy = email.policy.SMTP if all(a.isascii() for a in addresses) else email.policy.SMTPUTF8
         stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = folder / f"{stamp}-{message.outbox_id}.eml"
+        if message.outbox_id is not None and any(folder.glob(f"*-{message.outbox_id}.eml")):
+            # Written before a crash kept its row from being marked sent: not a second copy.
+            log.info("outbox row %s is in the drop folder already", message.outbox_id)
+            return
         try:
             folder.mkdir(parents=True, exist_ok=True)
             # Written beside the target, then renamed: a reader never sees half a message.

@@ -6,7 +6,7 @@ import asyncio
 import smtplib
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +156,22 @@ async def test_the_drop_folder_gets_one_parseable_eml_file(tmp_path: Path) -> No
     assert parsed.subject == "Your complaint CB-9RFK-R3DY"
     assert parsed.to == ("alice@example.com",)
     assert parsed.text == "Your reference is CB-9RFK-R3DY."
+
+
+async def test_a_row_dropped_again_after_a_crash_is_not_a_second_email(tmp_path: Path) -> None:
+    folder = tmp_path / "outgoing"
+    first = await adapter(drop_folder=folder).send(outbound())
+    later = EmailAdapter(
+        from_address="complaints@shop.example",
+        from_name="Example Ltd Complaints",
+        reply_to="complaints@shop.example",
+        domain="shop.example",
+        clock=lambda: NOW + timedelta(seconds=20),
+        drop_folder=folder,
+    )
+    again = await later.send(outbound())
+    assert again.provider_id == first.provider_id
+    assert len(list(folder.glob("*.eml"))) == 1
 
 
 async def test_a_drop_folder_that_cannot_be_written_is_a_transient_failure(tmp_path: Path) -> None:
