@@ -140,10 +140,8 @@ NO_DATABASE_HINT = (
 
 def _missing_database(settings: Settings) -> Path | None:
     """The SQLite file the settings name, if it does not exist (None for PostgreSQL)."""
-    if settings.database_url is not None:
-        return None
-    path = settings.data_dir / "complaintbot.db"
-    return None if path.exists() else path
+    path = settings.sqlite_path
+    return None if path is None or path.exists() else path
 
 
 def _terminal_name(value: str) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,8 +231,25 @@ class Settings(BaseSettings):
             ("sqlite://", "sqlite+aiosqlite://"),
         ):
             if url.startswith(plain):
-                return driver + url[len(plain) :]
+                url = driver + url[len(plain) :]
+                break
+        parsed = make_url(url)
+        path = parsed.database
+        relative = bool(path) and path != ":memory:" and not Path(str(path)).is_absolute()
+        if parsed.get_backend_name() == "sqlite" and relative:
+            # A relative file is the project's, like the data folder: a command run from
+            # another folder must not open (and create) a different, empty database there.
+            url = parsed.set(database=str(PROJECT_ROOT / str(path))).render_as_string(False)
         return url
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file in use, or None (PostgreSQL, or SQLite in memory)."""
+        parsed = make_url(self.database)
+        path = parsed.database
+        if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+            return None
+        return Path(path)
 
     @property
     def sms_problem(self) -> str | None:

@@ -26,7 +26,9 @@ def test_env_example_documents_every_setting() -> None:
         ("postgresql://u:p@db/complaints", "postgresql+asyncpg://u:p@db/complaints"),
         ("postgres://u:p@db/complaints", "postgresql+asyncpg://u:p@db/complaints"),
         ("postgresql+asyncpg://db/x", "postgresql+asyncpg://db/x"),
-        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite:////srv/x.db", "sqlite+aiosqlite:////srv/x.db"),
+        ("sqlite:///x.db", f"sqlite+aiosqlite:///{PROJECT_ROOT / 'x.db'}"),
+        ("sqlite+aiosqlite:///:memory:", "sqlite+aiosqlite:///:memory:"),
     ],
 )
 def test_database_urls_in_common_forms(given: str, used: str) -> None:
@@ -63,3 +65,11 @@ def test_the_data_folder_does_not_depend_on_where_a_command_is_run(
     settings = Settings(_env_file=None, data_dir=Path("data"))  # type: ignore[call-arg]
     assert settings.data_dir == PROJECT_ROOT / "data"
     assert str(PROJECT_ROOT / "data" / "complaintbot.db") in settings.database
+
+
+def test_a_relative_sqlite_url_is_the_projects_wherever_a_command_is_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(_env_file=None, database_url="sqlite:///data/shared.db")  # type: ignore[call-arg]
+    assert settings.sqlite_path == PROJECT_ROOT / "data" / "shared.db"
