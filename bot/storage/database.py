@@ -92,7 +92,10 @@ def _sqlite_write_problem(path: str, timeout: float) -> str | None:
         return str(error)
     try:
         connection.isolation_level = None
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("BEGIN IMMEDIATE")  # waits for the write lock (locked: fails)
+        # A write, rolled back: a read-only file (permissions, an immutable flag) only shows
+        # when something is written.
+        connection.execute("CREATE TABLE main.complaintbot_ready_probe (x)")
         connection.execute("ROLLBACK")
     except sqlite3.Error as error:
         return str(error)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -194,3 +196,44 @@ async def test_when_neither_database_nor_disk_can_keep_a_text_twilio_is_asked_to
             response = await post(client, twilio, form("hello"))
     assert response.status_code == 503
     assert "Traceback" not in response.text
+
+
+def database_files(database: Path) -> list[Path]:
+    return [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
+
+
+@contextlib.contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """The files made unwritable: by permissions, or for root by the immutable flag."""
+    if os.geteuid() != 0:
+        for path in paths:
+            path.chmod(0o444)
+        yield
+        for path in paths:
+            path.chmod(0o644)
+        return
+    flagged = subprocess.run(["chattr", "+i", *map(str, paths)], check=False, capture_output=True)
+    if flagged.returncode != 0:
+        pytest.skip(f"cannot make files immutable here: {flagged.stderr.decode().strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+
+
+async def test_a_read_only_database_is_unready_and_texts_are_kept_for_when_it_is_writable(
+    locked_app: App, sqlite_url: str, twilio: FakeTwilioApi
+) -> None:
+    database = Path(str(make_url(sqlite_url).database))
+    async with web_client(locked_app, PUBLIC) as client:
+        await locked_app.engine.dispose()  # connections opened later see the file as it is
+        with read_only(*database_files(database)):
+            response = await post(client, twilio, form("my order 4471 never came"))
+            assert response.status_code == 200
+            ready = await client.get("/readyz")
+            assert ready.status_code == 503
+            assert "readonly" in ready.json()["database"]
+        await locked_app.engine.dispose()
+        assert await replay_journal(locked_app) == 1
+        await _late_transactions()
+    assert await texts(locked_app) == ["my order 4471 never came"]
