@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import ssl
 import weakref
@@ -54,6 +56,26 @@ class ConnectionLimits:
             del self.open[client]
 
 
+def _trimmer() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(
+            ctypes.util.find_library("c") or "libc.so.6"
+        ).malloc_trim
+    except (OSError, AttributeError):
+        return None  # not glibc: nothing to do
+    return trim
+
+
+_MALLOC_TRIM = _trimmer()
+
+
+def _give_back_memory() -> None:
+    """Return freed heap memory to the system (glibc keeps it otherwise): after a flood of
+    large messages the process shrinks back instead of holding its peak for good."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 class _LongLineSMTP(SMTP):
     # RFC 5321 allows 1,000 characters a line, but real mail has longer ones (HTML on one
     # line), and aiosmtpd's 500 would lose the complaint at the sender. The size limit still
@@ -88,7 +110,21 @@ class _LongLineSMTP(SMTP):
         if self._client is not None:
             self._limits.leave(self._client)
             self._client = None
+        handling = self._handler_coroutine
         super().connection_lost(error)
+        if handling is not None:
+            handling.add_done_callback(self._forget)
+
+    def _forget(self, handling: asyncio.Task[None]) -> None:
+        # The finished task's CancelledError keeps the frame of the command it was in, and
+        # with it a DATA's megabytes, for as long as the task lives; this protocol (which
+        # holds the task) lives on for minutes in the loop's callbacks. Three floods of 200
+        # clients each holding 5 MiB took `serve` from 146 MiB to 3.1 GB and kept it there.
+        if self._handler_coroutine is handling:
+            self._handler_coroutine = None
+        if not self._limits.open:
+            # The last connection is gone and its buffers with it (on the next turn).
+            self.loop.call_soon(_give_back_memory)
 
     def eof_received(self) -> bool | None:
         """A refused connection has nothing to end."""
