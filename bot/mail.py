@@ -176,7 +176,9 @@ async def start_smtp(app: App) -> tuple[asyncio.Server, ComplaintsMailHandler]:
             authenticator=authenticator,
             auth_required=authenticator is not None,
             limits=ConnectionLimits(
-                settings.smtp_max_connections, settings.smtp_max_connections_per_client
+                settings.smtp_max_connections,
+                settings.smtp_max_connections_per_client,
+                settings.smtp_max_receiving,
             ),
         )
     except OSError as error:

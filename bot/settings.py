@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     # Open SMTP connections at once, and from one client address; beyond them, 421.
     smtp_max_connections: int = Field(default=100, ge=1)
     smtp_max_connections_per_client: int = Field(default=10, ge=1)
+    # Messages received at once (each is held in memory while it arrives); others wait.
+    smtp_max_receiving: int = Field(default=10, ge=1)
     max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     smtp_tls_cert: Path | None = None
     smtp_tls_key: Path | None = None

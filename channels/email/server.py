@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ TOO_MANY = b"421 4.7.0 Too many connections, please try again later\r\n"
 # each sending 5 MiB once took the process to 1.2 GB and SMS webhooks to 6 s.
 MAX_CONNECTIONS = 100
 MAX_CONNECTIONS_PER_CLIENT = 10
+MAX_RECEIVING = 10
+# A client waits this long for its turn to send a message, then is asked to come back.
+RECEIVING_WAIT = 60.0
+BUSY = "451 4.3.2 Too busy to take a message now, please try again later"
 
 # Open connections per server: asyncio.Server.close() (3.11) leaves them running.
 _CONNECTIONS: weakref.WeakKeyDictionary[asyncio.Server, weakref.WeakSet[SMTP]] = (
@@ -40,7 +44,14 @@ class ConnectionLimits:
 
     total: int = MAX_CONNECTIONS
     per_client: int = MAX_CONNECTIONS_PER_CLIENT
+    # Messages being received at once: each is held in memory (about twice its size) while
+    # it arrives, so this, not the connection count, bounds the memory mail can take.
+    receiving: int = MAX_RECEIVING
     open: Counter[str] = field(default_factory=Counter)
+    turns: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.turns = asyncio.Semaphore(self.receiving)
 
     def admit(self, client: str) -> bool:
         """Count a new connection in, unless a limit is reached."""
@@ -102,6 +113,20 @@ class _LongLineSMTP(SMTP):
                 return
             self._client = client
         super().connection_made(transport)
+
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:
+        """Take the message when a turn is free (the client waits before the 354)."""
+        try:
+            async with asyncio.timeout(RECEIVING_WAIT):
+                await self._limits.turns.acquire()
+        except TimeoutError:
+            await self.push(BUSY)
+            return
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._limits.turns.release()
 
     def connection_lost(self, error: Exception | None) -> None:
         """Count the connection out (once) and let aiosmtpd clean up."""

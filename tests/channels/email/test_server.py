@@ -344,3 +344,39 @@ async def test_clients_that_leave_mid_data_leave_no_data_behind() -> None:
                 break
             await asyncio.sleep(0.02)
         assert lines_held() == 0
+
+
+async def test_one_message_at_a_time_is_received_when_so_configured() -> None:
+    deliver = Recorder()
+    handler = ComplaintsMailHandler((COMPLAINTS,), deliver)
+    limits = ConnectionLimits(total=10, per_client=10, receiving=1)
+    server = await start_smtp_server(
+        handler, "127.0.0.1", 0, hostname="mx", data_size_limit=MIB, limits=limits
+    )
+    port = server.sockets[0].getsockname()[1]
+
+    async def up_to_data() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        await reader.readline()
+        for command in ("HELO c", "MAIL FROM:<a@example.com>", f"RCPT TO:<{COMPLAINTS}>"):
+            writer.write(f"{command}\r\n".encode())
+            assert (await reader.readline()).startswith(b"250")
+        writer.write(b"DATA\r\n")
+        return reader, writer
+
+    try:
+        first, first_writer = await up_to_data()
+        assert (await first.readline()).startswith(b"354")
+        second, second_writer = await up_to_data()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(second.readline(), 0.5)  # its turn has not come
+        first_writer.write(MESSAGE + b".\r\n")
+        assert (await first.readline()).startswith(b"250")
+        assert (await asyncio.wait_for(second.readline(), 5)).startswith(b"354")
+        second_writer.write(MESSAGE + b".\r\n")
+        assert (await second.readline()).startswith(b"250")
+        assert deliver.finished == 2
+        for writer in (first_writer, second_writer):
+            writer.close()
+    finally:
+        await stop_smtp_server(server)
