@@ -20,6 +20,7 @@ from bot.services.app import App
 from bot.services.idle_intakes import sweep_idle_intakes
 from bot.services.receiving import replay_forever
 from bot.services.timers import fire_due_timers
+from bot.storage.database import write_problem
 from bot.storage.migrate import ensure_schema
 from bot.web import create_web_app
 from channels.base import ChannelAdapter
@@ -86,6 +87,11 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
     """Run until SIGINT/SIGTERM (or ``stop``); finish in-flight work, then exit."""
     stop = stop or asyncio.Event()
     await ensure_schema(app.engine)
+    problem = await write_problem(app.engine)
+    if problem is not None:
+        # Read-only files or a lock held elsewhere: say so plainly, and serve what can be.
+        context = {"problem": problem}
+        write(app.renderer.render("cli/serve_database_unwritable", context, "cli").text)
     adapters, states = live_adapters(app)
     settings = app.settings
     config = uvicorn.Config(

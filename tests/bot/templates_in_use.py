@@ -98,6 +98,7 @@ REALISTIC = {
     "host": "127.0.0.1",
     "port": 8080,
     "reason": "Address already in use",
+    "problem": "attempt to write a readonly database",
     "first": "A",
     "last": "C",
     "about": "My parcel never arrived and the courier says it was delivered",

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sqlite3
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from fakes.twilio_api import FakeTwilioApi
 from tests.bot.webhooks.conftest import PUBLIC
 from tests.bot.webhooks.test_twilio import form, post, stored
 from tests.support.apps import migrated_app, web_client
+from tests.support.read_only import database_files, read_only
 
 # Short, so the tests do not wait 8 s; the behaviour is the same.
 DEADLINE = 0.3
@@ -196,29 +195,6 @@ async def test_when_neither_database_nor_disk_can_keep_a_text_twilio_is_asked_to
             response = await post(client, twilio, form("hello"))
     assert response.status_code == 503
     assert "Traceback" not in response.text
-
-
-def database_files(database: Path) -> list[Path]:
-    return [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
-
-
-@contextlib.contextmanager
-def read_only(*paths: Path) -> Iterator[None]:
-    """The files made unwritable: by permissions, or for root by the immutable flag."""
-    if os.geteuid() != 0:
-        for path in paths:
-            path.chmod(0o444)
-        yield
-        for path in paths:
-            path.chmod(0o644)
-        return
-    flagged = subprocess.run(["chattr", "+i", *map(str, paths)], check=False, capture_output=True)
-    if flagged.returncode != 0:
-        pytest.skip(f"cannot make files immutable here: {flagged.stderr.decode().strip()}")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
 
 
 async def test_a_read_only_database_is_unready_and_texts_are_kept_for_when_it_is_writable(
