@@ -133,14 +133,32 @@ class Dispatcher:
         delivering meanwhile (the terminal chat prints a reply before its next prompt).
         """
         interval = self._app.settings.poll_interval_seconds
+        # Woken by a commit that added rows in this process; polling finds rows added by
+        # other processes and retries that have come due.
+        waker = self._app.outbox_waker()
+        try:
+            await self._poll(stop, turn, waker, interval)
+        finally:
+            self._app.forget_outbox_waker(waker)
+
+    async def _poll(
+        self,
+        stop: asyncio.Event,
+        turn: asyncio.Lock | None,
+        waker: asyncio.Event,
+        interval: float,
+    ) -> None:
         while not stop.is_set():
+            waker.clear()
             try:
                 async with turn or contextlib.nullcontext():
                     await self.run_once(stop)
             except Exception:
                 log.exception("outbox dispatch failed; will try again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(waker.wait())]
+            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in waits:
+                waiting.cancel()
 
     async def _claim(self) -> list[Outbox]:
         if not self._adapters:

@@ -9,7 +9,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.config import load_destinations, load_intake_settings
 from bot.destinations import StaffDestinations
@@ -18,10 +20,19 @@ from bot.rendering import Renderer
 from bot.services.journal import InboundJournal
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
+from bot.storage.models import Outbox
 from workflows.intake import IntakeSettings
 from workflows.references import RandomSource
 
 Clock = Callable[[], datetime]
+# Marked on a session whose flush added outbox rows (see _note_outbox).
+OUTBOX_ADDED = "complaintbot_outbox_added"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_outbox(session: Session, _context: object) -> None:
+    if any(isinstance(row, Outbox) for row in session.new):
+        session.info[OUTBOX_ADDED] = True
 
 
 def utc_now() -> datetime:
@@ -54,6 +65,7 @@ class App:
     # Webhook messages the database could not take in time, until it can.
     journal: InboundJournal
     _write_lock: asyncio.Lock | None = None
+    _outbox_wakers: list[asyncio.Event] = field(default_factory=list)
     # Clients opened for the HTTP routes (a channel's API client), closed with the app.
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -61,12 +73,31 @@ class App:
         """Have ``close`` also run ``closer`` (closing a client a route opened)."""
         self._closers.append(closer)
 
+    def outbox_waker(self) -> asyncio.Event:
+        """An event set whenever a commit in this process adds outbox rows (one per caller)."""
+        waker = asyncio.Event()
+        self._outbox_wakers.append(waker)
+        return waker
+
+    def forget_outbox_waker(self, waker: asyncio.Event) -> None:
+        """Stop setting ``waker`` (its dispatcher has stopped)."""
+        if waker in self._outbox_wakers:
+            self._outbox_wakers.remove(waker)
+
+    def _committed(self, session: AsyncSession) -> None:
+        if session.info.pop(OUTBOX_ADDED, False):
+            # Replies leave within milliseconds instead of at the dispatcher's next poll.
+            for waker in self._outbox_wakers:
+                waker.set()
+
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: a session in a transaction, committed on success."""
         if self.engine.dialect.name != "sqlite":
-            async with self.sessions() as session, session.begin():
-                yield session
+            async with self.sessions() as session:
+                async with session.begin():
+                    yield session
+                self._committed(session)
             return
         # SQLite has one writer at a time. Queue this process's writers here, in order, instead
         # of in SQLite's busy handler, which sleeps and polls: at 10 concurrent conversations
@@ -83,6 +114,7 @@ class App:
                 await session.rollback()
                 raise
             await session.commit()
+            self._committed(session)
 
     @staticmethod
     def create(

@@ -257,3 +257,21 @@ async def test_a_crashed_workers_rows_are_taken_over_within_seconds(
     clock.advance(seconds=2)
     assert await Dispatcher(app, {"console": other}).run_once() == 1
     assert LEASE.total_seconds() <= 15, "taken over within seconds, not minutes"
+
+
+async def test_a_reply_goes_out_on_commit_not_at_the_next_poll(app: App) -> None:
+    app.settings = app.settings.model_copy(update={"poll_interval_seconds": 600})
+    adapter = RecordingAdapter()
+    stop = asyncio.Event()
+    dispatching = asyncio.create_task(Dispatcher(app, {"console": adapter}).run_forever(stop))
+    await asyncio.sleep(0.1)  # its first look found nothing; the next poll is ten minutes off
+    try:
+        await say(app, "help")
+        for _ in range(200):
+            if adapter.sent:
+                break
+            await asyncio.sleep(0.02)
+        assert len(adapter.sent) == 1
+    finally:
+        stop.set()
+        await dispatching
