@@ -82,6 +82,13 @@ class Case(Base):
     """A registered complaint."""
 
     __tablename__ = "cases"
+    # Staff list cases newest first, often of one status or queue: at a million cases a
+    # full scan and sort took 1.9 s.
+    __table_args__ = (
+        Index("ix_cases_opened", "opened_at"),
+        Index("ix_cases_status_opened", "status", "opened_at"),
+        Index("ix_cases_queue_opened", "queue", "opened_at"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
