@@ -11,6 +11,7 @@ workflow. Run with ``-s`` to print the per-field table.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -54,12 +55,16 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # 98.0%, 98.0%; their 50 held-out after tuning on their other 150: 90.0%, 94.0%, 92.0%,
 # 100%, 100%. All 310 held-out then: 95.8%, 91.6%, 91.3%, 99.7%, 99.7%; the 260 before
 # them did not change. Floors for product (held-out) and outcome (tuning) went down as
-# this harder set joined.
+# this harder set joined. v1281-v1408 (English, French, German, Spanish; trades, repairs,
+# laundrettes, venues, transport, insurance, courses, apps), all 130 first scored: 89.2%,
+# 94.6%, 93.8%, 99.2%, 99.2%; their 32 held-out after tuning on the rest: 90.6%, 93.8%,
+# 96.9%, 100%, 100%. Products are now compared without accents ("suscripcion premium" is
+# the "suscripción premium"). All 342 held-out then: 95.3%, 91.8%, 91.8%, 99.7%, 99.7%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {"product": 0.965, "when": 0.97, "outcome": 0.97, "name": 0.99, "contact": 0.99},
-    "held-out": {"product": 0.95, "when": 0.91, "outcome": 0.905, "name": 0.99, "contact": 0.99},
+    "held-out": {"product": 0.95, "when": 0.91, "outcome": 0.91, "name": 0.99, "contact": 0.99},
 }
 
 
@@ -138,10 +143,17 @@ def agrees(field: str, found: object, wanted: object) -> bool:
     if found is None:
         return False
     if field in {"product", "name"}:
-        return str(wanted).lower() in str(found).lower()
+        # Loosely: "la suscripcion premium" records the "suscripción premium" it was about.
+        return _folded(str(wanted)) in _folded(str(found))
     if field == "contact":
         return _squeezed(str(found)) == _squeezed(str(wanted))
     return str(found) == str(wanted)
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _squeezed(text: str) -> str:
