@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import insert, text
 
+from benchmarks.apps import fresh_app
 from bot.services.app import App
 from bot.services.queries import list_cases
-from bot.settings import Settings
-from bot.storage.migrate import upgrade
 from bot.storage.models import Case, Customer, Identity
-from fakes import FakeClock, SeededRandom
 
 BATCH = 20_000
 STATUSES = ("new", "acknowledged", "investigating", "resolved", "closed")
@@ -79,14 +75,7 @@ async def timed(app: App, **filters: str) -> float:
 
 async def run(count: int, without_indexes: bool) -> None:
     """Fill, optionally drop the indexes, time the three queries."""
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=Path(folder),
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
-        )
-        app = App.create(settings, clock=FakeClock(), random=SeededRandom())
-        await upgrade(app.engine)
+    async with fresh_app() as app:
         started = time.perf_counter()
         await fill(app, count)
         print(f"filled {count:,} cases in {time.perf_counter() - started:.0f} s")
@@ -97,7 +86,6 @@ async def run(count: int, without_indexes: bool) -> None:
         newest = await timed(app)
         by_status = await timed(app, status="investigating")
         by_queue = await timed(app, queue="billing")
-        await app.close()
     label = "without the indexes" if without_indexes else "with the indexes"
     print(
         f"{label}: newest {newest * 1000:.1f} ms, by status {by_status * 1000:.1f} ms, "

@@ -13,18 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
+from benchmarks.apps import fresh_app
 from bot.outbox import Dispatcher
-from bot.services.app import App
 from bot.services.intake import handle_inbound
-from bot.settings import Settings
-from bot.storage.migrate import upgrade
 from channels.base import DeliveryResult, InboundMessage, OutboundMessage
-from fakes import FakeClock, SeededRandom
 
 
 class TimedAdapter:
@@ -43,14 +38,7 @@ class TimedAdapter:
 
 async def run(messages: int, gap: float) -> list[float]:
     """Send ``messages`` help requests; the commit-to-send wait of each, in seconds."""
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=Path(folder),
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
-        )
-        app = App.create(settings, clock=FakeClock(), random=SeededRandom())
-        await upgrade(app.engine)
+    async with fresh_app() as app:
         adapter = TimedAdapter()
         stop = asyncio.Event()
         dispatching = asyncio.create_task(Dispatcher(app, {"console": adapter}).run_forever(stop))
@@ -70,10 +58,9 @@ async def run(messages: int, gap: float) -> list[float]:
             )
             committed[address] = time.perf_counter()
             await asyncio.sleep(gap)
-        await asyncio.sleep(settings.poll_interval_seconds * 2)
+        await asyncio.sleep(app.settings.poll_interval_seconds * 2)
         stop.set()
         await dispatching
-        await app.close()
     return [adapter.sent_at[a] - at for a, at in committed.items() if a in adapter.sent_at]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,11 +27,9 @@ def twilio() -> Iterator[FakeTwilioApi]:
         yield fake
 
 
-@pytest.fixture
-async def sms_app(
-    tmp_path: Path, database_url: str, clock: FakeClock, twilio: FakeTwilioApi
-) -> AsyncIterator[App]:
-    settings = Settings(
+def sms_settings(tmp_path: Path, database_url: str, twilio: FakeTwilioApi, **more: Any) -> Settings:
+    """Settings with SMS on, sending through the fake Twilio API."""
+    return Settings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=tmp_path / "data",
         database_url=database_url,
@@ -39,8 +38,15 @@ async def sms_app(
         twilio_auth_token=twilio.auth_token,
         twilio_from_number="+447700900000",
         twilio_api_base_url=twilio.url,
-        max_webhook_bytes=16_384,
+        **more,
     )
+
+
+@pytest.fixture
+async def sms_app(
+    tmp_path: Path, database_url: str, clock: FakeClock, twilio: FakeTwilioApi
+) -> AsyncIterator[App]:
+    settings = sms_settings(tmp_path, database_url, twilio, max_webhook_bytes=16_384)
     async with migrated_app(settings, clock) as application:
         yield application
 

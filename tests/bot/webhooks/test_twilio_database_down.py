@@ -24,7 +24,7 @@ from bot.storage.models import Outbox
 from fakes import FakeClock
 from fakes.tcp_proxy import TcpProxy
 from fakes.twilio_api import FakeTwilioApi
-from tests.bot.webhooks.conftest import PUBLIC
+from tests.bot.webhooks.conftest import PUBLIC, sms_settings
 from tests.bot.webhooks.test_twilio import form, post, stored
 from tests.support.apps import migrated_app, web_client
 from tests.support.read_only import database_files, read_only
@@ -39,17 +39,7 @@ COMPLAINT = (
 
 
 def settings_for(tmp_path: Path, database_url: str, twilio: FakeTwilioApi) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        public_base_url=PUBLIC,
-        twilio_account_sid=twilio.account_sid,
-        twilio_auth_token=twilio.auth_token,
-        twilio_from_number="+447700900000",
-        twilio_api_base_url=twilio.url,
-        inbound_deadline_seconds=DEADLINE,
-    )
+    return sms_settings(tmp_path, database_url, twilio, inbound_deadline_seconds=DEADLINE)
 
 
 @pytest.fixture

@@ -53,11 +53,15 @@ class Served:
 
 @asynccontextmanager
 async def serving(
-    deliver: Recorder, *, limit: int = MIB, accept: tuple[str, ...] = (COMPLAINTS,)
+    deliver: Recorder,
+    *,
+    limit: int = MIB,
+    accept: tuple[str, ...] = (COMPLAINTS,),
+    limits: ConnectionLimits | None = None,
 ) -> AsyncIterator[Served]:
     handler = ComplaintsMailHandler(accept, deliver)
     server = await start_smtp_server(
-        handler, "127.0.0.1", 0, hostname="mx.shop.example", data_size_limit=limit
+        handler, "127.0.0.1", 0, hostname="mx.shop.example", data_size_limit=limit, limits=limits
     )
     try:
         yield Served(server.sockets[0].getsockname()[1], handler)
@@ -254,14 +258,10 @@ async def greeting(port: int, source: str = "127.0.0.1") -> tuple[bytes, asyncio
 
 
 async def test_one_client_cannot_hold_more_than_its_share_of_connections() -> None:
-    handler = ComplaintsMailHandler((COMPLAINTS,), Recorder())
     limits = ConnectionLimits(total=10, per_client=2)
-    server = await start_smtp_server(
-        handler, "127.0.0.1", 0, hostname="mx", data_size_limit=MIB, limits=limits
-    )
-    port = server.sockets[0].getsockname()[1]
     writers = []
-    try:
+    async with serving(Recorder(), limits=limits) as served:
+        port = served.port
         for _ in range(2):
             line, writer = await greeting(port)
             writers.append(writer)
@@ -282,31 +282,21 @@ async def test_one_client_cannot_hold_more_than_its_share_of_connections() -> No
         line, writer = await greeting(port)
         writers.append(writer)
         assert line.startswith(b"220")
-    finally:
         for writer in writers:
             writer.close()
-        await stop_smtp_server(server)
 
 
 async def test_the_server_holds_at_most_its_total_of_connections() -> None:
-    handler = ComplaintsMailHandler((COMPLAINTS,), Recorder())
-    limits = ConnectionLimits(total=2, per_client=5)
-    server = await start_smtp_server(
-        handler, "127.0.0.1", 0, hostname="mx", data_size_limit=MIB, limits=limits
-    )
-    port = server.sockets[0].getsockname()[1]
     writers = []
-    try:
+    async with serving(Recorder(), limits=ConnectionLimits(total=2, per_client=5)) as served:
         answers = []
         for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
-            line, writer = await greeting(port, source)
+            line, writer = await greeting(served.port, source)
             writers.append(writer)
             answers.append(line[:3])
         assert answers == [b"220", b"220", b"421"]
-    finally:
         for writer in writers:
             writer.close()
-        await stop_smtp_server(server)
 
 
 def lines_held() -> int:
@@ -348,14 +338,9 @@ async def test_clients_that_leave_mid_data_leave_no_data_behind() -> None:
 
 async def test_one_message_at_a_time_is_received_when_so_configured() -> None:
     deliver = Recorder()
-    handler = ComplaintsMailHandler((COMPLAINTS,), deliver)
     limits = ConnectionLimits(total=10, per_client=10, receiving=1)
-    server = await start_smtp_server(
-        handler, "127.0.0.1", 0, hostname="mx", data_size_limit=MIB, limits=limits
-    )
-    port = server.sockets[0].getsockname()[1]
 
-    async def up_to_data() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def up_to_data(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         await reader.readline()
         for command in ("HELO c", "MAIL FROM:<a@example.com>", f"RCPT TO:<{COMPLAINTS}>"):
@@ -364,10 +349,10 @@ async def test_one_message_at_a_time_is_received_when_so_configured() -> None:
         writer.write(b"DATA\r\n")
         return reader, writer
 
-    try:
-        first, first_writer = await up_to_data()
+    async with serving(deliver, limits=limits) as served:
+        first, first_writer = await up_to_data(served.port)
         assert (await first.readline()).startswith(b"354")
-        second, second_writer = await up_to_data()
+        second, second_writer = await up_to_data(served.port)
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(second.readline(), 0.5)  # its turn has not come
         first_writer.write(MESSAGE + b".\r\n")
@@ -378,5 +363,3 @@ async def test_one_message_at_a_time_is_received_when_so_configured() -> None:
         assert deliver.finished == 2
         for writer in (first_writer, second_writer):
             writer.close()
-    finally:
-        await stop_smtp_server(server)
