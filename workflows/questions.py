@@ -84,8 +84,12 @@ def accept(
         # "I want them to retrain the staff" is an answer, in the customer's own words.
         return parse_outcome(text, vocab) or (f"other: {text}" if word_count(text) >= 3 else None)
     if asking is Field.NAME:
-        if vocab.says_yes(text) or vocab.says_no(text) or not any(c.isalpha() for c in text):
-            return None  # "yes ok", "1", "07700 900123" are not a name: asked again
+        agreeing = vocab.agrees(text) and word_count(text) > _SHORT_NAME_WORDS
+        if vocab.says_yes(text) or vocab.says_no(text) or agreeing:
+            # "yes ok", "Yes, that is quite all right" answer another question.
+            return None
+        if not any(c.isalpha() for c in text):
+            return None  # "1", "07700 900123" are not a name: asked again
         # "My name is Bea Jones" answers with "Bea Jones".
         return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
@@ -93,6 +97,11 @@ def accept(
     if vocab.agrees(text):
         return "yes"
     return None
+
+
+# A short answer opening with a yes is left to says_yes; a longer agreement ("Yes, that is
+# quite all right") is an answer to another question, not a name.
+_SHORT_NAME_WORDS = 3
 
 
 def parse_outcome(text: str, vocab: Vocabulary) -> str | None:

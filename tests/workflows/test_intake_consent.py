@@ -103,7 +103,10 @@ def test_consent_given_before_is_not_asked_again(chat: Chat) -> None:
     assert opened(chat.say("yes")).details.consent is True
 
 
-@pytest.mark.parametrize("answer", ["yes ok", "no", "yeah fine", "1", "2", "07700 900123"])
+@pytest.mark.parametrize(
+    "answer",
+    ["yes ok", "no", "yeah fine", "1", "2", "07700 900123", "Yes, that is quite all right."],
+)
 def test_a_yes_a_no_or_a_number_is_never_saved_as_a_name(chat: Chat, answer: str) -> None:
     advance_to(chat, "customer/ask_name")
     decision = chat.say(answer)
