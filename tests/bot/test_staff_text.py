@@ -53,3 +53,13 @@ def test_a_terminals_escape_sequences_are_shown_not_obeyed(renderer: Renderer) -
     assert "\x1b" not in text
     assert "\x07" not in text
     assert "late order" in text
+
+
+@pytest.mark.parametrize("detail", [None, "compensation for the day off work"])
+def test_each_fact_of_a_new_case_is_on_a_line_of_its_own(
+    renderer: Renderer, detail: str | None
+) -> None:
+    values = {**REALISTIC, "outcome": "refund", "outcome_detail": detail}
+    lines = renderer.render("staff/new_case", values, "staff-feed").text.splitlines()
+    assert any(line.startswith("Wants: ") for line in lines)
+    assert any(line.startswith("Response due: ") for line in lines), lines
