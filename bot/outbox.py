@@ -29,6 +29,7 @@ from bot.services.notices import (
 from bot.services.reachability import mark_unreachable
 from bot.storage.database import supports_skip_locked
 from bot.storage.models import Case, Identity, Outbox
+from bot.waiting import first_of
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -155,10 +156,7 @@ class Dispatcher:
                     await self.run_once(stop)
             except Exception:
                 log.exception("outbox dispatch failed; will try again")
-            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(waker.wait())]
-            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
-            for waiting in waits:
-                waiting.cancel()
+            await first_of([stop, waker], interval)
 
     async def _claim(self) -> list[Outbox]:
         if not self._adapters:

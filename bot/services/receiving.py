@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Coroutine, Sequence
-from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.services.app import App
 from bot.services.intake import handle_inbound
+from bot.waiting import first_of
 from channels.base import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -103,15 +102,7 @@ async def replay_forever(app: App, stop: asyncio.Event) -> None:
             delay = app.settings.poll_interval_seconds
         app.journal.appended.clear()
         # While the database is down a new entry does not hurry the next attempt.
-        wakers = [stop.wait()] if down else [stop.wait(), app.journal.appended.wait()]
-        await _first_of(wakers, delay)
-
-
-async def _first_of(waits: Sequence[Coroutine[Any, Any, object]], seconds: float) -> None:
-    tasks = [asyncio.ensure_future(waiting) for waiting in waits]
-    await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    for task in tasks:
-        task.cancel()
+        await first_of([stop] if down else [stop, app.journal.appended], delay)
 
 
 def _report_late(task: asyncio.Task[object]) -> None:
