@@ -60,6 +60,8 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # 94.6%, 93.8%, 99.2%, 99.2%; their 32 held-out after tuning on the rest: 90.6%, 93.8%,
 # 96.9%, 100%, 100%. Products are now compared without accents ("suscripcion premium" is
 # the "suscripción premium"). All 342 held-out then: 95.3%, 91.8%, 91.8%, 99.7%, 99.7%.
+# v1241-v1280 (English trades and bookings), all 40 first scored: 100%, 97.5%, 90.0%, 100%,
+# 100%. All 352 held-out with them: 95.5%, 92.0%, 91.8%, 99.7%, 99.7%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
