@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from rapidfuzz.distance import OSA
+
 from workflows.date_words import DateWords
 from workflows.phrases import contains_phrase, normalise
 
@@ -27,15 +29,38 @@ class DateFound:
     valid: bool
 
 
-def words_of(text: str) -> str:
-    """Text as the readers read it: normalised, with "14.03.2026" and "10.3." kept as dates."""
+def words_of(text: str, dates: DateWords) -> str:
+    """Text as the readers read it: normalised, with "14.03.2026" and "10.3." kept as dates.
+
+    Given the language's words, a weekday typed with one slip ("tuesdy", "samdi", "Dienstga")
+    reads as that weekday.
+    """
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
-    return normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
+    words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
+    return " ".join(_weekday_meant(token, dates) for token in words.split())
+
+
+def _weekday_meant(token: str, dates: DateWords) -> str:
+    """The weekday a token is one slip away from, or the token as it is."""
+    if len(token) < _SLIPPED_WORD or token in dates.weekdays:
+        return token
+    for name in dates.weekdays:
+        # A letter too many is another word ("saturdays", "Montage" is fitting).
+        long_enough = len(name) >= _SLIPPED_WEEKDAY and len(token) <= len(name)
+        if long_enough and OSA.distance(token, name, score_cutoff=1) <= 1:
+            return name
+    return token
+
+
+# Shorter words and names are too often other words one slip away ("mari" and "mardi",
+# "luces" and "lunes", "thers" and "thurs").
+_SLIPPED_WORD = 5
+_SLIPPED_WEEKDAY = 6
 
 
 def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The first date the text mentions (a real one before an impossible or future one)."""
-    words = words_of(text)
+    words = words_of(text, dates)
     readers = (
         _iso_date,
         _numeric_date,

@@ -40,10 +40,10 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if not bought:
         # A stay ("from the 7th to the 10th") is when they had it, not when it went wrong:
         # with no other day named, better to ask which.
-        words = words_of(text)
+        words = words_of(text, dates)
         stayless = _without_stays(words, dates)
         return first_date(stayless if stayless != words else text, today, dates)
-    found = first_date(_without_stays(words_of(" . ".join(rest)), dates), today, dates)
+    found = first_date(_without_stays(words_of(" . ".join(rest), dates), dates), today, dates)
     if found is None:
         # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
         # the word of buying is the buying; one further on is when it went wrong. Only a date
@@ -66,7 +66,7 @@ def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
     """The days the clauses name, one per clause, in any form ("le 2 mars", "avant-hier")."""
     found: set[date] = set()
     for clause in clauses:
-        day = first_date(_without_stays(words_of(clause), dates), today, dates)
+        day = first_date(_without_stays(words_of(clause, dates), dates), today, dates)
         if day is not None and day.valid and day.value is not None:
             found.add(day.value)
     return found
@@ -96,7 +96,7 @@ def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[dat
     """The days on the calendar the clauses name, one per clause, none in the future."""
     found: set[date] = set()
     for clause in clauses:
-        words = _without_stays(words_of(clause), dates)
+        words = _without_stays(words_of(clause, dates), dates)
         for reader in CALENDAR_READERS:
             day = reader(words, today, dates)
             if day is not None:
@@ -173,19 +173,24 @@ def _of_buying(clause: str, dates: DateWords) -> bool:
     if not found:
         return False
     tokens = words.split()
+    following = [*tokens[1:], ""]
     dated = next(
         (
             i
-            for i, token in enumerate(tokens)
-            if any(c.isdigit() for c in token) or token in dates.months
+            for i, (token, after) in enumerate(zip(tokens, following, strict=True))
+            if (any(c.isdigit() for c in token) or token in dates.months)
+            # "the 2nd visit was booked for Wednesday": a count, not the clause's date
+            and after not in dates.counted
         ),
         None,
     )
-    if dated is None:
-        return True
     first = min(found, key=lambda match: match.start())
     first_word = len(words[: first.start()].split())
     after_it = len(words[: first.end()].split())
+    if dated is None:
+        # "booked for the day before yesterday": the day it was for, not a day of buying
+        next_word = tokens[after_it] if after_it < len(tokens) else ""
+        return next_word not in dates.booked_for
     if after_it < dated and set(tokens[after_it:dated]) & dates.booked_for:
         return False  # "booked a table for Saturday the 14th": the day it was for
     return first_word <= dated + _BOUGHT_AFTER

@@ -14,19 +14,23 @@ _PHONE = re.compile(r"^\+?[\d\s()./-]{7,20}$")
 _OUR_REFERENCE = re.compile(r"[A-Za-z]{1,5}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
 
 
+# An order or file code: letters, digits and hyphens, and slashes between them ("2026/0412").
+_CODE = r"[A-Za-z0-9](?:[A-Za-z0-9\-]|/(?=[A-Za-z0-9])){2,24}"
+
+
 def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     """An order, invoice or account number the message names (it must contain a digit)."""
     words = "|".join(re.escape(word) for word in sorted(vocab.order_words, key=len, reverse=True))
     patterns = [
-        r"#\s?([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
+        rf"#\s?({_CODE})",
         # The numero sign and its abbreviations, in any language: "n° 44521", "Nr. 88123".
-        r"(?i)(?<![A-Za-z])(?:n\s?[°º]|nº|no\.|nr\.|num\.)\s*([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
+        rf"(?i)(?<![A-Za-z])(?:n\s?[°º]|nº|no\.|nr\.|num\.)\s*({_CODE})",
     ]
     if words:
         patterns.insert(
             0,
             rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*(?:(?:is|est|ist|lautet|es)\s+)?"
-            r"([A-Za-z0-9][A-Za-z0-9\-]{2,24})",
+            rf"({_CODE})",
         )
     for pattern in patterns:
         for match in re.finditer(pattern, text):

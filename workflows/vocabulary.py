@@ -207,17 +207,31 @@ class Vocabulary:
     def answered_outcome(self, text: str) -> str | None:
         """The outcome an answer to "what would you like" names, by phrase or else by stem."""
         words = _clauses(text)
-        named = any(
-            contains_phrase(words, p) for options in self.outcomes.values() for p in options
-        )
-        # Stems only where no phrase named anything: "a refund or a new one" stays undecided.
-        return self.outcome_in(text) if named else self._named_outcome(words, self.outcome_stems)
+        # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
+        # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
+        if self._wishes_named(words, self.outcomes):
+            return self.outcome_in(text)
+        return self._named_outcome(words, self.outcome_stems)
 
     def _named_outcome(
         self, words: str, table: Mapping[str, frozenset[str]] | None = None
     ) -> str | None:
-        named: list[tuple[int, bool, str]] = []
-        for outcome, options in (self.outcomes if table is None else table).items():
+        named = self._wishes_named(words, self.outcomes if table is None else table)
+        if not named:
+            return None
+        kinds = {wish.outcome for wish in named}
+        if len(kinds) == 1:
+            return kinds.pop()
+        favourites = sorted(wish.start for wish in named if wish.preferred)
+        if not favourites and any(contains_phrase(words, w) for w in self.alternatives):
+            return None  # "a refund or a replacement": undecided, so ask
+        first = favourites[0] if favourites else min(wish.start for wish in named)
+        return next(wish.outcome for wish in named if wish.start == first)
+
+    def _wishes_named(self, words: str, table: Mapping[str, frozenset[str]]) -> list[_NamedWish]:
+        """The outcomes the words name and do not refuse, each where it is named."""
+        named: list[_NamedWish] = []
+        for outcome, options in table.items():
             for option in options:
                 for match in phrase_matches(words, option):
                     # "not a new one but my money back": a negation ends at a new clause.
@@ -229,18 +243,21 @@ class Vocabulary:
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
                     if set(after) & self.negations_after:
                         continue
-                    preferred = any(contains_phrase(" ".join(before), p) for p in self.prefer)
-                    named.append((match.start(), preferred, outcome))
-        if not named:
-            return None
-        kinds = {outcome for _, _, outcome in named}
-        if len(kinds) == 1:
-            return kinds.pop()
-        favourites = sorted(position for position, preferred, _ in named if preferred)
-        if not favourites and any(contains_phrase(words, w) for w in self.alternatives):
-            return None  # "a refund or a replacement": undecided, so ask
-        first = favourites[0] if favourites else min(position for position, _, _ in named)
-        return next(outcome for position, _, outcome in named if position == first)
+                    # "I just want an apology": "just want" may run into the phrase itself.
+                    leading = " ".join([*before, words[match.start() : match.end()]])
+                    preferred = any(contains_phrase(leading, p) for p in self.prefer)
+                    named.append(_NamedWish(match.start(), match.end(), preferred, outcome))
+        # A phrase inside a longer one is not said on its own: "another visit" is not "another".
+        return [
+            wish
+            for wish in named
+            if not any(
+                other.start <= wish.start
+                and wish.end <= other.end
+                and other.end - other.start > wish.end - wish.start
+                for other in named
+            )
+        ]
 
     def _same_clause(self, words: list[str]) -> list[str]:
         """The words up to the next clause end ("_") or clause word ("und", "but")."""
@@ -387,8 +404,19 @@ def _menu_number(text: str) -> str:
     return text.strip().rstrip(".)").strip()
 
 
-# Words before an outcome that can say it is not wanted ("not a refund", "don't want a new one").
-_NEGATION_REACH = 6
+@dataclass(frozen=True, slots=True)
+class _NamedWish:
+    """An outcome named in a message, where its phrase starts and ends."""
+
+    start: int
+    end: int
+    preferred: bool
+    outcome: str
+
+
+# Words before an outcome that can say it is not wanted ("not a refund", "I don't want it
+# touched up or resprayed").
+_NEGATION_REACH = 8
 _CLAUSE_END = "_"
 # Words after an outcome that can say it is not wanted ("Geld zurück will ich nicht").
 _AFTER_REACH = 4

@@ -235,6 +235,16 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
             "ordered on 3 March, promised for the 25th, nothing on the 10th",
             valid(2026, 3, 10),
         ),
+        # A weekday typed with one slip; an ordinal that counts visits is not a day.
+        ("en", "on tuesdy the left arm snapped clean off", valid(2026, 3, 17)),
+        ("fr", "c'était samdi passé", valid(2026, 3, 14)),
+        ("de", "das Schreiben kam am Dienstga per Post", valid(2026, 3, 17)),
+        ("en", "we work saturdays", None),
+        (
+            "en",
+            "The 2nd visit was booked for the day before yesterday and nobody turned up",
+            valid(2026, 3, 18),
+        ),
     ],
 )
 def test_the_date_it_went_wrong_as_customers_say_it_in_each_language(

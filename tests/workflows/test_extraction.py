@@ -39,6 +39,8 @@ def test_an_order_number_is_not_read_as_a_date_in_any_language(
         ("de", "Bestellung 88123", "88123"),
         ("de", "meine Kundennummer ist 7781-22", "7781-22"),
         ("es", "el número de pedido es AB-9921", "AB-9921"),
+        ("fr", "personne n'est venu. Dossier 2026/0412.", "2026/0412"),
+        ("en", "order no. 2231/24 arrived", "2231/24"),
     ],
 )
 def test_order_numbers_in_the_forms_each_language_uses(

@@ -321,6 +321,11 @@ def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, ou
         ("de", "Der Techniker war unfreundlich, ich möchte eine Entschuldigung", "apology"),
         ("de", "Geld will ich keins. Aber eine ordentliche Entschuldigung", "apology"),
         ("de", "ich erwarte eine entschuldigung und dass das nicht nochmal passiert", "apology"),
+        # A phrase inside a longer one is not said on its own; "just want" says which.
+        ("en", "Want him back out, no charge, another visit", "repair"),
+        ("en", "I want the difference put back on my Visa", "refund"),
+        ("en", "I've had them fixed somewhere else now so I just want an apology", "apology"),
+        ("fr", "Je veux juste qu'on reconnaisse ce qui s'est passé et qu'on s'excuse", "apology"),
     ],
 )
 def test_the_outcome_wanted_in_each_language(
@@ -341,6 +346,10 @@ def test_the_outcome_wanted_in_each_language(
         # Two outcomes offered as a choice stay undecided (asked again): no stem overrules them.
         ("fr", "un crédit ou des billets pour un autre show", None),
         ("en", "put my points back", "other"),
+        # A phrase refused leaves the stems to say what is wanted.
+        ("fr", "un frigo neuf, pas une 4e réparation", "replacement"),
+        ("de", "dass die Klima wieder geht, auf Ihre Kosten", "repair"),
+        ("es", "que manden a alguien a retapizar ese lado", "repair"),
     ],
 )
 def test_an_answer_to_what_they_want_is_read_by_its_stems_when_no_phrase_names_it(
