@@ -61,12 +61,17 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # 96.9%, 100%, 100%. Products are now compared without accents ("suscripcion premium" is
 # the "suscripción premium"). All 342 held-out then: 95.3%, 91.8%, 91.8%, 99.7%, 99.7%.
 # v1241-v1280 (English trades and bookings), all 40 first scored: 100%, 97.5%, 90.0%, 100%,
-# 100%. All 352 held-out with them: 95.5%, 92.0%, 91.8%, 99.7%, 99.7%.
+# 100%. All 352 held-out with them: 95.5%, 92.0%, 91.8%, 99.7%, 99.7%. v1409-v1544 (all four
+# languages; opticians, mobile networks, car dealers, pest control, universities, taxis,
+# tailors, campsites, smart meters, couriers, warranties), all 136 first scored: 97.8%,
+# 95.6%, 82.4%, 100%, 100%; their 34 held-out after tuning on the rest: 100%, 100%, 88.2%,
+# 100%, 100%, and the 352 before them 96.3%, 92.3%, 92.3%, 99.7%, 99.7% (product helped by
+# codes with slashes, "2026/0412"). All 386 held-out then: 96.6%, 93.0%, 92.0%, 99.7%, 99.7%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.965, "when": 0.97, "outcome": 0.97, "name": 0.99, "contact": 0.99},
-    "held-out": {"product": 0.95, "when": 0.91, "outcome": 0.91, "name": 0.99, "contact": 0.99},
+    "tuning": {"product": 0.965, "when": 0.972, "outcome": 0.97, "name": 0.99, "contact": 0.99},
+    "held-out": {"product": 0.96, "when": 0.925, "outcome": 0.915, "name": 0.99, "contact": 0.99},
 }
 
 
