@@ -1,0 +1,162 @@
+"""What a customer wants, as they say it: "a new sofa, not a refund", "I just want an apology".
+
+Read with a language's words (``[outcomes]``, ``[outcome_stems]`` and the words for preferring,
+refusing and changing one's mind in ``templates/<locale>/vocabulary.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from workflows.phrases import contains_phrase, normalise, phrase_matches
+
+
+@dataclass(frozen=True)
+class WishWords:
+    """A language's words for the outcomes customers want, and how a message names one."""
+
+    outcomes: Mapping[str, frozenset[str]]
+    outcome_stems: Mapping[str, frozenset[str]]
+    # "I'd rather", "just want": of several outcomes, the one meant.
+    prefer: frozenset[str]
+    # "a refund or a replacement": undecided.
+    alternatives: frozenset[str]
+    # "not a refund"; "Geld will ich keins".
+    negations: frozenset[str]
+    negations_after: frozenset[str]
+    # "a new one, or actually no, my money back".
+    changes_of_mind: frozenset[str]
+    # "I want", "please": a sentence that asks for something.
+    wishes: frozenset[str]
+    # Words that start a new clause ("and", "but"): a refusal reaches no further.
+    clause_words: frozenset[str]
+
+    def outcome_in(self, text: str) -> str | None:
+        """The desired outcome a message names.
+
+        One not wanted is left out ("a new sofa, not a refund", "I don't want another one");
+        of several, the one preferred ("I'd rather have a new one"), else the first named
+        ("my refund and an explanation why"); after a change of mind, the one named after it.
+        """
+        words = _clauses(text)
+        return self._changed_outcome(words) or self._named_outcome(words)
+
+    def answered_outcome(self, text: str) -> str | None:
+        """The outcome an answer to "what would you like" names, by phrase or else by stem."""
+        words = _clauses(text)
+        # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
+        # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
+        if self._wishes_named(words, self.outcomes):
+            return self.outcome_in(text)
+        return self._named_outcome(words, self.outcome_stems)
+
+    def _named_outcome(
+        self, words: str, table: Mapping[str, frozenset[str]] | None = None
+    ) -> str | None:
+        named = self._wishes_named(words, self.outcomes if table is None else table)
+        if not named:
+            return None
+        kinds = {wish.outcome for wish in named}
+        if len(kinds) == 1:
+            return kinds.pop()
+        favourites = sorted(wish.start for wish in named if wish.preferred)
+        if not favourites and any(contains_phrase(words, w) for w in self.alternatives):
+            return None  # "a refund or a replacement": undecided, so ask
+        first = favourites[0] if favourites else min(wish.start for wish in named)
+        return next(wish.outcome for wish in named if wish.start == first)
+
+    def _wishes_named(self, words: str, table: Mapping[str, frozenset[str]]) -> list[_NamedWish]:
+        """The outcomes the words name and do not refuse, each where it is named."""
+        named: list[_NamedWish] = []
+        for outcome, options in table.items():
+            for option in options:
+                for match in phrase_matches(words, option):
+                    # "not a new one but my money back": a negation ends at a new clause.
+                    back = self._same_clause(words[: match.start()].split()[::-1])
+                    before = back[:_NEGATION_REACH][::-1]
+                    if any(contains_phrase(" ".join(before), n) for n in self.negations):
+                        continue
+                    # "Geld will ich keins": a negation after it, in the same clause.
+                    after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
+                    if set(after) & self.negations_after:
+                        continue
+                    # "I just want an apology": "just want" may run into the phrase itself.
+                    leading = " ".join([*before, words[match.start() : match.end()]])
+                    preferred = any(contains_phrase(leading, p) for p in self.prefer)
+                    named.append(_NamedWish(match.start(), match.end(), preferred, outcome))
+        # A phrase inside a longer one is not said on its own: "another visit" is not "another".
+        return [
+            wish
+            for wish in named
+            if not any(
+                other.start <= wish.start
+                and wish.end <= other.end
+                and other.end - other.start > wish.end - wish.start
+                for other in named
+            )
+        ]
+
+    def _same_clause(self, words: list[str]) -> list[str]:
+        """The words up to the next clause end ("_") or clause word ("und", "but")."""
+        kept: list[str] = []
+        for word in words:
+            if word == _CLAUSE_END or word in self.clause_words:
+                break
+            kept.append(word)
+        return kept
+
+    def corrected_outcome(self, text: str) -> str | None:
+        """The outcome named after a change of mind ("a new one, or actually no, my money")."""
+        return self._changed_outcome(_clauses(text))
+
+    def _changed_outcome(self, words: str) -> str | None:
+        for marker in self.changes_of_mind:
+            said = phrase_matches(words, marker)
+            # Only a change of mind: an outcome named before the marker, another after it.
+            if (
+                said
+                and self._named_outcome(words[: said[-1].start()]) is not None
+                and (found := self._named_outcome(words[said[-1].end() :])) is not None
+            ):
+                return found
+        return None
+
+    def wished_outcome(self, text: str) -> str | None:
+        """The outcome a customer asks for in a sentence that says what they want.
+
+        Stricter than ``outcome_in``: in "the engineer came to fix it" nobody asks for a repair.
+        """
+        if (corrected := self.corrected_outcome(text)) is not None:
+            return corrected
+        wanted = {
+            found
+            for sentence in re.split(r"[.!?\n]+", text)
+            if any(contains_phrase(normalise(sentence), wish) for wish in self.wishes)
+            and (found := self.outcome_in(sentence)) is not None
+        }
+        return wanted.pop() if len(wanted) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _NamedWish:
+    """An outcome named in a message, where its phrase starts and ends."""
+
+    start: int
+    end: int
+    preferred: bool
+    outcome: str
+
+
+# Words before an outcome that can say it is not wanted ("not a refund", "I don't want it
+# touched up or resprayed").
+_NEGATION_REACH = 8
+_CLAUSE_END = "_"
+# Words after an outcome that can say it is not wanted ("Geld zurück will ich nicht").
+_AFTER_REACH = 4
+
+
+def _clauses(text: str) -> str:
+    """Normalised words with "_" where punctuation ended a clause (a negation stops there)."""
+    return normalise(re.sub(r"[,;.!?]+", f" {_CLAUSE_END} ", text))
