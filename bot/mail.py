@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import logging
 import ssl
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -15,18 +17,39 @@ from sqlalchemy import select
 from bot.services.app import App
 from bot.services.delivery import DeliveryReport, record_delivery
 from bot.services.intake import handle_inbound
+from bot.services.storing import proven_sender
 from bot.settings import Settings
 from bot.storage.models import MessageIn, Outbox
-from channels.base import InboundMessage
+from channels.base import InboundMessage, SenderCheck
+from channels.email.authentication import (
+    from_authentication_results,
+    nothing_proven,
+    trusted_peer,
+    verify_as_mx,
+)
+from channels.email.dkim_signing import DkimSigner
+from channels.email.dns_lookup import CachingResolver
 from channels.email.outbound import EmailAdapter, SmtpRelay
 from channels.email.parse import parse_email, to_inbound
-from channels.email.server import ComplaintsMailHandler, ConnectionLimits, start_smtp_server
+from channels.email.server import (
+    LOCAL_PEER,
+    ComplaintsMailHandler,
+    ConnectionLimits,
+    SmtpPeer,
+    start_smtp_server,
+)
 from channels.email.text import cut_at_quote_of
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# The flag on a stored email whose sender the checks could not prove (see cases show, inbox).
+SENDER_UNVERIFIED = "sender-unverified"
 
 log = logging.getLogger(__name__)
 
 
-async def deliver_mail(app: App, raw: bytes, mail_from: str, rcpt_tos: list[str]) -> None:
+async def deliver_mail(
+    app: App, raw: bytes, mail_from: str, rcpt_tos: list[str], peer: SmtpPeer = LOCAL_PEER
+) -> None:
     """Take one delivered message: store it and run it through intake, committed on return.
 
     The SMTP server answers 250 only after this returns, so the sender keeps the message (and
@@ -37,6 +60,11 @@ async def deliver_mail(app: App, raw: bytes, mail_from: str, rcpt_tos: list[str]
         parse_email, raw, max_attachment_bytes=app.settings.max_attachment_bytes
     )
     message = to_inbound(parsed, raw, envelope_from=mail_from, received_at=app.clock())
+    sender = await check_sender(app, raw, mail_from, peer)
+    if sender is not None:
+        proven = proven_sender(sender).authenticated
+        flags = message.flags if proven else (*message.flags, SENDER_UNVERIFIED)
+        message = replace(message, sender=sender, flags=flags)
     message = await _distinct_id(app, replace(message, batch=True))
     message = await _without_our_words(app, message)
     await handle_inbound(app, message)
@@ -51,6 +79,41 @@ async def deliver_mail(app: App, raw: bytes, mail_from: str, rcpt_tos: list[str]
         update = DeliveryReport("email", original, status, reason, tuple(report.recipients))
         if not await record_delivery(app, update):
             log.info("delivery report for a message we did not send: %s", original)
+
+
+async def check_sender(app: App, raw: bytes, mail_from: str, peer: SmtpPeer) -> SenderCheck | None:
+    """Who the checks say sent the message; None when the operator turned them off."""
+    settings = app.settings
+    if settings.email_sender_checks == "off":
+        return None
+    trusted = peer.logged_in or _in_networks(peer.ip, settings.trusted_networks)
+    if settings.email_sender_checks == "forwarded":
+        if not trusted:
+            # Straight from the internet, past the operator's server: its header could be
+            # written by anyone, so nothing is proven.
+            return nothing_proven(raw)
+        return from_authentication_results(raw, settings.email_authserv_id or "")
+    if trusted:
+        return trusted_peer(raw)
+    if app.resolver is None:
+        app.resolver = CachingResolver(timeout=settings.dns_timeout_seconds)
+    # DNS and RSA: off the event loop.
+    return await asyncio.to_thread(
+        verify_as_mx,
+        raw,
+        ip=peer.ip,
+        helo=peer.helo,
+        mail_from=mail_from,
+        resolver=app.resolver,
+    )
+
+
+def _in_networks(ip: str, networks: Sequence[IPNetwork]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 async def _without_our_words(app: App, message: InboundMessage) -> InboundMessage:
@@ -110,6 +173,12 @@ def email_adapter(settings: Settings) -> EmailAdapter:
             starttls=settings.relay_starttls and not settings.relay_implicit_tls,
             implicit_tls=settings.relay_implicit_tls,
         )
+    signer = None
+    if settings.dkim_private_key_path is not None:
+        # The From address's own domain: the signature must align with it for DMARC.
+        signer = DkimSigner.load(
+            settings.dkim_private_key_path, settings.dkim_selector, address.rpartition("@")[2]
+        )
     return EmailAdapter(
         from_address=address,
         from_name=settings.mail_from_name or settings.organisation,
@@ -117,6 +186,7 @@ def email_adapter(settings: Settings) -> EmailAdapter:
         domain=settings.mail_domain_name,
         relay=relay,
         drop_folder=None if relay else settings.mail_drop_path,
+        signer=signer,
     )
 
 

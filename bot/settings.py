@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -102,6 +103,20 @@ class Settings(BaseSettings):
     smtp_require_starttls: bool = False
     smtp_auth_username: str | None = None
     smtp_auth_password: SecretStr | None = None
+    # Who really sent an email (issue 11): "mx" checks SPF, DKIM and DMARC here (this server
+    # receives straight from senders' servers); "forwarded" trusts the topmost
+    # Authentication-Results header written by EMAIL_AUTHSERV_ID (the operator's mail server);
+    # "off" believes the From header (unsafe: anyone can act on anyone's complaint).
+    email_sender_checks: Literal["mx", "forwarded", "off"] = "mx"
+    email_authserv_id: str | None = None
+    # Hosts that hand over mail already checked or written locally (comma-separated networks):
+    # their mail is taken as from its From. The local machine by default, for `make run`.
+    email_trusted_networks: str = "127.0.0.0/8,::1/128"
+    dns_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    # DKIM-sign our own mail (for sending without a relay that signs): a PEM RSA key, and the
+    # selector its public key is published under (selector._domainkey.<mail domain>).
+    dkim_private_key_path: Path | None = None
+    dkim_selector: str = "complaintbot"
     relay_host: str | None = None
     relay_port: int = 587
     relay_username: str | None = None
@@ -190,6 +205,35 @@ class Settings(BaseSettings):
                 "STARTTLS need COMPLAINTBOT_SMTP_TLS_CERT (and _KEY)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _authserv_id_when_forwarded(self) -> Settings:
+        if self.email_sender_checks == "forwarded" and not self.email_authserv_id:
+            raise ValueError(
+                "COMPLAINTBOT_EMAIL_SENDER_CHECKS=forwarded needs COMPLAINTBOT_EMAIL_AUTHSERV_ID "
+                "(the name your mail server writes first in its Authentication-Results)"
+            )
+        return self
+
+    @field_validator("dkim_private_key_path")
+    @classmethod
+    def _readable_key(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no DKIM key file at {value}")
+        return value
+
+    @field_validator("email_trusted_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for network in filter(None, (part.strip() for part in value.split(","))):
+            ipaddress.ip_network(network, strict=False)  # raises ValueError, reported clearly
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The networks whose mail is taken as from its From."""
+        parts = (part.strip() for part in self.email_trusted_networks.split(","))
+        return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
 
     @field_validator("timezone")
     @classmethod

@@ -20,6 +20,22 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class SenderCheck:
+    """What checking an email's sender found, per method, in RFC 8601's words ("pass", "fail",
+    "none", "temperror", ...); the core decides what that allows."""
+
+    spf: str
+    dkim: str
+    dmarc: str
+    from_domain: str
+    # "mx" (checked here), "forwarded" (the operator's server's verdict), "trusted-peer".
+    checked_by: str
+    policy: str | None = None
+    # "dkim:example.com" or "spf:example.com": the identity aligned with the From domain.
+    aligned: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class InboundMessage:
     """A message from a customer, normalised by its channel adapter."""
 
@@ -46,6 +62,8 @@ class InboundMessage:
     # The provider's signature over this very request, where it signs one (Twilio): a second
     # request carrying the same one is a replay, and changes nothing.
     proof: str | None = None
+    # Email: what the sender checks found (None where the channel proves its sender itself).
+    sender: SenderCheck | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from workflows.effects import (
     Decision,
     Effect,
 )
+from workflows.sender_trust import SenderAuthentication
 from workflows.vocabulary import Vocabulary
 
 
@@ -50,6 +51,8 @@ class CustomerMessage:
     subject: str = ""
     # Sent by a machine (an auto-reply, a list): never answered, never opens a case.
     automated: bool = False
+    # Email: whether the sender is proven to be who From says (None: the channel proves it).
+    sender: SenderAuthentication | None = None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from workflows.questions import (
 from workflows.quoted import reference_and_new_complaint
 from workflows.references import ReferenceCheck, find_references, first_reference_typed
 from workflows.summary import confirm, show_summary
+from workflows.unverified import from_unverified_sender
 from workflows.vocabulary import Command
 
 __all__ = ["CustomerContext", "CustomerMessage", "IntakeSettings", "decide_message"]
@@ -76,9 +77,29 @@ def _decide(
     context: CustomerContext,
     settings: IntakeSettings,
 ) -> Decision:
-    text = clean_text(message.text)
     if message.automated:
         return _automated(conversation, context)
+    sender = message.sender
+    if sender is not None and not sender.authenticated:
+        return from_unverified_sender(
+            conversation,
+            message,
+            sender,
+            context,
+            settings,
+            lambda: _decide_proven(conversation, message, context, settings),
+        )
+    return _decide_proven(conversation, message, context, settings)
+
+
+def _decide_proven(
+    conversation: Conversation,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Decision:
+    """A message whose sender is who they say (or a new complaint from an unproven one)."""
+    text = clean_text(message.text)
     # An email may be long by nature; the mail server's size limit protects us there.
     if len(text) > settings.max_message_length and not message.batch:
         limit = {"limit": settings.max_message_length, "length": len(text)}

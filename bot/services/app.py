@@ -21,6 +21,7 @@ from bot.services.journal import InboundJournal
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
 from bot.storage.models import Outbox
+from channels.email.dns_lookup import Resolver
 from workflows.intake import IntakeSettings
 from workflows.references import RandomSource
 
@@ -64,6 +65,8 @@ class App:
     locales: Locales
     # Webhook messages the database could not take in time, until it can.
     journal: InboundJournal
+    # DNS for checking email senders (made on first use; a test sets a fake one).
+    resolver: Resolver | None = None
     _write_lock: asyncio.Lock | None = None
     _outbox_wakers: list[asyncio.Event] = field(default_factory=list)
     # Clients opened for the HTTP routes (a channel's API client), closed with the app.

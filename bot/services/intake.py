@@ -20,7 +20,7 @@ from bot.services.reachability import (
     REACHABLE,
     record_reachability,
 )
-from bot.services.storing import REACHABLE_AGAIN, identity_of, storable, store
+from bot.services.storing import REACHABLE_AGAIN, identity_of, proven_sender, storable, store
 from bot.services.views import case_view
 from bot.storage.models import (
     Case,
@@ -168,6 +168,7 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
         batch=message.batch,
         subject=message.subject or "",
         automated=any(flag.startswith(AUTOMATED) for flag in message.flags),
+        sender=None if message.sender is None else proven_sender(message.sender),
     )
     decision = decide_message(conversation, incoming, context, app.locales.intake(language))
     applier = EffectApplier(

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from channels.base import Attachment, InboundMessage
+from channels.base import Attachment, InboundMessage, SenderCheck
 
 log = logging.getLogger(__name__)
 SUFFIX = ".jsonl"
@@ -61,6 +61,8 @@ def decode(line: bytes) -> InboundMessage:
         values[name] = base64.b64decode(values[name])
     values["thread_ids"] = tuple(values.get("thread_ids", ()))
     values["flags"] = tuple(values.get("flags", ()))
+    sender = values.get("sender")
+    values["sender"] = SenderCheck(**sender) if sender else None
     values["attachments"] = tuple(
         Attachment(
             **{

@@ -39,6 +39,8 @@ EVENT_LINES = frozenset(
         "target_extended",
         "follows",
         "followed_by",
+        "unverified_message",
+        "sender_unverified",
     }
 )
 # Where an action came from that shows it already: a note typed in a card's thread is not

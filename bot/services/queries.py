@@ -93,6 +93,7 @@ ATTENTION_FLAGS = (
     "bad-press",
     "unverified",
     "media-over-limit",
+    "sender-unverified",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,9 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.once import first_time
 from bot.storage.models import AttachmentRow, Customer, Identity, MessageIn
-from channels.base import InboundMessage
+from channels.base import InboundMessage, SenderCheck
+from workflows.sender_trust import SenderAuthentication
 
 log = logging.getLogger(__name__)
+
+
+def proven_sender(check: SenderCheck) -> SenderAuthentication:
+    """The core's reading of what an email's sender checks found."""
+    return SenderAuthentication.from_dict(asdict(check))
+
+
 # Set by a channel where any message proves the address works again (Telegram: a customer
 # who blocked the bot and has unblocked it).
 REACHABLE_AGAIN = "reachable-again"
@@ -128,6 +136,7 @@ async def store(
         "raw": message.raw,
         # REACHABLE_AGAIN is an instruction to the service, not something about the message.
         "flags": [flag for flag in message.flags if flag != REACHABLE_AGAIN],
+        "sender_auth": None if message.sender is None else proven_sender(message.sender).to_dict(),
         "received_at": message.received_at,
         "stored_at": now,
     }

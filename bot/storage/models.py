@@ -144,6 +144,8 @@ class MessageIn(Base):
     text: Mapped[str] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     flags: Mapped[list[Any]] = mapped_column(default=list)
+    # Email: who the checks say sent it (workflows.sender_trust.SenderAuthentication.to_dict).
+    sender_auth: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     received_at: Mapped[datetime]
     stored_at: Mapped[datetime]
 

@@ -11,13 +11,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 import aiosmtplib
 
 from channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from channels.email.compose import compose, make_message_id
+from channels.email.dkim_signing import DkimSigner
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class EmailAdapter:
         relay: SmtpRelay | None = None,
         drop_folder: Path | None = None,
         clock: Callable[[], datetime] = _now,
+        signer: DkimSigner | None = None,
     ) -> None:
         if (relay is None) == (drop_folder is None):
             raise ValueError("give either an SMTP relay or a drop folder")
@@ -91,6 +92,7 @@ class EmailAdapter:
         self._relay = relay
         self._drop_folder = drop_folder
         self._clock = clock
+        self._signer = signer
 
     async def send(self, message: OutboundMessage) -> DeliveryResult:
         """Compose and deliver; raises DeliveryError (permanent for what retrying cannot fix)."""
@@ -118,19 +120,28 @@ class EmailAdapter:
             )
         except ValueError as error:
             raise DeliveryError(f"cannot compose: {error}", permanent=True) from error
+        addresses = [str(mail["From"]), str(mail["To"])]
+        policy = email.policy.SMTP if all(a.isascii() for a in addresses) else email.policy.SMTPUTF8
+        # Sent as these very bytes, so a signature over them still holds where it arrives.
+        raw = mail.as_bytes(policy=policy)
+        if self._signer is not None:
+            raw = self._signer.sign(raw)
         if self._relay is not None:
-            await self._submit(mail, message, self._relay)
+            await self._submit(raw, message, self._relay)
         else:
             assert self._drop_folder is not None
-            await asyncio.to_thread(self._drop, mail, message, now, self._drop_folder)
+            await asyncio.to_thread(self._drop, raw, message, now, self._drop_folder)
         return DeliveryResult(provider_id=message_id)
 
-    async def _submit(self, mail: EmailMessage, message: OutboundMessage, relay: SmtpRelay) -> None:
+    async def _submit(self, raw: bytes, message: OutboundMessage, relay: SmtpRelay) -> None:
         try:
+            unicode = not (self._from_address.isascii() and message.address.isascii())
             await aiosmtplib.send(
-                mail,
+                raw,
                 sender=self._from_address,
                 recipients=[message.address],
+                # As aiosmtplib asks for an EmailMessage: bytes do not say they need it.
+                mail_options=["SMTPUTF8"] if unicode else None,
                 hostname=relay.host,
                 port=relay.port,
                 username=relay.username,
@@ -149,11 +160,7 @@ class EmailAdapter:
             raise DeliveryError(f"{type(error).__name__}: {error}", permanent=False) from error
         log.info("email to outbox row %s handed to %s", message.outbox_id, relay.host)
 
-    def _drop(
-        self, mail: EmailMessage, message: OutboundMessage, now: datetime, folder: Path
-    ) -> None:
-        addresses = [str(mail["From"]), str(mail["To"])]
-        policy = email.policy.SMTP if all(a.isascii() for a in addresses) else email.policy.SMTPUTF8
+    def _drop(self, raw: bytes, message: OutboundMessage, now: datetime, folder: Path) -> None:
         stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = folder / f"{stamp}-{message.outbox_id}.eml"
         if message.outbox_id is not None and any(folder.glob(f"*-{message.outbox_id}.eml")):
@@ -166,7 +173,7 @@ class EmailAdapter:
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    stream.write(mail.as_bytes(policy=policy))
+                    stream.write(raw)
                     stream.flush()
                     os.fsync(stream.fileno())
                 os.replace(temporary, target)

@@ -17,7 +17,20 @@ from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[bytes, str, list[str]], Awaitable[None]]
+
+@dataclass(frozen=True, slots=True)
+class SmtpPeer:
+    """Who handed a message over: the client's address, the name it gave, whether it logged in."""
+
+    ip: str
+    helo: str = ""
+    logged_in: bool = False
+
+
+# The local machine, for messages handed in other than through the server (tests, tools).
+LOCAL_PEER = SmtpPeer("127.0.0.1", "localhost")
+
+Deliver = Callable[[bytes, str, list[str], SmtpPeer], Awaitable[None]]
 
 ACCEPTED = "250 2.0.0 OK: message accepted"
 UNKNOWN_RECIPIENT = "550 5.1.1 No such recipient here"
@@ -193,7 +206,12 @@ class ComplaintsMailHandler:
             raw = content if isinstance(content, bytes) else content.encode("utf-8")
         # aiosmtpd gives the null sender of a bounce as "<>"; deliver gets "".
         mail_from = "" if envelope.mail_from in (None, "<>") else str(envelope.mail_from)
-        task = asyncio.ensure_future(self._deliver(raw, mail_from, list(envelope.rcpt_tos)))
+        peer = SmtpPeer(
+            ip=str(session.peer[0]) if isinstance(session.peer, tuple) else "",
+            helo=session.host_name or "",
+            logged_in=bool(session.authenticated),
+        )
+        task = asyncio.ensure_future(self._deliver(raw, mail_from, list(envelope.rcpt_tos), peer))
         self._in_flight.add(task)
         task.add_done_callback(self._finished)
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.services.journal import UNREADABLE, InboundJournal, decode, encode
-from channels.base import Attachment, InboundMessage
+from channels.base import Attachment, InboundMessage, SenderCheck
 
 WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 
@@ -57,6 +57,15 @@ def test_a_message_comes_back_from_the_journal_exactly_as_it_went_in() -> None:
         flags=("malformed-mime",),
         batch=True,
         language="fr",
+        sender=SenderCheck(
+            spf="pass",
+            dkim="fail",
+            dmarc="pass",
+            from_domain="example.net",
+            checked_by="mx",
+            policy="quarantine",
+            aligned="spf:example.net",
+        ),
     )
     assert decode(encode(message)) == message
     assert encode(message).count(b"\n") == 1, "one message is one line"

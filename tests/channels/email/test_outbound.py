@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 
 from channels.base import ChannelAdapter, DeliveryError, OutboundMessage
+from channels.email.authentication import verify_as_mx
+from channels.email.dkim_signing import DkimSigner
 from channels.email.outbound import HUMAN_HEADER, EmailAdapter, SmtpRelay
 from channels.email.parse import parse_email
+from fakes.mail_auth import FakeDns, private_key_pem, publish_domain
 from fakes.smtp_sink import SmtpSink
 
 NOW = datetime(2026, 11, 22, 9, 30, 15, 123456, tzinfo=UTC)
@@ -229,3 +232,25 @@ async def test_a_retried_message_keeps_its_message_id(tmp_path: Path) -> None:
     )
     assert first.provider_id == again.provider_id
     assert first.provider_id != other.provider_id
+
+
+async def test_signed_mail_passes_dkim_and_dmarc_where_it_arrives(sink: SmtpSink) -> None:
+    signer = DkimSigner(domain="shop.example", selector="s1", private_key=private_key_pem())
+    relay = SmtpRelay(host="127.0.0.1", port=sink.port, starttls=False)
+    await adapter(relay=relay, signer=signer).send(outbound(text="Bonjour, réponse à venir"))
+    [sunk] = sink.messages
+    dns = FakeDns()
+    publish_domain(dns, "shop.example", spf=None)
+    # Checked as a receiving server would: no SPF to help, the signature alone must hold.
+    result = verify_as_mx(
+        sunk.raw, ip="198.51.100.7", helo="relay.example", mail_from="", resolver=dns
+    )
+    assert result.dkim == "pass"
+    assert result.dmarc == "pass"
+    assert result.aligned == "dkim:shop.example"
+
+
+async def test_an_unsigned_adapter_adds_no_signature(sink: SmtpSink) -> None:
+    await relay_to(sink.port).send(outbound())
+    [sunk] = sink.messages
+    assert b"DKIM-Signature" not in sunk.raw

@@ -14,6 +14,7 @@ import pytest
 from channels.email.server import (
     ComplaintsMailHandler,
     ConnectionLimits,
+    SmtpPeer,
     start_smtp_server,
     stop_smtp_server,
 )
@@ -32,12 +33,16 @@ class Recorder:
     """A deliver callable that keeps what it got; can be told to fail or to be slow."""
 
     calls: list[tuple[bytes, str, list[str]]] = field(default_factory=list)
+    peers: list[SmtpPeer] = field(default_factory=list)
     fail: Exception | None = None
     delay: float = 0.0
     finished: int = 0
 
-    async def __call__(self, raw: bytes, mail_from: str, rcpt_tos: list[str]) -> None:
+    async def __call__(
+        self, raw: bytes, mail_from: str, rcpt_tos: list[str], peer: SmtpPeer
+    ) -> None:
         self.calls.append((raw, mail_from, rcpt_tos))
+        self.peers.append(peer)
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.fail is not None:
@@ -90,6 +95,17 @@ async def test_an_accepted_recipient_gets_250_and_deliver_gets_the_exact_bytes()
         codes = await asyncio.to_thread(transaction, served.port, MESSAGE)
     assert codes == (250, 250, 250)
     assert deliver.calls == [(MESSAGE, "alice@example.com", [COMPLAINTS])]
+
+
+async def test_deliver_is_told_who_handed_the_message_over() -> None:
+    # (The sender checks need the connecting address and the name it gave; see authentication.)
+    deliver = Recorder()
+    async with serving(deliver) as served:
+        await asyncio.to_thread(transaction, served.port, MESSAGE)
+    [peer] = deliver.peers
+    assert peer.ip == "127.0.0.1"
+    assert peer.helo
+    assert not peer.logged_in
 
 
 async def test_250_comes_only_after_deliver_has_returned() -> None:

@@ -1,0 +1,154 @@
+"""Email as the MX, through the real SMTP server: a forged From cannot act on a complaint."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.mail import SENDER_UNVERIFIED
+from bot.services.app import App
+from bot.storage.models import Case, CaseEvent, MessageIn, Outbox
+from fakes import FakeClock
+from fakes.mail_auth import FakeDns, publish_domain, signed
+from fakes.smtp_sink import SmtpSink
+from tests.bot.conftest import mail_settings, smtp_for
+from tests.bot.mailing import CUSTOMER, dispatch, mail, send
+from tests.support.apps import migrated_app
+from workflows.lifecycle import CaseStatus
+
+FIRST = "My washing machine, order 5521, leaks since Monday. I would like a repair."
+
+
+@pytest.fixture
+async def mx_app(
+    tmp_path: Path, database_url: str, clock: FakeClock, relay: SmtpSink
+) -> AsyncIterator[App]:
+    settings = mail_settings(
+        tmp_path,
+        database_url,
+        relay,
+        email_sender_checks="mx",
+        email_trusted_networks="",  # every sender is checked, even on this machine
+    )
+    async with migrated_app(settings, clock) as application:
+        dns = FakeDns()
+        # The customer's domain signs its mail, and lists the one server it sends from (this
+        # machine, where the test's mail client runs); its DMARC policy is reject.
+        publish_domain(dns, "customer.example", spf="v=spf1 ip4:127.0.0.1 -all")
+        application.resolver = dns
+        yield application
+
+
+@pytest.fixture
+async def mx_port(mx_app: App) -> AsyncIterator[int]:
+    async with smtp_for(mx_app) as port:
+        yield port
+
+
+async def case_of(app: App) -> Case:
+    async with app.sessions() as session:
+        return (await session.scalars(select(Case))).one()
+
+
+async def test_a_forged_reply_cannot_withdraw_a_complaint_and_gets_no_answer(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    await send(mx_port, signed(mail(FIRST, subject="Leaking machine"), "customer.example"))
+    [ack] = await dispatch(mx_app, relay, 1)
+    reference = (await case_of(mx_app)).reference
+    assert reference in ack.parsed["Subject"]
+
+    # Someone who knows the address writes in the thread, from their own server, unsigned.
+    forged = mail(
+        "withdraw\n\nI no longer need this.", subject=f"Re: {ack.parsed['Subject']}", reply_to=ack
+    )
+    await send(mx_port, forged, sender="attacker@evil.example")
+
+    case = await case_of(mx_app)
+    assert case.status is not CaseStatus.WITHDRAWN
+    async with mx_app.sessions() as session:
+        to_customer = select(Outbox).where(Outbox.audience == "customer")
+        assert len((await session.scalars(to_customer)).all()) == 1  # the acknowledgement
+
+        stored = (await session.scalars(select(MessageIn).order_by(MessageIn.id))).all()
+        kinds = (await session.scalars(select(CaseEvent.kind))).all()
+    assert stored[0].sender_auth is not None
+    assert stored[0].sender_auth["authenticated"] is True
+    assert stored[0].sender_auth["aligned"] == "dkim:customer.example"
+    forged_row = stored[1]
+    assert forged_row.case_id == case.id  # kept on the case, for staff to read
+    assert SENDER_UNVERIFIED in forged_row.flags
+    assert forged_row.sender_auth is not None
+    assert forged_row.sender_auth["dmarc"] == "fail"
+    assert "unverified_message" in kinds
+
+    # The customer herself can still withdraw it: asked to confirm, by her own signed mail.
+    real = mail("withdraw", subject=f"Re: {ack.parsed['Subject']}", reply_to=ack)
+    await send(mx_port, signed(real, "customer.example"))
+    [asked] = await dispatch(mx_app, relay, 1)
+    assert list(asked.rcpt_tos) == [CUSTOMER]
+    assert "withdraw" in str(asked.parsed.get_body(preferencelist=("plain",)).get_content())
+
+
+async def test_a_new_complaint_from_an_unproven_sender_is_registered_and_marked(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    # small.example publishes neither SPF, DKIM nor DMARC: nothing proves or disproves it.
+    raw = mail(FIRST, sender="ann@small.example")
+    await send(mx_port, raw, sender="ann@small.example")
+    [ack] = await dispatch(mx_app, relay, 1)
+    case = await case_of(mx_app)
+    assert case.reference in ack.parsed["Subject"]
+    async with mx_app.sessions() as session:
+        kinds = (await session.scalars(select(CaseEvent.kind))).all()
+    assert "sender_unverified" in kinds
+
+
+async def test_a_forged_new_complaint_the_domain_rejects_waits_unanswered_in_the_inbox(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    await send(mx_port, mail(FIRST), sender="attacker@evil.example")
+    async with mx_app.sessions() as session:
+        assert (await session.scalars(select(Outbox))).all() == []  # not even to staff
+        assert (await session.scalars(select(Case))).all() == []
+        [stored] = (await session.scalars(select(MessageIn))).all()
+    assert stored.case_id is None  # `cases inbox` lists it
+    assert SENDER_UNVERIFIED in stored.flags
+
+
+PASSING_VERDICT = (
+    "mx.example.com; spf=pass smtp.mailfrom=ana@customer.example;"
+    " dkim=pass header.d=customer.example; dmarc=pass header.from=customer.example"
+)
+
+
+@pytest.mark.parametrize(("trusted", "verified"), [("127.0.0.0/8", True), ("", False)])
+async def test_behind_a_mail_server_its_verdict_counts_only_on_mail_it_handed_over(
+    tmp_path: Path,
+    database_url: str,
+    clock: FakeClock,
+    relay: SmtpSink,
+    trusted: str,
+    verified: bool,
+) -> None:
+    settings = mail_settings(
+        tmp_path,
+        database_url,
+        relay,
+        email_sender_checks="forwarded",
+        email_authserv_id="mx.example.com",
+        email_trusted_networks=trusted,
+    )
+    raw = mail(FIRST, headers={"Authentication-Results": PASSING_VERDICT})
+    async with migrated_app(settings, clock) as app:
+        async with smtp_for(app) as port:
+            await send(port, raw)
+        async with app.sessions() as session:
+            [stored] = (await session.scalars(select(MessageIn))).all()
+    assert stored.sender_auth is not None
+    # From anywhere else the header could have been written by anyone: it proves nothing.
+    assert stored.sender_auth["authenticated"] is verified
+    assert (SENDER_UNVERIFIED in stored.flags) is not verified
