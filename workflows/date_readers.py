@@ -326,7 +326,9 @@ def _relative_date(words: str, today: date, dates: DateWords) -> DateFound | Non
             return DateFound(today - timedelta(days=days), valid=True)
     for name, weekday in dates.weekdays.items():
         if name in tokens:
-            back = (today.weekday() - weekday) % 7
+            # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
+            # would be "today".
+            back = (today.weekday() - weekday) % 7 or 7
             return DateFound(today - timedelta(days=back), valid=True)
     return None
 

@@ -240,6 +240,9 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
         ("fr", "c'était samdi passé", valid(2026, 3, 14)),
         ("de", "das Schreiben kam am Dienstga per Post", valid(2026, 3, 17)),
         ("en", "we work saturdays", None),
+        # Today is a Friday: "on Friday" is last week's (today's would be "today").
+        ("en", "the dishwasher broke on Friday", valid(2026, 3, 13)),
+        ("fr", "le frigo ne refroidit plus depuis vendredi", valid(2026, 3, 13)),
         (
             "en",
             "The 2nd visit was booked for the day before yesterday and nobody turned up",

@@ -326,6 +326,7 @@ def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, ou
         ("en", "I want the difference put back on my Visa", "refund"),
         ("en", "I've had them fixed somewhere else now so I just want an apology", "apology"),
         ("fr", "Je veux juste qu'on reconnaisse ce qui s'est passé et qu'on s'excuse", "apology"),
+        ("de", "ich will einfach nur dass die wieder geht", "repair"),
     ],
 )
 def test_the_outcome_wanted_in_each_language(
