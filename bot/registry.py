@@ -92,7 +92,13 @@ def _email_describe(settings: Settings) -> tuple[str, str]:
         if settings.relay_host
         else str(settings.mail_drop_path)
     )
-    return "email_live", f"{where} for {to}; out: {out}"
+    checks = {
+        "mx": f"senders checked (SPF, DKIM, DMARC; trusted: {settings.email_trusted_networks})",
+        "forwarded": f"senders as {settings.email_authserv_id} says",
+        "off": "senders NOT checked",
+    }[settings.email_sender_checks]
+    signed = "; signed with DKIM" if settings.dkim_private_key_path else ""
+    return "email_live", f"{where} for {to}; {checks}; out: {out}{signed}"
 
 
 def _email_adapter(app: App) -> ChannelAdapter:

@@ -46,3 +46,11 @@ def test_a_channel_is_served_only_when_its_settings_turn_it_on(tmp_path: Path) -
     assert "/webhooks/twilio/sms" in served
     socket = on.model_copy(update={"slack_mode": "socket", "slack_app_token": SecretStr("x")})
     assert not {p for p in paths(socket) if p.startswith("/webhooks/slack")}
+
+
+def test_the_banner_says_how_email_senders_are_checked(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    email = next(channel for channel in CHANNELS if channel.name == "email")
+    assert "senders checked (SPF, DKIM, DMARC" in email.state(settings).value
+    off = settings.model_copy(update={"email_sender_checks": "off"})
+    assert "senders NOT checked" in email.state(off).value
