@@ -132,7 +132,11 @@ def _dkim(raw: bytes, resolver: Resolver) -> tuple[str, str]:
 
     if not re.search(rb"(?im)^dkim-signature:", raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]):
         return NONE, ""
-    checker = dkim.DKIM(raw)
+    try:
+        checker = dkim.DKIM(raw)
+    except Exception:  # headers dkimpy cannot read: no signature can hold
+        log.info("message unreadable for DKIM", exc_info=True)
+        return FAIL, ""
     try:
         passed = checker.verify(dnsfunc=txt)
     except (DnsTemporaryError, dkim.DnsTimeoutError, dns.exception.DNSException):
@@ -172,6 +176,9 @@ def _dmarc(
         )
     except dns.exception.DNSException:
         return TEMPERROR, None
+    except Exception:  # a malformed DMARC record ("v=DMARC1; p") is the domain's error
+        log.info("DMARC record unreadable for %s", from_domain, exc_info=True)
+        return PERMERROR, None
     return _result_named(result), policy_word or None
 
 

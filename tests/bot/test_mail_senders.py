@@ -152,3 +152,15 @@ async def test_behind_a_mail_server_its_verdict_counts_only_on_mail_it_handed_ov
     # From anywhere else the header could have been written by anyone: it proves nothing.
     assert stored.sender_auth["authenticated"] is verified
     assert (SENDER_UNVERIFIED in stored.flags) is not verified
+
+
+async def test_a_from_the_parser_and_the_checks_read_differently_proves_nothing(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    # The checks see evil.example (which could sign), the identity falls back to ana's envelope.
+    raw = signed(mail(FIRST, sender='"x y"@customer.example'), "customer.example")
+    raw = raw.replace(b'"x y"@customer.example', b'"x y"@evil.example')
+    await send(mx_port, raw, sender=CUSTOMER)
+    async with mx_app.sessions() as session:
+        [stored] = (await session.scalars(select(MessageIn))).all()
+    assert SENDER_UNVERIFIED in stored.flags

@@ -164,3 +164,17 @@ def test_no_message_of_the_shared_corpus_is_verified_without_dns() -> None:
     assert len(results) >= 100
     assert not any(result.authenticated for result in results)
     assert sum(result.dkim is AuthResult.TEMPERROR for result in results) == 2
+
+
+def test_headers_dkim_cannot_read_are_a_fail_not_a_crash(dns: FakeDns) -> None:
+    raw = b"From: bea@customer.example\r\nDKIM-Signature: v=1\r\nno colon line\r\n\r\nhi\r\n"
+    result = check(raw, dns, ip=STRANGER_IP)
+    assert result.dkim is AuthResult.FAIL
+    assert not result.authenticated
+
+
+def test_a_malformed_dmarc_record_is_a_permerror_not_a_crash() -> None:
+    dns = FakeDns()
+    publish_domain(dns, "broken.example", dmarc="v=DMARC1; p")
+    result = check(email(sender="ann@broken.example"), dns, mail_from="ann@broken.example")
+    assert not result.authenticated
