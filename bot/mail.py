@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.storage.models import MessageIn, Outbox
 from channels.base import InboundMessage, SenderCheck
 from channels.email.authentication import (
+    about_address,
     from_authentication_results,
     nothing_proven,
     trusted_peer,
@@ -62,11 +63,8 @@ async def deliver_mail(
     message = to_inbound(parsed, raw, envelope_from=mail_from, received_at=app.clock())
     sender = await check_sender(app, raw, mail_from, peer)
     if sender is not None:
-        # The checks must be about the very address that becomes the customer: a From the
-        # parser reads differently (or an envelope fallback) proves nothing about it.
-        identity_domain = message.address.rpartition("@")[2].lower()
-        if sender.from_domain != identity_domain:
-            sender = replace(sender, spf="none", dkim="none", dmarc="none", aligned=None)
+        # The checks must be about the very address that becomes the customer.
+        sender = about_address(sender, message.address)
         proven = proven_sender(sender).authenticated
         flags = message.flags if proven else (*message.flags, SENDER_UNVERIFIED)
         message = replace(message, sender=sender, flags=flags)

@@ -10,6 +10,7 @@ from workflows.cases import CaseView
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import Conversation, Mode
 from workflows.effects import (
+    AttachMessage,
     ChangeStatus,
     Decision,
     MarkCase,
@@ -120,4 +121,21 @@ def confirm_withdrawal(
         RecordEvent(case.reference, "customer_decision", {"decision": withdrawn}),
         Reply("customer/withdrawn", facts),
         NotifyStaff(case.queue, "staff/case_withdrawn", facts, case.reference),
+    )
+
+
+def own_case(context: CustomerContext, reference: str | None) -> CaseView | None:
+    """The customer's own case with this reference (never anyone else's)."""
+    return next((case for case in context.cases if case.reference == reference), None)
+
+
+def automated(conversation: Conversation, context: CustomerContext) -> Decision:
+    """A machine wrote (an auto-reply, a list): keep it on the case it answers, say nothing."""
+    case = own_case(context, context.thread_reference)
+    if case is None:
+        return decision(conversation)
+    return decision(
+        conversation,
+        AttachMessage(case.reference),
+        RecordEvent(case.reference, "automated_message", {}),
     )

@@ -8,22 +8,22 @@ from workflows import batch
 from workflows.case_messages import (
     AFTERCARE_MODES,
     about_case,
+    automated,
     confirm_withdrawal,
     continuing,
     following,
     latest_resolved,
+    own_case,
 )
-from workflows.cases import CaseView, open_cases
+from workflows.cases import open_cases
 from workflows.clock import fair_to_all
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mode
 from workflows.effects import (
-    AttachMessage,
     ChoiceSpec,
     Decision,
     Effect,
-    RecordEvent,
     Reply,
 )
 from workflows.extraction import clean_text, find_order_reference, word_count
@@ -78,7 +78,7 @@ def _decide(
     settings: IntakeSettings,
 ) -> Decision:
     if message.automated:
-        return _automated(conversation, context)
+        return automated(conversation, context)
     sender = message.sender
     if sender is not None and not sender.authenticated:
         return from_unverified_sender(
@@ -157,8 +157,8 @@ def _decide_proven(
     if conversation.mode is Mode.CONFIRMING_WITHDRAWAL:
         return confirm_withdrawal(conversation, text, message, context, settings)
     if conversation.mode is Mode.ENRICHING:
-        case = _own(context, conversation.case_reference)
-        threaded = _own(context, context.thread_reference)
+        case = own_case(context, conversation.case_reference)
+        threaded = own_case(context, context.thread_reference)
         if case is not None and (threaded is None or threaded == case):
             return batch.enrich(conversation, case, text, message, context, settings)
     return _idle(text, message, context, settings)
@@ -196,23 +196,6 @@ def _resume(
 
 def _where_we_were(conversation: Conversation) -> Reply:
     return Reply("customer/resume", {"about": conversation.about()})
-
-
-def _own(context: CustomerContext, reference: str | None) -> CaseView | None:
-    """The customer's own case with this reference (never anyone else's)."""
-    return next((case for case in context.cases if case.reference == reference), None)
-
-
-def _automated(conversation: Conversation, context: CustomerContext) -> Decision:
-    """A machine wrote (an auto-reply, a list): keep it on the case it answers, say nothing."""
-    case = _own(context, context.thread_reference)
-    if case is None:
-        return decision(conversation)
-    return decision(
-        conversation,
-        AttachMessage(case.reference),
-        RecordEvent(case.reference, "automated_message", {}),
-    )
 
 
 def _looks_like_a_command(text: str) -> bool:

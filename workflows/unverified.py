@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workflows.case_messages import latest_resolved
+from workflows.case_messages import latest_resolved, own_case
 from workflows.cases import CaseView, open_cases
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import Conversation, Mode
@@ -70,15 +70,15 @@ def _case_concerned(
     settings: IntakeSettings,
 ) -> CaseView | None:
     """The sender's own case the message is about, by thread, reference or what is open."""
-    own = {case.reference: case for case in context.cases}
-    if context.thread_reference in own:
-        return own[context.thread_reference]
     said = f"{message.subject}\n{message.text}"
-    for quoted in find_references(said, settings.reference_prefix):
-        if quoted.check is ReferenceCheck.VALID and quoted.canonical in own:
-            return own[quoted.canonical]
-    if conversation.case_reference in own:
-        return own[conversation.case_reference]
+    quoted = [
+        found.canonical
+        for found in find_references(said, settings.reference_prefix)
+        if found.check is ReferenceCheck.VALID
+    ]
+    for reference in (context.thread_reference, *quoted, conversation.case_reference):
+        if (case := own_case(context, reference)) is not None:
+            return case
     current = open_cases(context.cases)
     if current:
         return current[0]

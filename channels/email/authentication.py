@@ -12,6 +12,7 @@ import importlib.resources
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from email import message_from_bytes, policy
 from email.utils import getaddresses
 from typing import Any
@@ -130,7 +131,7 @@ def _dkim(raw: bytes, resolver: Resolver) -> tuple[str, str]:
         records = resolver.lookup(name.decode("ascii").rstrip("."), "TXT")
         return records[0].encode("utf-8") if records else None
 
-    if not re.search(rb"(?im)^dkim-signature:", raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]):
+    if not re.search(rb"(?im)^dkim-signature:", _head(raw)):
         return NONE, ""
     try:
         checker = dkim.DKIM(raw)
@@ -231,6 +232,14 @@ def from_authentication_results(raw: bytes, authserv_id: str) -> SenderCheck:
     return nothing_proven(raw)
 
 
+def about_address(check: SenderCheck, address: str) -> SenderCheck:
+    """The check as proof about ``address``: none at all when it was about another domain (a
+    From the parser reads differently, or an envelope sender standing in for a missing From)."""
+    if check.from_domain == address.rpartition("@")[2].lower():
+        return check
+    return replace(check, spf=NONE, dkim=NONE, dmarc=NONE, aligned=None)
+
+
 def nothing_proven(raw: bytes) -> SenderCheck:
     """No verdict: no header from the operator's server, or mail that went round it."""
     return _unchecked(raw, "forwarded")
@@ -264,9 +273,13 @@ def _property(result: Any, kind: str, name: str) -> str | None:
     return None
 
 
+def _head(raw: bytes) -> bytes:
+    """The header block (CRLF or bare LF line ends)."""
+    return re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+
+
 def _headers(raw: bytes, name: str) -> Iterator[str]:
-    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
-    message = message_from_bytes(head + b"\r\n\r\n", policy=policy.compat32)
+    message = message_from_bytes(_head(raw) + b"\r\n\r\n", policy=policy.compat32)
     for value in message.get_all(name) or ():
         yield " ".join(str(value).split())
 
