@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -34,29 +35,54 @@ class FakeDns:
         self.records.setdefault((name.lower(), qtype.upper()), []).extend(values)
 
 
+@dataclass(frozen=True)
+class SigningKey:
+    """A generated RSA key: the private half to sign with, the public half for DNS."""
+
+    private_pem: bytes
+    public_der: bytes
+
+    def record(self) -> str:
+        """The TXT record publishing this key."""
+        return f"v=DKIM1; k=rsa; p={base64.b64encode(self.public_der).decode('ascii')}"
+
+
 @cache
-def _key() -> tuple[bytes, str]:
-    """One generated 2048-bit RSA key per test run (generation takes a moment)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
+def signing_key(bits: int = 2048, exponent: int = 65537) -> SigningKey:
+    """A key generated once per test run; an exponent other than 65537 is made by hand (a
+    sender's DNS may publish any key, however costly to verify with)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    if exponent != 65537:
+        numbers = key.private_numbers()
+        p, q = numbers.p, numbers.q
+        phi = (p - 1) * (q - 1)
+        while math.gcd(exponent, phi) != 1:
+            exponent += 2
+        d = pow(exponent, -1, phi)
+        public = rsa.RSAPublicNumbers(exponent, p * q)
+        key = rsa.RSAPrivateNumbers(
+            p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), public
+        ).private_key()
+    return SigningKey(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        ),
+        key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        ),
     )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private, base64.b64encode(public).decode("ascii")
 
 
 def private_key_pem() -> bytes:
     """The test signing key, PEM."""
-    return _key()[0]
+    return signing_key().private_pem
 
 
 def dkim_record() -> str:
     """The TXT record publishing the test key."""
-    return f"v=DKIM1; k=rsa; p={_key()[1]}"
+    return signing_key().record()
 
 
 def publish_domain(
@@ -75,14 +101,22 @@ def publish_domain(
         dns.add(f"_dmarc.{domain}", "TXT", dmarc)
 
 
-def signed(raw: bytes, domain: str, selector: str = "s1") -> bytes:
-    """The message with a DKIM-Signature by ``domain`` on top."""
+def signed(
+    raw: bytes,
+    domain: str,
+    selector: str = "s1",
+    *,
+    key: SigningKey | None = None,
+    length: bool = False,
+) -> bytes:
+    """The message with a DKIM-Signature by ``domain`` on top (``length``: with an "l=" tag)."""
     signature = dkim.sign(
         raw,
         selector.encode("ascii"),
         domain.encode("ascii"),
-        private_key_pem(),
+        (key or signing_key()).private_pem,
         include_headers=[b"from", b"to", b"subject", b"date", b"message-id"],
+        length=length,
     )
     return bytes(signature) + raw
 

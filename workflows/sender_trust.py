@@ -23,6 +23,9 @@ class AuthResult(StrEnum):
     NONE = "none"
     TEMPERROR = "temperror"
     PERMERROR = "permerror"
+    # A DKIM signature that verifies but does not cover all we read (a body length limit, a
+    # doubled header): not a pass.
+    POLICY = "policy"
 
 
 class DmarcPolicy(StrEnum):
@@ -109,7 +112,7 @@ def result_named(value: str | None) -> AuthResult:
     try:
         return AuthResult(value.strip().lower())
     except ValueError:
-        # "hardfail" is what some software writes for fail; "policy" and the like are not passes.
+        # "hardfail" is what some software writes for fail; anything else is not a pass.
         return AuthResult.FAIL if value.strip().lower() == "hardfail" else AuthResult.PERMERROR
 
 

@@ -6,6 +6,7 @@ Blocking work (DNS, RSA): call these from a worker thread (``asyncio.to_thread``
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import functools
 import importlib.resources
@@ -21,10 +22,12 @@ import authheaders
 import authheaders.dmarc_lookup
 import authres
 import dkim
+import dkim.crypto
 import dns.exception
 import spf
 from authheaders import dmarc_per_from
 from authres import DKIMAuthenticationResult, SPFAuthenticationResult
+from dkim.canonicalization import CanonicalizationPolicy
 from publicsuffix2 import PublicSuffixList
 
 from channels.base import SenderCheck
@@ -37,7 +40,22 @@ FAIL = "fail"
 NONE = "none"
 TEMPERROR = "temperror"
 PERMERROR = "permerror"
-_RESULTS = frozenset({PASS, FAIL, "softfail", "neutral", NONE, TEMPERROR, PERMERROR})
+# A DKIM signature that verifies but does not cover what we read ("l=", a doubled header).
+POLICY = "policy"
+_RESULTS = frozenset({PASS, FAIL, "softfail", "neutral", NONE, TEMPERROR, PERMERROR, POLICY})
+# Headers a message has at most once (RFC 5322 3.6). A signature covers the bottom copy and
+# the parser reads the top one, so a copy added on top of a signed message would be believed.
+_SINGLE_HEADERS = (
+    "From",
+    "Sender",
+    "Reply-To",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+)
 _POLICIES = frozenset({"none", "quarantine", "reject"})
 
 # pyspf looks names up through its module-level DNSLookup; this routes it to the resolver of
@@ -46,6 +64,9 @@ _RESOLVER: contextvars.ContextVar[Resolver | None] = contextvars.ContextVar(
     "sender_check_resolver", default=None
 )
 _SYSTEM_SPF_LOOKUP = spf.DNSLookup
+_LONGEST_KEY_BITS = 4096
+# A 4096-bit key's SubjectPublicKeyInfo is 550 bytes: 736 in base64; some room for encoding.
+_LONGEST_KEY_BASE64 = 800
 # RFC 7208's limit on the whole SPF evaluation, in seconds.
 SPF_QUERY_TIME = 20
 
@@ -80,7 +101,14 @@ def _suffixes() -> PublicSuffixList:
 
 def get_org_domain(domain: str) -> str:
     """The organisational domain ("mail.shop.co.uk" -> "shop.co.uk"), for DMARC alignment."""
-    return str(_suffixes().get_public_suffix(domain))
+    domain = domain.strip(".").lower()
+    found = _suffixes().get_public_suffix(domain, strict=True)
+    if found is not None:
+        return str(found)
+    # A top-level domain newer than the bundled list: RFC 7489's default rule ("*") makes the
+    # organisation one label under it. Without this every "*.web" domain would be one
+    # organisation, and any of them could vouch for another's From.
+    return ".".join(domain.split(".")[-2:])
 
 
 # authheaders reads its 200 KB public suffix list anew on every call (30 ms, several times per
@@ -129,7 +157,10 @@ def _dkim(raw: bytes, resolver: Resolver) -> tuple[str, str]:
 
     def txt(name: bytes, timeout: float = 5) -> bytes | None:
         records = resolver.lookup(name.decode("ascii").rstrip("."), "TXT")
-        return records[0].encode("utf-8") if records else None
+        if not records:
+            return None
+        _refuse_costly_key(records[0])
+        return records[0].encode("utf-8")
 
     if not re.search(rb"(?im)^dkim-signature:", _head(raw)):
         return NONE, ""
@@ -149,8 +180,46 @@ def _dkim(raw: bytes, resolver: Resolver) -> tuple[str, str]:
         result = FAIL
     else:
         result = PASS if passed else FAIL
-    signer = checker.signature_fields.get(b"d", b"").decode("ascii", "replace").lower()
+    fields = checker.signature_fields
+    if result == PASS and (_unsigned_tail(checker) or _doubled(raw)):
+        # "l=" leaves whatever follows the signed length unsigned; a doubled header is read
+        # from the copy the signature does not cover. Either lets a replay carry new words.
+        result = POLICY
+    signer = fields.get(b"d", b"").decode("ascii", "replace").lower()
     return result, signer
+
+
+def _unsigned_tail(checker: dkim.DKIM) -> bool:
+    """The body goes on past the length an "l=" tag signed."""
+    fields = checker.signature_fields
+    if b"l" not in fields:
+        return False
+    canonical = CanonicalizationPolicy.from_c_value(fields.get(b"c", b"simple/simple"))
+    return len(canonical.canonicalize_body(checker.body)) > int(fields[b"l"])
+
+
+def _doubled(raw: bytes) -> bool:
+    """A header that must appear once appears more often."""
+    message = message_from_bytes(_head(raw) + b"\r\n\r\n", policy=policy.compat32)
+    return any(len(message.get_all(name) or ()) > 1 for name in _SINGLE_HEADERS)
+
+
+def _refuse_costly_key(record: str) -> None:
+    """Refuse a published key that would cost seconds of CPU to verify with (a sender's DoS).
+
+    RFC 8301 has verifiers accept RSA keys up to 4096 bits; a huge modulus or exponent makes
+    each check slow, so it fails as a key nobody should publish.
+    """
+    tags = dict(part.strip().partition("=")[::2] for part in record.split(";") if "=" in part)
+    key = re.sub(r"\s+", "", tags.get("p", ""))
+    if len(key) > _LONGEST_KEY_BASE64:
+        raise dkim.KeyFormatError("public key longer than 4096 bits")
+    try:
+        fields = dkim.crypto.parse_public_key(base64.b64decode(key, validate=True))
+    except Exception:  # dkimpy reads it again and reports it as it sees fit
+        return
+    if fields["modulus"].bit_length() > _LONGEST_KEY_BITS or fields["publicExponent"] > 2**17 + 1:
+        raise dkim.KeyFormatError("public key too costly to verify with")
 
 
 def _dmarc(
@@ -204,32 +273,52 @@ def from_authentication_results(raw: bytes, authserv_id: str) -> SenderCheck:
     were written by the sender, and are ignored; none at all is no verdict (all "none").
     """
     from_domain = _from_domain(raw)
-    for value in _headers(raw, "Authentication-Results"):
-        try:
-            header = authres.AuthenticationResultsHeader.parse_value(value)
-        except Exception:  # a header that does not parse is nobody's verdict
-            log.info("an Authentication-Results header does not parse; ignored")
-            continue
-        if str(header.authserv_id).lower() != authserv_id.lower():
-            continue
-        found = {str(r.method).lower(): r for r in header.results}
-        policy_word = _property(found.get("dmarc"), "policy", "dmarc")
-        if policy_word is None and (said := re.search(r"\bp=(\w+)", value)):
-            policy_word = said[1]
-        spf_result = _result_named(_result(found.get("spf")))
-        dkim_result = _result_named(_result(found.get("dkim")))
-        signer = (_property(found.get("dkim"), "header", "d") or "").lower()
-        mail_from = _property(found.get("spf"), "smtp", "mailfrom") or ""
-        return SenderCheck(
-            spf=spf_result,
-            dkim=dkim_result,
-            dmarc=_result_named(_result(found.get("dmarc"))),
-            from_domain=from_domain,
-            checked_by="forwarded",
-            policy=_policy_named(policy_word),
-            aligned=_aligned(from_domain, spf_result, _domain_of(mail_from), dkim_result, signer),
-        )
-    return nothing_proven(raw)
+    value = next(
+        (
+            v
+            for v in _headers(raw, "Authentication-Results")
+            if _authserv_id(v) == authserv_id.lower()
+        ),
+        None,
+    )
+    if value is None:
+        return nothing_proven(raw)
+    try:
+        header = authres.AuthenticationResultsHeader.parse_value(value)
+    except Exception:
+        # Ours but unreadable: nothing proven. Looking further down would let a header the
+        # sender wrote stand in for it.
+        log.info("the operator's Authentication-Results header does not parse")
+        return nothing_proven(raw)
+    found = {str(r.method).lower(): r for r in header.results}
+    judged = (_property(found.get("dmarc"), "header", "from") or "").strip().lower()
+    if (judged and judged != from_domain) or _doubled(raw):
+        # The operator's server judged another From than the one we read (several From
+        # headers, or one the two parsers read differently), or a signature it checked may
+        # cover another copy of a header than the one we read (see _SINGLE_HEADERS).
+        return nothing_proven(raw)
+    policy_word = _property(found.get("dmarc"), "policy", "dmarc")
+    if policy_word is None and (said := re.search(r"\bp=(\w+)", value)):
+        policy_word = said[1]
+    spf_result = _result_named(_result(found.get("spf")))
+    dkim_result = _result_named(_result(found.get("dkim")))
+    signer = (_property(found.get("dkim"), "header", "d") or "").lower()
+    mail_from = _property(found.get("spf"), "smtp", "mailfrom") or ""
+    return SenderCheck(
+        spf=spf_result,
+        dkim=dkim_result,
+        dmarc=_result_named(_result(found.get("dmarc"))),
+        from_domain=from_domain,
+        checked_by="forwarded",
+        policy=_policy_named(policy_word),
+        aligned=_aligned(from_domain, spf_result, _domain_of(mail_from), dkim_result, signer),
+    )
+
+
+def _authserv_id(value: str) -> str:
+    """The authserv-id a header starts with (before any version, comment or ";")."""
+    found = re.match(r"\s*(?:\([^)]*\)\s*)*([^\s;()]+)", value)
+    return found[1].lower() if found else ""
 
 
 def about_address(check: SenderCheck, address: str) -> SenderCheck:
