@@ -62,6 +62,11 @@ def decide_message(
     after = decided.conversation
     if after is None or after.mode not in UNDER_WAY:
         return decided
+    unproven = message.sender is not None and not message.sender.authenticated
+    if unproven and conversation.mode is not Mode.IDLE:
+        # An intake under way is not the unproven sender's to resume: no reminder of what it
+        # is about, and its clock is not moved.
+        return decided
     effects = decided.effects
     away = context.now - conversation.last_at if conversation.last_at else None
     resumed = any(isinstance(e, Reply) and e.template == "customer/resume" for e in effects)
@@ -77,10 +82,9 @@ def _decide(
     context: CustomerContext,
     settings: IntakeSettings,
 ) -> Decision:
-    if message.automated:
-        return automated(conversation, context)
     sender = message.sender
     if sender is not None and not sender.authenticated:
+        # Before the machine check: an auto-reply's headers are the sender's to write.
         return from_unverified_sender(
             conversation,
             message,
@@ -89,6 +93,8 @@ def _decide(
             settings,
             lambda: _decide_proven(conversation, message, context, settings),
         )
+    if message.automated:
+        return automated(conversation, context)
     return _decide_proven(conversation, message, context, settings)
 
 

@@ -39,6 +39,17 @@ def from_unverified_sender(
 ) -> Decision:
     """What an unproven sender's message may do; ``as_new`` decides it as a new complaint."""
     detail = {"note": f"sender not verified: {sender.summary()}", "sender": sender.to_dict()}
+    if message.automated:
+        # An auto-reply or a list: kept on the case it answers, marked unverified, unanswered.
+        thread = own_case(context, context.thread_reference)
+        if thread is None:
+            return decision(conversation)
+        marked = {**detail, "automated": True}
+        return decision(
+            conversation,
+            AttachMessage(thread.reference),
+            RecordEvent(thread.reference, UNVERIFIED_MESSAGE, marked),
+        )
     concerned = _case_concerned(conversation, message, context, settings)
     # Where the domain says the message is not theirs, an answer would go to the person the
     # From names, who may never have written: say nothing.

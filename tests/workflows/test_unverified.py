@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from workflows.cases import CaseView
-from workflows.conversation import Conversation, Mode
+from workflows.conversation import Conversation, Field, Mode
 from workflows.effects import AttachMessage, Decision, OpenCase, RecordEvent, Reply
 from workflows.intake import CustomerContext, CustomerMessage, IntakeSettings, decide_message
 from workflows.lifecycle import CaseStatus
@@ -160,3 +161,32 @@ def test_an_unproven_status_request_shows_no_case_even_a_long_closed_one(
     assert [r.template for r in decided.of_type(Reply)] == ["customer/reference_unknown"]
     assert decided.of_type(AttachMessage) == [AttachMessage(old.reference)]
     assert not decided.of_type(OpenCase)
+
+
+def test_an_unproven_message_to_an_intake_left_days_ago_is_not_reminded_of_it(
+    intake_settings: IntakeSettings, now: datetime
+) -> None:
+    left = Conversation(
+        mode=Mode.COLLECTING,
+        answers={Field.DESCRIPTION: "My insulin pump stopped working at night"},
+        last_at=now - timedelta(days=2),
+    )
+    decided = decide(intake_settings, now, email("hello, where were we?", UNPROVEN), (), left)
+    # The reminder would read the customer's own words back to whoever wrote.
+    assert [r.template for r in decided.of_type(Reply)] == ["customer/reference_unknown"]
+    assert decided.conversation == left  # its clock is not moved either
+    proven = decide(intake_settings, now, email("hello, where were we?", PROVEN), (), left)
+    assert "customer/resume" in [r.template for r in proven.of_type(Reply)]
+
+
+def test_an_unproven_auto_reply_in_a_cases_thread_is_kept_marked_unverified(
+    intake_settings: IntakeSettings, now: datetime, make_case: Callable[..., CaseView]
+) -> None:
+    case = make_case(reference="CB-AAAA-BBBB", channel="email")
+    message = replace(email("I am out of the office until Monday.", FORGED), automated=True)
+    decided = decide(intake_settings, now, message, (case,), thread=case.reference)
+    assert decided.of_type(AttachMessage) == [AttachMessage(case.reference)]
+    [event] = decided.of_type(RecordEvent)
+    assert event.kind == UNVERIFIED_MESSAGE
+    assert event.data["automated"] is True
+    assert not decided.of_type(Reply)
