@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import ipaddress
 import logging
 import ssl
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -44,6 +46,9 @@ from channels.email.text import cut_at_quote_of
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The flag on a stored email whose sender the checks could not prove (see cases show, inbox).
 SENDER_UNVERIFIED = "sender-unverified"
+
+# How many sender checks run at once; more wait their turn (their SMTP clients wait too).
+SENDER_CHECK_THREADS = 8
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +105,25 @@ async def check_sender(app: App, raw: bytes, mail_from: str, peer: SmtpPeer) -> 
         return trusted_peer(raw)
     if app.resolver is None:
         app.resolver = CachingResolver(timeout=settings.dns_timeout_seconds)
-    # DNS and RSA: off the event loop.
-    return await asyncio.to_thread(
-        verify_as_mx,
-        raw,
-        ip=peer.ip,
-        helo=peer.helo,
-        mail_from=mail_from,
-        resolver=app.resolver,
+    check = functools.partial(
+        verify_as_mx, raw, ip=peer.ip, helo=peer.helo, mail_from=mail_from, resolver=app.resolver
     )
+    # DNS and RSA: off the event loop.
+    return await asyncio.get_running_loop().run_in_executor(_check_pool(app), check)
+
+
+def _check_pool(app: App) -> ThreadPoolExecutor:
+    """The threads sender checks run on: a check may wait on a sender's slow DNS for tens of
+    seconds, and so ties up only these, never the threads parsing or the database use."""
+    if app.sender_check_pool is None:
+        pool = ThreadPoolExecutor(SENDER_CHECK_THREADS, thread_name_prefix="sender-check")
+        app.sender_check_pool = pool
+
+        async def shut_down() -> None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+        app.on_close(shut_down)
+    return app.sender_check_pool
 
 
 def _in_networks(ip: str, networks: Sequence[IPNetwork]) -> bool:

@@ -212,6 +212,7 @@ class Dispatcher:
             replace=placement.replace,
             link_to=placement.link_to,
             purpose=row.template,
+            token=row.token or "",
         )
         try:
             async with asyncio.timeout(SEND_TIMEOUT.total_seconds()):

@@ -99,6 +99,9 @@ class OutboundMessage:
     # What the message is for (its template, e.g. "customer/ask_contact"): a channel may add
     # its own help, such as Telegram's "share my phone number" button.
     purpose: str = ""
+    # A secret of this message's own, the same on every attempt: where a channel makes its own
+    # message id (email), it makes it from this, so an outsider cannot guess it.
+    token: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -67,6 +68,8 @@ class App:
     journal: InboundJournal
     # DNS for checking email senders (made on first use; a test sets a fake one).
     resolver: Resolver | None = None
+    # Threads for those checks, apart from the shared ones (see bot.mail.check_sender).
+    sender_check_pool: ThreadPoolExecutor | None = None
     _write_lock: asyncio.Lock | None = None
     _outbox_wakers: list[asyncio.Event] = field(default_factory=list)
     # Clients opened for the HTTP routes (a channel's API client), closed with the app.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -215,6 +216,9 @@ class Outbox(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # A secret of this message's own, the same on every attempt: the email Message-ID is made
+    # from it, so nobody can guess one and forge a delivery report against it.
+    token: Mapped[str | None] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
 
 class StaffPost(Base):

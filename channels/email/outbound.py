@@ -98,9 +98,11 @@ class EmailAdapter:
         """Compose and deliver; raises DeliveryError (permanent for what retrying cannot fix)."""
         now = self._clock()
         # The same outbox row gets the same Message-ID on every attempt: if a relay took a copy
-        # whose acceptance we never heard of, the customer's reply to it still threads.
+        # whose acceptance we never heard of, the customer's reply to it still threads. The
+        # row's secret token keeps it unguessable (a delivery report naming it marks it failed).
         seed = "|".join(
             [
+                message.token,
                 self._domain,
                 str(message.outbox_id),
                 message.address,

@@ -8,6 +8,7 @@ import smtplib
 import ssl
 import subprocess
 from functools import partial
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from bot.mail import Authenticator, deliver_mail, tls_context
 from bot.services.app import App
 from bot.storage.models import Case, CaseEvent, MessageIn, Outbox
+from channels.email.compose import make_message_id
 from channels.email.server import ComplaintsMailHandler, start_smtp_server, stop_smtp_server
 from fakes.smtp_sink import SmtpSink
 from tests.bot.mailing import (
@@ -65,6 +67,27 @@ async def test_a_bounce_marks_our_message_failed_and_opens_nothing(
         kinds = [e.kind for e in (await session.scalars(select(CaseEvent))).all()]
         assert "delivery_failed" in kinds
     assert await dispatch(mail_app, relay, 0) == [], "a bounce is never answered"
+
+
+async def test_a_bounce_naming_a_message_id_worked_out_by_an_outsider_changes_nothing(
+    mail_app: App, smtp_port: int, relay: SmtpSink
+) -> None:
+    await send(smtp_port, mail(COMPLAINT))
+    (ack,) = await dispatch(mail_app, relay, 1)
+    ours = select(Outbox).where(Outbox.provider_id == ack.parsed["Message-ID"])
+    async with mail_app.sessions() as session:
+        row = (await session.scalars(ours)).one()
+    # All an outsider can know: our domain, the row number (they count), the address and
+    # the text (a public template); the id used to be made from exactly these.
+    domain = mail_app.settings.mail_domain_name
+    seed = "|".join([domain, str(row.id), CUSTOMER, sha256(row.text.encode()).hexdigest()])
+    guessed = make_message_id(domain, seed)
+    assert guessed != ack.parsed["Message-ID"]
+    report = DSN.format(ours=guessed, recipient=CUSTOMER).replace("\n", "\r\n").encode()
+    await send(smtp_port, report, sender="postoffice@relay.example")
+    async with mail_app.sessions() as session:
+        row = (await session.scalars(ours)).one()
+        assert (row.status, row.delivery_status) == ("sent", None)
 
 
 async def test_a_stranger_in_the_thread_learns_nothing(

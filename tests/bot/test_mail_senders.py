@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.mail import SENDER_UNVERIFIED
+from bot.mail import SENDER_CHECK_THREADS, SENDER_UNVERIFIED, deliver_mail
 from bot.services.app import App
 from bot.storage.models import Case, CaseEvent, MessageIn, Outbox
+from channels.email.server import SmtpPeer
 from fakes import FakeClock
 from fakes.mail_auth import FakeDns, publish_domain, signed
 from fakes.smtp_sink import SmtpSink
@@ -164,3 +169,43 @@ async def test_a_from_the_parser_and_the_checks_read_differently_proves_nothing(
     async with mx_app.sessions() as session:
         [stored] = (await session.scalars(select(MessageIn))).all()
     assert SENDER_UNVERIFIED in stored.flags
+
+
+class StalledDns(FakeDns):
+    """A sender's DNS that answers only when let go (as slow as a hostile one can be)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, stalled_enough: int) -> None:
+        super().__init__()
+        self.let_go = threading.Event()
+        self.stalled = asyncio.Event()
+        self._loop = loop
+        self._count = itertools.count(1)
+        self._enough = stalled_enough
+
+    def lookup(self, name: str, qtype: str) -> list[str]:
+        if next(self._count) == self._enough:
+            self._loop.call_soon_threadsafe(self.stalled.set)
+        self.let_go.wait(timeout=30)
+        return super().lookup(name, qtype)
+
+
+async def test_senders_with_stalled_dns_do_not_hold_up_other_mail(mx_app: App) -> None:
+    shared_threads = min(32, (os.cpu_count() or 1) + 4)  # asyncio's, for all blocking work
+    dns = StalledDns(asyncio.get_running_loop(), min(shared_threads, SENDER_CHECK_THREADS))
+    mx_app.resolver = dns
+    stranger = SmtpPeer("198.51.100.7", "mail.evil.example")
+    senders = [f"x{n}@evil.example" for n in range(shared_threads + 2)]
+    stalled = [
+        asyncio.create_task(deliver_mail(mx_app, mail(FIRST, sender=s), s, [], stranger))
+        for s in senders
+    ]
+    try:
+        await asyncio.wait_for(dns.stalled.wait(), 10)
+        # Mail from the operator's own logged-in relay still goes straight through.
+        relay_peer = SmtpPeer("192.0.2.1", "relay.shop.example", logged_in=True)
+        await asyncio.wait_for(deliver_mail(mx_app, mail(FIRST), CUSTOMER, [], relay_peer), 20)
+        async with mx_app.sessions() as session:
+            assert len((await session.scalars(select(Case))).all()) == 1
+    finally:
+        dns.let_go.set()
+        await asyncio.gather(*stalled)
