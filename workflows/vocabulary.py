@@ -266,7 +266,9 @@ class Vocabulary:
         )
         held_back = any(contains_phrase(rest, phrase) for phrase in self.hesitations)
         asks = "?" in text
-        return bool(opening) and grants and not held_back and not asks and not self._denies(words)
+        # "yes, but only for this complaint": a "but" inside what it grants takes nothing back.
+        granted = without(words, self.consent_phrases)
+        return bool(opening) and grants and not held_back and not asks and not self._denies(granted)
 
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement: "yes", or a short one that says yes and no no.

@@ -206,6 +206,16 @@ def test_a_short_yes_in_the_customers_words_is_a_yes(
         ("en", "ok let me check first", False),
         ("de", "ja vielleicht", False),
         ("es", "sí, tal vez", False),
+        # Consent for this complaint only is what was asked for; a "but" that limits it to
+        # that takes nothing back. Dialect and doubled yeses.
+        ("en", "yes, but only for this complaint", True),
+        ("en", "yes for this complaint only", True),
+        ("en", "yes, but not for this complaint", False),
+        ("fr", "oui mais seulement pour cette réclamation", True),
+        ("de", "ja, aber nur für diese Beschwerde", True),
+        ("es", "sí, solo para esta queja", True),
+        ("en", "aye", True),
+        ("de", "jaja mach nur", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
