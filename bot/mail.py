@@ -27,6 +27,7 @@ from channels.email.authentication import (
     about_address,
     from_authentication_results,
     nothing_proven,
+    out_of_time,
     trusted_peer,
     verify_as_mx,
 )
@@ -49,6 +50,8 @@ SENDER_UNVERIFIED = "sender-unverified"
 
 # How many sender checks run at once; more wait their turn (their SMTP clients wait too).
 SENDER_CHECK_THREADS = 8
+# The most one message's checks may take, DNS included (then: temperror, nothing proven).
+SENDER_CHECK_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +109,22 @@ async def check_sender(app: App, raw: bytes, mail_from: str, peer: SmtpPeer) -> 
     if app.resolver is None:
         app.resolver = CachingResolver(timeout=settings.dns_timeout_seconds)
     check = functools.partial(
-        verify_as_mx, raw, ip=peer.ip, helo=peer.helo, mail_from=mail_from, resolver=app.resolver
+        verify_as_mx,
+        raw,
+        ip=peer.ip,
+        helo=peer.helo,
+        mail_from=mail_from,
+        resolver=app.resolver,
+        recipients=settings.complaint_address_list,
     )
-    # DNS and RSA: off the event loop.
-    return await asyncio.get_running_loop().run_in_executor(_check_pool(app), check)
+    # DNS and RSA: off the event loop, and within a budget: a sender whose DNS answers slowly
+    # gets a temperror rather than holding the connection (and a check thread) for long.
+    running = asyncio.get_running_loop().run_in_executor(_check_pool(app), check)
+    try:
+        return await asyncio.wait_for(running, SENDER_CHECK_SECONDS)
+    except TimeoutError:
+        log.info("sender checks took over %s s; nothing proven", SENDER_CHECK_SECONDS)
+        return out_of_time(raw)
 
 
 def _check_pool(app: App) -> ThreadPoolExecutor:

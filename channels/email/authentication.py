@@ -6,32 +6,25 @@ Blocking work (DNS, RSA): call these from a worker thread (``asyncio.to_thread``
 
 from __future__ import annotations
 
-import base64
 import contextvars
-import functools
-import importlib.resources
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from email import message_from_bytes, policy
 from email.utils import getaddresses
 from typing import Any
 
-import authheaders
-import authheaders.dmarc_lookup
 import authres
-import dkim
-import dkim.crypto
 import dns.exception
 import spf
 from authheaders import dmarc_per_from
 from authres import DKIMAuthenticationResult, SPFAuthenticationResult
-from dkim.canonicalization import CanonicalizationPolicy
-from publicsuffix2 import PublicSuffixList
 
 from channels.base import SenderCheck
+from channels.email.dkim_verify import POLICY, check_signatures, doubled, parsers_disagree
 from channels.email.dns_lookup import DnsTemporaryError, Resolver
+from channels.email.org_domain import same_organisation
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +33,7 @@ FAIL = "fail"
 NONE = "none"
 TEMPERROR = "temperror"
 PERMERROR = "permerror"
-# A DKIM signature that verifies but does not cover what we read ("l=", a doubled header).
-POLICY = "policy"
 _RESULTS = frozenset({PASS, FAIL, "softfail", "neutral", NONE, TEMPERROR, PERMERROR, POLICY})
-# Headers a message has at most once (RFC 5322 3.6). A signature covers the bottom copy and
-# the parser reads the top one, so a copy added on top of a signed message would be believed.
-_SINGLE_HEADERS = (
-    "From",
-    "Sender",
-    "Reply-To",
-    "To",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "In-Reply-To",
-    "References",
-)
 _POLICIES = frozenset({"none", "quarantine", "reject"})
 
 # pyspf looks names up through its module-level DNSLookup; this routes it to the resolver of
@@ -64,9 +42,8 @@ _RESOLVER: contextvars.ContextVar[Resolver | None] = contextvars.ContextVar(
     "sender_check_resolver", default=None
 )
 _SYSTEM_SPF_LOOKUP = spf.DNSLookup
-_LONGEST_KEY_BITS = 4096
-# A 4096-bit key's SubjectPublicKeyInfo is 550 bytes: 736 in base64; some room for encoding.
-_LONGEST_KEY_BASE64 = 800
+# A header block larger than any real mail's: not worth the parsers' time (seconds of CPU).
+LARGEST_HEAD = 1_000_000
 # RFC 7208's limit on the whole SPF evaluation, in seconds.
 SPF_QUERY_TIME = 20
 
@@ -92,43 +69,37 @@ def _spf_lookup(
 spf.DNSLookup = _spf_lookup
 
 
-@functools.cache
-def _suffixes() -> PublicSuffixList:
-    ref = importlib.resources.files("authheaders") / "public_suffix_list.txt"
-    with importlib.resources.as_file(ref) as location, open(location, encoding="utf-8") as lines:
-        return PublicSuffixList(lines)
-
-
-def get_org_domain(domain: str) -> str:
-    """The organisational domain ("mail.shop.co.uk" -> "shop.co.uk"), for DMARC alignment."""
-    domain = domain.strip(".").lower()
-    found = _suffixes().get_public_suffix(domain, strict=True)
-    if found is not None:
-        return str(found)
-    # A top-level domain newer than the bundled list: RFC 7489's default rule ("*") makes the
-    # organisation one label under it. Without this every "*.web" domain would be one
-    # organisation, and any of them could vouch for another's From.
-    return ".".join(domain.split(".")[-2:])
-
-
-# authheaders reads its 200 KB public suffix list anew on every call (30 ms, several times per
-# message): it gets the same list, read once.
-authheaders.dmarc_lookup.get_org_domain = get_org_domain
-authheaders.get_org_domain = get_org_domain
-
-
 def verify_as_mx(
-    raw: bytes, *, ip: str, helo: str, mail_from: str, resolver: Resolver
+    raw: bytes,
+    *,
+    ip: str,
+    helo: str,
+    mail_from: str,
+    resolver: Resolver,
+    recipients: Collection[str] = (),
 ) -> SenderCheck:
-    """Check SPF for the connecting IP and envelope sender, DKIM, and DMARC for the From."""
+    """Check SPF for the connecting IP and envelope sender, DKIM, and DMARC for the From.
+
+    ``recipients`` (our complaint addresses): a DKIM signature counts only on mail whose
+    signed To or Cc names one of them.
+    """
+    if len(_head(raw)) > LARGEST_HEAD:
+        return replace(_unchecked(raw, "mx"), spf=PERMERROR, dkim=PERMERROR, dmarc=PERMERROR)
     token = _RESOLVER.set(resolver)
     try:
-        return _verify(raw, ip, helo, mail_from, resolver)
+        return _verify(raw, ip, helo, mail_from, resolver, recipients)
     finally:
         _RESOLVER.reset(token)
 
 
-def _verify(raw: bytes, ip: str, helo: str, mail_from: str, resolver: Resolver) -> SenderCheck:
+def _verify(
+    raw: bytes,
+    ip: str,
+    helo: str,
+    mail_from: str,
+    resolver: Resolver,
+    recipients: Collection[str],
+) -> SenderCheck:
     from_domain = _from_domain(raw)
     sender = mail_from or f"postmaster@{helo}"
     try:
@@ -137,7 +108,7 @@ def _verify(raw: bytes, ip: str, helo: str, mail_from: str, resolver: Resolver) 
         log.warning("SPF check failed unexpectedly", exc_info=True)
         spf_word = "temperror"
     spf_result = _result_named(spf_word)
-    dkim_result, signer = _dkim(raw, resolver)
+    dkim_result, signer = check_signatures(raw, from_domain, recipients, resolver)
     dmarc_result, policy_word = _dmarc(
         from_domain, sender, spf_result, dkim_result, signer, resolver
     )
@@ -150,76 +121,6 @@ def _verify(raw: bytes, ip: str, helo: str, mail_from: str, resolver: Resolver) 
         policy=_policy_named(policy_word),
         aligned=_aligned(from_domain, spf_result, _domain_of(sender), dkim_result, signer),
     )
-
-
-def _dkim(raw: bytes, resolver: Resolver) -> tuple[str, str]:
-    """The first DKIM signature's result and signing domain ("none" when unsigned)."""
-
-    def txt(name: bytes, timeout: float = 5) -> bytes | None:
-        records = resolver.lookup(name.decode("ascii").rstrip("."), "TXT")
-        if not records:
-            return None
-        _refuse_costly_key(records[0])
-        return records[0].encode("utf-8")
-
-    if not re.search(rb"(?im)^dkim-signature:", _head(raw)):
-        return NONE, ""
-    try:
-        checker = dkim.DKIM(raw)
-    except Exception:  # headers dkimpy cannot read: no signature can hold
-        log.info("message unreadable for DKIM", exc_info=True)
-        return FAIL, ""
-    try:
-        passed = checker.verify(dnsfunc=txt)
-    except (DnsTemporaryError, dkim.DnsTimeoutError, dns.exception.DNSException):
-        result = TEMPERROR
-    except dkim.DKIMException:
-        result = FAIL
-    except Exception:  # a malformed signature is a fail, never a crash
-        log.info("DKIM signature unreadable", exc_info=True)
-        result = FAIL
-    else:
-        result = PASS if passed else FAIL
-    fields = checker.signature_fields
-    if result == PASS and (_unsigned_tail(checker) or _doubled(raw)):
-        # "l=" leaves whatever follows the signed length unsigned; a doubled header is read
-        # from the copy the signature does not cover. Either lets a replay carry new words.
-        result = POLICY
-    signer = fields.get(b"d", b"").decode("ascii", "replace").lower()
-    return result, signer
-
-
-def _unsigned_tail(checker: dkim.DKIM) -> bool:
-    """The body goes on past the length an "l=" tag signed."""
-    fields = checker.signature_fields
-    if b"l" not in fields:
-        return False
-    canonical = CanonicalizationPolicy.from_c_value(fields.get(b"c", b"simple/simple"))
-    return len(canonical.canonicalize_body(checker.body)) > int(fields[b"l"])
-
-
-def _doubled(raw: bytes) -> bool:
-    """A header that must appear once appears more often."""
-    message = message_from_bytes(_head(raw) + b"\r\n\r\n", policy=policy.compat32)
-    return any(len(message.get_all(name) or ()) > 1 for name in _SINGLE_HEADERS)
-
-
-def _refuse_costly_key(record: str) -> None:
-    """Refuse a published key that would cost seconds of CPU to verify with (a sender's DoS).
-
-    RFC 8301 has verifiers accept RSA keys up to 4096 bits; a huge modulus or exponent makes
-    each check slow, so it fails as a key nobody should publish.
-    """
-    tags = dict(part.strip().partition("=")[::2] for part in record.split(";") if "=" in part)
-    key = re.sub(r"\s+", "", tags.get("p", ""))
-    if len(key) > _LONGEST_KEY_BASE64:
-        raise dkim.KeyFormatError("public key longer than 4096 bits")
-    try:
-        fields = dkim.crypto.parse_public_key(base64.b64decode(key, validate=True))
-    except Exception:  # dkimpy reads it again and reports it as it sees fit
-        return
-    if fields["modulus"].bit_length() > _LONGEST_KEY_BITS or fields["publicExponent"] > 2**17 + 1:
-        raise dkim.KeyFormatError("public key too costly to verify with")
 
 
 def _dmarc(
@@ -258,10 +159,9 @@ def _aligned(
     """The passing identity in the From domain's organisation (relaxed alignment)."""
     if not from_domain:
         return None
-    organisation = get_org_domain(from_domain)
-    if dkim_result == PASS and signer and get_org_domain(signer) == organisation:
+    if dkim_result == PASS and same_organisation(signer, from_domain):
         return f"dkim:{signer}"
-    if spf_result == PASS and spf_domain and get_org_domain(spf_domain) == organisation:
+    if spf_result == PASS and same_organisation(spf_domain, from_domain):
         return f"spf:{spf_domain}"
     return None
 
@@ -272,6 +172,8 @@ def from_authentication_results(raw: bytes, authserv_id: str) -> SenderCheck:
     Headers are added on top as mail passes through, so any further down with the same id
     were written by the sender, and are ignored; none at all is no verdict (all "none").
     """
+    if len(_head(raw)) > LARGEST_HEAD:
+        return nothing_proven(raw)
     from_domain = _from_domain(raw)
     value = next(
         (
@@ -290,12 +192,24 @@ def from_authentication_results(raw: bytes, authserv_id: str) -> SenderCheck:
         # sender wrote stand in for it.
         log.info("the operator's Authentication-Results header does not parse")
         return nothing_proven(raw)
-    found = {str(r.method).lower(): r for r in header.results}
+    found = {str(r.method).lower(): r for r in reversed(header.results)}  # the first of each
+    # Of several DKIM results (one per signature), the one that vouches for the From.
+    signatures = [r for r in header.results if str(r.method).lower() == "dkim"]
+    found["dkim"] = next(
+        (
+            r
+            for r in signatures
+            if str(r.result).lower() == PASS
+            and same_organisation(_property(r, "header", "d") or "", from_domain)
+        ),
+        found.get("dkim"),
+    )
     judged = (_property(found.get("dmarc"), "header", "from") or "").strip().lower()
-    if (judged and judged != from_domain) or _doubled(raw):
+    unlike = judged and judged != from_domain
+    if unlike or parsers_disagree(raw) or doubled(raw):
         # The operator's server judged another From than the one we read (several From
         # headers, or one the two parsers read differently), or a signature it checked may
-        # cover another copy of a header than the one we read (see _SINGLE_HEADERS).
+        # cover other headers than the ones we read (see channels.email.dkim_verify).
         return nothing_proven(raw)
     policy_word = _property(found.get("dmarc"), "policy", "dmarc")
     if policy_word is None and (said := re.search(r"\bp=(\w+)", value)):
@@ -332,6 +246,11 @@ def about_address(check: SenderCheck, address: str) -> SenderCheck:
 def nothing_proven(raw: bytes) -> SenderCheck:
     """No verdict: no header from the operator's server, or mail that went round it."""
     return _unchecked(raw, "forwarded")
+
+
+def out_of_time(raw: bytes) -> SenderCheck:
+    """The MX checks did not finish in time: every method a temperror."""
+    return replace(_unchecked(raw, "mx"), spf=TEMPERROR, dkim=TEMPERROR, dmarc=TEMPERROR)
 
 
 def trusted_peer(raw: bytes) -> SenderCheck:

@@ -209,3 +209,23 @@ async def test_senders_with_stalled_dns_do_not_hold_up_other_mail(mx_app: App) -
     finally:
         dns.let_go.set()
         await asyncio.gather(*stalled)
+
+
+async def test_checks_that_run_out_of_time_prove_nothing(
+    mx_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.mail.SENDER_CHECK_SECONDS", 0.2)
+    dns = StalledDns(asyncio.get_running_loop(), 1)
+    mx_app.resolver = dns
+    stranger = SmtpPeer("198.51.100.7", "mail.customer.example")
+    try:
+        raw = signed(mail(FIRST), "customer.example")
+        await asyncio.wait_for(deliver_mail(mx_app, raw, CUSTOMER, [], stranger), 10)
+    finally:
+        dns.let_go.set()
+    async with mx_app.sessions() as session:
+        [stored] = (await session.scalars(select(MessageIn))).all()
+    assert stored.sender_auth is not None
+    assert (stored.sender_auth["spf"], stored.sender_auth["dkim"]) == ("temperror", "temperror")
+    assert stored.sender_auth["authenticated"] is False
+    assert SENDER_UNVERIFIED in stored.flags

@@ -6,7 +6,8 @@ from dataclasses import asdict
 
 import pytest
 
-from channels.email.authentication import from_authentication_results, get_org_domain
+from channels.email.authentication import from_authentication_results, verify_as_mx
+from channels.email.org_domain import get_org_domain
 from fakes.mail_auth import FakeDns, email, publish_domain, signed, signing_key
 from tests.channels.email.test_authentication import (
     AR_FORGED,
@@ -130,3 +131,77 @@ def test_a_passing_verdict_on_mail_with_a_doubled_header_proves_nothing() -> Non
     raw = email(extra_headers=AR_FORGED + "Subject: withdraw my complaint\r\n")
     assert not forwarded(raw).authenticated
     assert forwarded(email(extra_headers=AR_FORGED)).authenticated
+
+
+OURS = ("complaints@shop.example",)
+
+
+def checked(raw: bytes, dns: FakeDns, **changes: str) -> SenderAuthentication:
+    """The MX checks as serve runs them: from a stranger's server, for our address."""
+    values = {"ip": STRANGER_IP, "helo": "mail.evil.example", "mail_from": "x@evil.example"}
+    found = verify_as_mx(raw, resolver=dns, recipients=OURS, **(values | changes))
+    return SenderAuthentication.from_dict(asdict(found))
+
+
+def test_mail_signed_for_us_passes(dns: FakeDns) -> None:
+    assert checked(signed(email(), "customer.example"), dns).authenticated
+
+
+@pytest.mark.parametrize(
+    "on_top",
+    [
+        # A bare CR: dkimpy reads one unsigned header, Python's parser a whole new message
+        # (From, Subject, an empty line) with the signed one pushed into its body.
+        b"X-Note: x\rFrom: <bea@customer.example>\rSubject: withdraw\r\rwithdraw\r\r\n",
+        # A line that is no header: dkimpy skips it, Python's parser starts the body there.
+        b"From: <bea@customer.example>\r\nFrom someone\r\n",
+    ],
+    ids=["bare CR", "mbox From line"],
+)
+def test_headers_the_two_parsers_read_differently_are_not_believed(
+    dns: FakeDns, on_top: bytes
+) -> None:
+    newsletter = signed(
+        email(sender="news@customer.example", body="Spring sale!"), "customer.example"
+    )
+    result = checked(on_top + newsletter, dns)
+    assert result.dkim in (AuthResult.POLICY, AuthResult.FAIL)  # dkimpy refuses two From
+    assert not result.authenticated
+
+
+def test_someones_signed_mail_to_another_replayed_to_us_is_not_theirs_to_us(
+    dns: FakeDns,
+) -> None:
+    to_bob = email(body="Yes, I agree. It was on 3 March.").replace(
+        b"To: complaints@shop.example", b"To: bob@elsewhere.example"
+    )
+    result = checked(signed(to_bob, "customer.example"), dns)
+    assert result.dkim is AuthResult.POLICY
+    assert not result.authenticated
+
+
+def test_a_signature_aligned_with_the_from_counts_below_a_forwarders(dns: FakeDns) -> None:
+    publish_domain(dns, "esp.example", dmarc=None, spf=None)
+    raw = signed(signed(email(), "customer.example"), "esp.example")
+    result = checked(raw, dns, mail_from="bounces@esp.example")
+    assert result.dkim is AuthResult.PASS
+    assert result.aligned == "dkim:customer.example"
+    assert result.authenticated
+
+
+def test_a_header_block_larger_than_any_real_mail_is_not_checked(dns: FakeDns) -> None:
+    padding = b"".join(b"X-Pad-%d: %s\r\n" % (n, b"x" * 900) for n in range(1200))
+    result = checked(padding + signed(email(), "customer.example"), dns)
+    assert result.dkim is AuthResult.PERMERROR
+    assert not result.authenticated
+    assert dns.asked == []  # no lookups, no RSA
+
+
+def test_the_operators_dkim_result_that_vouches_for_the_from_counts_among_several() -> None:
+    header = (
+        f"Authentication-Results: {SERVER}; spf=pass smtp.mailfrom=x@esp.example;"
+        " dkim=pass header.d=esp.example; dkim=pass header.d=customer.example; dmarc=none\r\n"
+    )
+    result = forwarded(email(extra_headers=header))
+    assert result.aligned == "dkim:customer.example"
+    assert result.authenticated
