@@ -49,6 +49,8 @@ class DateWords:
     # Words after an ordinal that make it a count, not a day ("the 3rd time").
     counted: frozenset[str] = frozenset()
     # The language's code, for dateparser.
+    # "or" and its kind: "Saturday or Sunday" is no one day.
+    alternatives: frozenset[str] = frozenset()
     language: str = "en"
 
     @staticmethod
@@ -90,6 +92,7 @@ class DateWords:
             since_words=listed("since_words"),
             range_from=listed("range_from"),
             range_to=listed("range_to"),
+            alternatives=listed("alternatives"),
             language=language,
         )
 

@@ -24,12 +24,11 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     A correction wins ("on the 21st, sorry I meant the 12th"); a date of buying or ordering
     ("bought it on 2 January, it broke on the Tuesday before last") gives way to another.
     """
-    for marker in sorted(dates.corrections, key=len, reverse=True):
-        said = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", text, flags=re.IGNORECASE)
-        if said is not None:
-            corrected = first_date(text[said.end() :], today, dates)
-            if corrected is not None:
-                return corrected
+    corrected = _corrected(text, today, dates)
+    if corrected is not None:
+        return corrected
+    if _one_day_or_another(text, dates):
+        return None  # "Saturday or Sunday, not sure": better to ask
     bought, rest = _purchase_clauses(text, dates)
     began = _since(rest, today, dates)
     if began is not None:
@@ -51,6 +50,30 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         past = " . ".join(_past_purchase(clause, today, dates) for clause in bought)
         found = first_date(past, today, dates)
     return found
+
+
+def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The date after the last correction that names one ("Wednesday, no wait, Tuesday";
+    "I said Wednesday but it was Tuesday"; "le 11, ah non le 12")."""
+    said = [
+        found
+        for marker in dates.corrections
+        for found in re.finditer(rf"(?<!\w){re.escape(marker)}(?!\w)", text, re.IGNORECASE)
+    ]
+    for marker in sorted(said, key=lambda found: found.start(), reverse=True):
+        corrected = first_date(text[marker.end() :], today, dates)
+        if corrected is not None:
+            return corrected
+    return None
+
+
+def _one_day_or_another(text: str, dates: DateWords) -> bool:
+    """Two weekdays offered as alternatives ("samedi ou dimanche", "Mittwoch oder Donnerstag")."""
+    if not dates.alternatives:
+        return False
+    days = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
+    either = "|".join(re.escape(word) for word in dates.alternatives)
+    return re.search(rf"\b(?:{days}) (?:{either}) (?:{days})\b", normalise(text)) is not None
 
 
 def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -122,6 +145,8 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     For an answer to "when did it happen?": a customer who answers "bought it on 28 Feb" gives
     the only date they have.
     """
+    if _one_day_or_another(text, dates) and _corrected(text, today, dates) is None:
+        return None
     return find_date(text, today, dates) or first_date(text, today, dates)
 
 

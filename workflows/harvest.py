@@ -57,6 +57,8 @@ def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozense
     theirs; otherwise only one they say is theirs ("email me at ...", "my mobile is ...", or
     one of the language's ``cues``: "mon numéro").
     """
+    # The first one said: "01423 566 120 in the day, or m.o@gmail.com" puts the phone first.
+    found: list[tuple[int, str]] = []
     for pattern in (_EMAIL_IN, _PHONE_IN):
         for match in pattern.finditer(text):
             if pattern is _PHONE_IN:
@@ -70,17 +72,29 @@ def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozense
                 or _OWN_CONTACT.search(before)
                 or any(contains_phrase(said, cue) for cue in cues)
             ):
-                return match.group(0).strip()[:MAX_CONTACT_LENGTH]
-    return _any_phone(text) if asked else None
+                found.append((match.start(), _whole(text, match.start(), match.group(0))))
+                break
+    if asked and (loose := _any_phone(text)) is not None:
+        found.append(loose)
+    return min(found)[1][:MAX_CONTACT_LENGTH] if found else None
 
 
-def _any_phone(text: str) -> str | None:
-    """A phone number in any national format, in an answer to "how can we reach you"."""
+def _whole(text: str, start: int, value: str) -> str:
+    """The number with the opening bracket of its area code ("(030) 812 34 56")."""
+    value = value.strip()
+    if start > 0 and text[start - 1] == "(" and ")" in value and "(" not in value:
+        return "(" + value
+    return value
+
+
+def _any_phone(text: str) -> tuple[int, str] | None:
+    """A phone number in any national format, in an answer to "how can we reach you", and
+    where it starts."""
     for match in _ANY_PHONE.finditer(text):
         number = match.group(0).strip()
         digits = sum(character.isdigit() for character in number)
         if 7 <= digits <= 15 and not _A_DATE.match(number):
-            return number[:MAX_CONTACT_LENGTH]
+            return match.start(), _whole(text, match.start(), number)
     return None
 
 

@@ -34,6 +34,19 @@ def test_a_contact_is_an_email_address_or_a_phone_number_found_anywhere(
     assert contact_in(text) == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("01423 566 120 in the day, or m.oyelaran@gmail.com", "01423 566 120"),
+        ("0476/23.45.61, sinon par mail marc.dupont@telenet.be", "0476/23.45.61"),
+        ("m.oyelaran@gmail.com or 01423 566 120 in the day", "m.oyelaran@gmail.com"),
+        ("(030) 812 34 56, ich habe kein E-Mail", "(030) 812 34 56"),
+    ],
+)
+def test_of_two_contacts_the_one_said_first_is_taken(text: str, found: str) -> None:
+    assert contact_in(text) == found
+
+
 def test_a_contact_given_in_a_sentence_is_taken(chat: Chat) -> None:
     chat.lasting_address = False
     advance_to(chat, "customer/ask_contact")
