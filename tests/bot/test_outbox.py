@@ -152,6 +152,32 @@ async def test_two_dispatchers_never_send_one_message_twice(
             await application.close()
 
 
+async def test_different_customers_are_sent_to_at_once_and_each_in_order(app: App) -> None:
+    for name in ("a", "b", "c"):
+        await say(app, "help", name)
+        await say(app, "status", name)
+
+    class Slow(RecordingAdapter):
+        in_flight = 0
+        most = 0
+
+        async def send(self, message: OutboundMessage) -> DeliveryResult:
+            Slow.in_flight += 1
+            Slow.most = max(Slow.most, Slow.in_flight)
+            await asyncio.sleep(0.05)  # a provider's round trip
+            Slow.in_flight -= 1
+            return await super().send(message)
+
+    adapter = Slow()
+    assert await Dispatcher(app, {"console": adapter}).run_once() == 6
+    assert Slow.most == 3  # one send per customer at a time, all three customers at once
+    # Each customer's replies arrive in the order they were written.
+    for name in ("a", "b", "c"):
+        theirs = [m.outbox_id for m in adapter.sent if m.address == name]
+        assert len(theirs) == 2
+        assert theirs == sorted(theirs)
+
+
 def test_backoff_grows_exponentially_within_jittered_bounds() -> None:
     rng = random.Random(3)
     for attempt in range(1, 12):
@@ -173,8 +199,9 @@ async def test_a_provider_that_hangs_is_a_transient_failure(
 
 
 async def test_stopping_gives_claimed_rows_back_at_once(app: App) -> None:
-    for name in ("a", "b", "c"):
-        await say(app, "help", name)
+    # One customer's messages go one after another, so two are still waiting at the stop.
+    for _ in range(3):
+        await say(app, "help", "a")
     stop = asyncio.Event()
 
     class StopAfterOne(RecordingAdapter):
