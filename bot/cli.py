@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from alembic.util.exc import CommandError as AlembicError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,7 +24,13 @@ from bot.services.queries import case_file, list_cases, unfiled_messages
 from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage.database import create_engine
-from bot.storage.migrate import SchemaOutOfDate, ensure_schema, make_revision, upgrade
+from bot.storage.migrate import (
+    MigrationError,
+    SchemaOutOfDate,
+    ensure_schema,
+    make_revision,
+    upgrade,
+)
 from workflows.aftercare_settings import Remedy
 from workflows.classification import SEVERITIES, classify
 from workflows.lifecycle import CaseStatus
@@ -187,7 +192,7 @@ async def _run(app: App, args: argparse.Namespace) -> int:
         # The reader went away (`| head`): nothing is wrong, and nothing more to say.
         sys.stderr.close()
         return 0
-    except (SQLAlchemyError, AlembicError, OSError) as error:
+    except (SQLAlchemyError, MigrationError, OSError) as error:
         # An operator's problem (database locked, unreachable or newer than this code; a
         # file that cannot be read): say what it is, without a traceback.
         logging.getLogger(__name__).debug("command failed", exc_info=True)

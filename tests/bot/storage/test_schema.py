@@ -27,6 +27,15 @@ async def test_migrations_reach_head_and_match_the_models(app: App) -> None:
         assert await connection.run_sync(differences) == []
 
 
+def test_the_newest_revision_is_the_one_alembic_finds() -> None:
+    # Commands read it from the files without Alembic (to start faster): the two must agree.
+    from alembic.script import ScriptDirectory
+
+    from bot.storage.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def test_times_come_back_timezone_aware_in_utc(app: App) -> None:
     paris = timezone(timedelta(hours=1))
     async with app.sessions() as session, session.begin():
