@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.destinations import STAFF_FEED
+from bot.outbox_notify import listen_for_outbox
 from bot.services.app import App
 from bot.services.delivery import apply_early_reports, mark_failed
 from bot.services.notices import (
@@ -169,13 +170,20 @@ class Dispatcher:
         delivering meanwhile (the terminal chat prints a reply before its next prompt).
         """
         interval = self._app.settings.poll_interval_seconds
-        # Woken by a commit that added rows in this process; polling finds rows added by
-        # other processes and retries that have come due.
+        # Woken by a commit that added rows in this process; polling finds retries that have
+        # come due, and rows added elsewhere when nothing woke it.
         waker = self._app.outbox_waker()
+        # And by commits in other processes, where the database can say so (PostgreSQL).
+        listening = asyncio.create_task(
+            listen_for_outbox(self._app.engine, waker, stop), name="outbox-listen"
+        )
         try:
             await self._poll(stop, turn, waker, interval)
         finally:
             self._app.forget_outbox_waker(waker)
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening
 
     async def _poll(
         self,

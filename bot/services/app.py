@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.config import load_destinations, load_intake_settings
 from bot.destinations import StaffDestinations
 from bot.locales import Locales
+from bot.outbox_notify import notifies, notify_outbox
 from bot.rendering import Renderer
 from bot.services.journal import InboundJournal
 from bot.settings import Settings
@@ -103,6 +104,10 @@ class App:
             async with self.sessions() as session:
                 async with session.begin():
                     yield session
+                    if notifies(self.engine):
+                        await session.flush()
+                        if session.info.get(OUTBOX_ADDED):
+                            await notify_outbox(session)  # dispatchers in other processes
                 self._committed(session)
             return
         # SQLite has one writer at a time. Queue this process's writers here, in order, instead

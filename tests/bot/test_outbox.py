@@ -302,3 +302,35 @@ async def test_a_reply_goes_out_on_commit_not_at_the_next_poll(app: App) -> None
     finally:
         stop.set()
         await dispatching
+
+
+@pytest.mark.postgres
+async def test_a_commit_in_another_process_wakes_the_dispatcher(
+    postgres_url: str, clock: FakeClock
+) -> None:
+    from bot.settings import Settings
+    from bot.storage.migrate import upgrade
+    from fakes import SeededRandom
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=postgres_url, poll_interval_seconds=600
+    )
+    # Two apps, two engines: as `serve` and a staff command in another process.
+    serving, other = (App.create(settings, clock=clock, random=SeededRandom(n)) for n in (1, 2))
+    await upgrade(serving.engine)
+    adapter = RecordingAdapter()
+    stop = asyncio.Event()
+    dispatching = asyncio.create_task(Dispatcher(serving, {"console": adapter}).run_forever(stop))
+    try:
+        await asyncio.sleep(0.3)  # its first look found nothing; the next poll is far off
+        await say(other, "help", "bea")
+        for _ in range(1500):  # 30 s at most; the next poll is ten minutes off
+            if adapter.sent:
+                break
+            await asyncio.sleep(0.02)
+        assert [m.address for m in adapter.sent] == ["bea"]
+    finally:
+        stop.set()
+        await dispatching
+        await serving.close()
+        await other.close()
