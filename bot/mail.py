@@ -28,6 +28,7 @@ from channels.email.authentication import (
     from_authentication_results,
     nothing_proven,
     out_of_time,
+    replayed,
     trusted_peer,
     verify_as_mx,
 )
@@ -47,6 +48,8 @@ from channels.email.text import cut_at_quote_of
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The flag on a stored email whose sender the checks could not prove (see cases show, inbox).
 SENDER_UNVERIFIED = "sender-unverified"
+# The flag on a stored email reusing a known Message-ID with other bytes.
+REUSED_MESSAGE_ID = "reused-message-id"
 
 # How many sender checks run at once; more wait their turn (their SMTP clients wait too).
 SENDER_CHECK_THREADS = 8
@@ -69,14 +72,18 @@ async def deliver_mail(
         parse_email, raw, max_attachment_bytes=app.settings.max_attachment_bytes
     )
     message = to_inbound(parsed, raw, envelope_from=mail_from, received_at=app.clock())
+    message = await _distinct_id(app, replace(message, batch=True))
     sender = await check_sender(app, raw, mail_from, peer)
     if sender is not None:
         # The checks must be about the very address that becomes the customer.
         sender = about_address(sender, message.address)
+        if REUSED_MESSAGE_ID in message.flags:
+            # Another copy of a message we have, with other bytes: its signature proved the
+            # first one, not this (someone re-sending the customer's own mail to act again).
+            sender = replayed(sender)
         proven = proven_sender(sender).authenticated
         flags = message.flags if proven else (*message.flags, SENDER_UNVERIFIED)
         message = replace(message, sender=sender, flags=flags)
-    message = await _distinct_id(app, replace(message, batch=True))
     message = await _without_our_words(app, message)
     await handle_inbound(app, message)
     report = parsed.delivery_report
@@ -103,7 +110,9 @@ async def check_sender(app: App, raw: bytes, mail_from: str, peer: SmtpPeer) -> 
             # Straight from the internet, past the operator's server: its header could be
             # written by anyone, so nothing is proven.
             return nothing_proven(raw)
-        return from_authentication_results(raw, settings.email_authserv_id or "")
+        return from_authentication_results(
+            raw, settings.email_authserv_id or "", settings.complaint_address_list
+        )
     if trusted:
         return trusted_peer(raw)
     if app.resolver is None:
@@ -187,7 +196,7 @@ async def _distinct_id(app: App, message: InboundMessage) -> InboundMessage:
     return replace(
         message,
         provider_id=f"{message.provider_id}#sha256:{digest}",
-        flags=(*message.flags, "reused-message-id"),
+        flags=(*message.flags, REUSED_MESSAGE_ID),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ from bot.services.notices import (
     event_line_context,
 )
 from bot.services.opening import open_case
-from bot.services.replies import replies_in_last_hour, thread_ids
+from bot.services.replies import replies_in_last_hour, sent_since, thread_ids
 from bot.storage.models import (
     AttachmentRow,
     Case,
@@ -56,6 +56,9 @@ CARD_TIMERS = frozenset({"sla_warning", "sla_breach"})
 CUSTOMER_MESSAGE = "staff/customer_message"
 # Channels whose replies carry the provider's threading (email In-Reply-To/References).
 THREADED_CHANNELS = frozenset({"email"})
+# The answer an unproven sender gets (workflows.unverified), at most once a day per address.
+UNPROVEN_ANSWER = "customer/reference_unknown"
+UNPROVEN_ANSWER_EVERY = timedelta(days=1)
 log = logging.getLogger(__name__)
 
 
@@ -252,6 +255,8 @@ class EffectApplier:
             raise RuntimeError("a reply needs a customer identity")
         if await self._over_reply_cap(identity, case):
             return
+        if effect.template == UNPROVEN_ANSWER and await self._unproven_again(identity):
+            return
         rendered = self.locales.renderer(identity.language).render(
             effect.template, effect.context, identity.channel, effect.choices
         )
@@ -278,6 +283,18 @@ class EffectApplier:
                 "by": None if self.automatic else self.actor.name,
             }
             self.notices.thread_line(case, "staff/sent_to_customer", context)
+
+    async def _unproven_again(self, identity: Identity) -> bool:
+        """Whether this answers a sender the checks could not prove, and the address had such
+        an answer in the last day: forged mail must not use up the customer's replies."""
+        auth = self.message.sender_auth if self.message is not None else None
+        if not auth or auth.get("authenticated", True):
+            return False
+        since = self.now - UNPROVEN_ANSWER_EVERY
+        if not await sent_since(self.session, identity, UNPROVEN_ANSWER, since):
+            return False
+        log.info("an answer to an unproven sender held back: %s", identity.channel)
+        return True
 
     async def _over_reply_cap(self, identity: Identity, case: Case | None) -> bool:
         """Whether this address had its automatic replies for the hour (a mail loop guard)."""

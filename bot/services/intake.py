@@ -20,7 +20,14 @@ from bot.services.reachability import (
     REACHABLE,
     record_reachability,
 )
-from bot.services.storing import REACHABLE_AGAIN, identity_of, proven_sender, storable, store
+from bot.services.storing import (
+    REACHABLE_AGAIN,
+    identity_of,
+    proven_sender,
+    storable,
+    store,
+    unproven,
+)
 from bot.services.views import case_view
 from bot.storage.models import (
     Case,
@@ -139,7 +146,10 @@ async def _handle(app: App, session: AsyncSession, message: InboundMessage) -> I
     # The language this customer is answered in from now on (message.language is the
     # channel's hint: Telegram's language code, an email's Content-Language).
     language = app.locales.picker.pick(message.text, identity.language, message.language)
-    if identity.language != language:
+    if identity.language != language and not (
+        unproven(message) and await _known(session, identity)
+    ):
+        # Someone unproven writing as a known customer does not choose their language.
         identity.language = language
     conversation_row = await session.get(ConversationState, identity.id)
     conversation = Conversation.from_dict(conversation_row.state if conversation_row else {})
@@ -264,3 +274,11 @@ async def _thread_reference(session: AsyncSession, message: InboundMessage) -> s
     if case_id is None:
         return None
     return await session.scalar(select(Case.reference).where(Case.id == case_id))
+
+
+async def _known(session: AsyncSession, identity: Identity) -> bool:
+    """Whether this identity's customer has any case (it is no stranger's first message)."""
+    found = await session.scalar(
+        select(Case.id).where(Case.customer_id == identity.customer_id).limit(1)
+    )
+    return found is not None

@@ -26,6 +26,24 @@ async def replies_in_last_hour(session: AsyncSession, identity: Identity, now: d
     return int(count or 0)
 
 
+async def sent_since(
+    session: AsyncSession, identity: Identity, template: str, since: datetime
+) -> bool:
+    """Whether a message of ``template`` went to this address after ``since``."""
+    found = await session.scalar(
+        select(Outbox.id)
+        .where(
+            Outbox.audience == "customer",
+            Outbox.channel == identity.channel,
+            Outbox.address == identity.address,
+            Outbox.template == template,
+            Outbox.created_at > since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def thread_ids(
     session: AsyncSession, case: Case | None, channel: str, message: MessageIn | None
 ) -> list[str]:

@@ -26,6 +26,12 @@ def proven_sender(check: SenderCheck) -> SenderAuthentication:
     return SenderAuthentication.from_dict(asdict(check))
 
 
+def unproven(message: InboundMessage) -> bool:
+    """An email whose sender the checks could not prove: it may change nothing of the
+    identity it claims (its name, its language)."""
+    return message.sender is not None and not proven_sender(message.sender).authenticated
+
+
 # Set by a channel where any message proves the address works again (Telegram: a customer
 # who blocked the bot and has unblocked it).
 REACHABLE_AGAIN = "reachable-again"
@@ -97,7 +103,8 @@ async def identity_of(session: AsyncSession, message: InboundMessage) -> Identit
     # the database write lock from BEGIN IMMEDIATE and ignores the clause.
     found = await session.scalar(query.with_for_update())
     if found is not None:
-        if message.display_name and found.display_name != message.display_name:
+        renamed = message.display_name and found.display_name != message.display_name
+        if renamed and not unproven(message):
             found.display_name = message.display_name
         return found
     try:

@@ -22,7 +22,14 @@ from authheaders import dmarc_per_from
 from authres import DKIMAuthenticationResult, SPFAuthenticationResult
 
 from channels.base import SenderCheck
-from channels.email.dkim_verify import POLICY, check_signatures, doubled, parsers_disagree
+from channels.email.dkim_verify import (
+    POLICY,
+    check_signatures,
+    covers,
+    doubled,
+    parsers_disagree,
+    signature_by,
+)
 from channels.email.dns_lookup import DnsTemporaryError, Resolver
 from channels.email.org_domain import same_organisation
 
@@ -166,11 +173,15 @@ def _aligned(
     return None
 
 
-def from_authentication_results(raw: bytes, authserv_id: str) -> SenderCheck:
+def from_authentication_results(
+    raw: bytes, authserv_id: str, recipients: Collection[str] = ()
+) -> SenderCheck:
     """The verdict of the operator's mail server: the topmost Authentication-Results it added.
 
     Headers are added on top as mail passes through, so any further down with the same id
-    were written by the sender, and are ignored; none at all is no verdict (all "none").
+    were written by the sender, and are ignored; none at all is no verdict (all "none"). A
+    pass resting on a DKIM signature is held to the rules the MX checks apply (see
+    channels.email.dkim_verify.covers), which the operator's server does not know.
     """
     if len(_head(raw)) > LARGEST_HEAD:
         return nothing_proven(raw)
@@ -212,21 +223,33 @@ def from_authentication_results(raw: bytes, authserv_id: str) -> SenderCheck:
         # cover other headers than the ones we read (see channels.email.dkim_verify).
         return nothing_proven(raw)
     policy_word = _property(found.get("dmarc"), "policy", "dmarc")
-    if policy_word is None and (said := re.search(r"\bp=(\w+)", value)):
-        policy_word = said[1]
+    clause = re.search(r"(?i)\bdmarc=[^;]*", value)
+    if policy_word is None and clause and (said := re.search(r"\(p=(\w+)", clause[0])):
+        policy_word = said[1]  # "dmarc=fail (p=reject dis=none) header.from=..."
     spf_result = _result_named(_result(found.get("spf")))
     dkim_result = _result_named(_result(found.get("dkim")))
     signer = (_property(found.get("dkim"), "header", "d") or "").lower()
     mail_from = _property(found.get("spf"), "smtp", "mailfrom") or ""
+    dmarc_result = _result_named(_result(found.get("dmarc")))
+    aligned = _aligned(from_domain, spf_result, _domain_of(mail_from), dkim_result, signer)
+    if aligned and aligned.startswith("dkim:") and not _signature_holds(raw, signer, recipients):
+        # The pass rests on a signature that does not vouch for what the intake reads.
+        dkim_result, aligned = POLICY, None
+        dmarc_result = FAIL if dmarc_result == PASS else dmarc_result
     return SenderCheck(
         spf=spf_result,
         dkim=dkim_result,
-        dmarc=_result_named(_result(found.get("dmarc"))),
+        dmarc=dmarc_result,
         from_domain=from_domain,
         checked_by="forwarded",
         policy=_policy_named(policy_word),
-        aligned=_aligned(from_domain, spf_result, _domain_of(mail_from), dkim_result, signer),
+        aligned=aligned,
     )
+
+
+def _signature_holds(raw: bytes, signer: str, recipients: Collection[str]) -> bool:
+    found = signature_by(raw, signer)
+    return found is not None and covers(raw, found[0], found[1], recipients)
 
 
 def _authserv_id(value: str) -> str:
@@ -241,6 +264,15 @@ def about_address(check: SenderCheck, address: str) -> SenderCheck:
     if check.from_domain == address.rpartition("@")[2].lower():
         return check
     return replace(check, spf=NONE, dkim=NONE, dmarc=NONE, aligned=None)
+
+
+def replayed(check: SenderCheck) -> SenderCheck:
+    """The check of a copy of a message already received: a signature proves the first copy
+    only, so a pass resting on one is a "policy" result here."""
+    if check.checked_by == "trusted-peer" or not (check.aligned or "").startswith("dkim:"):
+        return check
+    dmarc = FAIL if check.dmarc == PASS else check.dmarc
+    return replace(check, dkim=POLICY, dmarc=dmarc, aligned=None)
 
 
 def nothing_proven(raw: bytes) -> SenderCheck:

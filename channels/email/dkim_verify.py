@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from email import policy
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
@@ -80,7 +80,7 @@ def read_headers(raw: bytes) -> list[tuple[bytes, bytes]] | None:
     """The header fields as dkimpy reads them; None when it cannot."""
     try:
         headers, _body = dkim.rfc822_parse(raw)
-    except dkim.MessageFormatError:
+    except Exception:  # MessageFormatError, or an IndexError on a first line that is folded
         return None
     return [(name, value) for name, value in headers]
 
@@ -116,18 +116,53 @@ def _one_signature(
 
 def _covers_what_we_read(raw: bytes, checker: dkim.DKIM, recipients: Collection[str]) -> bool:
     """Whether a verified signature vouches for the message as the intake will read it."""
-    if _unsigned_tail(checker) or parsers_disagree(raw) or doubled(raw):
+    if parsers_disagree(raw) or doubled(raw):
         return False
-    return not recipients or _addressed_to(raw, checker, recipients)
+    return covers(raw, checker.signature_fields, checker.body, recipients)
 
 
-def _unsigned_tail(checker: dkim.DKIM) -> bool:
+def covers(
+    raw: bytes, fields: Mapping[bytes, bytes], body: bytes, recipients: Collection[str]
+) -> bool:
+    """Whether a signature's tags vouch for the message: it signs the Message-ID (a copy
+    re-sent later is then known by it: see bot.mail), the body has nothing past ``l=``, and
+    a signed To or Cc names one of ``recipients`` (when given)."""
+    signed = {
+        name.strip().lower() for name in fields.get(b"h", b"").decode("ascii", "replace").split(":")
+    }
+    if "message-id" not in signed or _unsigned_tail(fields, body):
+        return False
+    return not recipients or _addressed_to(raw, signed, recipients)
+
+
+def signature_by(raw: bytes, signer: str) -> tuple[dict[bytes, bytes], bytes] | None:
+    """The tags of the first signature by ``signer`` (d=), and the body, read without any
+    cryptography (to hold another server's verdict to the rules above)."""
+    headers = read_headers(raw)
+    if headers is None:
+        return None
+    for name, value in headers:
+        if name.lower() != b"dkim-signature":
+            continue
+        tags = {
+            tag.strip(): b"".join(content.split())
+            for tag, _, content in (part.partition(b"=") for part in value.split(b";"))
+            if tag.strip()
+        }
+        if tags.get(b"d", b"").decode("ascii", "replace").lower() == signer.lower():
+            return tags, dkim.rfc822_parse(raw)[1]
+    return None
+
+
+def _unsigned_tail(fields: Mapping[bytes, bytes], body: bytes) -> bool:
     """The body goes on past the length an "l=" tag signed."""
-    fields = checker.signature_fields
     if b"l" not in fields:
         return False
     canonical = CanonicalizationPolicy.from_c_value(fields.get(b"c", b"simple/simple"))
-    return len(canonical.canonicalize_body(checker.body)) > int(fields[b"l"])
+    try:
+        return len(canonical.canonicalize_body(body)) > int(fields[b"l"])
+    except ValueError:
+        return True  # an unreadable length vouches for nothing
 
 
 def parsers_disagree(raw: bytes) -> bool:
@@ -148,13 +183,9 @@ def doubled(raw: bytes) -> bool:
     return any(len(message.get_all(name) or ()) > 1 for name in SINGLE_HEADERS)
 
 
-def _addressed_to(raw: bytes, checker: dkim.DKIM, recipients: Collection[str]) -> bool:
+def _addressed_to(raw: bytes, signed: set[str], recipients: Collection[str]) -> bool:
     """A signed To or Cc names one of ours: someone's signed mail to another is not theirs to us
     (replayed, it would count as what they said to us)."""
-    signed = {
-        name.strip().lower()
-        for name in checker.signature_fields.get(b"h", b"").decode("ascii", "replace").split(":")
-    }
     message = BytesHeaderParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
     named = [
         str(value)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.mail import SENDER_CHECK_THREADS, SENDER_UNVERIFIED, deliver_mail
 from bot.services.app import App
-from bot.storage.models import Case, CaseEvent, MessageIn, Outbox
+from bot.storage.models import Case, CaseEvent, Identity, MessageIn, Outbox
 from channels.email.server import SmtpPeer
 from fakes import FakeClock
 from fakes.mail_auth import FakeDns, publish_domain, signed
@@ -147,7 +147,9 @@ async def test_behind_a_mail_server_its_verdict_counts_only_on_mail_it_handed_ov
         email_authserv_id="mx.example.com",
         email_trusted_networks=trusted,
     )
-    raw = mail(FIRST, headers={"Authentication-Results": PASSING_VERDICT})
+    # The server checked the customer's signature (still on the message) and wrote its verdict.
+    signed_mail = signed(mail(FIRST), "customer.example")
+    raw = f"Authentication-Results: {PASSING_VERDICT}\r\n".encode() + signed_mail
     async with migrated_app(settings, clock) as app:
         async with smtp_for(app) as port:
             await send(port, raw)
@@ -229,3 +231,60 @@ async def test_checks_that_run_out_of_time_prove_nothing(
     assert (stored.sender_auth["spf"], stored.sender_auth["dkim"]) == ("temperror", "temperror")
     assert stored.sender_auth["authenticated"] is False
     assert SENDER_UNVERIFIED in stored.flags
+
+
+async def test_a_copy_of_the_customers_own_signed_mail_re_sent_changes_nothing(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    genuine = signed(mail(FIRST), "customer.example")
+    await send(mx_port, genuine)
+    await dispatch(mx_app, relay, 1)
+    # Someone who got a copy re-sends it from their own server, one header added on top.
+    await send(mx_port, b"Received: from x by y; Fri, 20 Mar 2026 10:00:00 +0000\r\n" + genuine)
+    async with mx_app.sessions() as session:
+        first, copy = (await session.scalars(select(MessageIn).order_by(MessageIn.id))).all()
+        assert len((await session.scalars(select(Case))).all()) == 1
+        to_customer = select(Outbox).where(Outbox.audience == "customer")
+        assert len((await session.scalars(to_customer)).all()) == 1  # the acknowledgement only
+    assert first.sender_auth is not None
+    assert first.sender_auth["authenticated"] is True
+    assert copy.sender_auth is not None
+    assert copy.sender_auth["dkim"] == "policy"
+    assert SENDER_UNVERIFIED in copy.flags
+
+
+async def test_forged_mail_gets_one_answer_a_day_and_leaves_the_customers_replies_alone(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    assert mx_app.resolver is not None
+    # A domain that asks for nothing to be refused (p=none): unproven senders are answered.
+    publish_domain(
+        mx_app.resolver, "open.example", spf="v=spf1 ip4:127.0.0.1 -all", dmarc="v=DMARC1; p=none"
+    )  # type: ignore[arg-type]
+    customer = "ann@open.example"
+    await send(mx_port, signed(mail(FIRST, sender=customer), "open.example"), sender=customer)
+    [ack] = await dispatch(mx_app, relay, 1)
+    for number in range(12):
+        forged = mail(f"status {number}", sender=customer, subject=f"Re: {ack.parsed['Subject']}")
+        await send(mx_port, forged, sender="attacker@evil.example")
+    answers = await dispatch(mx_app, relay, 1)  # one answer to all twelve
+    assert len(answers) == 1
+    own = signed(mail("status", sender=customer, reply_to=ack), "open.example")
+    await send(mx_port, own, sender=customer)
+    [status] = await dispatch(mx_app, relay, 1)  # the customer's own request is answered
+    assert list(status.rcpt_tos) == [customer]
+
+
+async def test_unproven_mail_does_not_change_the_customers_language_or_name(
+    mx_app: App, mx_port: int, relay: SmtpSink
+) -> None:
+    await send(mx_port, signed(mail(FIRST), "customer.example"))
+    await dispatch(mx_app, relay, 1)
+    forged = mail("en français s'il vous plaît", subject="Re: ma plainte").replace(
+        b"From: Ana Silva", b"From: Mallory Impostor"
+    )
+    await send(mx_port, forged, sender="attacker@evil.example")
+    async with mx_app.sessions() as session:
+        [identity] = (await session.scalars(select(Identity))).all()
+    assert identity.language == "en"
+    assert identity.display_name == "Ana Silva"

@@ -141,7 +141,9 @@ def test_a_verdict_from_a_server_not_named_is_ignored() -> None:
 
 
 def test_a_passing_verdict_from_the_operators_server_authenticates() -> None:
-    result = read(from_authentication_results(email(extra_headers=AR_OURS), "MX.shop.example"))
+    # The server checked the customer's signature, which is on the message below its verdict.
+    raw = AR_OURS.encode() + signed(email(), "customer.example")
+    result = read(from_authentication_results(raw, "MX.shop.example"))
     assert result.authenticated
     assert result.aligned == "dkim:customer.example"
 

@@ -128,9 +128,10 @@ def test_a_verdict_about_another_from_proves_nothing_about_ours() -> None:
 
 
 def test_a_passing_verdict_on_mail_with_a_doubled_header_proves_nothing() -> None:
-    raw = email(extra_headers=AR_FORGED + "Subject: withdraw my complaint\r\n")
+    genuine = signed(email(), "customer.example")
+    raw = (AR_FORGED + "Subject: withdraw my complaint\r\n").encode() + genuine
     assert not forwarded(raw).authenticated
-    assert forwarded(email(extra_headers=AR_FORGED)).authenticated
+    assert forwarded(AR_FORGED.encode() + genuine).authenticated
 
 
 OURS = ("complaints@shop.example",)
@@ -202,6 +203,46 @@ def test_the_operators_dkim_result_that_vouches_for_the_from_counts_among_severa
         f"Authentication-Results: {SERVER}; spf=pass smtp.mailfrom=x@esp.example;"
         " dkim=pass header.d=esp.example; dkim=pass header.d=customer.example; dmarc=none\r\n"
     )
-    result = forwarded(email(extra_headers=header))
+    result = forwarded(header.encode() + signed(email(), "customer.example"))
     assert result.aligned == "dkim:customer.example"
     assert result.authenticated
+
+
+FORWARDED_PASS = (
+    f"Authentication-Results: {SERVER}; spf=fail smtp.mailfrom=x@evil.example;"
+    " dkim=pass header.d=customer.example; dmarc=pass header.from=customer.example\r\n"
+).encode()
+
+
+def held_to_our_rules(raw: bytes) -> SenderAuthentication:
+    found = from_authentication_results(FORWARDED_PASS + raw, SERVER, recipients=OURS)
+    return SenderAuthentication.from_dict(asdict(found))
+
+
+def test_a_verdict_on_someones_signed_mail_to_another_proves_nothing_to_us() -> None:
+    to_friend = email().replace(b"To: complaints@shop.example", b"To: friend@other.example")
+    result = held_to_our_rules(signed(to_friend, "customer.example"))
+    assert result.dkim is AuthResult.POLICY
+    assert not result.authenticated
+    assert held_to_our_rules(signed(email(), "customer.example")).authenticated
+
+
+def test_a_verdict_on_words_added_past_the_signed_length_proves_nothing() -> None:
+    genuine = signed(email(), "customer.example", length=True)
+    assert held_to_our_rules(genuine).authenticated
+    result = held_to_our_rules(genuine.rstrip(b"\r\n") + b"\r\n\r\nwithdraw\r\n")
+    assert result.dkim is AuthResult.POLICY
+    assert not result.authenticated
+
+
+def test_a_policy_the_sender_wrote_elsewhere_in_the_verdict_is_not_read() -> None:
+    header = (
+        f"Authentication-Results: {SERVER}; spf=pass smtp.mailfrom=p=none@evil.example;"
+        " dkim=none; dmarc=fail (p=reject dis=none) header.from=customer.example\r\n"
+    )
+    result = forwarded(email(extra_headers=header))
+    assert result.domain_rejects
+
+
+def test_a_first_line_that_is_folded_is_no_crash(dns: FakeDns) -> None:
+    assert not checked(b" x\r\n" + signed(email(), "customer.example"), dns).authenticated
