@@ -344,3 +344,21 @@ def test_the_last_correction_wins_and_two_days_offered_are_none(
     vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound | None
 ) -> None:
     assert any_date(text, TODAY, vocabularies[language].dates) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "heit in da fruah", valid(2026, 3, 20)),
+        (
+            "en",
+            "paid since 9th March, and it was delivered to me on 16/03/2026",
+            valid(2026, 3, 16),
+        ),
+        ("de", "Dienstag, nee, das war Samstag der 14.", valid(2026, 3, 14)),
+    ],
+)
+def test_dialect_payment_dates_and_a_spoken_correction(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == expected
