@@ -63,7 +63,9 @@ def check_signatures(
     passes, else any that passes, else the first one's result ("none" when unsigned)."""
     headers = read_headers(raw)
     if headers is None:
-        return FAIL, ""  # headers dkimpy cannot read: no signature can hold
+        # Headers dkimpy cannot read: no signature can hold, if there is one at all.
+        head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+        return (FAIL if re.search(rb"(?im)^dkim-signature:", head) else NONE), ""
     count = sum(name.lower() == b"dkim-signature" for name, _ in headers)
     if count == 0:
         return NONE, ""
