@@ -23,7 +23,11 @@ from authres import DKIMAuthenticationResult, SPFAuthenticationResult
 
 from channels.base import SenderCheck
 from channels.email.dkim_verify import (
+    FAIL,
+    NONE,
+    PASS,
     POLICY,
+    TEMPERROR,
     check_signatures,
     covers,
     doubled,
@@ -35,10 +39,6 @@ from channels.email.org_domain import same_organisation
 
 log = logging.getLogger(__name__)
 
-PASS = "pass"  # noqa: S105 (a result word, not a password)
-FAIL = "fail"
-NONE = "none"
-TEMPERROR = "temperror"
 PERMERROR = "permerror"
 _RESULTS = frozenset({PASS, FAIL, "softfail", "neutral", NONE, TEMPERROR, PERMERROR, POLICY})
 _POLICIES = frozenset({"none", "quarantine", "reject"})

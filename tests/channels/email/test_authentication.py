@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import pytest
-
 from channels.base import SenderCheck
 from channels.email.authentication import (
     from_authentication_results,
@@ -18,13 +16,6 @@ from workflows.sender_trust import AuthResult, CheckedBy, DmarcPolicy, SenderAut
 
 SENDER_IP = "192.0.2.10"  # listed in customer.example's SPF record
 STRANGER_IP = "198.51.100.7"
-
-
-@pytest.fixture
-def dns() -> FakeDns:
-    fake = FakeDns()
-    publish_domain(fake, "customer.example")
-    return fake
 
 
 def check(

@@ -20,13 +20,6 @@ from workflows.sender_trust import AuthResult, SenderAuthentication
 SERVER = "mx.shop.example"
 
 
-@pytest.fixture
-def dns() -> FakeDns:
-    fake = FakeDns()
-    publish_domain(fake, "customer.example")
-    return fake
-
-
 def forwarded(raw: bytes) -> SenderAuthentication:
     return SenderAuthentication.from_dict(asdict(from_authentication_results(raw, SERVER)))
 
