@@ -195,7 +195,10 @@ def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None
         (
             m
             for m in ORDINAL_DAY.finditer(words)
-            if not _counted(words[m.end() :], dates) and not _month_after(words[m.end() :], dates)
+            # "my dad's 70th, Saturday the 7th": an ordinal no month has is a birthday.
+            if 1 <= int(m[1]) <= 31
+            and not _counted(words[m.end() :], dates)
+            and not _month_after(words[m.end() :], dates)
         ),
         None,
     )

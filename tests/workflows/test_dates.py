@@ -356,6 +356,14 @@ def test_the_last_correction_wins_and_two_days_offered_are_none(
             valid(2026, 3, 16),
         ),
         ("de", "Dienstag, nee, das war Samstag der 14.", valid(2026, 3, 14)),
+        # An ordinal no month has is no day ("my dad's 70th"); the day beside it is.
+        ("en", "dinner for my dad's 70th, Saturday the 7th. Waited two hours", valid(2026, 3, 7)),
+        # The day it was put in is not when it went wrong.
+        (
+            "es",
+            "La caldera que nos instalasteis el 19 de febrero dejo de funcionar anteayer",
+            valid(2026, 3, 18),
+        ),
     ],
 )
 def test_dialect_payment_dates_and_a_spoken_correction(
