@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -23,9 +24,12 @@ from bot.services.journal import InboundJournal
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
 from bot.storage.models import Outbox
-from channels.email.dns_lookup import Resolver
 from workflows.intake import IntakeSettings
 from workflows.references import RandomSource
+
+if TYPE_CHECKING:
+    # dnspython is imported only when mail is checked (not by every staff command).
+    from channels.email.dns_lookup import Resolver
 
 Clock = Callable[[], datetime]
 # Marked on a session whose flush added outbox rows (see _note_outbox).
