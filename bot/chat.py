@@ -14,12 +14,14 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.outbox import Dispatcher
 from bot.services.app import App
 from bot.services.intake import handle_inbound
 from bot.storage.migrate import ensure_schema
+from bot.storage.models import Identity
 from channels import console
 
 log = logging.getLogger(__name__)
@@ -138,8 +140,13 @@ async def run_chat(
         app, {console.CHANNEL: console.ConsoleAdapter(write)}, {console.CHANNEL: name}
     )
 
-    def say(template: str) -> None:
-        write(app.renderer.render(template, {"name": name}, "cli").text)
+    def say(template: str, language: str | None = None) -> None:
+        renderer = app.locales.renderer(language) if language else app.renderer
+        write(renderer.render(template, {"name": name}, "cli").text)
+
+    async def tell(template: str) -> None:
+        """A line of the chat itself, in the language this customer is answered in."""
+        say(template, await _language_of(app, name))
 
     say("cli/chat_banner")
     prompt = app.renderer.render("cli/chat_prompt", {"name": name}, "cli").text + " "
@@ -157,7 +164,7 @@ async def run_chat(
             if line is None:
                 break
             if line is TOO_LONG or not isinstance(line, bytes):
-                say("cli/chat_line_too_long")
+                await tell("cli/chat_line_too_long")
                 continue
             message = console.inbound(name, line.rstrip(b"\r\n"), app.clock(), display_name)
             try:
@@ -166,14 +173,27 @@ async def run_chat(
                     await dispatcher.run_once()
             except SQLAlchemyError:
                 log.exception("the database did not take a chat message")
-                say("cli/chat_not_taken")
+                say("cli/chat_not_taken")  # the database may not answer a lookup either
                 continue
             if result.failed:
-                say("cli/chat_not_taken")
+                await tell("cli/chat_not_taken")
     finally:
         stop.set()
         await updates
-    say("cli/chat_goodbye")
+    await tell("cli/chat_goodbye")
+
+
+async def _language_of(app: App, name: str) -> str | None:
+    """The language the chat's customer is answered in (None before their first message)."""
+    try:
+        async with app.sessions() as session:
+            return await session.scalar(
+                select(Identity.language).where(
+                    Identity.channel == console.CHANNEL, Identity.address == name
+                )
+            )
+    except SQLAlchemyError:
+        return None
 
 
 def _prompt(prompt: str) -> None:

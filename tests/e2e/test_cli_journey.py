@@ -185,6 +185,7 @@ def test_a_german_customer_is_answered_in_german_and_staff_see_why(product: Prod
     assert match, registered
     chat.sendeof()
     chat.expect(pexpect.EOF)
+    assert "Auf Wiedersehen" in str(chat.before)  # the chat's own words in German too
     shown = product.run("cases", "show", match.group(1)).stdout
     assert "writes in German" in shown
     assert "[critical / product -> complaints-urgent]" in shown
