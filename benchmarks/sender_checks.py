@@ -67,9 +67,7 @@ def cost(messages: int) -> None:
     forwarded_mail = header.encode() + mails[0]
 
     def forwarded() -> None:
-        from_authentication_results(
-            forwarded_mail, "mx.shop.example", ("complaints@shop.example",)
-        )
+        from_authentication_results(forwarded_mail, "mx.shop.example", ("complaints@shop.example",))
 
     for name, check in (("mx (SPF+DKIM+DMARC, DNS from memory)", mx), ("forwarded", forwarded)):
         _timed(5, check)  # warm up
