@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Collection, Mapping
 from email import policy
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses
 
@@ -173,22 +174,29 @@ def parsers_disagree(raw: bytes) -> bool:
     ours = read_headers(raw)
     if ours is None:
         return True
-    theirs = BytesHeaderParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    theirs = _python_headers(raw)
     return [name.lower() for name, _ in ours] != [
         name.lower().encode("ascii", "replace") for name in theirs
     ]
 
 
+def _python_headers(raw: bytes) -> Message:
+    """The header fields as Python's email parser (and so the intake) reads them. Only the
+    block up to dkimpy's first empty line is parsed: Python's ends there or sooner."""
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    return BytesHeaderParser(policy=policy.compat32).parsebytes(head + b"\r\n\r\n")
+
+
 def doubled(raw: bytes) -> bool:
     """A header that must appear once appears more often."""
-    message = BytesHeaderParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    message = _python_headers(raw)
     return any(len(message.get_all(name) or ()) > 1 for name in SINGLE_HEADERS)
 
 
 def _addressed_to(raw: bytes, signed: set[str], recipients: Collection[str]) -> bool:
     """A signed To or Cc names one of ours: someone's signed mail to another is not theirs to us
     (replayed, it would count as what they said to us)."""
-    message = BytesHeaderParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    message = _python_headers(raw)
     named = [
         str(value)
         for header in ("to", "cc")
