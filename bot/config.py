@@ -18,6 +18,7 @@ from workflows.lexicon import Lexicon
 from workflows.opinion import SecondOpinion
 from workflows.questions import OUTCOMES
 from workflows.vocabulary import Vocabulary
+from workflows.wish_model import WishModel
 
 
 class ConfigError(Exception):
@@ -47,7 +48,18 @@ def load_vocabulary(settings: Settings, language: str | None = None) -> Vocabula
         raise ConfigError(
             f"{path} [outcomes]: unknown {sorted(unknown)}; the outcomes are {', '.join(OUTCOMES)}"
         )
-    return vocab
+    model = settings.wishes_dir / f"{code}.model.json"
+    if not model.exists():
+        return vocab
+    return replace(vocab, wish_model=_wish_model(model, model.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _wish_model(path: Path, modified: int) -> WishModel:
+    try:
+        return WishModel.from_mapping(json.loads(path.read_text(encoding="utf-8")), OUTCOMES)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
 
 
 def load_lexicon(settings: Settings, language: str | None = None) -> Lexicon:

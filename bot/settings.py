@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     staff_file: Path = PROJECT_ROOT / "config" / "staff.toml"
     # One triage lexicon per language (<language>.toml); the locale's is used.
     triage_dir: Path = PROJECT_ROOT / "config" / "triage"
+    # One learnt wish model per language (<language>.model.json; see scripts/train_wishes.py):
+    # the nearest outcome to a wish no phrase names. A missing file: phrases only.
+    wishes_dir: Path = PROJECT_ROOT / "config" / "wishes"
     max_message_length: int = Field(default=5000, ge=100)
     # A customer who writes again this long after their last message, mid-complaint, is
     # first reminded what the complaint was about.

@@ -32,10 +32,10 @@ import snowballstemmer
 
 from workflows.lexicon import STEMMERS
 
-__all__ = ["LinearModel", "Opinion", "SecondOpinion", "features"]
+__all__ = ["WORD", "LinearModel", "Opinion", "SecondOpinion", "features", "stem"]
 
 _TOKEN = re.compile(r"[a-z0-9£&']+")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£€&]")
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[£€&]")
 _EVIDENCE = 3
 # Words that say nothing on their own: not features, and not shown to staff as evidence.
 _PLAIN_WORDS = (
@@ -58,7 +58,8 @@ def _stemmer(language: str) -> snowballstemmer.stemmer:
 
 
 @lru_cache(maxsize=65_536)
-def _stem(language: str, word: str) -> str:
+def stem(language: str, word: str) -> str:
+    """A word's stem in a language (snowball), cached."""
     return str(_stemmer(language).stemWord(word))
 
 
@@ -67,17 +68,17 @@ def features(text: str, language: str = "en") -> dict[str, str]:
     folded = unicodedata.normalize("NFKC", text[:MAX_OPINION_CHARS]).lower()
     folded = folded.replace("\u2019", "'").replace("\u2018", "'")
     # Other languages' words have accents ("gebrüht", "brûlé"); English was learnt without.
-    words = (_TOKEN if language == "en" else _WORD).findall(folded)
-    stems = [_stem(language, word.strip("'")) for word in words]
+    words = (_TOKEN if language == "en" else WORD).findall(folded)
+    stems = [stem(language, word.strip("'")) for word in words]
     plain = [word.strip("'") in _PLAIN for word in words]
     found: dict[str, str] = {}
     # Words that say nothing on their own ("she", "today", "went") are no evidence of harm:
     # learnt from narrated examples, they made ordinary stories look critical.
-    for index, stem in enumerate(stems):
+    for index, each in enumerate(stems):
         if not plain[index]:
-            found.setdefault(stem, words[index])
+            found.setdefault(each, words[index])
         if index and not (plain[index] and plain[index - 1]):
-            found.setdefault(f"{stems[index - 1]}_{stem}", f"{words[index - 1]} {words[index]}")
+            found.setdefault(f"{stems[index - 1]}_{each}", f"{words[index - 1]} {words[index]}")
     return found
 
 

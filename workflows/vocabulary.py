@@ -14,6 +14,7 @@ from functools import cached_property
 from workflows.date_words import DateWords
 from workflows.decision_words import DecisionWords
 from workflows.phrases import contains_phrase, normalise, phrase_set, without
+from workflows.wish_model import WishModel
 from workflows.wish_words import WishWords
 
 
@@ -78,6 +79,8 @@ class Vocabulary:
     decisions: DecisionWords = field(default_factory=DecisionWords)
     # The language's two-letter code: dates the readers here miss are read in it (dateparser).
     language: str = "en"
+    # Learnt from labelled conversations: the nearest outcome to a wish no phrase names.
+    wish_model: WishModel | None = None
 
     @staticmethod
     def from_mapping(data: Mapping[str, object], language: str = "en") -> Vocabulary:
@@ -202,6 +205,7 @@ class Vocabulary:
             changes_of_mind=self.changes_of_mind,
             wishes=self.wishes,
             clause_words=self.dates.clause_words,
+            model=self.wish_model,
         )
 
     def outcome_in(self, text: str) -> str | None:

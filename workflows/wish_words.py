@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workflows.phrases import contains_phrase, normalise, phrase_matches
+from workflows.wish_model import WishModel
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class WishWords:
     wishes: frozenset[str]
     # Words that start a new clause ("and", "but"): a refusal reaches no further.
     clause_words: frozenset[str]
+    # The nearest outcome to an answer no phrase or stem names (learnt; None: not used).
+    model: WishModel | None = None
 
     def outcome_in(self, text: str) -> str | None:
         """The desired outcome a message names.
@@ -44,13 +47,18 @@ class WishWords:
         return self._changed_outcome(words) or self._named_outcome(words)
 
     def answered_outcome(self, text: str) -> str | None:
-        """The outcome an answer to "what would you like" names, by phrase or else by stem."""
+        """The outcome an answer to "what would you like" names: by phrase, stem, or model."""
         words = _clauses(text)
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
         if self._wishes_named(words, self.outcomes):
             return self.outcome_in(text)
-        return self._named_outcome(words, self.outcome_stems)
+        by_stem = self._named_outcome(words, self.outcome_stems)
+        if by_stem is not None or self.model is None:
+            return by_stem
+        # Words the lists never foresaw ("just make it stop dripping"): the nearest outcome,
+        # when the model is sure of it; the answer's own words are kept beside it.
+        return self.model.nearest(text)
 
     def _named_outcome(
         self, words: str, table: Mapping[str, frozenset[str]] | None = None

@@ -12,6 +12,7 @@ import functools
 import json
 import tomllib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,17 @@ from workflows.intake import IntakeSettings
 from workflows.lexicon import Lexicon
 from workflows.lifecycle import CaseStatus
 from workflows.opinion import SecondOpinion
+from workflows.questions import OUTCOMES
 from workflows.references import generate_reference
 from workflows.vocabulary import Vocabulary
+from workflows.wish_model import WishModel
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VOCABULARY_FILE = PROJECT_ROOT / "templates" / "en" / "vocabulary.toml"
 ROUTING_FILE = PROJECT_ROOT / "config" / "routing.toml"
 LEXICON_FILE = PROJECT_ROOT / "config" / "triage" / "en.toml"
 MODEL_FILE = PROJECT_ROOT / "config" / "triage" / "en.model.json"
+WISHES_DIR = PROJECT_ROOT / "config" / "wishes"
 PREFIX = "CB"
 # A Friday morning, timezone-aware UTC as everywhere in the product.
 NOW = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
@@ -57,18 +61,27 @@ def routing_data() -> dict[str, Any]:
     return load_toml(ROUTING_FILE)
 
 
+def shipped_wish_model(code: str) -> WishModel:
+    """A language's shipped wish model (config/wishes/<code>.model.json)."""
+    data = json.loads((WISHES_DIR / f"{code}.model.json").read_text(encoding="utf-8"))
+    return WishModel.from_mapping(data, OUTCOMES)
+
+
 @pytest.fixture(scope="session")
 def vocab(vocabulary_data: dict[str, Any]) -> Vocabulary:
-    """The shipped English vocabulary."""
-    return Vocabulary.from_mapping(vocabulary_data)
+    """The shipped English vocabulary, with its wish model, as the shell loads it."""
+    return replace(Vocabulary.from_mapping(vocabulary_data), wish_model=shipped_wish_model("en"))
 
 
 @pytest.fixture(scope="session")
 def vocabularies() -> dict[str, Vocabulary]:
-    """Every shipped language's vocabulary, by code."""
+    """Every shipped language's vocabulary (with its wish model), by code."""
     return {
-        code: Vocabulary.from_mapping(
-            load_toml(VOCABULARY_FILE.parents[1] / code / VOCABULARY_FILE.name), code
+        code: replace(
+            Vocabulary.from_mapping(
+                load_toml(VOCABULARY_FILE.parents[1] / code / VOCABULARY_FILE.name), code
+            ),
+            wish_model=shipped_wish_model(code),
         )
         for code in ("en", "fr", "de", "es")
     }

@@ -81,11 +81,15 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # their siblings: the phrase lists have reached what they can do for outcomes). All 466
 # held-out then: 96.6%, 94.4%, 89.5%, 99.6%, 99.6% (93.8% date before that tuning; the
 # outcome floor went down as this set joined). Tuning: 97.0%, 97.4%, 97.4%, 100%, 99.9%.
+# 2026-12-01: a learnt wish model (config/wishes/, scripts/train_wishes.py, trained on the
+# tuning quarters only) names the nearest outcome when no phrase or stem does; its threshold
+# was chosen by leaving writers out within the tuning set. All 466 held-out, scored once:
+# outcome 89.5% -> 91.4%, the other fields unchanged. Tuning outcome 98.1% (it learnt them).
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.965, "when": 0.97, "outcome": 0.97, "name": 0.995, "contact": 0.995},
-    "held-out": {"product": 0.96, "when": 0.94, "outcome": 0.89, "name": 0.99, "contact": 0.99},
+    "tuning": {"product": 0.965, "when": 0.97, "outcome": 0.975, "name": 0.995, "contact": 0.995},
+    "held-out": {"product": 0.96, "when": 0.94, "outcome": 0.91, "name": 0.99, "contact": 0.99},
 }
 
 

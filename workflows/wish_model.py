@@ -1,0 +1,76 @@
+"""The nearest standard outcome to a wish no phrase names, learnt from labelled conversations.
+
+Asked what they would like, customers answer in words no list foresaw ("just sort the thing
+out so it stops dripping", "que me devuelvan lo que pagué"). The phrase lists of
+``vocabulary.toml`` are read first; only when they name nothing does this model choose the
+nearest of the standard outcomes, and only when it is sure enough (the file's ``threshold``).
+The customer's own words are always kept beside the choice, so staff read what was said, and
+the customer sees the choice on the summary and can change it.
+
+The weights are operator data (``config/wishes/<language>.model.json``), written by
+``scripts/train_wishes.py`` from the tuning conversations only.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+
+from workflows.opinion import WORD, LinearModel, stem
+
+__all__ = ["WishModel", "wish_features"]
+
+# "Other" is an outcome the model can name, and then it names nothing: the answer is kept as
+# the customer wrote it, as before.
+OTHER = "other"
+MAX_WISH_CHARS = 2_000
+
+
+def wish_features(text: str, language: str) -> list[str]:
+    """Every word's stem and every pair of neighbouring stems ("money_back", "not_again")."""
+    folded = unicodedata.normalize("NFKC", text[:MAX_WISH_CHARS]).lower()
+    folded = folded.replace("\u2019", "'").replace("\u2018", "'")
+    # Unlike triage, no word is too plain: "not", "no" and "again" say a lot about a wish.
+    stems = [stem(language, word.strip("'")) for word in WORD.findall(folded)]
+    pairs = [f"{first}_{second}" for first, second in pairwise(stems)]
+    return list(dict.fromkeys(stems + pairs))
+
+
+@dataclass(frozen=True)
+class WishModel:
+    """One language's model: a logistic model per outcome, and how sure it must be."""
+
+    language: str
+    outcomes: Mapping[str, LinearModel]
+    threshold: float
+
+    def nearest(self, text: str) -> str | None:
+        """The standard outcome nearest to the wish, or None when it is not sure or it is other."""
+        found = dict.fromkeys(wish_features(text, self.language), "")
+        scored = [(model.probability(found), name) for name, model in self.outcomes.items()]
+        if not scored:
+            return None
+        probability, best = max(scored)
+        return best if best != OTHER and probability >= self.threshold else None
+
+    @staticmethod
+    def from_mapping(data: object, known: tuple[str, ...]) -> WishModel:
+        """Build from a parsed model file (see scripts/train_wishes.py); ``known``: outcomes."""
+        if not isinstance(data, Mapping):
+            raise ValueError("a wish model file is a JSON object")
+        outcomes, threshold = data.get("outcomes"), data.get("threshold")
+        if not isinstance(outcomes, Mapping) or set(outcomes) - set(known):
+            raise ValueError(f"'outcomes' must be a table of models for {', '.join(known)}")
+        if not isinstance(threshold, int | float) or not 0 <= threshold < 1:
+            raise ValueError("'threshold' must be a probability from 0 to below 1")
+        return WishModel(
+            language=str(data.get("language", "en")),
+            outcomes={
+                str(name): LinearModel.from_mapping(model, f"outcomes.{name}")
+                for name, model in outcomes.items()
+                if isinstance(model, Mapping)
+            },
+            threshold=float(threshold),
+        )
