@@ -37,6 +37,8 @@ from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 
 STAFF_CHANNEL = "cli"
+# Commands that read customers' messages: every language's files are checked at their start.
+TALKS_TO_CUSTOMERS = frozenset({"serve", "chat"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -162,7 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
         had_folder = settings.data_dir.exists()
-        app = App.create(settings)  # reads and checks the configuration; opens nothing yet
+        # Reads and checks the configuration, opening nothing yet; a staff command leaves the
+        # customer languages' files until it needs them (most of a second at every start).
+        app = App.create(settings, lazy=args.command not in TALKS_TO_CUSTOMERS)
     except (ValidationError, ConfigError) as error:
         print(f"complaintbot: configuration problem: {error}", file=sys.stderr)
         return 2
@@ -185,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _run(app: App, args: argparse.Namespace) -> int:
     try:
         return await _dispatch(app, args)
+    except ConfigError as error:  # a language's files, read when a staff command needed them
+        print(f"complaintbot: configuration problem: {error}", file=sys.stderr)
+        return 2
     except SchemaOutOfDate as error:
         print(f"complaintbot: {error}", file=sys.stderr)
         return 2

@@ -63,14 +63,14 @@ class App:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     renderer: Renderer
-    intake: IntakeSettings
     clock: Clock
     random: RandomSource
     staff: StaffDestinations
-    # The languages customers are answered in ("renderer" above is the default's, for staff).
-    locales: Locales
     # Webhook messages the database could not take in time, until it can.
     journal: InboundJournal
+    # Loaded on first use when made with ``create(lazy=True)`` (see ``intake``, ``locales``).
+    _intake: IntakeSettings | None = None
+    _locales: Locales | None = None
     # DNS for checking email senders (made on first use; a test sets a fake one).
     resolver: Resolver | None = None
     # Threads for those checks, apart from the shared ones (see bot.mail.check_sender).
@@ -79,6 +79,20 @@ class App:
     _outbox_wakers: list[asyncio.Event] = field(default_factory=list)
     # Clients opened for the HTTP routes (a channel's API client), closed with the app.
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def intake(self) -> IntakeSettings:
+        """The intake's words and rules in the default language."""
+        if self._intake is None:
+            self._intake = load_intake_settings(self.settings)
+        return self._intake
+
+    @property
+    def locales(self) -> Locales:
+        """The languages customers are answered in (``renderer`` is the default's, for staff)."""
+        if self._locales is None:
+            self._locales = Locales.load(self.settings, self.renderer, self.intake)
+        return self._locales
 
     def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Have ``close`` also run ``closer`` (closing a client a route opened)."""
@@ -133,9 +147,18 @@ class App:
 
     @staticmethod
     def create(
-        settings: Settings, clock: Clock = utc_now, random: RandomSource | None = None
+        settings: Settings,
+        clock: Clock = utc_now,
+        random: RandomSource | None = None,
+        *,
+        lazy: bool = False,
     ) -> App:
-        """Build the context from settings (loads templates and rules, opens no connection)."""
+        """Build the context from settings (loads templates and rules, opens no connection).
+
+        ``lazy``: the customer languages' words, lexicons and models (most of a second) are
+        loaded when first used, for staff commands that never read a customer's message; a
+        mistake in them is then a ConfigError at that use, not here.
+        """
         engine = create_engine(settings.database)
         renderer = Renderer(
             settings.templates_dir,
@@ -144,19 +167,19 @@ class App:
             settings.reference_prefix,
             settings.zone,
         )
-        intake = load_intake_settings(settings)
-        return App(
+        app = App(
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
             renderer=renderer,
-            intake=intake,
             clock=clock,
             random=random or SystemRandom(),
             staff=load_destinations(settings),
-            locales=Locales.load(settings, renderer, intake),
             journal=InboundJournal(settings.journal_path),
         )
+        if not lazy:
+            app.locales  # noqa: B018 (loads and checks every language's files now)
+        return app
 
     async def close(self) -> None:
         """Release clients the routes opened, and the database connections."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pexpect
 import pytest
 
+from bot.settings import PROJECT_ROOT
 from tests.e2e.conftest import Product, answer
 
 pytestmark = pytest.mark.e2e
@@ -198,3 +200,21 @@ def test_a_staff_command_that_finds_no_database_says_so_and_creates_nothing(
     assert result.returncode == 2
     assert "no database at" in result.stderr
     assert not (product.folder / "data").exists()
+
+
+def test_staff_commands_do_not_wait_on_the_customer_languages_but_chat_checks_them(
+    product: Product,
+) -> None:
+    templates = product.folder / "templates"
+    shutil.copytree(PROJECT_ROOT / "templates", templates)
+    (templates / "fr" / "vocabulary.toml").write_text("[yes\n", encoding="utf-8")
+    product.env["COMPLAINTBOT_TEMPLATES_DIR"] = str(templates)
+    product.run("db", "upgrade")
+    # Listing cases never reads a customer's words: a broken French file does not stop staff.
+    assert "No cases." in product.run("cases", "list").stdout
+    # The chat reads them all at its start, and says which file is wrong, not a traceback.
+    chat = product.run("chat", "--as", "Ana", check=False)
+    assert chat.returncode == 2
+    assert "configuration problem" in chat.stderr
+    assert "fr/vocabulary.toml" in chat.stderr
+    assert "Traceback" not in chat.stderr

@@ -86,7 +86,8 @@ def test_a_port_in_use_is_reported_not_hidden(product: Product) -> None:
 
 def test_bad_configuration_is_a_clear_message(product: Product, tmp_path: Path) -> None:
     product.env["COMPLAINTBOT_ROUTING_FILE"] = str(tmp_path / "missing.toml")
-    result = product.run("cases", "list", check=False)
+    # Serving reads every file at its start (a staff command reads them when it needs them).
+    result = product.run("serve", check=False)
     assert result.returncode == 2
     assert "missing.toml does not exist" in result.stderr
     assert "Traceback" not in result.stderr
