@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli_audit import add_audit_commands, run_audit
 from bot.config import ConfigError
 from bot.logs import configure as configure_logging
 from bot.services.app import App
@@ -72,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         "triage", help="show the severity, category and queue a complaint's text would get, and why"
     )
     triage.add_argument("text", help='the complaint\'s text, or "-" to read it from standard input')
+
+    add_audit_commands(commands)
 
     cases = commands.add_parser("cases", help="handle cases as staff")
     sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -277,7 +280,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         "show": _show,
         "inbox": _inbox,
     }
-    handler = handlers.get(args.cases_command, _act)
+    handler = run_audit if args.command == "audit" else handlers.get(args.cases_command, _act)
     try:
         return await handler(app, args)
     except CaseNotFound as error:

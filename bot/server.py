@@ -10,12 +10,14 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
 
 from bot.outbox import Dispatcher
 from bot.registry import CHANNELS, ChannelState, live_channels
+from bot.services import audit
 from bot.services.app import App
 from bot.services.idle_intakes import sweep_idle_intakes
 from bot.services.receiving import replay_forever
@@ -163,10 +165,14 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
 
 
 async def _scheduler(app: App, stop: asyncio.Event) -> None:
+    next_anchor = app.clock()  # at start, then every audit_anchor_hours
     while not stop.is_set():
         try:
             await fire_due_timers(app, stop)
             await sweep_idle_intakes(app)
+            if app.clock() >= next_anchor:
+                next_anchor = app.clock() + timedelta(hours=app.settings.audit_anchor_hours)
+                await audit.anchor(app)
         except Exception:
             log.exception("firing timers failed; will try again")
         with contextlib.suppress(TimeoutError):

@@ -163,6 +163,13 @@ class Settings(BaseSettings):
     # Only for local fakes and tests: where the Bot API is. Unset in production.
     telegram_api_base_url: str | None = None
 
+    # The audit chain's key (any long random string). Unset: made once in
+    # <data_dir>/audit.key. Several servers on one PostgreSQL must share it: set it on each.
+    # Kept apart from the database, so whoever can write to the database cannot re-seal it.
+    audit_key: SecretStr | None = Field(default=None, min_length=32)
+    # How often `serve` anchors every event written since the last anchor.
+    audit_anchor_hours: float = Field(default=24.0, gt=0)
+
     # For trying the product on one machine (`make run` sets it): SMS and Telegram are on,
     # pointed at the pretend clients in scripts/ (sms_phone, telegram_chat) with the fixed
     # local test credentials below, unless real ones are set. Never in production.
@@ -248,6 +255,11 @@ class Settings(BaseSettings):
                 f"unknown timezone {value!r} (use a name like Europe/London)"
             ) from None
         return value
+
+    @property
+    def audit_key_file(self) -> Path:
+        """Where the audit key is kept when it is not set in the environment."""
+        return self.data_dir / "audit.key"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from bot.services.journal import InboundJournal
 from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
 from bot.storage.models import Outbox
+from bot.storage.sealing import KeyFile
 from workflows.intake import IntakeSettings
 from workflows.references import RandomSource
 
@@ -40,6 +42,10 @@ OUTBOX_ADDED = "complaintbot_outbox_added"
 def _note_outbox(session: Session, _context: object) -> None:
     if any(isinstance(row, Outbox) for row in session.new):
         session.info[OUTBOX_ADDED] = True
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
 
 
 def utc_now() -> datetime:
@@ -170,7 +176,9 @@ class App:
         app = App(
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=session_factory(
+                engine, KeyFile(settings.audit_key_file, _secret(settings.audit_key))
+            ),
             renderer=renderer,
             clock=clock,
             random=random or SystemRandom(),

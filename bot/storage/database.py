@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.storage.sealing import AUDIT_KEY, KeyFile
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option marking a connection whose transaction will write (see App.transaction).
 SQLITE_WRITE = "complaintbot_sqlite_write"
@@ -53,9 +55,9 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded objects usable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: AsyncEngine, audit_key: KeyFile) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit, and seal the events they write."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={AUDIT_KEY: audit_key})
 
 
 def supports_skip_locked(engine: AsyncEngine) -> bool:

@@ -177,6 +177,24 @@ class CaseEvent(Base):
     channel: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # The audit chain (bot/storage/sealing.py), set as the event is written: its place in
+    # the case's history (1, 2, …), a hash of its content, and a keyed hash linking it to
+    # the event before. Empty only on events written before the chain existed, until sealed.
+    seq: Mapped[int | None] = mapped_column(Integer)
+    digest: Mapped[str | None] = mapped_column(String(64))
+    chain: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditAnchor(Base):
+    """A keyed hash over every event up to one, chained to the anchor before it."""
+
+    __tablename__ = "audit_anchors"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # Covers events with ids above the previous anchor's and up to this one.
+    up_to_event_id: Mapped[int] = mapped_column(BigInteger)
+    events: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
 
 
 class Outbox(Base):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+from bot.services.audit import Finding, Verification
 from bot.settings import PROJECT_ROOT
+from bot.storage.models import AuditAnchor
 from workflows.lifecycle import CUSTOMER_ANNOUNCED
 from workflows.timer_kinds import SLA_KINDS
 
@@ -196,4 +198,32 @@ REALISTIC |= {
             "text": "I am away <!channel>",
         }
     ],
+}
+# `complaintbot audit`: a trail with one of each problem, an anchor, an export.
+REALISTIC |= {
+    "result": Verification(
+        cases=2,
+        events=11,
+        anchors=1,
+        findings=[
+            Finding("changed", "CB-K7M3-XD9A", 4, 17, "note"),
+            Finding("removed", "CB-K7M3-XD9A", 2, 15, "status", count=1),
+            Finding("inserted", "CB-K7M3-XD9A", 5, 21, "note"),
+            Finding("seal", "CB-K7M3-XD9A", 6, 22, "note"),
+            Finding("unsealed", "CB-K7M3-XD9A", 7, 23, "note"),
+            Finding(
+                "anchor",
+                event_id=20,
+                count=20,
+                now=19,
+                first_event_id=1,
+                anchored_at=datetime(2026, 11, 22, 9, 30, tzinfo=UTC),
+            ),
+        ],
+    ),
+    "anchor": AuditAnchor(id=2, up_to_event_id=20, events=20, digest="9f" * 32),
+    "settle_minutes": 5,
+    "events": 11,
+    "intact": False,
+    "path": "CB-K7M3-XD9A.json",
 }

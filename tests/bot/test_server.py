@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import smtplib
 import socket
 from collections.abc import AsyncIterator
@@ -15,9 +16,11 @@ import httpx
 import pytest
 
 from bot.server import serve
+from bot.services import audit
 from bot.settings import Settings
 from fakes import FakeClock
 from fakes.twilio_api import FakeTwilioApi, new_sid, sign
+from tests.bot.conversation import register_complaint
 from tests.support.apps import migrated_app
 from tests.support.read_only import database_files, read_only
 
@@ -150,3 +153,32 @@ async def test_serve_on_a_read_only_database_says_so_and_keeps_running(
             await running
     assert health.status_code == 200
     assert any("cannot be written" in line and "readonly" in line for line in said), said
+
+
+async def test_serve_anchors_the_audit_trail_at_its_start(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        http_port=free_port(),
+        smtp_port=free_port(),
+    )
+    caplog.set_level(logging.INFO, logger="bot.services.audit")
+    stop = asyncio.Event()
+    async with migrated_app(settings, clock) as app:
+        await register_complaint(app)
+        clock.advance(minutes=10)  # settled: the anchor takes them
+        running = asyncio.create_task(serve(app, lambda _: None, stop))
+        await _until_listening(settings.http_port)
+        for _ in range(100):
+            if "audit anchor" in caplog.text:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await running
+        checked = await audit.verify(app)
+    assert "audit anchor 2:" in caplog.text  # the first marks where the chain began
+    assert checked.intact
+    assert checked.unanchored == 0

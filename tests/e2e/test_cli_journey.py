@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import sqlite3
 
 import pexpect
 import pytest
@@ -218,3 +220,42 @@ def test_staff_commands_do_not_wait_on_the_customer_languages_but_chat_checks_th
     assert "configuration problem" in chat.stderr
     assert "fr/vocabulary.toml" in chat.stderr
     assert "Traceback" not in chat.stderr
+
+
+def registered_by_chat(product: Product) -> str:
+    """A complaint registered through `chat`; its reference."""
+    chat = product.chat("dana")
+    answer(chat, "My blender arrived with a cracked jug, order 55120")
+    for line in ("yesterday", "replacement", "dana@example.com", "yes"):
+        answer(chat, line)
+    registered = answer(chat, "yes")
+    match = re.search(r"(CB-[0-9A-Z]{4}-[0-9A-Z]{4})", registered)
+    assert match, registered
+    chat.sendeof()
+    chat.expect(pexpect.EOF)
+    return match.group(1)
+
+
+def test_an_auditor_finds_the_history_intact_then_sees_an_edit_made_behind_its_back(
+    product: Product,
+) -> None:
+    reference = registered_by_chat(product)
+    product.run("cases", "note", reference, "Sent a new jug", "--as", "bob")
+    intact = product.run("audit", "verify")
+    assert "The audit trail is intact" in intact.stdout
+    exported = product.run("audit", "export", reference, "--output", "case.json")
+    assert "its chain intact" in exported.stdout
+    history = json.loads((product.folder / "case.json").read_text())
+    assert history["events"][-1]["data"]["text"] == "Sent a new jug"
+    assert (product.folder / "case.json").stat().st_mode & 0o777 == 0o600
+
+    # Someone with the database file rewrites the note.
+    with sqlite3.connect(product.folder / "data" / "complaintbot.db") as database:
+        database.execute(
+            "UPDATE case_events SET data = ? WHERE kind = 'note'", ('{"text": "Nothing sent"}',)
+        )
+    altered = product.run("audit", "verify", check=False)
+    assert altered.returncode == 1
+    assert "has been altered outside the product" in altered.stdout
+    assert f"{reference}, event" in altered.stdout
+    assert "(note): changed since it was written" in altered.stdout
