@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli_audit import add_audit_commands, run_audit
+from bot.cli_customer import add_customer_commands, run_customer
 from bot.config import ConfigError
 from bot.logs import configure as configure_logging
 from bot.services.app import App
@@ -75,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     triage.add_argument("text", help='the complaint\'s text, or "-" to read it from standard input')
 
     add_audit_commands(commands)
+    add_customer_commands(commands)
 
     cases = commands.add_parser("cases", help="handle cases as staff")
     sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -280,7 +282,8 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         "show": _show,
         "inbox": _inbox,
     }
-    handler = run_audit if args.command == "audit" else handlers.get(args.cases_command, _act)
+    own = {"audit": run_audit, "customer": run_customer}
+    handler = own.get(args.command) or handlers.get(args.cases_command, _act)
     try:
         return await handler(app, args)
     except CaseNotFound as error:

@@ -19,6 +19,7 @@ from bot.outbox import Dispatcher
 from bot.registry import CHANNELS, ChannelState, live_channels
 from bot.services import audit
 from bot.services.app import App
+from bot.services.erasure import erase_expired
 from bot.services.idle_intakes import sweep_idle_intakes
 from bot.services.receiving import replay_forever
 from bot.services.timers import fire_due_timers
@@ -166,6 +167,7 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
 
 async def _scheduler(app: App, stop: asyncio.Event) -> None:
     next_anchor = app.clock()  # at start, then every audit_anchor_hours
+    next_retention = app.clock()  # at start, then daily
     while not stop.is_set():
         try:
             await fire_due_timers(app, stop)
@@ -173,6 +175,10 @@ async def _scheduler(app: App, stop: asyncio.Event) -> None:
             if app.clock() >= next_anchor:
                 next_anchor = app.clock() + timedelta(hours=app.settings.audit_anchor_hours)
                 await audit.anchor(app)
+            if app.clock() >= next_retention and app.settings.retention_days:
+                next_retention = app.clock() + timedelta(days=1)
+                retention = timedelta(days=app.settings.retention_days)
+                await erase_expired(app, retention, app.clock())
         except Exception:
             log.exception("firing timers failed; will try again")
         with contextlib.suppress(TimeoutError):

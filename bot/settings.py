@@ -169,6 +169,10 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = Field(default=None, min_length=32)
     # How often `serve` anchors every event written since the last anchor.
     audit_anchor_hours: float = Field(default=24.0, gt=0)
+    # A person's personal data is erased this many days after the last of their cases closed
+    # (`serve` looks daily; the anonymous facts stay for the reports). 0: kept until erased
+    # on request (`complaintbot customer erase`).
+    retention_days: int = Field(default=2190, ge=0)
 
     # For trying the product on one machine (`make run` sets it): SMS and Telegram are on,
     # pointed at the pretend clients in scripts/ (sms_phone, telegram_chat) with the fixed

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.app import App
 from bot.services.queries import case_file
-from bot.storage.audit_chain import anchor_digest, content_digest, link
+from bot.storage.audit_chain import ERASURE_EVENT, anchor_digest, content_digest, link
 from bot.storage.models import AuditAnchor, Case, CaseEvent
 from bot.storage.sealing import AUDIT_KEY, KeyFile, legacy_boundary, seal_legacy_of_case
 
@@ -159,20 +159,43 @@ def _verify_cases(session: Session, result: Verification) -> None:
         .order_by(CaseEvent.case_id, CaseEvent.id)
         .execution_options(yield_per=_BATCH)
     )
-    case_id: int | None = None
-    seq, chain = 0, ""
-    for event, reference in session.execute(query):
-        if event.case_id != case_id:
-            case_id, seq, chain = event.case_id, 0, ""
+    events: list[CaseEvent] = []
+    reference = ""
+    for event, found in session.execute(query):
+        if events and event.case_id != events[0].case_id:
+            result.findings.extend(_check_case(key, events, reference))
             result.cases += 1
+            events = []
+        events.append(event)
+        reference = found
         result.events += 1
-        result.findings.extend(_check(key, event, reference, seq, chain))
+        session.expunge(event)
+    if events:
+        result.findings.extend(_check_case(key, events, reference))
+        result.cases += 1
+
+
+def _check_case(key: bytes, events: list[CaseEvent], reference: str) -> list[Finding]:
+    """What is wrong with one case's events, in the order they were written."""
+    # Events an erasure blanked, as recorded by an erasure event nobody has changed since.
+    erased = {
+        int(blanked)
+        for event in events
+        if event.kind == ERASURE_EVENT and event.digest == _digest(event)
+        for blanked in (event.data or {}).get("events", [])
+    }
+    findings: list[Finding] = []
+    seq, chain = 0, ""
+    for event in events:
+        findings.extend(_check(key, event, reference, seq, chain, erased))
         if event.chain is not None and event.seq is not None:
             seq, chain = event.seq, event.chain
-        session.expunge(event)
+    return findings
 
 
-def _check(key: bytes, event: CaseEvent, reference: str, seq: int, chain: str) -> list[Finding]:
+def _check(
+    key: bytes, event: CaseEvent, reference: str, seq: int, chain: str, erased: set[int]
+) -> list[Finding]:
     """What is wrong with one event, given the place and chain of the one before it."""
 
     def found(problem: str, position: int | None, count: int | None = None) -> list[Finding]:
@@ -180,7 +203,8 @@ def _check(key: bytes, event: CaseEvent, reference: str, seq: int, chain: str) -
 
     if event.chain is None or event.seq is None or event.digest is None:
         return found("unsealed", seq + 1)
-    if _digest(event) != event.digest:
+    blanked = event.id in erased and (event.data or {}).get("erased") is True
+    if _digest(event) != event.digest and not blanked:
         return found("changed", event.seq)
     if event.seq > seq + 1:
         return found("removed", seq + 1, event.seq - seq - 1)
@@ -318,13 +342,6 @@ async def verify_case(app: App, case_id: int) -> list[Finding]:
 
 
 def _verify_one(session: Session, case_id: int) -> list[Finding]:
-    key = _key(session)()
     reference = session.scalar(select(Case.reference).where(Case.id == case_id)) or ""
-    findings: list[Finding] = []
-    seq, chain = 0, ""
     query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    for event in session.scalars(query):
-        findings.extend(_check(key, event, reference, seq, chain))
-        if event.chain is not None and event.seq is not None:
-            seq, chain = event.seq, event.chain
-    return findings
+    return _check_case(_key(session)(), list(session.scalars(query)), reference)

@@ -20,7 +20,11 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-__all__ = ["anchor_digest", "content_digest", "link"]
+__all__ = ["ERASURE_EVENT", "anchor_digest", "content_digest", "link"]
+
+# The event recording an erasure: its data names the events whose personal data it blanked
+# (``{"events": [ids], "reason": ...}``); those keep their digest, and verify accepts them.
+ERASURE_EVENT = "personal_data_erased"
 
 
 def content_digest(

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 from bot.services.audit import Finding, Verification
+from bot.services.erasure import Erasure
 from bot.settings import PROJECT_ROOT
 from bot.storage.models import AuditAnchor
 from workflows.lifecycle import CUSTOMER_ANNOUNCED
@@ -226,4 +227,13 @@ REALISTIC |= {
     "events": 11,
     "intact": False,
     "path": "CB-K7M3-XD9A.json",
+}
+# `complaintbot customer`: an export written, an erasure done, an address nobody wrote from.
+REALISTIC |= {
+    "erased": Erasure(identities=2, cases=1, messages=4, attachments=1, outbound=6, events=5),
+    "folder": "export-20261201-101500",
+    "case_count": 1,
+    "message_count": 4,
+    "attachment_count": 1,
+    "address": "ana@example.org",
 }

@@ -259,3 +259,25 @@ def test_an_auditor_finds_the_history_intact_then_sees_an_edit_made_behind_its_b
     assert "has been altered outside the product" in altered.stdout
     assert f"{reference}, event" in altered.stdout
     assert "(note): changed since it was written" in altered.stdout
+
+
+def test_a_person_gets_their_data_then_has_it_erased_and_the_trail_still_proves_itself(
+    product: Product,
+) -> None:
+    reference = registered_by_chat(product)
+    exported = product.run("customer", "export", "dana", "--output", "sar")
+    assert "1 case" in exported.stdout
+    held = json.loads((product.folder / "sar" / "personal-data.json").read_text())
+    assert "cracked jug" in held["cases"][0]["description"]
+    assert (product.folder / "sar").stat().st_mode & 0o777 == 0o700
+
+    erased = product.run("customer", "erase", "dana", "--reason", "Asked by email", "--as", "dpo")
+    assert "Erased the personal data of 1 address" in erased.stdout
+    shown = product.run("cases", "show", reference).stdout
+    assert "cracked jug" not in shown
+    assert "dana@example.com" not in shown
+    assert "Asked by email" in shown  # who, when and why stay on the case
+    assert "The audit trail is intact" in product.run("audit", "verify").stdout
+    gone = product.run("customer", "export", "dana", check=False)
+    assert gone.returncode == 1
+    assert "No customer has written from dana" in gone.stdout
