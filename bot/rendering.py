@@ -216,6 +216,10 @@ class Renderer:
             str(module).strip(), str(subject).strip() if subject else None, html, labelled
         )
 
+    def page(self, name: str, context: Mapping[str, object]) -> str:
+        """A whole HTML document (the management report) from ``<name>.html.j2``, escaped."""
+        return self._first(name, ("html",)).render(dict(context))
+
     def view(self, name: str, context: Mapping[str, object]) -> dict[str, Any]:
         """A Slack view (a modal, the App Home) from its JSON template, values escaped."""
         template = self._first(name, ("slack",))

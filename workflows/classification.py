@@ -27,6 +27,9 @@ DEFAULT_ROOT_CAUSES = (
     "policy",
     "third_party",
     "no_fault_found",
+    # The complaints process itself failed them (slow, lost, unanswered): ISO 10002 asks
+    # that these be counted on their own.
+    "complaint_handling",
     "other",
 )
 # Days without news after which an open case's customer gets a progress update, by severity.

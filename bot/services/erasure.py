@@ -41,6 +41,8 @@ KEPT_EVENT_KEYS = frozenset(
         "decision",
         "score",
         "root_cause",
+        "cause",
+        "amount",
         "outcome",
         "due_at",
         "kind",

@@ -22,7 +22,7 @@ def names_in_code() -> set[str]:
     """Template names written as literals in the code, plus the ones built from enums."""
     found: set[str] = set()
     for path in CODE:
-        found |= set(re.findall(r'"((?:customer|staff|cli)/[a-z_]+)"', path.read_text()))
+        found |= set(re.findall(r'"((?:customer|staff|cli|report)/[a-z_]+)"', path.read_text()))
     found |= {f"customer/status_{status.value}" for status in CUSTOMER_ANNOUNCED}
     found |= {f"staff/{kind}" for kind in SLA_KINDS}
     found |= {

@@ -39,7 +39,11 @@ def renderer() -> Renderer:
     return Renderer(TEMPLATES, "en", "Example Ltd")
 
 
-@pytest.mark.parametrize("name", sorted(names_in_code() - CLI_ONLY - SLACK_ONLY))
+# Whole HTML pages (the management report), rendered by their own tests in tests/bot/reports.
+PAGES = {"report/review"}
+
+
+@pytest.mark.parametrize("name", sorted(names_in_code() - CLI_ONLY - SLACK_ONLY - PAGES))
 def test_every_template_the_code_names_renders(renderer: Renderer, name: str) -> None:
     rendered = renderer.render(name, REALISTIC, "console")
     assert rendered.text.strip()

@@ -281,3 +281,16 @@ def test_a_person_gets_their_data_then_has_it_erased_and_the_trail_still_proves_
     gone = product.run("customer", "export", "dana", check=False)
     assert gone.returncode == 1
     assert "No customer has written from dana" in gone.stdout
+
+
+def test_a_manager_gets_the_review_as_a_page_and_as_numbers(product: Product) -> None:
+    registered_by_chat(product)
+    written = product.run("report")
+    assert "Wrote the complaints review" in written.stdout
+    [page] = product.folder.glob("complaints-review-*.html")
+    assert "Complaints received" in page.read_text(encoding="utf-8")
+    numbers = json.loads(product.run("report", "--format", "json").stdout)
+    assert numbers["current"]["received"] == 1
+    wrong = product.run("report", "--from", "2026-12-31", "--to", "2026-01-01", check=False)
+    assert wrong.returncode == 2
+    assert "ends before it starts" in wrong.stdout

@@ -1,0 +1,219 @@
+"""The management review's numbers (ISO 10002 8.1 to 8.7), counted by the database.
+
+Every figure is an aggregate query: nothing loads cases into Python, so the report takes the
+same few queries at a hundred cases or a million. Complaints received, acknowledgement and
+first response count cases opened in the period; resolution, targets met, decisions,
+satisfaction, remedies and root causes count cases resolved (or events written) in it.
+Medians and 90th percentiles are read with ORDER BY … OFFSET, which both databases do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, extract, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from bot.storage.models import Case, CaseEvent, Outbox
+
+# Open cases by how long they have been open.
+AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("0-2 days", 2),
+    ("3-7 days", 7),
+    ("8-30 days", 30),
+    ("over 30 days", None),
+)
+FINISHED = ("resolved", "closed", "withdrawn")
+PROCESS_ROOT_CAUSE = "complaint_handling"
+
+
+@dataclass(frozen=True)
+class Durations:
+    """How long something took, in seconds: how many, median and 90th percentile."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass
+class Figures:
+    """One period's numbers."""
+
+    start: datetime
+    end: datetime
+    received: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_severity: dict[str, int] = field(default_factory=dict)
+    by_queue: dict[str, int] = field(default_factory=dict)
+    acknowledged: Durations = Durations(0, None, None)
+    first_response: Durations = Durations(0, None, None)
+    resolution: Durations = Durations(0, None, None)
+    resolved: int = 0
+    # Per severity: resolved in the period, and of those within their response target.
+    within_target: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reopened: int = 0
+    decisions: dict[str, int] = field(default_factory=dict)
+    satisfaction: dict[int, int] = field(default_factory=dict)
+    satisfaction_asked: int = 0
+    remedies: dict[str, int] = field(default_factory=dict)
+    root_causes: dict[str, int] = field(default_factory=dict)
+    per_assignee: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def satisfaction_mean(self) -> float | None:
+        """The mean score (1 to 5), or None with no scores."""
+        answered = sum(self.satisfaction.values())
+        if not answered:
+            return None
+        return sum(score * count for score, count in self.satisfaction.items()) / answered
+
+    @property
+    def about_the_process(self) -> int:
+        """Complaints whose root cause was the complaints process itself."""
+        return self.root_causes.get(PROCESS_ROOT_CAUSE, 0)
+
+
+def seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[float]:
+    """``end - start`` in seconds, in the database's own arithmetic."""
+    if dialect == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+    return extract("epoch", end - start)  # type: ignore[return-value]
+
+
+async def figures(
+    session: AsyncSession, start: datetime, end: datetime, queue: str | None
+) -> Figures:
+    """The numbers of the period [start, end), for one queue or all."""
+    found = Figures(start, end)
+    dialect = (await session.connection()).dialect.name
+    only = [Case.queue == queue] if queue else []
+    opened = and_(Case.opened_at >= start, Case.opened_at < end, *only)
+    resolved = and_(Case.resolved_at >= start, Case.resolved_at < end, *only)
+
+    async def counts(column: Any, where: ColumnElement[bool]) -> dict[Any, int]:
+        rows = await session.execute(
+            select(column, func.count()).where(where).group_by(column).order_by(column)
+        )
+        return {key: int(count) for key, count in rows if key is not None}
+
+    found.by_channel = await counts(Case.channel, opened)
+    found.by_category = await counts(Case.category, opened)
+    found.by_severity = await counts(Case.severity, opened)
+    found.by_queue = await counts(Case.queue, opened)
+    found.per_assignee = await counts(func.coalesce(Case.assignee, literal("-")), opened)
+    found.received = sum(found.by_channel.values())
+
+    acknowledgement = (
+        select(seconds_between(dialect, Case.opened_at, func.min(Outbox.sent_at)).label("s"))
+        .join(Outbox, Outbox.case_id == Case.id)
+        .where(opened, Outbox.template == "customer/acknowledgement", Outbox.sent_at.is_not(None))
+        .group_by(Case.id, Case.opened_at)
+    )
+    found.acknowledged = await _spread(session, acknowledgement)
+    # What a person wrote to the customer (automatic is False), the first time.
+    response = (
+        select(seconds_between(dialect, Case.opened_at, func.min(Outbox.created_at)).label("s"))
+        .join(Outbox, Outbox.case_id == Case.id)
+        .where(opened, Outbox.audience == "customer", Outbox.automatic.is_(False))
+        .group_by(Case.id, Case.opened_at)
+    )
+    found.first_response = await _spread(session, response)
+    resolution = select(seconds_between(dialect, Case.opened_at, Case.resolved_at).label("s"))
+    found.resolution = await _spread(session, resolution.where(resolved))
+    found.resolved = found.resolution.count
+
+    met = case((Case.resolved_at <= Case.due_at, 1), else_=0)
+    rows = await session.execute(
+        select(Case.severity, func.count(), func.sum(met)).where(resolved).group_by(Case.severity)
+    )
+    found.within_target = {severity: (int(n), int(m or 0)) for severity, n, m in rows}
+    found.decisions = await counts(Case.customer_decision, resolved)
+    found.remedies = await counts(Case.remedy, resolved)
+    found.satisfaction = await counts(Case.satisfaction, resolved)
+    found.satisfaction_asked = int(
+        await session.scalar(
+            select(func.count()).where(resolved, Case.satisfaction_asked_at.is_not(None))
+        )
+        or 0
+    )
+    happened = and_(CaseEvent.created_at >= start, CaseEvent.created_at < end)
+    in_queue = [CaseEvent.case_id.in_(select(Case.id).where(*only))] if queue else []
+    found.reopened = int(
+        await session.scalar(
+            select(func.count()).where(happened, CaseEvent.to_status == "reopened", *in_queue)
+        )
+        or 0
+    )
+    cause = CaseEvent.data["cause"].as_string()
+    found.root_causes = await counts(
+        cause, and_(happened, CaseEvent.kind == "root_cause", *in_queue)
+    )
+    return found
+
+
+async def _spread(session: AsyncSession, durations: Select[Any]) -> Durations:
+    """Count, median and 90th percentile of a one-column query of seconds."""
+    values = durations.subquery()
+    column = values.c.s
+    count = int(await session.scalar(select(func.count()).where(column.is_not(None))) or 0)
+    if not count:
+        return Durations(0, None, None)
+
+    async def at(share: float) -> float | None:
+        # Between the two nearest values, as a spreadsheet's PERCENTILE does.
+        position = share * (count - 1)
+        below = int(position)
+        found = (
+            await session.scalars(
+                select(column).where(column.is_not(None)).order_by(column).offset(below).limit(2)
+            )
+        ).all()
+        if not found:
+            return None
+        low = float(found[0])
+        high = float(found[1]) if len(found) > 1 else low
+        # SQLite's day arithmetic is floating point: 30 s comes back as 29.9999982.
+        return round(low + (high - low) * (position - below), 3)
+
+    return Durations(count, await at(0.5), await at(0.9))
+
+
+async def open_cases(
+    session: AsyncSession, now: datetime, queue: str | None
+) -> dict[str, dict[str, int]]:
+    """Cases still open now, by stage and by how long they have been open."""
+    bucket = case(
+        *[
+            (Case.opened_at >= now - timedelta(days=days), label)
+            for label, days in AGE_BUCKETS
+            if days is not None
+        ],
+        else_=AGE_BUCKETS[-1][0],
+    )
+    only = [Case.queue == queue] if queue else []
+    rows = await session.execute(
+        select(Case.status, bucket, func.count())
+        .where(Case.status.not_in(FINISHED), *only)
+        .group_by(Case.status, bucket)
+    )
+    found: dict[str, dict[str, int]] = {}
+    for status, age, count in rows:
+        found.setdefault(status, dict.fromkeys((label for label, _ in AGE_BUCKETS), 0))[age] = int(
+            count
+        )
+    return dict(sorted(found.items()))
+
+
+def shares(counts: dict[Any, int]) -> Sequence[tuple[Any, int, float]]:
+    """Each key with its count and its share of the total, largest first."""
+    total = sum(counts.values()) or 1
+    return [
+        (key, count, count / total)
+        for key, count in sorted(counts.items(), key=lambda item: -item[1])
+    ]

@@ -1,0 +1,196 @@
+"""The management review report: two periods side by side, as HTML, CSV or JSON.
+
+``build`` counts (bot/reports/figures.py) this period and the one before it of the same
+length, and the cases open now. ``as_html`` is one self-contained page (charts inline as
+SVG, no scripts, nothing fetched: its Content-Security-Policy allows nothing from outside);
+``as_csv`` and ``as_json`` carry the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from bot.rendering import Renderer
+from bot.reports import charts
+from bot.reports.figures import AGE_BUCKETS, Durations, Figures, figures, open_cases
+from bot.services.app import App
+
+DEFAULT_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the report shows: this period, the one before, and what is open now."""
+
+    organisation: str
+    queue: str | None
+    generated_at: datetime
+    first_day: date
+    last_day: date
+    current: Figures
+    previous: Figures
+    open_now: dict[str, dict[str, int]]
+
+
+async def build(
+    app: App, first: date | None = None, last: date | None = None, queue: str | None = None
+) -> Review:
+    """The review of [first, last] (days in the organisation's timezone; default: 4 weeks)."""
+    zone = app.settings.zone
+    now = app.clock()
+    last = last or now.astimezone(zone).date()
+    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    start = datetime.combine(first, time(0), zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(UTC)
+    length = end - start
+    async with app.sessions() as session:
+        current = await figures(session, start, end, queue)
+        previous = await figures(session, start - length, start, queue)
+        open_now = await open_cases(session, now, queue)
+    return Review(app.settings.organisation, queue, now, first, last, current, previous, open_now)
+
+
+def as_json(review: Review) -> str:
+    """Every number of the report as JSON."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    document = asdict(review)
+    for period in ("current", "previous"):
+        figures_ = getattr(review, period)
+        document[period]["satisfaction_mean"] = figures_.satisfaction_mean
+        document[period]["about_the_process"] = figures_.about_the_process
+    return json.dumps(document, indent=2, default=plain, ensure_ascii=False) + "\n"
+
+
+def as_csv(review: Review) -> str:
+    """Every number of the report as CSV: section, item, this period, previous period."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "item", "this_period", "previous_period"])
+    writer.writerows(_rows(review))
+    return out.getvalue()
+
+
+def _rows(review: Review) -> Iterator[list[object]]:
+    now, then = review.current, review.previous
+    yield ["received", "all", now.received, then.received]
+    for section in (
+        "by_channel",
+        "by_category",
+        "by_severity",
+        "by_queue",
+        "per_assignee",
+        "decisions",
+        "remedies",
+        "root_causes",
+    ):
+        ours, theirs = getattr(now, section), getattr(then, section)
+        for key in sorted(set(ours) | set(theirs), key=str):
+            yield [section, key, ours.get(key, 0), theirs.get(key, 0)]
+    for section in ("acknowledged", "first_response", "resolution"):
+        ours, theirs = getattr(now, section), getattr(then, section)
+        for measure in ("count", "median", "p90"):
+            yield [f"{section}_seconds", measure, getattr(ours, measure), getattr(theirs, measure)]
+    for severity in sorted(set(now.within_target) | set(then.within_target)):
+        ours, theirs = (
+            now.within_target.get(severity, (0, 0)),
+            then.within_target.get(severity, (0, 0)),
+        )
+        yield ["within_target", f"{severity}_resolved", ours[0], theirs[0]]
+        yield ["within_target", f"{severity}_within", ours[1], theirs[1]]
+    yield ["reopened", "all", now.reopened, then.reopened]
+    for score in range(1, 6):
+        yield [
+            "satisfaction",
+            score,
+            now.satisfaction.get(score, 0),
+            then.satisfaction.get(score, 0),
+        ]
+    yield ["satisfaction", "asked", now.satisfaction_asked, then.satisfaction_asked]
+    yield ["satisfaction", "mean", now.satisfaction_mean, then.satisfaction_mean]
+    yield ["about_the_process", "all", now.about_the_process, then.about_the_process]
+    for stage, ages in review.open_now.items():
+        for age, count in ages.items():
+            yield ["open_now", f"{stage} {age}", count, ""]
+
+
+def as_html(review: Review, renderer: Renderer) -> str:
+    """The report as one self-contained HTML page."""
+    current, previous = renderer.label("report.this_period"), renderer.label("report.previous")
+
+    def compare(counts_now: dict[Any, int], counts_then: dict[Any, int], prefix: str = "") -> str:
+        keys = sorted(set(counts_now) | set(counts_then), key=lambda k: -counts_now.get(k, 0))
+        if not keys:
+            return ""
+        labels = [
+            renderer.label_or(f"{prefix}{key}", str(key)) if prefix else str(key) for key in keys
+        ]
+        return charts.bars(
+            labels,
+            {
+                current: [counts_now.get(k, 0) for k in keys],
+                previous: [counts_then.get(k, 0) for k in keys],
+            },
+        )
+
+    def hours(found: Durations) -> list[float]:
+        return [round((found.median or 0) / 3600, 1), round((found.p90 or 0) / 3600, 1)]
+
+    now, then = review.current, review.previous
+    timing_labels = [
+        renderer.label("report.acknowledged"),
+        renderer.label("report.first_response"),
+        renderer.label("report.resolution"),
+    ]
+    timing = charts.bars(
+        timing_labels,
+        {
+            f"{current}, {renderer.label('report.median')}": [
+                hours(now.acknowledged)[0],
+                hours(now.first_response)[0],
+                hours(now.resolution)[0],
+            ],
+            f"{current}, {renderer.label('report.p90')}": [
+                hours(now.acknowledged)[1],
+                hours(now.first_response)[1],
+                hours(now.resolution)[1],
+            ],
+        },
+        unit=renderer.label("report.hours"),
+    )
+    stages = list(review.open_now)
+    ages = [label for label, _ in AGE_BUCKETS]
+    open_chart = (
+        charts.stacked(
+            [renderer.label_or(f"status.{stage}", stage) for stage in stages],
+            {age: [review.open_now[stage][age] for stage in stages] for age in ages},
+        )
+        if stages
+        else ""
+    )
+    context = {
+        "review": review,
+        "now": now,
+        "then": then,
+        "ages": ages,
+        "charts": {
+            "category": compare(now.by_category, then.by_category, "category."),
+            "channel": compare(now.by_channel, then.by_channel, "channel."),
+            "severity": compare(now.by_severity, then.by_severity, "severity."),
+            "timing": timing if now.received or now.resolved else "",
+            "open": open_chart,
+            "satisfaction": compare(now.satisfaction, then.satisfaction),
+            "root_causes": compare(now.root_causes, then.root_causes, "root_cause."),
+        },
+    }
+    return renderer.page("report/review", context)
