@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli_audit import add_audit_commands, run_audit
 from bot.cli_customer import add_customer_commands, run_customer
+from bot.cli_improve import add_improve_commands, run_improve
 from bot.cli_report import add_report_command, run_report
 from bot.config import ConfigError
 from bot.logs import configure as configure_logging
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     add_audit_commands(commands)
     add_customer_commands(commands)
     add_report_command(commands)
+    add_improve_commands(commands)
 
     cases = commands.add_parser("cases", help="handle cases as staff")
     sub = cases.add_subparsers(dest="cases_command", required=True)
@@ -284,7 +286,12 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         "show": _show,
         "inbox": _inbox,
     }
-    own = {"audit": run_audit, "customer": run_customer, "report": run_report}
+    own = {
+        "audit": run_audit,
+        "customer": run_customer,
+        "report": run_report,
+        "improve": run_improve,
+    }
     handler = own.get(args.command) or handlers.get(args.cases_command, _act)
     try:
         return await handler(app, args)

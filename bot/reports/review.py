@@ -20,6 +20,7 @@ from bot.rendering import Renderer
 from bot.reports import charts
 from bot.reports.figures import AGE_BUCKETS, Durations, Figures, figures, open_cases
 from bot.services.app import App
+from bot.services.improvement import progress
 
 DEFAULT_DAYS = 28
 
@@ -36,6 +37,8 @@ class Review:
     current: Figures
     previous: Figures
     open_now: dict[str, dict[str, int]]
+    # Improvement actions (ISO 10002 8.7): each one's state and, once done, its effect.
+    improvements: list[dict[str, Any]]
 
 
 async def build(
@@ -53,7 +56,24 @@ async def build(
         current = await figures(session, start, end, queue)
         previous = await figures(session, start - length, start, queue)
         open_now = await open_cases(session, now, queue)
-    return Review(app.settings.organisation, queue, now, first, last, current, previous, open_now)
+    actions = [
+        {
+            "id": found.action.id,
+            "root_cause": found.action.root_cause,
+            "what": found.action.what,
+            "owner": found.action.owner,
+            "due_on": found.action.due_on,
+            "status": found.action.status,
+            "overdue": found.overdue,
+            "before": found.before,
+            "after": found.after,
+            "days": found.days,
+        }
+        for found in await progress(app, now)
+    ]
+    return Review(
+        app.settings.organisation, queue, now, first, last, current, previous, open_now, actions
+    )
 
 
 def as_json(review: Review) -> str:
@@ -122,6 +142,14 @@ def _rows(review: Review) -> Iterator[list[object]]:
     for stage, ages in review.open_now.items():
         for age, count in ages.items():
             yield ["open_now", f"{stage} {age}", count, ""]
+    for action in review.improvements:
+        state = "overdue" if action["overdue"] else action["status"]
+        yield [
+            "improvement_action",
+            f"{action['id']} {action['root_cause']} {state}",
+            action["after"],
+            action["before"],
+        ]
 
 
 def as_html(review: Review, renderer: Renderer) -> str:

@@ -320,3 +320,19 @@ class EarlyReport(Base):
     status: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class ImprovementAction(Base):
+    """What the organisation will change about a recurring root cause (ISO 10002 8.7)."""
+
+    __tablename__ = "improvement_actions"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    root_cause: Mapped[str] = mapped_column(String(64), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    # open, done or dropped
+    status: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

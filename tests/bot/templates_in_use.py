@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 from bot.services.audit import Finding, Verification
 from bot.services.erasure import Erasure
+from bot.services.improvement import ActionProgress
 from bot.settings import PROJECT_ROOT
-from bot.storage.models import AuditAnchor
+from bot.storage.models import AuditAnchor, ImprovementAction
 from workflows.lifecycle import CUSTOMER_ANNOUNCED
 from workflows.timer_kinds import SLA_KINDS
 
@@ -236,4 +237,20 @@ REALISTIC |= {
     "message_count": 4,
     "attachment_count": 1,
     "address": "ana@example.org",
+}
+# `complaintbot improve`: an action done, with its effect; an unknown root cause.
+_ACTION = ImprovementAction(
+    id=3,
+    root_cause="delivery",
+    what="Move to a courier who photographs each delivery",
+    owner="Dee",
+    due_on=date(2026, 12, 15),
+    status="done",
+)
+REALISTIC |= {
+    "improvement": _ACTION,
+    "actions": [ActionProgress(_ACTION, False, before=12, after=4, days=30)],
+    "cause": "gremlins",
+    "causes": ["product_fault", "delivery"],
+    "number": 99,
 }

@@ -294,3 +294,29 @@ def test_a_manager_gets_the_review_as_a_page_and_as_numbers(product: Product) ->
     wrong = product.run("report", "--from", "2026-12-31", "--to", "2026-01-01", check=False)
     assert wrong.returncode == 2
     assert "ends before it starts" in wrong.stdout
+
+
+def test_staff_record_an_improvement_action_and_see_it_in_the_list(product: Product) -> None:
+    product.run("db", "upgrade")
+    unknown = product.run(
+        "improve", "add", "gremlins", "Exorcise", "--owner", "x", "--due", "2026-12-24", check=False
+    )
+    assert unknown.returncode == 1
+    assert "product_fault" in unknown.stdout  # the root causes it does record
+    added = product.run(
+        "improve",
+        "add",
+        "delivery",
+        "Use a courier who photographs deliveries",
+        "--owner",
+        "Dee",
+        "--due",
+        "2026-12-24",
+        "--as",
+        "carol",
+    )
+    assert "Action 1 recorded" in added.stdout
+    assert "Action 1 (Use a courier" in product.run("improve", "done", "1").stdout
+    listing = product.run("improve", "list").stdout
+    assert "1. [done]" in listing
+    assert "recorded 0 times in the 0 days before" in listing
