@@ -23,6 +23,7 @@ from bot.services.erasure import erase_expired
 from bot.services.idle_intakes import sweep_idle_intakes
 from bot.services.receiving import replay_forever
 from bot.services.timers import fire_due_timers
+from bot.services.weekly_review import send_weekly_review
 from bot.storage.database import write_problem
 from bot.storage.migrate import ensure_schema
 from bot.web import create_web_app
@@ -168,6 +169,7 @@ async def serve(app: App, write: Callable[[str], None], stop: asyncio.Event | No
 async def _scheduler(app: App, stop: asyncio.Event) -> None:
     next_anchor = app.clock()  # at start, then every audit_anchor_hours
     next_retention = app.clock()  # at start, then daily
+    next_review = app.clock()  # at start, then hourly: sent once a week has ended
     while not stop.is_set():
         try:
             await fire_due_timers(app, stop)
@@ -175,6 +177,9 @@ async def _scheduler(app: App, stop: asyncio.Event) -> None:
             if app.clock() >= next_anchor:
                 next_anchor = app.clock() + timedelta(hours=app.settings.audit_anchor_hours)
                 await audit.anchor(app)
+            if app.clock() >= next_review and app.settings.weekly_review:
+                next_review = app.clock() + timedelta(hours=1)
+                await send_weekly_review(app, app.clock())
             if app.clock() >= next_retention and app.settings.retention_days:
                 next_retention = app.clock() + timedelta(days=1)
                 retention = timedelta(days=app.settings.retention_days)

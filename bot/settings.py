@@ -169,6 +169,9 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = Field(default=None, min_length=32)
     # How often `serve` anchors every event written since the last anchor.
     audit_anchor_hours: float = Field(default=24.0, gt=0)
+    # Each week's management review is written to <data_dir>/reports and announced to the
+    # default queue's staff destinations (`serve`, once a week ends).
+    weekly_review: bool = True
     # A person's personal data is erased this many days after the last of their cases closed
     # (`serve` looks daily; the anonymous facts stay for the reports). 0: kept until erased
     # on request (`complaintbot customer erase`).

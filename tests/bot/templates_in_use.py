@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+from bot.reports.figures import Durations, Figures
+from bot.reports.review import Review
 from bot.services.audit import Finding, Verification
 from bot.services.erasure import Erasure
 from bot.services.improvement import ActionProgress
@@ -253,4 +255,31 @@ REALISTIC |= {
     "cause": "gremlins",
     "causes": ["product_fault", "delivery"],
     "number": 99,
+}
+# The weekly review's notice to staff.
+_WEEK = Figures(
+    start=datetime(2026, 11, 23, tzinfo=UTC),
+    end=datetime(2026, 11, 30, tzinfo=UTC),
+    received=42,
+    resolved=30,
+    resolution=Durations(30, 151200.0, 604800.0),
+    satisfaction={4: 10, 5: 6},
+)
+REALISTIC |= {
+    "review": Review(
+        "Example Ltd",
+        None,
+        datetime(2026, 11, 30, 8, 0, tzinfo=UTC),
+        date(2026, 11, 23),
+        date(2026, 11, 29),
+        _WEEK,
+        Figures(start=datetime(2026, 11, 16, tzinfo=UTC), end=datetime(2026, 11, 23, tzinfo=UTC)),
+        {"investigating": {"0-2 days": 3}},
+        [],
+    ),
+    "this_week": _WEEK,
+    "week_before": Figures(
+        start=datetime(2026, 11, 16, tzinfo=UTC), end=datetime(2026, 11, 23, tzinfo=UTC)
+    ),
+    "open_count": 3,
 }

@@ -1,0 +1,72 @@
+"""The weekly review: last week's report written to the data folder, and staff told.
+
+Once a week (the first time ``serve`` looks after a week ends, Monday to Sunday in the
+organisation's timezone) the management review of that week is written to
+``<data_dir>/reports/`` and a summary goes to the default queue's staff destinations (the
+staff feed, a Slack channel), with where the full page is. Handled once across every server:
+the week is recorded as a processed event in the same transaction as the notices.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.services.app import App
+from bot.services.notices import NoticeWriter
+from bot.services.once import first_time
+from bot.storage.models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+SOURCE = "weekly-review"
+
+
+async def send_weekly_review(app: App, now: datetime) -> Path | None:
+    """Last week's review, written and announced if nobody has yet; the page's path."""
+    # The plotting library is imported only when a report is made.
+    from bot.reports import review
+
+    today = now.astimezone(app.settings.zone).date()
+    last = today - timedelta(days=today.weekday() + 1)  # last Sunday
+    first = last - timedelta(days=6)
+    async with app.sessions() as session:
+        done = await session.scalar(
+            select(ProcessedEvent.id).where(
+                ProcessedEvent.source == SOURCE, ProcessedEvent.event_id == first.isoformat()
+            )
+        )
+    if done is not None:
+        return None  # the usual case: looked at hourly, made once a week
+    made = await review.build(app, first, last)
+    open_count = sum(sum(ages.values()) for ages in made.open_now.values())
+    folder = app.settings.data_dir / "reports"
+    path = folder / f"complaints-review-{first}-to-{last}.html"
+    async with app.transaction() as session:
+        if not await first_time(session, SOURCE, first.isoformat(), now):
+            return None
+        notices = NoticeWriter(session, app.renderer, app.staff, now)
+        notices.notify(
+            None,
+            app.intake.rules.default_queue,
+            "staff/weekly_review",
+            {
+                "review": made,
+                "this_week": made.current,
+                "week_before": made.previous,
+                "open_count": open_count,
+                "path": path,
+            },
+        )
+        notices.add_to_session()
+        # Written before the commit: the notice never points at a page that is not there.
+        _write(folder, path, review.as_html(made, app.renderer))
+    log.info("weekly review for %s to %s written to %s", first, last, path)
+    return path
+
+
+def _write(folder: Path, path: Path, page: str) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
