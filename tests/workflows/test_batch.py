@@ -108,6 +108,22 @@ def test_the_first_email_registers_at_once_and_asks_only_what_is_missing(
     assert mailbox.conversation.mode is Mode.ENRICHING
 
 
+@pytest.mark.parametrize(
+    "wish",
+    [
+        "Honestly I would just like a new one that works, not a refund.",
+        "I'd just like a new one.",
+        "I would rather have a new one than my money back.",
+    ],
+)
+def test_a_wish_said_with_just_or_rather_is_taken_from_the_first_email(
+    mailbox: Mailbox, wish: str
+) -> None:
+    first = mailbox.write(f"The kettle I bought leaks every time I boil it. {wish}")
+    (opened,) = first.of_type(OpenCase)
+    assert opened.details.outcome == "replacement"
+
+
 def test_a_reply_with_numbered_answers_fills_the_case(mailbox: Mailbox) -> None:
     mailbox.display_name = None
     first = mailbox.write("The engineer never came to fix my boiler and nobody called me.")
