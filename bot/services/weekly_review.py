@@ -26,9 +26,6 @@ SOURCE = "weekly-review"
 
 async def send_weekly_review(app: App, now: datetime) -> Path | None:
     """Last week's review, written and announced if nobody has yet; the page's path."""
-    # The plotting library is imported only when a report is made.
-    from bot.reports import review
-
     today = now.astimezone(app.settings.zone).date()
     last = today - timedelta(days=today.weekday() + 1)  # last Sunday
     first = last - timedelta(days=6)
@@ -40,6 +37,9 @@ async def send_weekly_review(app: App, now: datetime) -> Path | None:
         )
     if done is not None:
         return None  # the usual case: looked at hourly, made once a week
+    # The plotting library (40 MB) is imported only when a report is made.
+    from bot.reports import review
+
     made = await review.build(app, first, last)
     open_count = sum(sum(ages.values()) for ages in made.open_now.values())
     folder = app.settings.data_dir / "reports"
