@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.services import audit
 from bot.services.app import App
+from bot.services.audit_export import export_case
 
 STAFF_CHANNEL = "cli"
 
@@ -48,7 +49,7 @@ async def run_audit(app: App, args: argparse.Namespace) -> int:
             settle_minutes=int(audit.SETTLE.total_seconds() // 60),
         )
         return 0
-    exported = await audit.export_case(app, args.reference)
+    exported = await export_case(app, args.reference)
     path = args.output or Path(f"{exported['reference']}.json")
     # Personal data: readable by the operator only.
     path.touch(mode=0o600, exist_ok=True)

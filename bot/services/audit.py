@@ -1,10 +1,12 @@
-"""The audit trail: checking the chain of case events, anchoring it, exporting a case.
+"""The audit trail: checking the chain of case events, and anchoring it.
 
-Events are sealed as they are written (bot/storage/sealing.py). ``verify`` walks every case's
-events in order and every anchor, and reports each event changed, removed, inserted or
-written around the application, with the case and its place in it. ``anchor`` seals every
-event written since the last anchor under one keyed hash (``serve`` does it on a schedule),
-so that removing a case's newest events, which the case's own chain cannot show, is found.
+Events are sealed as they are written (bot/storage/sealing.py). ``verify`` walks every event,
+case by case, and every anchor, and reports each event changed, removed, inserted, written
+around the application or left without its case, with the case and its place in it
+(bot/services/audit_checks.py). ``anchor`` seals every event written since the last anchor
+under one keyed hash (``serve`` does it on a schedule), so that removing a case's newest
+events, which the case's own chain cannot show, is found; each anchor is also appended to a
+log beside the key (``<data_dir>/audit-anchors.log``), so that removing anchors is found too.
 """
 
 from __future__ import annotations
@@ -13,44 +15,28 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
 
-from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy import Connection, Text, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.services.app import App
-from bot.services.queries import case_file
-from bot.storage.audit_chain import ERASURE_EVENT, anchor_digest, content_digest, link
+from bot.services.audit_checks import Finding, Row, check_case
+from bot.storage.audit_chain import LEGACY, anchor_digest
 from bot.storage.models import AuditAnchor, Case, CaseEvent
-from bot.storage.sealing import AUDIT_KEY, KeyFile, legacy_boundary, seal_legacy_of_case
+from bot.storage.sealing import AUDIT_KEY, KeyFile, legacy_pending
+from bot.storage.sealing import seal_legacy as seal_legacy_rows
+
+__all__ = ["SETTLE", "Finding", "Verification", "anchor", "seal_legacy", "verify"]
 
 log = logging.getLogger(__name__)
 
-# The first anchor's digest until the events from before the chain are sealed.
-LEGACY = "legacy"
 # Events this recent are left to the next anchor: a transaction that took a lower id may
 # still be committing (PostgreSQL hands out ids before commit).
 SETTLE = timedelta(minutes=5)
 # A PostgreSQL advisory lock: one anchor at a time across every server.
 _ANCHOR_LOCK = 0x0A0D17
 _BATCH = 5_000
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing wrong with the record: where, and what."""
-
-    # changed, removed, inserted (or resealed: "seal"), unsealed, anchor
-    problem: str
-    reference: str | None = None
-    position: int | None = None
-    event_id: int | None = None
-    kind: str | None = None
-    # removed: how many; anchor: events then and now, events from, when anchored.
-    count: int | None = None
-    now: int | None = None
-    first_event_id: int | None = None
-    anchored_at: datetime | None = None
 
 
 @dataclass
@@ -72,31 +58,18 @@ class Verification:
 
 
 async def seal_legacy(app: App) -> int:
-    """Seal the events written before the chain existed (once); how many were sealed."""
+    """Seal the events from before the chain, if a database just upgraded holds some."""
     async with app.transaction() as session:
         return await session.run_sync(_seal_legacy)
 
 
 def _seal_legacy(session: Session) -> int:
     connection = session.connection()
-    genesis = connection.execute(select(AuditAnchor).order_by(AuditAnchor.id).limit(1)).first()
-    if genesis is None or genesis.digest != LEGACY:
+    if not legacy_pending(connection):
         return 0
     source = _key(session)
-    boundary = legacy_boundary(connection)
-    cases = connection.scalars(
-        select(CaseEvent.case_id)
-        .where(CaseEvent.id <= boundary, CaseEvent.chain.is_(None))
-        .distinct()
-    ).all()
-    for case_id in cases:
-        seal_legacy_of_case(connection, source, case_id)
-    chains = _chains(connection, 0, boundary)
-    digest = anchor_digest(source(), "", boundary, chains)
-    connection.execute(
-        update(AuditAnchor).where(AuditAnchor.id == genesis.id).values(digest=digest)
-    )
-    return int(genesis.events)
+    source.legacy_pending = False
+    return seal_legacy_rows(connection, source)
 
 
 async def anchor(app: App) -> AuditAnchor | None:
@@ -113,6 +86,10 @@ async def anchor(app: App) -> AuditAnchor | None:
             made.up_to_event_id,
             made.digest,
         )
+    # Outside the database: whoever can delete anchors there cannot here.
+    async with app.sessions() as session:
+        anchors = (await session.scalars(select(AuditAnchor).order_by(AuditAnchor.id))).all()
+    _append_to_log(anchor_log(app), [a for a in anchors if a.digest != LEGACY])
     return made
 
 
@@ -142,86 +119,87 @@ def _anchor(session: Session, cutoff: datetime, now: datetime) -> AuditAnchor | 
     return made
 
 
+def anchor_log(app: App) -> Path:
+    """Where anchors are kept outside the database: beside the key."""
+    return app.settings.audit_key_file.with_name("audit-anchors.log")
+
+
+def _logged(path: Path) -> dict[int, tuple[int, str]]:
+    """The anchors in the log: id -> (up to event id, digest)."""
+    if not path.exists():
+        return {}
+    found: dict[int, tuple[int, str]] = {}
+    for line in path.read_text(encoding="ascii").splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0].isdigit() and parts[1].isdigit():
+            found[int(parts[0])] = (int(parts[1]), parts[2])
+    return found
+
+
+def _append_to_log(path: Path, anchors: list[AuditAnchor]) -> None:
+    known = _logged(path)
+    new = [a for a in anchors if a.id not in known]
+    if not new:
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with path.open("a", encoding="ascii") as file:
+        for made in new:
+            file.write(f"{made.id} {made.up_to_event_id} {made.digest} {made.created_at:%FT%TZ}\n")
+
+
 async def verify(app: App) -> Verification:
-    """Walk every case's chain and every anchor; report what does not add up."""
+    """Walk every event and every anchor; report what does not add up."""
     result = Verification(legacy_sealed=await seal_legacy(app))
+    logged = _logged(anchor_log(app))
     async with app.sessions() as session:
         await session.run_sync(_verify_cases, result)
-        await session.run_sync(_verify_anchors, result)
+        await session.run_sync(_verify_anchors, result, logged)
     return result
+
+
+def _rows(session: Session, *where: object) -> Iterator[list[Row]]:
+    """Events case by case, in the order written, with their case's reference (None for a
+    case that no longer exists) and their data as stored."""
+    query = (
+        select(CaseEvent, Case.reference, cast(CaseEvent.data, Text).label("stored"))
+        .outerjoin(Case, Case.id == CaseEvent.case_id)
+        .where(*where)  # type: ignore[arg-type]
+        .order_by(CaseEvent.case_id, CaseEvent.id)
+        .execution_options(yield_per=_BATCH)
+    )
+    rows: list[Row] = []
+    for event, reference, stored in session.execute(query):
+        if rows and event.case_id != rows[0].event.case_id:
+            yield rows
+            rows = []
+        rows.append(Row(event, reference, stored))
+        session.expunge(event)
+    if rows:
+        yield rows
 
 
 def _verify_cases(session: Session, result: Verification) -> None:
     key = _key(session)()
-    query = (
-        select(CaseEvent, Case.reference)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .order_by(CaseEvent.case_id, CaseEvent.id)
-        .execution_options(yield_per=_BATCH)
-    )
-    events: list[CaseEvent] = []
-    reference = ""
-    for event, found in session.execute(query):
-        if events and event.case_id != events[0].case_id:
-            result.findings.extend(_check_case(key, events, reference))
-            result.cases += 1
-            events = []
-        events.append(event)
-        reference = found
-        result.events += 1
-        session.expunge(event)
-    if events:
-        result.findings.extend(_check_case(key, events, reference))
-        result.cases += 1
+    for rows in _rows(session):
+        result.findings.extend(check_case(key, rows))
+        result.cases += rows[0].reference is not None
+        result.events += len(rows)
 
 
-def _check_case(key: bytes, events: list[CaseEvent], reference: str) -> list[Finding]:
-    """What is wrong with one case's events, in the order they were written."""
-    # Events an erasure blanked, as recorded by an erasure event nobody has changed since.
-    erased = {
-        int(blanked)
-        for event in events
-        if event.kind == ERASURE_EVENT and event.digest == _digest(event)
-        for blanked in (event.data or {}).get("events", [])
-    }
-    findings: list[Finding] = []
-    seq, chain = 0, ""
-    for event in events:
-        findings.extend(_check(key, event, reference, seq, chain, erased))
-        if event.chain is not None and event.seq is not None:
-            seq, chain = event.seq, event.chain
-    return findings
-
-
-def _check(
-    key: bytes, event: CaseEvent, reference: str, seq: int, chain: str, erased: set[int]
-) -> list[Finding]:
-    """What is wrong with one event, given the place and chain of the one before it."""
-
-    def found(problem: str, position: int | None, count: int | None = None) -> list[Finding]:
-        return [Finding(problem, reference, position, event.id, event.kind, count)]
-
-    if event.chain is None or event.seq is None or event.digest is None:
-        return found("unsealed", seq + 1)
-    blanked = event.id in erased and (event.data or {}).get("erased") is True
-    if _digest(event) != event.digest and not blanked:
-        return found("changed", event.seq)
-    if event.seq > seq + 1:
-        return found("removed", seq + 1, event.seq - seq - 1)
-    if event.seq <= seq:
-        return found("inserted", event.seq)
-    if link(key, chain, event.seq, event.digest) != event.chain:
-        return found("seal", event.seq)  # inserted, or changed with its digest rewritten
-    return []
-
-
-def _verify_anchors(session: Session, result: Verification) -> None:
+def _verify_anchors(
+    session: Session, result: Verification, logged: dict[int, tuple[int, str]]
+) -> None:
     connection = session.connection()
     key = _key(session)()
     after, previous = 0, ""
     anchors = session.scalars(select(AuditAnchor).order_by(AuditAnchor.id)).all()
     for made in anchors:
         result.anchors += 1
+        if made.digest == LEGACY:
+            # Only a database just upgraded has one (sealed by now); anything else is a reset.
+            result.findings.append(Finding("legacy_reset", event_id=made.up_to_event_id))
+            after = made.up_to_event_id
+            continue
         chains = list(_chains(connection, after, made.up_to_event_id))
         recomputed = anchor_digest(key, previous, made.up_to_event_id, chains)
         if recomputed != made.digest:
@@ -237,6 +215,10 @@ def _verify_anchors(session: Session, result: Verification) -> None:
             )
         # The next anchor was made from this one's true digest: one broken anchor, one finding.
         after, previous = made.up_to_event_id, recomputed
+    present = {made.id: (made.up_to_event_id, made.digest) for made in anchors}
+    for number, (up_to, digest) in sorted(logged.items()):
+        if present.get(number) != (up_to, digest):
+            result.findings.append(Finding("anchor_missing", event_id=up_to, count=number))
     result.unanchored = int(
         connection.scalar(select(func.count()).select_from(CaseEvent).where(CaseEvent.id > after))
         or 0
@@ -254,84 +236,11 @@ def _chains(connection: Connection, after: int, up_to: int) -> Iterator[str]:
         yield chain or ""
 
 
-def _digest(event: CaseEvent) -> str:
-    return content_digest(
-        event.case_id,
-        event.kind,
-        event.from_status,
-        event.to_status,
-        event.actor,
-        event.channel,
-        event.data or {},
-        event.created_at,
-    )
-
-
 def _key(session: Session) -> KeyFile:
     source = session.info.get(AUDIT_KEY)
     if not isinstance(source, KeyFile):
         raise RuntimeError("the audit trail needs a session with the audit key")
     return source
-
-
-async def export_case(app: App, reference: str) -> dict[str, Any]:
-    """A case's full history for an auditor: the case, every event with its seal, messages."""
-    found = await case_file(app, reference)
-    checked = await verify_case(app, found.case.id)
-    case = found.case
-    return {
-        "reference": case.reference,
-        "channel": case.channel,
-        "status": case.status,
-        "severity": case.severity,
-        "category": case.category,
-        "queue": case.queue,
-        "opened_at": case.opened_at.isoformat(),
-        "chain_intact": not checked,
-        "findings": [
-            {"problem": f.problem, "place": f.position, "event_id": f.event_id, "kind": f.kind}
-            for f in checked
-        ],
-        "events": [
-            {
-                "id": event.id,
-                "place": event.seq,
-                "kind": event.kind,
-                "from_status": event.from_status,
-                "to_status": event.to_status,
-                "actor": event.actor,
-                "channel": event.channel,
-                "data": event.data,
-                "at": event.created_at.isoformat(),
-                "digest": event.digest,
-                "chain": event.chain,
-            }
-            for event in found.events
-        ],
-        "messages_in": [
-            {
-                "id": message.id,
-                "channel": message.channel,
-                "received_at": message.received_at.isoformat(),
-                "subject": message.subject,
-                "text": message.text,
-                "flags": message.flags,
-            }
-            for message in found.messages
-        ],
-        "messages_out": [
-            {
-                "id": row.id,
-                "audience": row.audience,
-                "channel": row.channel,
-                "template": row.template,
-                "text": row.text,
-                "status": row.status,
-                "created_at": row.created_at.isoformat(),
-            }
-            for row in found.outbox
-        ],
-    }
 
 
 async def verify_case(app: App, case_id: int) -> list[Finding]:
@@ -342,6 +251,9 @@ async def verify_case(app: App, case_id: int) -> list[Finding]:
 
 
 def _verify_one(session: Session, case_id: int) -> list[Finding]:
-    reference = session.scalar(select(Case.reference).where(Case.id == case_id)) or ""
-    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    return _check_case(_key(session)(), list(session.scalars(query)), reference)
+    key = _key(session)()
+    return [
+        finding
+        for rows in _rows(session, CaseEvent.case_id == case_id)
+        for finding in check_case(key, rows)
+    ]

@@ -30,6 +30,7 @@ from bot.storage.models import (
     MessageIn,
     Outbox,
 )
+from bot.storage.sealing import event_digest
 
 # Event data that stays after an erasure: what reports count, never what a person wrote.
 KEPT_EVENT_KEYS = frozenset(
@@ -165,13 +166,13 @@ async def _erase_case(
             select(CaseEvent).where(CaseEvent.case_id == row.id, CaseEvent.kind != ERASURE_EVENT)
         )
     ).all()
-    blanked: list[int] = []
+    # Each blanked event keeps its original digest; the erasure vouches for its new content.
+    blanked: dict[str, str] = {}
     for event in events:
         kept = {key: value for key, value in (event.data or {}).items() if key in KEPT_EVENT_KEYS}
         if kept != (event.data or {}):
-            # The digest stays: the erasure event below vouches for the new content.
             event.data = {**kept, "erased": True}
-            blanked.append(event.id)
+            blanked[str(event.id)] = event_digest(row.reference, event)
     session.add(
         CaseEvent(
             case_id=row.id,

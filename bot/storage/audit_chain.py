@@ -20,15 +20,20 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-__all__ = ["ERASURE_EVENT", "anchor_digest", "content_digest", "link"]
+__all__ = ["ERASURE_EVENT", "LEGACY", "anchor_digest", "content_digest", "link"]
 
-# The event recording an erasure: its data names the events whose personal data it blanked
-# (``{"events": [ids], "reason": ...}``); those keep their digest, and verify accepts them.
+# The first anchor's digest until the events from before the chain are sealed.
+LEGACY = "legacy"
+
+# The event recording an erasure: its data names each event whose personal data it blanked,
+# with the digest of its content after blanking (``{"events": {id: digest}, "reason": ...}``);
+# those keep their original digest, and verify accepts exactly that new content.
 ERASURE_EVENT = "personal_data_erased"
 
 
 def content_digest(
     case_id: int,
+    reference: str,
     kind: str,
     from_status: str | None,
     to_status: str | None,
@@ -37,16 +42,18 @@ def content_digest(
     data: Mapping[str, object],
     created_at: datetime,
 ) -> str:
-    """The SHA-256 (hex) of an event's content in canonical form."""
+    """The SHA-256 (hex) of an event's content in canonical form (its case's reference too)."""
     when = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
     content = [
         case_id,
+        reference,
         kind,
         from_status,
         to_status,
         actor,
         channel,
-        data,
+        # As the database gives it back: keys are text ({1: …} is read back as {"1": …}).
+        json.loads(json.dumps(data, default=str)),
         when.astimezone(UTC).isoformat(timespec="microseconds"),
     ]
     # Sorted keys and no spaces: the same content always hashes the same, on either database.

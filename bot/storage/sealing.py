@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Row, event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from bot.storage.audit_chain import content_digest, link
+from bot.storage.audit_chain import LEGACY, anchor_digest, content_digest, link
 from bot.storage.models import AuditAnchor, Case, CaseEvent
 
-__all__ = ["AUDIT_KEY", "KeyFile", "legacy_boundary", "seal", "seal_legacy_of_case"]
+__all__ = ["AUDIT_KEY", "KeyFile", "event_digest", "legacy_pending", "seal", "seal_legacy"]
 
 AUDIT_KEY = "complaintbot_audit_key"
 
@@ -30,8 +31,8 @@ class KeyFile:
     def __init__(self, path: Path, given: str | None = None) -> None:
         self._path = path
         self._key = given.encode("utf-8") if given else None
-        # The last event id from before the chain (read once: it never changes).
-        self.boundary: int | None = None
+        # Whether events from before the chain wait to be sealed (read once per process).
+        self.legacy_pending: bool | None = None
 
     def __call__(self) -> bytes:
         """The key's bytes."""
@@ -68,67 +69,90 @@ def seal(session: Session, events: list[CaseEvent]) -> None:
     if source is None:
         raise RuntimeError("case events can only be written by a session with the audit key")
     connection = session.connection()
+    if source.legacy_pending is None:
+        source.legacy_pending = legacy_pending(connection)
+    if source.legacy_pending:
+        # The first event written after the upgrade: what came before is sealed first.
+        seal_legacy(connection, source)
+        source.legacy_pending = False
     by_case: dict[int, list[CaseEvent]] = {}
     for row in events:
         by_case.setdefault(row.case_id, []).append(row)
     for case_id, rows in by_case.items():
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(Case.id).where(Case.id == case_id).with_for_update())
-        seq, chain = seal_legacy_of_case(connection, source, case_id)
+        # Locked (on PostgreSQL) so two transactions adding to one case keep one chain.
+        reference = connection.execute(
+            select(Case.reference).where(Case.id == case_id).with_for_update()
+        ).scalar_one()
+        last = connection.execute(
+            select(CaseEvent.seq, CaseEvent.chain)
+            .where(CaseEvent.case_id == case_id, CaseEvent.chain.is_not(None))
+            .order_by(CaseEvent.seq.desc())
+            .limit(1)
+        ).first()
+        seq: int = (last[0] or 0) if last else 0
+        chain: str = (last[1] or "") if last else ""
         for row in rows:
             seq += 1
             row.seq = seq
-            row.digest = _digest(case_id, row)
+            row.digest = event_digest(reference, row)
             row.chain = chain = link(source(), chain, seq, row.digest)
 
 
-def seal_legacy_of_case(connection: Connection, source: KeyFile, case_id: int) -> tuple[int, str]:
-    """Seal a case's events written before the chain existed; its last place and chain."""
-    last = connection.execute(
-        select(CaseEvent.seq, CaseEvent.chain)
-        .where(CaseEvent.case_id == case_id, CaseEvent.chain.is_not(None))
-        .order_by(CaseEvent.seq.desc())
-        .limit(1)
+def legacy_pending(connection: Connection) -> bool:
+    """Whether events from before the chain wait to be sealed: the first anchor says
+    "legacy" and no event anywhere is sealed yet (a database as migration 0014 left it)."""
+    genesis = connection.execute(
+        select(AuditAnchor.digest).order_by(AuditAnchor.id).limit(1)
+    ).scalar()
+    if genesis != LEGACY:
+        return False
+    sealed = connection.execute(
+        select(CaseEvent.id).where(CaseEvent.chain.is_not(None)).limit(1)
     ).first()
-    seq: int = (last[0] or 0) if last else 0
-    chain: str = (last[1] or "") if last else ""
-    if source.boundary is None:
-        source.boundary = legacy_boundary(connection)
-    boundary = source.boundary
-    if not boundary or last is not None:
-        return seq, chain  # nothing from before the chain, or already sealed
-    legacy = connection.execute(
-        select(CaseEvent)
-        .where(
-            CaseEvent.case_id == case_id,
-            CaseEvent.chain.is_(None),
-            CaseEvent.id <= boundary,
-        )
-        .order_by(CaseEvent.id)
+    # Once anything is sealed, a "legacy" first anchor is not the upgrade's but someone's
+    # reset: nothing is sealed on its say-so (verify reports it).
+    return sealed is None
+
+
+def seal_legacy(connection: Connection, source: KeyFile) -> int:
+    """Seal every event from before the chain, case by case in order, and the first anchor."""
+    genesis = connection.execute(select(AuditAnchor).order_by(AuditAnchor.id).limit(1)).one()
+    rows: Sequence[Any] = connection.execute(
+        select(CaseEvent.__table__, Case.reference)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.id <= genesis.up_to_event_id)
+        .order_by(CaseEvent.case_id, CaseEvent.id)
     ).all()
-    for row in legacy:
-        seq += 1
-        digest = _digest(case_id, row)
-        chain = link(source(), chain, seq, digest)
+    places: dict[int, tuple[int, str]] = {}
+    sealed: dict[int, str] = {}
+    for row in rows:
+        seq, chain = places.get(row.case_id, (0, ""))
+        digest = event_digest(row.reference, row)
+        chain = link(source(), chain, seq + 1, digest)
+        places[row.case_id] = (seq + 1, chain)
+        sealed[row.id] = chain
         connection.execute(
             update(CaseEvent)
             .where(CaseEvent.id == row.id)
-            .values(seq=seq, digest=digest, chain=chain)
+            .values(seq=seq + 1, digest=digest, chain=chain)
         )
-    return seq, chain
+    chains = [sealed.get(number, "") for number in sorted(sealed)]
+    connection.execute(
+        update(AuditAnchor)
+        .where(AuditAnchor.id == genesis.id)
+        .values(
+            events=len(chains),
+            digest=anchor_digest(source(), "", genesis.up_to_event_id, chains),
+        )
+    )
+    return len(rows)
 
 
-def legacy_boundary(connection: Connection) -> int:
-    """The last event id written before the chain existed (0: none), from the first anchor."""
-    found = connection.execute(
-        select(AuditAnchor.up_to_event_id).order_by(AuditAnchor.id).limit(1)
-    ).scalar()
-    return int(found or 0)
-
-
-def _digest(case_id: int, row: CaseEvent | Row[Any]) -> str:
+def event_digest(reference: str, row: CaseEvent | Row[Any]) -> str:
+    """The digest of an event's content, with its case's reference."""
     return content_digest(
-        case_id,
+        row.case_id,
+        reference,
         row.kind,
         row.from_status,
         row.to_status,

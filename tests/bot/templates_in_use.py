@@ -215,6 +215,9 @@ REALISTIC |= {
             Finding("inserted", "CB-K7M3-XD9A", 5, 21, "note"),
             Finding("seal", "CB-K7M3-XD9A", 6, 22, "note"),
             Finding("unsealed", "CB-K7M3-XD9A", 7, 23, "note"),
+            Finding("orphaned", None, None, 31, "received", count=4),
+            Finding("anchor_missing", event_id=40, count=3),
+            Finding("legacy_reset", event_id=12),
             Finding(
                 "anchor",
                 event_id=20,
