@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, extract, func, literal, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -144,11 +144,9 @@ async def figures(
     )
     happened = and_(CaseEvent.created_at >= start, CaseEvent.created_at < end)
     in_queue = [CaseEvent.case_id.in_(select(Case.id).where(*only))] if queue else []
+    reopening = and_(CaseEvent.kind == "status_changed", CaseEvent.to_status == "reopened")
     found.reopened = int(
-        await session.scalar(
-            select(func.count()).where(happened, CaseEvent.to_status == "reopened", *in_queue)
-        )
-        or 0
+        await session.scalar(select(func.count()).where(happened, reopening, *in_queue)) or 0
     )
     cause = CaseEvent.data["cause"].as_string()
     found.root_causes = await counts(
@@ -158,30 +156,48 @@ async def figures(
 
 
 async def _spread(session: AsyncSession, durations: Select[Any]) -> Durations:
-    """Count, median and 90th percentile of a one-column query of seconds."""
+    """Count, median and 90th percentile of a one-column query of seconds, in one pass: the
+    values are ranked in the database and only the (at most four) around each share read."""
     values = durations.subquery()
-    column = values.c.s
-    count = int(await session.scalar(select(func.count()).where(column.is_not(None))) or 0)
-    if not count:
-        return Durations(0, None, None)
+    ranked = (
+        select(
+            values.c.s.label("s"),
+            (func.row_number().over(order_by=values.c.s) - 1).label("k"),
+            func.count().over().label("n"),
+        )
+        .where(values.c.s.is_not(None))
+        .subquery()
+    )
+    dialect = (await session.connection()).dialect.name
 
-    async def at(share: float) -> float | None:
-        # Between the two nearest values, as a spreadsheet's PERCENTILE does.
-        position = share * (count - 1)
-        below = int(position)
-        found = (
-            await session.scalars(
-                select(column).where(column.is_not(None)).order_by(column).offset(below).limit(2)
+    def position(share: float) -> ColumnElement[Any]:
+        at = share * (ranked.c.n - 1)
+        # Whole part: SQLite's CAST truncates; PostgreSQL's rounds, so floor() there.
+        return cast(at, Integer) if dialect == "sqlite" else func.floor(at)
+
+    wanted = [position(0.5), position(0.5) + 1, position(0.9), position(0.9) + 1]
+    rows = (
+        await session.execute(
+            select(ranked.c.k, ranked.c.s, ranked.c.n).where(
+                or_(*(ranked.c.k == place for place in wanted))
             )
-        ).all()
-        if not found:
-            return None
-        low = float(found[0])
-        high = float(found[1]) if len(found) > 1 else low
-        # SQLite's day arithmetic is floating point: 30 s comes back as 29.9999982.
-        return round(low + (high - low) * (position - below), 3)
+        )
+    ).all()
+    if not rows:
+        return Durations(0, None, None)
+    count = int(rows[0].n)
+    found = {int(row.k): float(row.s) for row in rows}
 
-    return Durations(count, await at(0.5), await at(0.9))
+    def at(share: float) -> float:
+        # Between the two nearest values, as a spreadsheet's PERCENTILE does.
+        place = share * (count - 1)
+        below = int(place)
+        low = found[below]
+        high = found.get(below + 1, low)
+        # SQLite's day arithmetic is floating point: 30 s comes back as 29.9999982.
+        return round(low + (high - low) * (place - below), 3)
+
+    return Durations(count, at(0.5), at(0.9))
 
 
 async def open_cases(

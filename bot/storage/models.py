@@ -89,6 +89,8 @@ class Case(Base):
         Index("ix_cases_opened", "opened_at"),
         Index("ix_cases_status_opened", "status", "opened_at"),
         Index("ix_cases_queue_opened", "queue", "opened_at"),
+        # The management review counts cases resolved in a period.
+        Index("ix_cases_resolved", "resolved_at"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
@@ -168,6 +170,8 @@ class CaseEvent(Base):
     """One step in a case's history: who did what, when, from which channel (the audit trail)."""
 
     __tablename__ = "case_events"
+    # The management review counts root causes and reopenings recorded in a period.
+    __table_args__ = (Index("ix_case_events_kind_created", "kind", "created_at"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
