@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cli_audit import add_audit_commands, run_audit
 from bot.cli_customer import add_customer_commands, run_customer
 from bot.cli_improve import add_improve_commands, run_improve
+from bot.cli_output import STAFF_CHANNEL, say
 from bot.cli_report import add_report_command, run_report
 from bot.config import ConfigError
 from bot.logs import configure as configure_logging
@@ -40,7 +41,6 @@ from workflows.classification import SEVERITIES, classify
 from workflows.lifecycle import CaseStatus
 from workflows.staff import StaffAction, StaffActionKind
 
-STAFF_CHANNEL = "cli"
 # Commands that read customers' messages: every language's files are checked at their start.
 TALKS_TO_CUSTOMERS = frozenset({"serve", "chat"})
 
@@ -228,10 +228,6 @@ async def _run(app: App, args: argparse.Namespace) -> int:
         await app.close()
 
 
-def _say(app: App, template: str, **context: object) -> None:
-    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True)
-
-
 async def _dispatch(app: App, args: argparse.Namespace) -> int:
     if args.command == "serve":
         from bot.registry import ChannelUnavailable
@@ -278,7 +274,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         return _triage(app, args.text)
     if args.command == "db":
         await upgrade(app.engine)
-        _say(app, "cli/db_upgraded")
+        say(app, "cli/db_upgraded")
         return 0
     await ensure_schema(app.engine)
     handlers: dict[str, Callable[[App, argparse.Namespace], Awaitable[int]]] = {
@@ -296,7 +292,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
     try:
         return await handler(app, args)
     except CaseNotFound as error:
-        _say(app, "cli/case_not_found", reference=error.reference, mistyped=error.mistyped)
+        say(app, "cli/case_not_found", reference=error.reference, mistyped=error.mistyped)
         return 1
 
 
@@ -306,7 +302,7 @@ def _triage(app: App, text: str) -> int:
         text = sys.stdin.read()
     rules = app.intake.rules
     found = classify(text, rules)
-    _say(
+    say(
         app,
         "cli/triage",
         severity=found.severity,
@@ -321,18 +317,18 @@ def _triage(app: App, text: str) -> int:
 
 async def _list(app: App, args: argparse.Namespace) -> int:
     cases = await list_cases(app, args.status, args.queue, args.limit)
-    _say(app, "cli/case_list", cases=cases)
+    say(app, "cli/case_list", cases=cases)
     return 0
 
 
 async def _inbox(app: App, args: argparse.Namespace) -> int:
-    _say(app, "cli/inbox", messages=await unfiled_messages(app, args.limit))
+    say(app, "cli/inbox", messages=await unfiled_messages(app, args.limit))
     return 0
 
 
 async def _show(app: App, args: argparse.Namespace) -> int:
     found = await case_file(app, args.reference)
-    _say(app, "cli/case_show", file=found)
+    say(app, "cli/case_show", file=found)
     return 0
 
 
@@ -360,7 +356,7 @@ async def _act(app: App, args: argparse.Namespace) -> int:
         for refusal in result.refusals:
             print(refusal, file=sys.stderr)
         return 1
-    _say(
+    say(
         app,
         "cli/action_done",
         action=kind.value,

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli_output import say
 from bot.services import audit
 from bot.services.app import App
 from bot.services.audit_export import export_case
-
-STAFF_CHANNEL = "cli"
 
 
 def add_audit_commands(commands: Any) -> None:
@@ -38,11 +36,11 @@ async def run_audit(app: App, args: argparse.Namespace) -> int:
     """Run one ``audit`` command; the exit code."""
     if args.audit_command == "verify":
         result = await audit.verify(app)
-        _say(app, "cli/audit_verify", result=result)
+        say(app, "cli/audit_verify", result=result)
         return 0 if result.intact else 1
     if args.audit_command == "anchor":
         made = await audit.anchor(app)
-        _say(
+        say(
             app,
             "cli/audit_anchor",
             anchor=made,
@@ -54,7 +52,7 @@ async def run_audit(app: App, args: argparse.Namespace) -> int:
     # Personal data: readable by the operator only.
     path.touch(mode=0o600, exist_ok=True)
     path.write_text(json.dumps(exported, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _say(
+    say(
         app,
         "cli/audit_exported",
         reference=exported["reference"],
@@ -63,7 +61,3 @@ async def run_audit(app: App, args: argparse.Namespace) -> int:
         path=path,
     )
     return 0
-
-
-def _say(app: App, template: str, **context: object) -> None:
-    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True, file=sys.stdout)

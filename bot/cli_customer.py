@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli_output import say
 from bot.services.app import App
 from bot.services.erasure import erase_person
 from bot.services.personal_data import PersonNotFound, export_person
-
-STAFF_CHANNEL = "cli"
 
 
 def add_customer_commands(commands: Any) -> None:
@@ -45,9 +43,9 @@ async def run_customer(app: App, args: argparse.Namespace) -> int:
             return await _export(app, args)
         erased = await erase_person(app, args.address, args.actor or getpass.getuser(), args.reason)
     except PersonNotFound:
-        _say(app, "cli/customer_not_found", address=args.address)
+        say(app, "cli/customer_not_found", address=args.address)
         return 1
-    _say(app, "cli/customer_erased", erased=erased)
+    say(app, "cli/customer_erased", erased=erased)
     return 0
 
 
@@ -55,7 +53,7 @@ async def _export(app: App, args: argparse.Namespace) -> int:
     held, files = await export_person(app, args.address)
     folder: Path = args.output or Path(f"export-{app.clock():%Y%m%d-%H%M%S}")
     _write(folder, held, files)
-    _say(
+    say(
         app,
         "cli/customer_exported",
         folder=folder,
@@ -77,7 +75,3 @@ def _write(folder: Path, held: dict[str, Any], files: dict[str, bytes]) -> None:
         path = folder / "attachments" / name
         path.touch(mode=0o600, exist_ok=True)
         path.write_bytes(content)
-
-
-def _say(app: App, template: str, **context: object) -> None:
-    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True, file=sys.stdout)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from datetime import date
 from typing import Any
 
+from bot.cli_output import day, say
 from bot.services.app import App
 from bot.services.improvement import (
     DONE,
@@ -17,15 +17,6 @@ from bot.services.improvement import (
     finish_action,
     progress,
 )
-
-STAFF_CHANNEL = "cli"
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r}: give a day as YYYY-MM-DD") from None
 
 
 def add_improve_commands(commands: Any) -> None:
@@ -38,7 +29,7 @@ def add_improve_commands(commands: Any) -> None:
     add.add_argument("root_cause", help="one of root_causes in routing.toml, e.g. delivery")
     add.add_argument("what", help="what will change")
     add.add_argument("--owner", required=True, help="who sees it through")
-    add.add_argument("--due", required=True, type=_day, help="by when, YYYY-MM-DD")
+    add.add_argument("--due", required=True, type=day, help="by when, YYYY-MM-DD")
     add.add_argument("--as", dest="actor", default=None, help="staff name (default $USER)")
     sub.add_parser("list", help="every action: open, overdue, done with its effect")
     for name, words in (("done", "done (its effect is measured from now)"), ("drop", "dropped")):
@@ -53,25 +44,21 @@ async def run_improve(app: App, args: argparse.Namespace) -> int:
         if command == "add":
             actor = args.actor or getpass.getuser()
             made = await add_action(app, args.root_cause, args.what, args.owner, args.due, actor)
-            _say(app, "cli/improve_added", improvement=made)
+            say(app, "cli/improve_added", improvement=made)
         elif command in {"done", "drop"}:
             status = DONE if command == "done" else DROPPED
-            _say(
+            say(
                 app,
                 "cli/improve_changed",
                 improvement=await finish_action(app, args.number, status),
             )
         else:
-            _say(app, "cli/improve_list", actions=await progress(app, app.clock()))
+            say(app, "cli/improve_list", actions=await progress(app, app.clock()))
     except UnknownRootCause as error:
         causes = list(app.intake.rules.root_causes)
-        _say(app, "cli/improve_unknown_cause", cause=str(error), causes=causes)
+        say(app, "cli/improve_unknown_cause", cause=str(error), causes=causes)
         return 1
     except UnknownAction as error:
-        _say(app, "cli/improve_unknown_action", number=error.args[0])
+        say(app, "cli/improve_unknown_action", number=error.args[0])
         return 1
     return 0
-
-
-def _say(app: App, template: str, **context: object) -> None:
-    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True)

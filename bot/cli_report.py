@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.cli_output import day, say
 from bot.services.app import App
-
-STAFF_CHANNEL = "cli"
 
 
 def add_report_command(commands: Any) -> None:
@@ -18,20 +16,13 @@ def add_report_command(commands: Any) -> None:
     parser = commands.add_parser(
         "report", help="the management review: complaints, timings, outcomes, against last period"
     )
-    parser.add_argument("--from", dest="first", type=_day, help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="last", type=_day, help="last day (default today)")
+    parser.add_argument("--from", dest="first", type=day, help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="last", type=day, help="last day (default today)")
     parser.add_argument("--queue", help="one queue only")
     parser.add_argument("--format", choices=("html", "csv", "json"), default="html")
     parser.add_argument(
         "--output", type=Path, help="file to write (default: HTML to a file, CSV and JSON printed)"
     )
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r}: give a day as YYYY-MM-DD") from None
 
 
 async def run_report(app: App, args: argparse.Namespace) -> int:
@@ -40,7 +31,7 @@ async def run_report(app: App, args: argparse.Namespace) -> int:
     from bot.reports import review
 
     if args.first and args.last and args.first > args.last:
-        _say(app, "cli/report_bad_period", first=args.first, last=args.last)
+        say(app, "cli/report_bad_period", first=args.first, last=args.last)
         return 2
     made = await review.build(app, args.first, args.last, args.queue)
     if args.format == "html":
@@ -56,13 +47,9 @@ async def run_report(app: App, args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     _write(output, text)
-    _say(app, "cli/report_written", path=output, first=made.first_day, last=made.last_day)
+    say(app, "cli/report_written", path=output, first=made.first_day, last=made.last_day)
     return 0
 
 
 def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
-
-
-def _say(app: App, template: str, **context: object) -> None:
-    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True)

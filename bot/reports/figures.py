@@ -109,21 +109,29 @@ async def figures(
     found.per_assignee = await counts(func.coalesce(Case.assignee, literal("-")), opened)
     found.received = sum(found.by_channel.values())
 
-    acknowledgement = (
-        select(seconds_between(dialect, Case.opened_at, func.min(Outbox.sent_at)).label("s"))
-        .join(Outbox, Outbox.case_id == Case.id)
-        .where(opened, Outbox.template == "customer/acknowledgement", Outbox.sent_at.is_not(None))
-        .group_by(Case.id, Case.opened_at)
+    def until_first(moment: Any, *which: ColumnElement[bool]) -> Select[Any]:
+        """Per case opened, seconds from opening to the first outbound message of a kind."""
+        since = seconds_between(dialect, Case.opened_at, func.min(moment)).label("s")
+        return (
+            select(since)
+            .join(Outbox, Outbox.case_id == Case.id)
+            .where(opened, *which)
+            .group_by(Case.id, Case.opened_at)
+        )
+
+    found.acknowledged = await _spread(
+        session,
+        until_first(
+            Outbox.sent_at,
+            Outbox.template == "customer/acknowledgement",
+            Outbox.sent_at.is_not(None),
+        ),
     )
-    found.acknowledged = await _spread(session, acknowledgement)
     # What a person wrote to the customer (automatic is False), the first time.
-    response = (
-        select(seconds_between(dialect, Case.opened_at, func.min(Outbox.created_at)).label("s"))
-        .join(Outbox, Outbox.case_id == Case.id)
-        .where(opened, Outbox.audience == "customer", Outbox.automatic.is_(False))
-        .group_by(Case.id, Case.opened_at)
+    found.first_response = await _spread(
+        session,
+        until_first(Outbox.created_at, Outbox.audience == "customer", Outbox.automatic.is_(False)),
     )
-    found.first_response = await _spread(session, response)
     resolution = select(seconds_between(dialect, Case.opened_at, Case.resolved_at).label("s"))
     found.resolution = await _spread(session, resolution.where(resolved))
     found.resolved = found.resolution.count

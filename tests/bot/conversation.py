@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from bot.services.app import App
 from bot.services.intake import IntakeResult, handle_inbound
+from bot.services.staff import handle_staff_action
 from bot.storage.models import Outbox
 from channels.base import Attachment, InboundMessage
+from workflows.staff import StaffAction, StaffActionKind
 
 
 def message(
@@ -78,3 +80,10 @@ async def register_complaint(app: App, address: str = "alice") -> str:
         answer = ANSWERS.get(asked, f"{address}@example.com")
         rows = await say(app, answer, address)
     raise AssertionError("the complaint was never registered")
+
+
+async def staff_action(app: App, reference: str, kind: StaffActionKind, **fields: object) -> None:
+    """Carol, on the command line, acts on a case; the action must be taken."""
+    action = StaffAction(kind=kind, reference=reference, actor="carol", **fields)  # type: ignore[arg-type]
+    result = await handle_staff_action(app, action, "cli")
+    assert result.ok, result.refusals

@@ -10,17 +10,10 @@ from datetime import timedelta
 from bot.outbox import Dispatcher
 from bot.reports import review
 from bot.services.app import App
-from bot.services.staff import handle_staff_action
 from fakes import FakeClock, RecordingAdapter
-from tests.bot.conversation import register_complaint
+from tests.bot.conversation import register_complaint, staff_action
 from workflows.lifecycle import CaseStatus
-from workflows.staff import StaffAction, StaffActionKind
-
-
-async def staff(app: App, reference: str, kind: StaffActionKind, **fields: object) -> None:
-    action = StaffAction(kind=kind, reference=reference, actor="carol", **fields)  # type: ignore[arg-type]
-    result = await handle_staff_action(app, action, "cli")
-    assert result.ok, result.refusals
+from workflows.staff import StaffActionKind
 
 
 async def send_everything(app: App) -> None:
@@ -39,17 +32,17 @@ async def four_weeks_of_complaints(app: App, clock: FakeClock) -> dict[str, str]
     untouched = await register_complaint(app, "carmen")
     await send_everything(app)
     clock.advance(hours=2)
-    await staff(app, quick, StaffActionKind.REPLY, text="We are on it")
-    await staff(app, quick, StaffActionKind.ASSIGN, assignee="<b>Dee</b>")
+    await staff_action(app, quick, StaffActionKind.REPLY, text="We are on it")
+    await staff_action(app, quick, StaffActionKind.ASSIGN, assignee="<b>Dee</b>")
     clock.advance(hours=22)
-    await staff(
+    await staff_action(
         app,
         quick,
         StaffActionKind.STATUS,
         status=CaseStatus.RESOLVED,
         root_cause="complaint_handling",
     )
-    await staff(app, slow, StaffActionKind.STATUS, status=CaseStatus.INVESTIGATING)
+    await staff_action(app, slow, StaffActionKind.STATUS, status=CaseStatus.INVESTIGATING)
     clock.advance(hours=1)
     return {"quick": quick, "slow": slow, "untouched": untouched}
 

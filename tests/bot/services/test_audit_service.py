@@ -10,19 +10,17 @@ from sqlalchemy import delete, insert, select, text, update
 from bot.services import audit
 from bot.services.app import App
 from bot.services.audit_export import export_case
-from bot.services.staff import handle_staff_action
 from bot.storage.audit_chain import LEGACY, content_digest, link
 from bot.storage.models import AuditAnchor, Case, CaseEvent
 from fakes import FakeClock
-from tests.bot.conversation import register_complaint
+from tests.bot.conversation import register_complaint, staff_action
 from tests.support.apps import migrated_app
-from workflows.staff import StaffAction, StaffActionKind
+from workflows.staff import StaffActionKind
 
 
 async def note(app: App, reference: str, words: str) -> None:
     """A member of staff adds an internal note (one more event on the case)."""
-    action = StaffAction(kind=StaffActionKind.NOTE, reference=reference, actor="carol", text=words)
-    assert (await handle_staff_action(app, action, "cli")).ok
+    await staff_action(app, reference, StaffActionKind.NOTE, text=words)
 
 
 async def case_with_history(app: App, address: str = "alice") -> tuple[str, list[CaseEvent]]:

@@ -17,24 +17,18 @@ from bot.services.improvement import (
     finish_action,
     progress,
 )
-from bot.services.staff import handle_staff_action
 from fakes import FakeClock
-from tests.bot.conversation import register_complaint
+from tests.bot.conversation import register_complaint, staff_action
 from workflows.lifecycle import CaseStatus
-from workflows.staff import StaffAction, StaffActionKind
+from workflows.staff import StaffActionKind
 
 
 async def resolved_for(app: App, address: str, cause: str) -> None:
     """A complaint resolved with ``cause`` recorded as its root cause."""
     reference = await register_complaint(app, address)
-    action = StaffAction(
-        kind=StaffActionKind.STATUS,
-        reference=reference,
-        actor="carol",
-        status=CaseStatus.RESOLVED,
-        root_cause=cause,
+    await staff_action(
+        app, reference, StaffActionKind.STATUS, status=CaseStatus.RESOLVED, root_cause=cause
     )
-    assert (await handle_staff_action(app, action, "cli")).ok
 
 
 async def test_an_action_needs_a_root_cause_the_installation_records(app: App) -> None:

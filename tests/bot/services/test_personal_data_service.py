@@ -11,35 +11,30 @@ from bot.services import audit
 from bot.services.app import App
 from bot.services.erasure import erase_expired, erase_person
 from bot.services.personal_data import ERASED, PersonNotFound, export_person
-from bot.services.staff import handle_staff_action
 from bot.storage.audit_chain import ERASURE_EVENT
 from bot.storage.models import AttachmentRow, Case, CaseEvent, Customer, Identity, MessageIn, Outbox
 from channels.base import Attachment
 from fakes import FakeClock
-from tests.bot.conversation import register_complaint, say
+from tests.bot.conversation import register_complaint, say, staff_action
 from workflows.lifecycle import CaseStatus
-from workflows.staff import StaffAction, StaffActionKind
+from workflows.staff import StaffActionKind
 
 PHOTO = Attachment("kettle.jpg", "image/jpeg", 4, content=b"\xff\xd8\xff\xe0")
-
-
-async def staff(app: App, reference: str, kind: StaffActionKind, **fields: object) -> None:
-    action = StaffAction(kind=kind, reference=reference, actor="carol", **fields)  # type: ignore[arg-type]
-    result = await handle_staff_action(app, action, "cli")
-    assert result.ok, result.refusals
 
 
 async def complaint_with_a_photo(app: App, address: str = "alice") -> str:
     """A registered complaint, a photo sent after it, and a staff reply waiting to go."""
     reference = await register_complaint(app, address)
     await say(app, "Here is a photo of the kettle", address, attachments=(PHOTO,))
-    await staff(app, reference, StaffActionKind.REPLY, text=f"Thanks {address}, we will call you")
+    await staff_action(
+        app, reference, StaffActionKind.REPLY, text=f"Thanks {address}, we will call you"
+    )
     return reference
 
 
 async def close(app: App, reference: str) -> None:
-    await staff(app, reference, StaffActionKind.STATUS, status=CaseStatus.RESOLVED)
-    await staff(app, reference, StaffActionKind.STATUS, status=CaseStatus.CLOSED)
+    await staff_action(app, reference, StaffActionKind.STATUS, status=CaseStatus.RESOLVED)
+    await staff_action(app, reference, StaffActionKind.STATUS, status=CaseStatus.CLOSED)
 
 
 async def test_an_export_holds_everything_about_the_person_and_nothing_of_others(
@@ -127,7 +122,7 @@ async def test_a_blanked_event_without_the_erasure_that_vouches_for_it_is_found(
     app: App,
 ) -> None:
     reference = await complaint_with_a_photo(app)
-    await staff(app, reference, StaffActionKind.NOTE, text="Alice rang, very upset")
+    await staff_action(app, reference, StaffActionKind.NOTE, text="Alice rang, very upset")
     await erase_person(app, "alice", "dpo", "asked")
     async with app.engine.begin() as connection:
         await connection.execute(

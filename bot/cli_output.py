@@ -1,0 +1,24 @@
+"""What every `complaintbot` command shares: how it speaks, and the day it reads."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from bot.services.app import App
+
+# Staff commands render their templates for the terminal.
+STAFF_CHANNEL = "cli"
+
+
+def say(app: App, template: str, **context: object) -> None:
+    """Print a staff template, in the organisation's default language."""
+    print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True)
+
+
+def day(value: str) -> date:
+    """An argument that is a day, YYYY-MM-DD (a clear message when it is not)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a day as YYYY-MM-DD") from None
