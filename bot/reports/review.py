@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from bot.rendering import Renderer
-from bot.reports import charts
 from bot.reports.figures import AGE_BUCKETS, Durations, Figures, figures, open_cases
 from bot.services.app import App
 from bot.services.improvement import progress
@@ -153,7 +152,10 @@ def _rows(review: Review) -> Iterator[list[object]]:
 
 
 def as_html(review: Review, renderer: Renderer) -> str:
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page (CPU work: run it off the event loop)."""
+    # matplotlib (40 MB, a second to import) only when a page is drawn.
+    from bot.reports import charts
+
     current, previous = renderer.label("report.this_period"), renderer.label("report.previous")
 
     def compare(counts_now: dict[Any, int], counts_then: dict[Any, int], prefix: str = "") -> str:

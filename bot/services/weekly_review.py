@@ -9,6 +9,7 @@ the week is recorded as a processed event in the same transaction as the notices
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,10 +38,14 @@ async def send_weekly_review(app: App, now: datetime) -> Path | None:
         )
     if done is not None:
         return None  # the usual case: looked at hourly, made once a week
-    # The plotting library (40 MB) is imported only when a report is made.
     from bot.reports import review
 
     made = await review.build(app, first, last)
+    now_, then_ = made.current, made.previous
+    if not (now_.received or then_.received or now_.resolved or made.open_now):
+        return None  # nothing has happened yet (a new installation): nothing to review
+    # Drawing the charts takes CPU seconds: in a thread, so replies keep leaving meanwhile.
+    page = await asyncio.to_thread(review.as_html, made, app.renderer)
     open_count = sum(sum(ages.values()) for ages in made.open_now.values())
     folder = app.settings.data_dir / "reports"
     path = folder / f"complaints-review-{first}-to-{last}.html"
@@ -62,7 +67,7 @@ async def send_weekly_review(app: App, now: datetime) -> Path | None:
         )
         notices.add_to_session()
         # Written before the commit: the notice never points at a page that is not there.
-        _write(folder, path, review.as_html(made, app.renderer))
+        _write(folder, path, page)
     log.info("weekly review for %s to %s written to %s", first, last, path)
     return path
 

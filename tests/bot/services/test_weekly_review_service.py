@@ -39,3 +39,13 @@ async def test_last_weeks_review_is_written_and_staff_are_told_once(
     assert await send_weekly_review(app, clock()) is None
     async with migrated_app(app.settings, clock) as other:
         assert await send_weekly_review(other, clock()) is None
+
+
+async def test_a_new_installation_with_nothing_to_review_sends_nothing(
+    app: App, clock: FakeClock
+) -> None:
+    clock.advance(days=8)
+    assert await send_weekly_review(app, clock()) is None
+    async with app.sessions() as session:
+        sent = (await session.scalars(select(Outbox))).all()
+    assert sent == []
