@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli_output import say
-from bot.services import audit
 from bot.services.app import App
-from bot.services.audit_export import export_case
 
 
 def add_audit_commands(commands: Any) -> None:
@@ -34,6 +32,10 @@ def add_audit_commands(commands: Any) -> None:
 
 async def run_audit(app: App, args: argparse.Namespace) -> int:
     """Run one ``audit`` command; the exit code."""
+    # Imported here, not by every staff command.
+    from bot.services import audit
+    from bot.services.audit_export import export_case
+
     if args.audit_command == "verify":
         result = await audit.verify(app)
         say(app, "cli/audit_verify", result=result)

@@ -10,8 +10,6 @@ from typing import Any
 
 from bot.cli_output import say
 from bot.services.app import App
-from bot.services.erasure import erase_person
-from bot.services.personal_data import PersonNotFound, export_person
 
 
 def add_customer_commands(commands: Any) -> None:
@@ -38,6 +36,10 @@ def add_customer_commands(commands: Any) -> None:
 
 async def run_customer(app: App, args: argparse.Namespace) -> int:
     """Run one ``customer`` command; the exit code."""
+    # Imported here, not by every staff command (phone number parsing among them).
+    from bot.services.erasure import erase_person
+    from bot.services.personal_data import PersonNotFound
+
     try:
         if args.customer_command == "export":
             return await _export(app, args)
@@ -50,6 +52,8 @@ async def run_customer(app: App, args: argparse.Namespace) -> int:
 
 
 async def _export(app: App, args: argparse.Namespace) -> int:
+    from bot.services.personal_data import export_person
+
     held, files = await export_person(app, args.address)
     folder: Path = args.output or Path(f"export-{app.clock():%Y%m%d-%H%M%S}")
     _write(folder, held, files)
