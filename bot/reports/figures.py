@@ -9,7 +9,6 @@ Medians and 90th percentiles are read with ORDER BY … OFFSET, which both datab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -232,12 +231,3 @@ async def open_cases(
             count
         )
     return dict(sorted(found.items()))
-
-
-def shares(counts: dict[Any, int]) -> Sequence[tuple[Any, int, float]]:
-    """Each key with its count and its share of the total, largest first."""
-    total = sum(counts.values()) or 1
-    return [
-        (key, count, count / total)
-        for key, count in sorted(counts.items(), key=lambda item: -item[1])
-    ]
