@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.destinations import STAFF_FEED
+from bot.outbox_files import read_files
 from bot.outbox_notify import listen_for_outbox
 from bot.services.app import App
 from bot.services.delivery import apply_early_reports, mark_failed
@@ -241,6 +242,7 @@ class Dispatcher:
             await self._hold(row, skip=placement.action == "skip")
             return
         adapter = self._adapters[row.channel]
+        files = await read_files(self._app.settings.data_dir, row.attachments or ())
         message = OutboundMessage(
             channel=row.channel,
             address=row.address,
@@ -252,6 +254,7 @@ class Dispatcher:
             thread_ids=placement.thread_ids or tuple(str(item) for item in row.thread_ids),
             automatic=row.automatic,
             blocks=tuple(row.blocks),
+            attachments=files,
             replace=placement.replace,
             link_to=placement.link_to,
             purpose=row.template,

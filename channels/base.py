@@ -17,6 +17,8 @@ class Attachment:
     size: int
     content: bytes | None = None
     url: str | None = None
+    # What a person sees above the file where the channel shows one (a chart's title).
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,8 @@ class OutboundMessage:
     automatic: bool = True
     # A rich layout where the channel has one (Slack Block Kit); ``text`` is the fallback.
     blocks: tuple[Mapping[str, Any], ...] = ()
+    # Files sent with the text, content included (Slack uploads them into the message).
+    attachments: tuple[Attachment, ...] = ()
     # The provider id of an earlier message this one replaces in place (a Slack card update).
     replace: str | None = None
     # The provider id of a message to link to (an escalation links to the case's card).

@@ -19,6 +19,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -32,6 +33,7 @@ from fakes.slack_shapes import (
     Call,
     Ephemeral,
     Posted,
+    Uploaded,
     _Answer,
     _ApiError,
     _Channel,
@@ -50,6 +52,7 @@ __all__ = [
     "Ephemeral",
     "FakeSlackApi",
     "Posted",
+    "Uploaded",
     "over_limits",
     "signed_headers",
     "socket_payload",
@@ -87,6 +90,7 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         self._usergroups: dict[str, tuple[str, list[str]]] = {}
         self._messages: dict[tuple[str, str], Posted] = {}
         self._ephemerals: list[Ephemeral] = []
+        self._files: dict[str, Uploaded] = {}
         self._views: dict[str, dict[str, Any]] = {}
         self._opened: list[str] = []
         self._home: dict[str, str] = {}
@@ -106,6 +110,8 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
             "chat.getPermalink": self._permalink,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
             "views.open": self._open_view,
             "views.push": self._open_view,  # any fresh trigger will do; the stack is not modelled
             "views.update": self._update_view,
@@ -212,6 +218,12 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         return [m for m in self.messages(channel) if m.thread_ts == ts and m.ts != ts]
 
     @property
+    def files(self) -> list[Uploaded]:
+        """Files uploaded (shared or not yet), oldest first."""
+        with self._lock:
+            return list(self._files.values())
+
+    @property
     def ephemerals(self) -> list[Ephemeral]:
         """The ephemeral messages posted, oldest first."""
         with self._lock:
@@ -252,6 +264,7 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/response/{hook}", self._respond)
         app.router.add_get("/socket/{ticket}", self._socket)
+        app.router.add_post("/upload/{file_id}", self._receive_upload)
 
     def response_url(self) -> str:
         """A fresh response_url (Slack's hooks.slack.com/actions/...) served by this fake."""
@@ -262,6 +275,17 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         """What the app posted to response URLs (replace or delete the original...), in order."""
         with self._lock:
             return list(self._responses)
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: the file's bytes, once."""
+        content = await request.read()
+        with self._lock:
+            file = self._files.get(request.match_info["file_id"])
+            if file is None or file.content is not None:
+                return web.Response(status=404, text="Not Found")
+            self._files[file.id] = replace(file, content=content)
+            self._lock.notify_all()
+        return web.Response(text=f"OK - {len(content)}")
 
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await request.json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import secrets
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +12,7 @@ from fakes.slack_shapes import (
     WORKSPACE_URL,
     Ephemeral,
     Posted,
+    Uploaded,
     _ApiError,
     message_content,
 )
@@ -59,6 +61,40 @@ class WebApiMethods:
         thread_ts = self._thread_of(channel.id, params)
         self._ephemerals.append(Ephemeral(channel.id, user, ts, text, blocks, thread_ts, params))
         return {"message_ts": ts}
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename, length = str(params.get("filename") or ""), str(params.get("length") or "")
+        if not filename or not length.isdigit():
+            raise _ApiError("invalid_arguments", "[ERROR] filename and length are required")
+        file_id = "F" + secrets.token_hex(5).upper()
+        self._files[file_id] = Uploaded(file_id, filename, int(length))
+        return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        named = params.get("files")
+        if not isinstance(named, list) or not named:
+            raise _ApiError("invalid_arguments", "[ERROR] missing required field: files")
+        found = [self._files.get(str(item.get("id"))) for item in named]
+        if any(file is None or file.content is None for file in found):
+            raise _ApiError("file_not_found")
+        shared_in = None
+        if params.get("channel_id"):
+            channel = self._writable(params["channel_id"])
+            text = str(params.get("initial_comment") or "")
+            thread_ts = self._thread_of(channel.id, params)
+            ts = self._next_ts()
+            posted = Posted(
+                channel.id, ts, text, [], thread_ts, self.bot_user_id, self.bot_id, params
+            )
+            self._messages[(channel.id, ts)] = posted
+            shared_in = (channel.id, ts)
+        answer = []
+        for item, file in zip(named, found, strict=True):
+            assert file is not None
+            title = str(item.get("title") or file.filename)
+            self._files[file.id] = replace(file, title=title, shared_in=shared_in)
+            answer.append({"id": file.id, "title": title, "name": file.filename})
+        return {"files": answer}
 
     def _permalink(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._conversation(params.get("channel"))

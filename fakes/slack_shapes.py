@@ -14,7 +14,7 @@ from slack_sdk.signature import SignatureVerifier
 
 WORKSPACE_URL = "https://fake.slack.test/"
 FIRST_TS = 1_700_000_000  # ts values are FIRST_TS + 100µs, 200µs, … : unique and increasing
-JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks")
+JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "user_auth_blocks", "files")
 MAX_TEXT, MAX_BLOCKS = 40_000, 50
 MAX_SECTION, MAX_FIELD, MAX_VALUE = 3000, 2000, 2000  # a section's text, a field, a value
 MAX_METADATA = 3000  # a view's private_metadata
@@ -82,6 +82,19 @@ class Posted:
     bot_id: str
     params: dict[str, Any]
     versions: tuple[Posted, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Uploaded:
+    """A file uploaded with files.getUploadURLExternal and its upload URL; shared (``shared_in``
+    the message's channel and ts) once files.completeUploadExternal names it."""
+
+    id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    title: str | None = None
+    shared_in: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

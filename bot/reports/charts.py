@@ -1,16 +1,17 @@
-"""The report's charts: small SVG bar charts made with matplotlib, embedded in the page.
+"""The report's charts: small bar charts made with matplotlib, as SVG for the page or PNG.
 
-Text stays text (``svg.fonttype = none``), so charts read in the page's own font, scale on a
-phone, and carry no fonts or images of their own. Every chart has a table under it in the
-page with the same numbers, for screen readers and for copying.
+In the page, text stays text (``svg.fonttype = none``), so charts read in the page's own font,
+scale on a phone, and carry no fonts or images of their own; every chart has a table under it
+with the same numbers, for screen readers and for copying. PNG is for where SVG is not shown
+(Slack previews images, not SVG). Each drawing function takes ``out``, ``svg`` or ``png``.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import matplotlib
 
@@ -24,9 +25,38 @@ if TYPE_CHECKING:
 
 CURRENT, PREVIOUS = "#1f6f8b", "#b8c4cc"
 STACK = ("#1f6f8b", "#4f9fb8", "#f2a541", "#c8553d")
+T = TypeVar("T", str, bytes)
 
 
-def bars(labels: Sequence[str], series: Mapping[str, Sequence[float]], unit: str = "") -> str:
+def svg(figure: Figure) -> str:
+    """The figure as an inline <svg> element for the page."""
+    figure.tight_layout()
+    out = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "report"}):
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    text = out.getvalue()
+    # Only the <svg> element (no XML prologue inside HTML), sized by the page, not in points:
+    # its viewBox keeps the proportions on a phone.
+    element = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.S)
+    opening, rest = element.split(">", 1)
+    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening)
+    return f'{opening} role="img">{rest}'
+
+
+def png(figure: Figure) -> bytes:
+    """The figure as a PNG image (twice the pixels of a phone's width, for sharp previews)."""
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150, metadata={"Software": None})
+    return out.getvalue()
+
+
+def bars(
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    out: Callable[[Figure], T],
+    unit: str = "",
+) -> T:
     """Grouped horizontal bars: one group per label, one bar per series (this period, last)."""
     height = 0.8 / max(1, len(series))
     figure, axes = plt.subplots(figsize=(5.2, 0.5 * max(2, len(labels)) + 1.4))
@@ -42,12 +72,16 @@ def bars(labels: Sequence[str], series: Mapping[str, Sequence[float]], unit: str
             axes.set_xlabel(unit)
         _legend(axes, len(series))
         _tidy(axes)
-        return _svg(figure)
+        return out(figure)
     finally:
         plt.close(figure)
 
 
-def stacked(labels: Sequence[str], stacks: Mapping[str, Sequence[int]]) -> str:
+def stacked(
+    labels: Sequence[str],
+    stacks: Mapping[str, Sequence[int]],
+    out: Callable[[Figure], T],
+) -> T:
     """Stacked horizontal bars: one bar per label, one segment per stack (e.g. age bands)."""
     figure, axes = plt.subplots(figsize=(5.2, 0.5 * max(2, len(labels)) + 1.4))
     try:
@@ -58,7 +92,7 @@ def stacked(labels: Sequence[str], stacks: Mapping[str, Sequence[int]]) -> str:
         axes.invert_yaxis()
         _legend(axes, len(stacks))
         _tidy(axes)
-        return _svg(figure)
+        return out(figure)
     finally:
         plt.close(figure)
 
@@ -78,17 +112,3 @@ def _tidy(axes: Axes) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.tick_params(labelsize=11)
-
-
-def _svg(figure: Figure) -> str:
-    figure.tight_layout()
-    out = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "report"}):
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    text = out.getvalue()
-    # Only the <svg> element (no XML prologue inside HTML), sized by the page, not in points:
-    # its viewBox keeps the proportions on a phone.
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.index("<svg") :], flags=re.S)
-    opening, rest = svg.split(">", 1)
-    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening)
-    return f'{opening} role="img">{rest}'

@@ -11,17 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.rendering import Renderer
 from bot.reports.figures import AGE_BUCKETS, Durations, Figures, figures, open_cases
 from bot.services.app import App
 from bot.services.improvement import progress
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 DEFAULT_DAYS = 28
+T = TypeVar("T", str, bytes)
+# The page's charts, in its order (each has a [report] chart_<name> label as its title).
+CHARTS = ("category", "channel", "severity", "timing", "open", "satisfaction", "root_causes")
 
 
 @dataclass(frozen=True)
@@ -153,74 +159,79 @@ def _rows(review: Review) -> Iterator[list[object]]:
 
 def as_html(review: Review, renderer: Renderer) -> str:
     """The report as one self-contained HTML page (CPU work: run it off the event loop)."""
-    # matplotlib (40 MB, a second to import) only when a page is drawn.
     from bot.reports import charts
 
-    current, previous = renderer.label("report.this_period"), renderer.label("report.previous")
+    drawn = _charts(review, renderer, charts.svg)
+    context = {
+        "review": review,
+        "now": review.current,
+        "then": review.previous,
+        "ages": [label for label, _ in AGE_BUCKETS],
+        "charts": {name: drawn.get(name, "") for name in CHARTS},
+    }
+    return renderer.page("report/review", context)
 
-    def compare(counts_now: dict[Any, int], counts_then: dict[Any, int], prefix: str = "") -> str:
+
+def chart_images(review: Review, renderer: Renderer) -> list[tuple[str, str, bytes]]:
+    """The page's charts as PNG images (name, title, bytes), for where SVG is not shown."""
+    from bot.reports import charts
+
+    drawn = _charts(review, renderer, charts.png)
+    return [(name, renderer.label(f"report.chart_{name}"), drawn[name]) for name in drawn]
+
+
+def _charts(review: Review, renderer: Renderer, out: Callable[[Figure], T]) -> dict[str, T]:
+    """Each chart with something to show, by name (as in CHARTS), drawn by ``out``."""
+    # matplotlib (40 MB, a second to import) only when a chart is drawn.
+    from bot.reports import charts
+
+    now, then = review.current, review.previous
+    current, previous = renderer.label("report.this_period"), renderer.label("report.previous")
+    drawn: dict[str, T] = {}
+
+    def compare(
+        name: str, counts_now: dict[Any, int], counts_then: dict[Any, int], prefix: str = ""
+    ) -> None:
         keys = sorted(set(counts_now) | set(counts_then), key=lambda k: -counts_now.get(k, 0))
         if not keys:
-            return ""
+            return
         labels = [
             renderer.label_or(f"{prefix}{key}", str(key)) if prefix else str(key) for key in keys
         ]
-        return charts.bars(
-            labels,
-            {
-                current: [counts_now.get(k, 0) for k in keys],
-                previous: [counts_then.get(k, 0) for k in keys],
-            },
-        )
+        series = {
+            current: [counts_now.get(k, 0) for k in keys],
+            previous: [counts_then.get(k, 0) for k in keys],
+        }
+        drawn[name] = charts.bars(labels, series, out)
 
     def hours(found: Durations) -> list[float]:
         return [round((found.median or 0) / 3600, 1), round((found.p90 or 0) / 3600, 1)]
 
-    now, then = review.current, review.previous
-    timing_labels = [
-        renderer.label("report.acknowledged"),
-        renderer.label("report.first_response"),
-        renderer.label("report.resolution"),
-    ]
-    timing = charts.bars(
-        timing_labels,
-        {
-            f"{current}, {renderer.label('report.median')}": [
-                hours(now.acknowledged)[0],
-                hours(now.first_response)[0],
-                hours(now.resolution)[0],
+    compare("category", now.by_category, then.by_category, "category.")
+    compare("channel", now.by_channel, then.by_channel, "channel.")
+    compare("severity", now.by_severity, then.by_severity, "severity.")
+    if now.received or now.resolved:
+        measured = [now.acknowledged, now.first_response, now.resolution]
+        drawn["timing"] = charts.bars(
+            [
+                renderer.label("report.acknowledged"),
+                renderer.label("report.first_response"),
+                renderer.label("report.resolution"),
             ],
-            f"{current}, {renderer.label('report.p90')}": [
-                hours(now.acknowledged)[1],
-                hours(now.first_response)[1],
-                hours(now.resolution)[1],
-            ],
-        },
-        unit=renderer.label("report.hours"),
-    )
-    stages = list(review.open_now)
-    ages = [label for label, _ in AGE_BUCKETS]
-    open_chart = (
-        charts.stacked(
-            [renderer.label_or(f"status.{stage}", stage) for stage in stages],
-            {age: [review.open_now[stage][age] for stage in stages] for age in ages},
+            {
+                f"{current}, {renderer.label('report.median')}": [hours(m)[0] for m in measured],
+                f"{current}, {renderer.label('report.p90')}": [hours(m)[1] for m in measured],
+            },
+            out,
+            unit=renderer.label("report.hours"),
         )
-        if stages
-        else ""
-    )
-    context = {
-        "review": review,
-        "now": now,
-        "then": then,
-        "ages": ages,
-        "charts": {
-            "category": compare(now.by_category, then.by_category, "category."),
-            "channel": compare(now.by_channel, then.by_channel, "channel."),
-            "severity": compare(now.by_severity, then.by_severity, "severity."),
-            "timing": timing if now.received or now.resolved else "",
-            "open": open_chart,
-            "satisfaction": compare(now.satisfaction, then.satisfaction),
-            "root_causes": compare(now.root_causes, then.root_causes, "root_cause."),
-        },
-    }
-    return renderer.page("report/review", context)
+    stages = list(review.open_now)
+    if stages:
+        drawn["open"] = charts.stacked(
+            [renderer.label_or(f"status.{stage}", stage) for stage in stages],
+            {age: [review.open_now[stage][age] for stage in stages] for age, _ in AGE_BUCKETS},
+            out,
+        )
+    compare("satisfaction", now.satisfaction, then.satisfaction)
+    compare("root_causes", now.root_causes, then.root_causes, "root_cause.")
+    return drawn

@@ -6,7 +6,7 @@ happens to the case as lines in the card's thread; the staff feed gets the notic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -133,8 +133,12 @@ class NoticeWriter:
         template: str,
         context: Mapping[str, object],
         notice: str | None = None,
+        files: Sequence[Mapping[str, object]] = (),
     ) -> Outbox:
-        """One staff message to one destination, rendered in that destination's format."""
+        """One staff message to one destination, rendered in that destination's format;
+        ``files`` (see bot/outbox_files.py) go with it where the destination takes files
+        (Slack); the text must read right without them too (a workspace may refuse files)."""
+        files = files if destination.channel == SLACK else ()
         rendered = self.renderer.render(template, context, destination.channel)
         row = Outbox(
             case_id=case.id if case else None,
@@ -149,6 +153,7 @@ class NoticeWriter:
             thread_ids=[],
             notice=notice,
             blocks=list(rendered.blocks),
+            attachments=[dict(entry) for entry in files],
             automatic=self.automatic,
             status="pending",
             attempts=0,
@@ -166,6 +171,7 @@ class NoticeWriter:
         context: Mapping[str, object],
         *,
         escalate: bool = False,
+        files: Sequence[Mapping[str, object]] = (),
     ) -> list[Outbox]:
         """A notice to a queue's destinations (and the escalation destination when asked)."""
         rows: list[Outbox] = []
@@ -173,7 +179,7 @@ class NoticeWriter:
             if destination.channel != SLACK:
                 rows.append(self.row(case, destination, template, context))
             elif case is None:
-                rows.append(self.row(None, destination, template, context))
+                rows.append(self.row(None, destination, template, context, files=files))
             elif template != NEW_CASE:  # on Slack, the case's card is the new-case notice
                 rows.append(self.row(case, destination, template, context, THREAD))
         if escalate:

@@ -227,6 +227,9 @@ class Outbox(Base):
     notice: Mapped[str | None] = mapped_column(String(32))
     # A rich layout (Slack Block Kit blocks); ``text`` is the fallback and notification text.
     blocks: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    # Files sent with the message where the channel takes them (Slack): each a dict of
+    # "path" (under the data folder, read when sending), "filename", "content_type", "title".
+    attachments: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # False for what a person wrote (staff replies and updates), True for the bot's own.
     automatic: Mapped[bool] = mapped_column(default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(16))

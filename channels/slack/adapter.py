@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.base import DeliveryError, DeliveryResult, OutboundMessage
@@ -87,6 +88,8 @@ class SlackAdapter:
             if message.link_to:
                 text = f"{text}\n{await self._permalink(message.link_to)}".rstrip()
             blocks = [dict(block) for block in message.blocks] or None
+            if message.attachments and not message.replace:
+                return await self._upload(message, text)
             if message.replace:
                 at, ts = split_message_id(message.replace)
                 answer = await self.client.chat_update(channel=at, ts=ts, text=text, blocks=blocks)
@@ -105,6 +108,32 @@ class SlackAdapter:
         except (aiohttp.ClientError, OSError) as error:
             raise DeliveryError(f"Slack could not be reached: {type(error).__name__}") from None
         return DeliveryResult(provider_id=message_id(str(answer["channel"]), str(answer["ts"])))
+
+    async def _upload(self, message: OutboundMessage, text: str) -> DeliveryResult:
+        """The files, shared in one message with the text as its comment (files.upload v2).
+
+        A workspace that has not granted ``files:write`` still gets the text: the files are
+        left out, and the log says which scope to add."""
+        channel = message.address
+        thread = split_message_id(message.thread_ids[0])[1] if message.thread_ids else None
+        uploads = [
+            {"content": file.content or b"", "filename": file.filename, "title": file.title}
+            for file in message.attachments
+        ]
+        try:
+            await self.client.files_upload_v2(
+                channel=channel, file_uploads=uploads, initial_comment=text, thread_ts=thread
+            )
+        except SlackApiError as error:
+            if error.response.get("error") != "missing_scope":
+                raise
+            log.warning("Slack refused the files (add the files:write scope); sending the text")
+            plain = replace(message, attachments=())
+            return await self.send(plain)
+        except SlackRequestError as error:  # the upload itself (step 2) was refused
+            raise DeliveryError(f"Slack did not take the files: {error}") from None
+        # Slack shares uploaded files a moment later, so the message has no ts to keep yet.
+        return DeliveryResult()
 
     async def _permalink(self, target: str) -> str:
         channel, ts = split_message_id(target)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from channels.base import DeliveryError, OutboundMessage
+from channels.base import Attachment, DeliveryError, OutboundMessage
 from channels.slack.adapter import SlackAdapter, message_id, split_message_id
 from fakes.slack_api import FakeSlackApi
 
@@ -117,3 +117,31 @@ def test_message_ids_round_trip() -> None:
     assert split_message_id(message_id("C1", "1700000000.000100")) == ("C1", "1700000000.000100")
     with pytest.raises(ValueError, match="not a Slack message id"):
         split_message_id("nonsense")
+
+
+def chart(name: str) -> Attachment:
+    content = b"\x89PNG\r\n\x1a\n" + name.encode()
+    return Attachment(f"{name}.png", "image/png", len(content), content, title=name.title())
+
+
+async def test_files_are_shared_in_one_message_with_the_text(slack: FakeSlackApi) -> None:
+    adapter = SlackAdapter(slack.bot_token, base_url=slack.url)
+    card = await adapter.send(outbound("card"))
+    assert card.provider_id is not None
+    files = (chart("by category"), chart("timing"))
+    await adapter.send(outbound("two charts", attachments=files, thread_ids=(card.provider_id,)))
+    [message] = [m for m in slack.messages(CHANNEL) if m.text == "two charts"]
+    assert message.thread_ts == split_message_id(card.provider_id)[1]
+    shared = [f for f in slack.files if f.shared_in == (CHANNEL, message.ts)]
+    assert [(f.title, f.content) for f in shared] == [(f.title, f.content) for f in files]
+
+
+async def test_a_channel_the_bot_is_not_in_refuses_files_for_good(slack: FakeSlackApi) -> None:
+    adapter = SlackAdapter(slack.bot_token, base_url=slack.url)
+    message = OutboundMessage(
+        channel="slack", address="C0ELSEWHR", text="x", outbox_id=1, attachments=(chart("a"),)
+    )
+    with pytest.raises(DeliveryError) as refused:
+        await adapter.send(message)
+    assert refused.value.permanent
+    assert all(f.shared_in is None for f in slack.files)
