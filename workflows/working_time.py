@@ -63,6 +63,12 @@ class WorkingTime:
             local = self._at(day + timedelta(days=1), time(0, 0))
         return total
 
+    def hours_on(self, day: date) -> tuple[datetime, datetime] | None:
+        """When the organisation opens and closes on ``day`` (local), or None if it is shut."""
+        if not self._open_on(day):
+            return None
+        return self._at(day, self.opens), self._at(day, self.closes)
+
     def _open_on(self, day: date) -> bool:
         return day.weekday() in self.weekdays and day not in self.closed_on
 

@@ -17,7 +17,9 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, extract, func, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
+from bot.reports.working_clock import calendar, utc, working_seconds
 from bot.storage.models import Case, CaseEvent, Outbox
+from workflows.working_time import WorkingTime
 
 # Open cases by how long they have been open.
 AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
@@ -45,6 +47,8 @@ class Figures:
 
     start: datetime
     end: datetime
+    # True: the times below are working time (the targets' working hours), not the clock's.
+    working: bool = False
     received: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
     by_category: dict[str, int] = field(default_factory=dict)
@@ -86,10 +90,16 @@ def seconds_between(dialect: str, start: Any, end: Any) -> ColumnElement[float]:
 
 
 async def figures(
-    session: AsyncSession, start: datetime, end: datetime, queue: str | None
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    queue: str | None,
+    working: WorkingTime | None = None,
+    now: datetime | None = None,
 ) -> Figures:
-    """The numbers of the period [start, end), for one queue or all."""
-    found = Figures(start, end)
+    """The numbers of the period [start, end), for one queue or all; times in ``working``
+    time when the operator's targets count it (up to ``now``), else in hours of the clock."""
+    found = Figures(start, end, working=working is not None)
     dialect = (await session.connection()).dialect.name
     only = [Case.queue == queue] if queue else []
     opened = and_(Case.opened_at >= start, Case.opened_at < end, *only)
@@ -108,11 +118,25 @@ async def figures(
     found.per_assignee = await counts(func.coalesce(Case.assignee, literal("-")), opened)
     found.received = sum(found.by_channel.values())
 
+    days = None
+    if working is not None:
+        earliest = await session.scalar(
+            select(func.min(Case.opened_at)).where(or_(opened, resolved))
+        )
+        if earliest is not None:
+            days = calendar(working, utc(earliest), max(end, now or end))
+
+    def taken(pairs: Select[Any, Any]) -> Select[Any]:
+        """Seconds from ``a`` to ``b`` of each pair: working seconds, or the clock's."""
+        if days is not None:
+            return working_seconds(dialect, days, pairs)
+        found_ = pairs.subquery()
+        return select(seconds_between(dialect, found_.c.a, found_.c.b).label("s"))
+
     def until_first(moment: Any, *which: ColumnElement[bool]) -> Select[Any]:
         """Per case opened, seconds from opening to the first outbound message of a kind."""
-        since = seconds_between(dialect, Case.opened_at, func.min(moment)).label("s")
-        return (
-            select(since)
+        return taken(
+            select(Case.opened_at.label("a"), func.min(moment).label("b"))
             .join(Outbox, Outbox.case_id == Case.id)
             .where(opened, *which)
             .group_by(Case.id, Case.opened_at)
@@ -131,8 +155,8 @@ async def figures(
         session,
         until_first(Outbox.created_at, Outbox.audience == "customer", Outbox.automatic.is_(False)),
     )
-    resolution = select(seconds_between(dialect, Case.opened_at, Case.resolved_at).label("s"))
-    found.resolution = await _spread(session, resolution.where(resolved))
+    resolution = select(Case.opened_at.label("a"), Case.resolved_at.label("b")).where(resolved)
+    found.resolution = await _spread(session, taken(resolution))
     found.resolved = found.resolution.count
 
     met = case((Case.resolved_at <= Case.due_at, 1), else_=0)

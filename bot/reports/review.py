@@ -58,8 +58,9 @@ async def build(
     end = datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(UTC)
     length = end - start
     async with app.sessions() as session:
-        current = await figures(session, start, end, queue)
-        previous = await figures(session, start - length, start, queue)
+        working = app.intake.rules.working
+        current = await figures(session, start, end, queue, working, now)
+        previous = await figures(session, start - length, start, queue, working, now)
         open_now = await open_cases(session, now, queue)
     actions = [
         {
@@ -122,6 +123,8 @@ def _rows(review: Review) -> Iterator[list[object]]:
         ours, theirs = getattr(now, section), getattr(then, section)
         for key in sorted(set(ours) | set(theirs), key=str):
             yield [section, key, ours.get(key, 0), theirs.get(key, 0)]
+    # Whether the *_seconds rows below count working time (the targets' hours) or the clock's.
+    yield ["seconds_counted", "working" if now.working else "clock", "", ""]
     for section in ("acknowledged", "first_response", "resolution"):
         ours, theirs = getattr(now, section), getattr(then, section)
         for measure in ("count", "median", "p90"):
@@ -223,7 +226,7 @@ def _charts(review: Review, renderer: Renderer, out: Callable[[Figure], T]) -> d
                 f"{current}, {renderer.label('report.p90')}": [hours(m)[1] for m in measured],
             },
             out,
-            unit=renderer.label("report.hours"),
+            unit=renderer.label("report.working_hours" if now.working else "report.hours"),
         )
     stages = list(review.open_now)
     if stages:
