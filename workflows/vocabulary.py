@@ -66,6 +66,8 @@ class Vocabulary:
     consent_phrases: frozenset[str] = frozenset()
     # Words that hold a yes back ("ok, I'll think about it", "oui mais plus tard").
     hesitations: frozenset[str] = frozenset()
+    # A reluctant yes, which is still a yes ("I suppose so", "si c'est nécessaire", "meinetwegen").
+    grudging: frozenset[str] = frozenset()
     # Words after an outcome that refuse it ("Geld will ich keins").
     negations_after: frozenset[str] = frozenset()
     # A change of mind between outcomes ("a new one, or actually no, my money back").
@@ -123,6 +125,7 @@ class Vocabulary:
             change=phrases(data.get("change", ["change", "change something"])),
             consent_phrases=phrases(data.get("consent_phrases", [])),
             hesitations=phrases(data.get("hesitations", [])),
+            grudging=phrases(data.get("grudging", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -255,6 +258,12 @@ class Vocabulary:
         if self.says_yes(text):
             return True
         words = normalise(text)
+        if any(contains_phrase(words, phrase) for phrase in self.grudging):
+            # "Si c'est vraiment nécessaire, oui", "I suppose so": reluctant, and a yes, unless
+            # something else in it holds back, takes back or asks.
+            rest = without(without(words, self.grudging), self.consent_phrases)
+            held = any(contains_phrase(rest, phrase) for phrase in self.hesitations)
+            return not held and "?" not in text and not self._denies(rest)
         opening = min(
             (p for p in self.yes if len(p) > 1 and words.startswith(f"{p} ")), key=len, default=""
         )

@@ -92,11 +92,14 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # model: 90.6%, 73.8%, 74.4% (71.9% without it), 95.0%, 95.6%; their 40 held-out after
 # retraining the wish models on their other 120: 92.5%, 75.0%, 77.5%, 97.5%, 97.5%. All 506
 # held-out then: 96.2%, 92.9%, 90.3%, 99.4%, 99.4%; tuning: 96.4%, 95.7%, 96.6%, 99.5%,
-# 99.5%. The floors went down as this set joined, not because of a change.
+# 99.5%. The floors went down as this set joined, not because of a change. Reluctant
+# consents ("I suppose so", "si c'est nécessaire, oui", "meinetwegen", "simón") understood:
+# twelve tuning conversations that never registered now do; tuning 97.2%, 96.4%, 97.2%,
+# 99.9%, 99.9%; held-out unchanged.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.96, "when": 0.955, "outcome": 0.96, "name": 0.99, "contact": 0.99},
+    "tuning": {"product": 0.97, "when": 0.96, "outcome": 0.97, "name": 0.995, "contact": 0.995},
     "held-out": {"product": 0.96, "when": 0.925, "outcome": 0.90, "name": 0.99, "contact": 0.99},
 }
 

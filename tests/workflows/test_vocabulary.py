@@ -216,6 +216,20 @@ def test_a_short_yes_in_the_customers_words_is_a_yes(
         ("es", "sí, solo para esta queja", True),
         ("en", "aye", True),
         ("de", "jaja mach nur", True),
+        # A reluctant yes is a yes; reluctance that holds back, takes back or asks is not.
+        ("en", "I suppose so", True),
+        ("en", "yes if you must, as long as you don't pass it on", True),
+        ("en", "I suppose so, but not my phone number", False),
+        ("en", "if you must know, no", False),
+        ("en", "I guess so? what is it for", False),
+        ("fr", "Si c'est vraiment nécessaire, oui", True),
+        ("fr", "bon ok, si c'est obligé", True),
+        ("fr", "si c'est nécessaire, mais je vais réfléchir", False),
+        ("de", "jut, meinetwejen", True),
+        ("de", "wenn es sein muss, aber nicht weitergeben", False),
+        ("es", "si no queda de otra, sí", True),
+        ("es", "simón", True),
+        ("de", "k", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
