@@ -273,12 +273,17 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
         return None
     units = {*dates.day_units, *dates.week_units}
     earlier = next((p for p in dates.previous_month if contains_phrase(words, p)), "")
-    for match in re.finditer(rf"\b({names}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])", words):
+    weekdays = "|".join(re.escape(word) for word in dates.weekdays)
+    between = "|".join(re.escape(word) for word in dates.day_articles)
+    # Only a weekday may have an article before its day ("Mittwoch der 11.", "vendredi le 13").
+    article = rf"(?: (?:{between}))?" if between else ""
+    pattern = rf"\b(?:({names})|({weekdays}){article}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])"
+    for match in re.finditer(pattern, words):
         after = words[match.end() :].split()[:1]
         if after and (after[0] in units or after[0].isdigit() or _counted(after[0], dates)):
             continue  # "am 2 Tagen", "Monday 3 times", "Montag 10 Uhr": not a day of the month
-        found = _day_of_month(f"{match[2]}th {earlier}", today, dates)
-        weekday = dates.weekdays.get(match[1])
+        found = _day_of_month(f"{match[3]}th {earlier}", today, dates)
+        weekday = dates.weekdays.get(match[1] or match[2])
         if found is None or found.value is None:
             continue
         if weekday is not None and found.value.weekday() != weekday:

@@ -41,6 +41,11 @@ class DateWords:
     week_before: frozenset[str] = frozenset()
     # Words before a bare number that make it a day of this month ("am 3.", "el 2").
     day_marks: frozenset[str] = frozenset()
+    # Words between a weekday and its day of the month ("Mittwoch, der 11.", "the 7th").
+    day_articles: frozenset[str] = frozenset()
+    # Words of finding out ("noticed", "gesehen", "me di cuenta"): a day said with them is
+    # when the customer saw the problem, not when it happened, if another day is named.
+    discovery_words: frozenset[str] = frozenset()
     # "since": a date after it is when the trouble began ("seit 4 Tagen", "desde el 5").
     since_words: frozenset[str] = frozenset()
     # A stay from one day to another ("du 13 au 15 mars"): its days are not when it went wrong.
@@ -88,6 +93,8 @@ class DateWords:
             this_month=listed("this_month"),
             week_before=listed("week_before"),
             day_marks=listed("day_marks"),
+            day_articles=listed("day_articles"),
+            discovery_words=listed("discovery_words"),
             counted=listed("counted"),
             since_words=listed("since_words"),
             range_from=listed("range_from"),

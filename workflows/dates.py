@@ -30,6 +30,9 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if _one_day_or_another(text, dates):
         return None  # "Saturday or Sunday, not sure": better to ask
     bought, rest = _purchase_clauses(text, dates)
+    rest, noticing = _without_noticing(rest, today, dates)
+    if noticing:
+        text = " . ".join(rest)
     began = _since(rest, today, dates)
     if began is not None:
         return began
@@ -78,11 +81,29 @@ def _one_day_or_another(text: str, dates: DateWords) -> bool:
 
 def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The date a message says it happened, or None when it names several days and does not
-    say which ("due on the 12th, charged on the 15th"): then it is better to ask."""
+    say which ("due on the 12th, charged on the 15th"; "since" among other days too, for
+    "seit 12. März unterwegs, gesperrt am 14." is not since the 12th): then it is better to
+    ask. A day of buying or of finding out beside another day is not a second candidate."""
     _, rest = _purchase_clauses(text, dates)
-    if _since(rest, today, dates) is None and len(_days_named(rest, today, dates)) > 1:
+    rest, _ = _without_noticing(rest, today, dates)
+    if len(_days_named(rest, today, dates)) > 1:
         return None
     return find_date(text, today, dates)
+
+
+def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tuple[list[str], bool]:
+    """The clauses without those telling when the customer found out ("gesehen habe ich es
+    erst am 16.", "el resumen lo vi el 15"), if another clause names a day; and whether any
+    were left out."""
+    noticing = [
+        clause
+        for clause in clauses
+        if any(contains_phrase(normalise(clause), word) for word in dates.discovery_words)
+    ]
+    others = [clause for clause in clauses if clause not in noticing]
+    if noticing and _days_named(others, today, dates):
+        return others, True
+    return clauses, False
 
 
 def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:

@@ -95,12 +95,14 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # 99.5%. The floors went down as this set joined, not because of a change. Reluctant
 # consents ("I suppose so", "si c'est nécessaire, oui", "meinetwegen", "simón") understood:
 # twelve tuning conversations that never registered now do; tuning 97.2%, 96.4%, 97.2%,
-# 99.9%, 99.9%; held-out unchanged.
+# 99.9%, 99.9%; held-out unchanged. Days of finding out ("gesehen habe ich es am 16.")
+# set aside, "Mittwoch der 11.", and several days named in a first message asked about
+# even beside "since": tuning when 97.0%, held-out when 93.3%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.97, "when": 0.96, "outcome": 0.97, "name": 0.995, "contact": 0.995},
-    "held-out": {"product": 0.96, "when": 0.925, "outcome": 0.90, "name": 0.99, "contact": 0.99},
+    "tuning": {"product": 0.97, "when": 0.965, "outcome": 0.97, "name": 0.995, "contact": 0.995},
+    "held-out": {"product": 0.96, "when": 0.93, "outcome": 0.90, "name": 0.99, "contact": 0.99},
 }
 
 

@@ -248,6 +248,20 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
             "The 2nd visit was booked for the day before yesterday and nobody turned up",
             valid(2026, 3, 18),
         ),
+        # A weekday and its day with an article between; a German "der 15."; dialect.
+        (
+            "de",
+            "Nein, Verzeihung, es war Mittwoch der 11., dienstags war ich beim Arzt",
+            valid(2026, 3, 11),
+        ),
+        ("de", "Moment, ne sorry, das war der 15., Sonntag, die Rückfahrt", valid(2026, 3, 15)),
+        ("fr", "c'était vendredi le 13 au soir", valid(2026, 3, 13)),
+        ("de", "geschtern, Donnerschdag", valid(2026, 3, 19)),
+        # The day the customer found out is not the day it happened.
+        ("de", "Abgebucht wurde am 13. März, gesehen habe ich es erst am 16.", valid(2026, 3, 13)),
+        ("es", "El débito doble fue el 5 de marzo, el resumen lo vi el 15", valid(2026, 3, 5)),
+        ("en", "they charged me on the 3rd, I only noticed on the 17th", valid(2026, 3, 3)),
+        ("en", "I noticed on the 17th", valid(2026, 3, 17)),
     ],
 )
 def test_the_date_it_went_wrong_as_customers_say_it_in_each_language(
@@ -273,14 +287,22 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
     # A day on the calendar beside a different day said another way is as unclear.
     text = "Le modem envoyé le 2 mars n'a jamais marché, branché avant-hier, rien"
     assert certain_date(text, TODAY, dates) is None
-    # A date of buying beside another day, or "since", says which.
+    # A date of buying beside another day says which; so does a day of finding out.
     english = vocabularies["en"].dates
     assert certain_date("bought on 2 March, broke on the 10th", TODAY, english) == valid(
         2026, 3, 10
     )
+    german = vocabularies["de"].dates
+    text = (
+        "Auf dem Auszug vom 16. März habe ich gesehen, dass es doppelt abgebucht wurde, am 13. März"
+    )
+    assert certain_date(text, TODAY, german) == valid(2026, 3, 13)
+    # "Since" beside other days is asked ("seit 12. März unterwegs, gesperrt am 14." is not
+    # since the 12th); asked, the day it began is the answer.
     spanish = vocabularies["es"].dates
     text = "Desde el 5 de marzo se corta. Llamé el 9 y el 16"
-    assert certain_date(text, TODAY, spanish) == valid(2026, 3, 5)
+    assert certain_date(text, TODAY, spanish) is None
+    assert find_date(text, TODAY, spanish) == valid(2026, 3, 5)
 
 
 @pytest.mark.parametrize(
