@@ -19,6 +19,12 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
+# "am 12.03" without its last dot, where a dot is never a decimal point (German): a day and
+# a month with two digits, not a time ("12.03 Uhr") or a sum ("12.03 €").
+_DOTTED_BARE = re.compile(
+    r"\b(\d{1,2})\.(0[1-9]|1[0-2])\.?(?!\d|[.,]\d)(?!\s?(?:uhr|h\b|€|eur|euro|chf|%))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +42,10 @@ def words_of(text: str, dates: DateWords) -> str:
     reads as that weekday.
     """
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
-    words = normalise(_DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text)))
+    text = _DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text))
+    if dates.bare_dotted:
+        text = _DOTTED_BARE.sub(r"\1/\2", text)
+    words = normalise(text)
     return " ".join(_weekday_meant(token, dates) for token in words.split())
 
 

@@ -41,6 +41,8 @@ class DateWords:
     week_before: frozenset[str] = frozenset()
     # Words before a bare number that make it a day of this month ("am 3.", "el 2").
     day_marks: frozenset[str] = frozenset()
+    # Whether "12.03" (no last dot) is a date: where a dot is never a decimal point (German).
+    bare_dotted: bool = False
     # Words between a weekday and its day of the month ("Mittwoch, der 11.", "the 7th").
     day_articles: frozenset[str] = frozenset()
     # Words of finding out ("noticed", "gesehen", "me di cuenta"): a day said with them is
@@ -94,6 +96,7 @@ class DateWords:
             week_before=listed("week_before"),
             day_marks=listed("day_marks"),
             day_articles=listed("day_articles"),
+            bare_dotted=data.get("bare_dotted_dates", False) is True,
             discovery_words=listed("discovery_words"),
             counted=listed("counted"),
             since_words=listed("since_words"),

@@ -156,8 +156,13 @@ def _without_stays(words: str, dates: DateWords) -> str:
     ends = "|".join(re.escape(word) for word in dates.range_to)
     if not (starts and ends):
         return words
-    number = r"(?:the )?\d{1,2}\w*"
-    return re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
+    # A day may come with its weekday ("del jueves 12 al domingo 15") or as "15/01".
+    weekday = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
+    number = rf"(?:the )?(?:(?:{weekday}) )?\d{{1,2}}(?:/\d{{1,2}})?\w*"
+    words = re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
+    # A period of two dates needs no word before it ("Período 15/01 al 15/03").
+    numeric = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    return re.sub(rf"\b{numeric} (?:{ends}) {numeric}\b", " ", words)
 
 
 def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:

@@ -39,12 +39,19 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
             # "order 2day" and "the 21st" are dates.
             if (
                 any(c.isdigit() for c in candidate)
+                and not _PRICE_AFTER.match(text, match.end(1))
                 and not _OUR_REFERENCE.fullmatch(candidate)
                 and candidate.lower() not in vocab.dates.days_ago
                 and not ORDINAL_DAY.fullmatch(candidate.lower())
             ):
                 return candidate
     return None
+
+
+# What makes a number a price, not an order ("compte : 189,99 €", "order 45 EUR").
+_PRICE_AFTER = re.compile(
+    r"(?:[.,]\d{1,2})?\s?(?:€|\$|£|(?:eur|euros?|chf|usd|gbp|dollars?|pounds?)\b)", re.IGNORECASE
+)
 
 
 # Scripts written without spaces between words: Han, kana, Hangul syllables.

@@ -66,8 +66,12 @@ class Vocabulary:
     consent_phrases: frozenset[str] = frozenset()
     # Words that hold a yes back ("ok, I'll think about it", "oui mais plus tard").
     hesitations: frozenset[str] = frozenset()
-    # A reluctant yes, which is still a yes ("I suppose so", "si c'est nécessaire", "meinetwegen").
-    grudging: frozenset[str] = frozenset()
+    # "if", "wenn": a negation after one sets a condition on an outcome, not a refusal.
+    conditionals: frozenset[str] = frozenset()
+    # Phrases that look like an outcome and are not ("de nuevo" is "again").
+    idioms: frozenset[str] = frozenset()
+    # Consent without a yes, however grudging ("I suppose so", "meinetwegen", "je consens").
+    assents: frozenset[str] = frozenset()
     # Words after an outcome that refuse it ("Geld will ich keins").
     negations_after: frozenset[str] = frozenset()
     # A change of mind between outcomes ("a new one, or actually no, my money back").
@@ -125,7 +129,9 @@ class Vocabulary:
             change=phrases(data.get("change", ["change", "change something"])),
             consent_phrases=phrases(data.get("consent_phrases", [])),
             hesitations=phrases(data.get("hesitations", [])),
-            grudging=phrases(data.get("grudging", [])),
+            assents=phrases(data.get("assents", [])),
+            conditionals=phrases(data.get("conditionals", [])),
+            idioms=phrases(data.get("idioms", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -208,6 +214,8 @@ class Vocabulary:
             changes_of_mind=self.changes_of_mind,
             wishes=self.wishes,
             clause_words=self.dates.clause_words,
+            conditionals=self.conditionals,
+            idioms=self.idioms,
             model=self.wish_model,
         )
 
@@ -258,10 +266,10 @@ class Vocabulary:
         if self.says_yes(text):
             return True
         words = normalise(text)
-        if any(contains_phrase(words, phrase) for phrase in self.grudging):
+        if any(contains_phrase(words, phrase) for phrase in self.assents):
             # "Si c'est vraiment nécessaire, oui", "I suppose so": reluctant, and a yes, unless
             # something else in it holds back, takes back or asks.
-            rest = without(without(words, self.grudging), self.consent_phrases)
+            rest = without(without(words, self.assents), self.consent_phrases)
             held = any(contains_phrase(rest, phrase) for phrase in self.hesitations)
             return not held and "?" not in text and not self._denies(rest)
         opening = min(

@@ -33,6 +33,11 @@ class WishWords:
     wishes: frozenset[str]
     # Words that start a new clause ("and", "but"): a refusal reaches no further.
     clause_words: frozenset[str]
+    # "if", "wenn": a negation after one sets a condition on the outcome, it does not refuse
+    # it ("si vous êtes pas capables de le réparer" hopes for a repair).
+    conditionals: frozenset[str] = frozenset()
+    # Phrases whose words look like an outcome and are not ("de nuevo" is "again").
+    idioms: frozenset[str] = frozenset()
     # The nearest outcome to an answer no phrase or stem names (learnt; None: not used).
     model: WishModel | None = None
 
@@ -43,12 +48,12 @@ class WishWords:
         of several, the one preferred ("I'd rather have a new one"), else the first named
         ("my refund and an explanation why"); after a change of mind, the one named after it.
         """
-        words = _clauses(text)
+        words = self._read(text)
         return self._changed_outcome(words) or self._named_outcome(words)
 
     def answered_outcome(self, text: str) -> str | None:
         """The outcome an answer to "what would you like" names: by phrase, stem, or model."""
-        words = _clauses(text)
+        words = self._read(text)
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
         if self._wishes_named(words, self.outcomes):
@@ -57,8 +62,25 @@ class WishWords:
         if by_stem is not None or self.model is None:
             return by_stem
         # Words the lists never foresaw ("just make it stop dripping"): the nearest outcome,
-        # when the model is sure of it; the answer's own words are kept beside it.
-        return self.model.nearest(text)
+        # when the model is sure of it; the answer's own words are kept beside it. A clause
+        # that refuses ("je ne veux pas être remboursée") is not what they want: the model
+        # reads the others, where there are any.
+        clauses = (c.strip() for c in words.split(_CLAUSE_END))
+        wanted = [c for c in clauses if c and not self._refuses(c)]
+        return self.model.nearest(" . ".join(wanted) if wanted else text)
+
+    def _read(self, text: str) -> str:
+        """The words as the outcome is read from them: clauses marked, idioms taken out."""
+        words = _clauses(text)
+        for idiom in self.idioms:
+            words = " ".join(re.sub(rf"(?<!\w){re.escape(idiom)}(?!\w)", " ", words).split())
+        return words
+
+    def _refuses(self, clause: str) -> bool:
+        """Whether a clause says no to something ("nicht das Geld zurück", "no quiero")."""
+        return any(contains_phrase(clause, n) for n in self.negations) and not any(
+            contains_phrase(clause, c) for c in self.conditionals
+        )
 
     def _named_outcome(
         self, words: str, table: Mapping[str, frozenset[str]] | None = None
@@ -84,7 +106,10 @@ class WishWords:
                     # "not a new one but my money back": a negation ends at a new clause.
                     back = self._same_clause(words[: match.start()].split()[::-1])
                     before = back[:_NEGATION_REACH][::-1]
-                    if any(contains_phrase(" ".join(before), n) for n in self.negations):
+                    condition = any(contains_phrase(" ".join(back), c) for c in self.conditionals)
+                    if not condition and any(
+                        contains_phrase(" ".join(before), n) for n in self.negations
+                    ):
                         continue
                     # "Geld will ich keins": a negation after it, in the same clause.
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
@@ -167,4 +192,6 @@ _AFTER_REACH = 4
 
 def _clauses(text: str) -> str:
     """Normalised words with "_" where punctuation ended a clause (a negation stops there)."""
-    return normalise(re.sub(r"[,;.!?]+", f" {_CLAUSE_END} ", text))
+    # A dash (hyphen, en or em dash) between words ends a clause too ("Nicht das Geld
+    # zurück - ich will das Sofa").
+    return normalise(re.sub(r"[,;.!?]+|\s[\u2013\u2014-]+\s", f" {_CLAUSE_END} ", text))

@@ -86,6 +86,9 @@ def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expec
         "No. I never got it",
         "see ref CB-K7M3-XD9A",
         "",
+        # A price is not an order number.
+        "two payments appeared on my account: 189,99 € and 45 €",
+        "the order 45 EUR was charged twice",
     ],
 )
 def test_no_order_number_without_one_that_contains_a_digit(vocab: Vocabulary, text: str) -> None:

@@ -351,6 +351,12 @@ def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, ou
         ("en", "I've had them fixed somewhere else now so I just want an apology", "apology"),
         ("fr", "Je veux juste qu'on reconnaisse ce qui s'est passé et qu'on s'excuse", "apology"),
         ("de", "ich will einfach nur dass die wieder geht", "repair"),
+        # "If you can't repair it": the condition is the wish; a dash ends a refusal.
+        ("fr", "Si vous êtes pas capables de le réparer, je veux mon argent", "repair"),
+        ("de", "wenn ihr es nicht reparieren könnt, will ich mein Geld zurück", "repair"),
+        ("de", "Nicht das Geld zurück \u2013 ich will einen Ersatz", "replacement"),
+        # "de nuevo" is "again", not a new one; "bien" alone offers no choice.
+        ("es", "que me lo arreglen bien sin cobrarme de nuevo", "repair"),
     ],
 )
 def test_the_outcome_wanted_in_each_language(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -66,6 +66,23 @@ def test_a_phrase_the_lists_know_is_read_by_the_lists_not_the_model(chat: Chat) 
     vocab = replace(chat.settings.vocab, wish_model=apologetic)
     assert vocab.answered_outcome("I just want my money back") == "refund"
     assert vocab.answered_outcome(WORDS_NO_LIST_HAS) == "apology"
+
+
+def test_the_model_does_not_read_a_clause_that_refuses(chat: Chat) -> None:
+    model = chat.settings.vocab.wish_model
+    assert model is not None
+    shown: list[str] = []
+
+    class Reading(type(model)):  # type: ignore[misc]
+        def nearest(self, text: str) -> str | None:
+            shown.append(text)
+            return None
+
+    reading = Reading(**{f.name: getattr(model, f.name) for f in fields(model)})
+    vocab = replace(chat.settings.vocab, wish_model=reading)
+    vocab.answered_outcome("I don't want my money back, I want the sofa I ordered")
+    # "I don't want my money back" is what they do not want: the model reads the rest.
+    assert shown == ["i want the sofa i ordered"]
 
 
 def test_features_are_stems_and_neighbouring_pairs_with_the_small_words_kept() -> None:
