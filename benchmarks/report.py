@@ -1,6 +1,6 @@
 """Benchmark: the management review (`complaintbot report`) over a million cases.
 
-    .venv/bin/python -m benchmarks.report [--cases 1000000]
+    .venv/bin/python -m benchmarks.report [--cases 1000000] [--keep FOLDER]
 
 Fills a fresh SQLite database with ``--cases`` cases opened over two years (about 1,400 a
 day), each with its acknowledgement, a reply by a person for half of them, a resolution,
@@ -21,8 +21,9 @@ import statistics
 import time
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from benchmarks.apps import fresh_app
 from bot.reports import review
@@ -138,13 +139,18 @@ async def timed(app: App, first: date | None, last: date | None) -> tuple[float,
     return statistics.median(counting), statistics.median(rendering), received
 
 
-async def run(count: int) -> None:
-    """Fill, then time the four-week and the one-year report."""
-    async with fresh_app() as app:
+async def run(count: int, keep: Path | None) -> None:
+    """Fill (unless ``keep`` holds a filled database), then time the reports."""
+    async with fresh_app(keep) as app:
         now = app.clock()
-        started = time.perf_counter()
-        await fill(app, count, now)
-        print(f"filled {count:,} cases in {time.perf_counter() - started:.0f} s")
+        async with app.sessions() as session:
+            there = await session.scalar(select(func.count()).select_from(Case))
+        if there:
+            print(f"reusing {there:,} cases in {keep}")
+        else:
+            started = time.perf_counter()
+            await fill(app, count, now)
+            print(f"filled {count:,} cases in {time.perf_counter() - started:.0f} s", flush=True)
         today = now.date()
         async with working_hours(app) as working:
             for clock, made_by in (("clock hours", app), ("working hours", working)):
@@ -158,7 +164,8 @@ async def run(count: int) -> None:
                     print(
                         f"  {label:14s} {received:>9,} cases received: counted in "
                         f"{counting:6.2f} s, page rendered in {rendering:5.2f} s, "
-                        f"total {counting + rendering:6.2f} s"
+                        f"total {counting + rendering:6.2f} s",
+                        flush=True,
                     )
 
 
@@ -182,8 +189,11 @@ def main() -> int:
     """Parse arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--keep", type=Path, help="a folder to keep the database in, and reuse it when filled"
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.cases))
+    asyncio.run(run(args.cases, args.keep))
     return 0
 
 

@@ -9,11 +9,24 @@ Medians and 90th percentiles are read with ORDER BY … OFFSET, which both datab
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, extract, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Table,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -99,7 +112,30 @@ async def figures(
 ) -> Figures:
     """The numbers of the period [start, end), for one queue or all; times in ``working``
     time when the operator's targets count it (up to ``now``), else in hours of the clock."""
-    found = Figures(start, end, working=working is not None)
+    async with contextlib.AsyncExitStack() as stack:
+        days = None
+        if working is not None:
+            opened = or_(Case.opened_at >= start, Case.resolved_at >= start)
+            earliest = await session.scalar(
+                select(func.min(Case.opened_at)).where(opened, Case.opened_at < end)
+            )
+            if earliest is not None:
+                last = max(end, now or end)
+                days = await stack.enter_async_context(
+                    calendar(session, working, utc(earliest), last)
+                )
+        return await _figures(session, start, end, queue, days, working is not None)
+
+
+async def _figures(
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    queue: str | None,
+    days: Table | None,
+    working: bool,
+) -> Figures:
+    found = Figures(start, end, working=working)
     dialect = (await session.connection()).dialect.name
     only = [Case.queue == queue] if queue else []
     opened = and_(Case.opened_at >= start, Case.opened_at < end, *only)
@@ -117,14 +153,6 @@ async def figures(
     found.by_queue = await counts(Case.queue, opened)
     found.per_assignee = await counts(func.coalesce(Case.assignee, literal("-")), opened)
     found.received = sum(found.by_channel.values())
-
-    days = None
-    if working is not None:
-        earliest = await session.scalar(
-            select(func.min(Case.opened_at)).where(or_(opened, resolved))
-        )
-        if earliest is not None:
-            days = calendar(working, utc(earliest), max(end, now or end))
 
     def taken(pairs: Select[Any, Any]) -> Select[Any]:
         """Seconds from ``a`` to ``b`` of each pair: working seconds, or the clock's."""

@@ -5,18 +5,34 @@ hours the response targets follow. Each moment is read on a "working clock" that
 while the organisation is open: W(t) = working seconds before t's UTC day, plus the open
 part of that day up to t. A duration is W(end) - W(start). The clock is a small calendar, a
 row per UTC day (working seconds before it and the open spans inside it), made here from the
-operator's WorkingTime and joined by day number in the query, so a million cases are still
-counted by the database, with one equality join per moment.
+operator's WorkingTime into a temporary table keyed by day number, so a million cases are
+still counted by the database, with one keyed lookup per moment.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import secrets
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Float, Integer, case, cast, column, extract, func, select
-from sqlalchemy import values as sql_values
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Float,
+    FromClause,
+    Integer,
+    MetaData,
+    Table,
+    cast,
+    extract,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from workflows.working_time import WorkingTime
@@ -54,15 +70,37 @@ def calendar_rows(working: WorkingTime, first: datetime, last: datetime) -> list
     return rows
 
 
-def calendar(working: WorkingTime, first: datetime, last: datetime) -> CTE:
-    """The calendar as a common table expression (its numbers written into the SQL)."""
-    names = ["day", "before"] + [f"{edge}{n}" for n in range(SLOTS) for edge in ("a", "b")]
-    columns = [column("day", Integer)] + [column(name, Float) for name in names[1:]]
-    rows = calendar_rows(working, first, last)
-    table = sql_values(*columns, name="working_days", literal_binds=True).data(
-        [(int(row[0]), *row[1:]) for row in rows]
+@contextlib.asynccontextmanager
+async def calendar(
+    session: AsyncSession, working: WorkingTime, first: datetime, last: datetime
+) -> AsyncIterator[Table]:
+    """The calendar as a temporary table keyed by day, for the length of a query or two.
+
+    A table, not a VALUES list in the query: SQLite would scan a VALUES list once per case
+    (a year of a million cases took three minutes); a keyed table is one lookup per moment.
+    """
+    name = f"working_calendar_{secrets.token_hex(4)}"
+    edges = [Column(f"{edge}{n}", Float) for n in range(SLOTS) for edge in ("a", "b")]
+    table = Table(
+        name,
+        MetaData(),
+        Column("day", Integer, primary_key=True, autoincrement=False),
+        Column("before", Float),
+        *edges,
+        prefixes=["TEMPORARY"],
     )
-    return table.cte("working_calendar")
+    keys = ["day", "before", *(column.name for column in edges)]
+    rows = [
+        dict(zip(keys, (int(row[0]), *row[1:]), strict=True))
+        for row in calendar_rows(working, first, last)
+    ]
+    connection = await session.connection()
+    await connection.run_sync(table.create)
+    try:
+        await session.execute(insert(table), rows)
+        yield table
+    finally:
+        await connection.run_sync(table.drop, checkfirst=True)
 
 
 def epoch(dialect: str, moment: ColumnElement[datetime]) -> ColumnElement[float]:
@@ -72,32 +110,38 @@ def epoch(dialect: str, moment: ColumnElement[datetime]) -> ColumnElement[float]
     return extract("epoch", moment)  # type: ignore[return-value]
 
 
-def working_seconds(dialect: str, days: CTE, pairs: Select[Any, Any]) -> Select[float]:
+def working_seconds(dialect: str, days: Table, pairs: Select[Any, Any]) -> Select[float]:
     """One row per pair (columns ``a``, ``b``) with the working seconds from a to b, as ``s``."""
-    found = pairs.subquery()
+    inner = pairs.subquery()
+    # Each moment turned into seconds once, not once per use: materialised, so neither
+    # database folds the conversion back into every expression below.
+    found = (
+        select(epoch(dialect, inner.c.a).label("ea"), epoch(dialect, inner.c.b).label("eb"))
+        .where(inner.c.b.is_not(None))
+        .cte("moments")
+        .prefix_with("MATERIALIZED")
+    )
     start, end = days.alias("start_day"), days.alias("end_day")
-    at_start, at_end = epoch(dialect, found.c.a), epoch(dialect, found.c.b)
+    low, high = (func.max, func.min) if dialect == "sqlite" else (func.greatest, func.least)
 
     def day_of(seconds: ColumnElement[float]) -> ColumnElement[int]:
         if dialect == "sqlite":  # truncation is floor after 1970; floor() may not be built in
             return cast(seconds / DAY, Integer)
         return cast(func.floor(seconds / DAY), Integer)
 
-    def clock(day: CTE, seconds: ColumnElement[float]) -> ColumnElement[float]:
+    def clock(day: FromClause, seconds: ColumnElement[float]) -> ColumnElement[float]:
         total: ColumnElement[float] = day.c.before
         for n in range(SLOTS):
             opens, closes = day.c[f"a{n}"], day.c[f"b{n}"]
-            ran = seconds - opens
-            total = total + case(
-                (ran <= 0, 0.0), (ran >= closes - opens, closes - opens), else_=ran
-            )
+            # The part of this open span already run at ``seconds``: 0 before, all after.
+            total = total + high(low(seconds - opens, 0.0), closes - opens)
         return total
 
     return (
-        select((clock(end, at_end) - clock(start, at_start)).label("s"))
+        select((clock(end, found.c.eb) - clock(start, found.c.ea)).label("s"))
         .select_from(found)
-        .join(start, start.c.day == day_of(at_start))
-        .join(end, end.c.day == day_of(at_end))
+        .join(start, start.c.day == day_of(found.c.ea))
+        .join(end, end.c.day == day_of(found.c.eb))
     )
 
 
