@@ -19,7 +19,6 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -218,12 +217,6 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         return [m for m in self.messages(channel) if m.thread_ts == ts and m.ts != ts]
 
     @property
-    def files(self) -> list[Uploaded]:
-        """Files uploaded (shared or not yet), oldest first."""
-        with self._lock:
-            return list(self._files.values())
-
-    @property
     def ephemerals(self) -> list[Ephemeral]:
         """The ephemeral messages posted, oldest first."""
         with self._lock:
@@ -275,17 +268,6 @@ class FakeSlackApi(SocketModeFake, WebApiMethods, ThreadedServer):
         """What the app posted to response URLs (replace or delete the original...), in order."""
         with self._lock:
             return list(self._responses)
-
-    async def _receive_upload(self, request: web.Request) -> web.Response:
-        """The upload URL files.getUploadURLExternal hands out: the file's bytes, once."""
-        content = await request.read()
-        with self._lock:
-            file = self._files.get(request.match_info["file_id"])
-            if file is None or file.content is not None:
-                return web.Response(status=404, text="Not Found")
-            self._files[file.id] = replace(file, content=content)
-            self._lock.notify_all()
-        return web.Response(text=f"OK - {len(content)}")
 
     async def _respond(self, request: web.Request) -> web.Response:
         payload = await request.json()

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
+from aiohttp import web
+
 from fakes.slack_shapes import (
     FIRST_TS,
     WORKSPACE_URL,
@@ -19,7 +21,25 @@ from fakes.slack_shapes import (
 
 
 class WebApiMethods:
-    """chat.*, views.*, conversations.*, users.* and usergroups.* as Slack answers them."""
+    """chat.*, files.*, views.*, conversations.*, users.* and usergroups.* as Slack answers
+    them, and the upload URL files.getUploadURLExternal hands out."""
+
+    @property
+    def files(self) -> list[Uploaded]:
+        """Files uploaded (shared or not yet), oldest first."""
+        with self._lock:
+            return list(self._files.values())
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: the file's bytes, once."""
+        content = await request.read()
+        with self._lock:
+            file = self._files.get(request.match_info["file_id"])
+            if file is None or file.content is not None:
+                return web.Response(status=404, text="Not Found")
+            self._files[file.id] = replace(file, content=content)
+            self._lock.notify_all()
+        return web.Response(text=f"OK - {len(content)}")
 
     # -- the API methods ------------------------------------------------------------------
 
