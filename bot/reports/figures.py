@@ -115,9 +115,9 @@ async def figures(
     async with contextlib.AsyncExitStack() as stack:
         days = None
         if working is not None:
-            opened = or_(Case.opened_at >= start, Case.resolved_at >= start)
+            touched = or_(Case.opened_at >= start, Case.resolved_at >= start)
             earliest = await session.scalar(
-                select(func.min(Case.opened_at)).where(opened, Case.opened_at < end)
+                select(func.min(Case.opened_at)).where(touched, Case.opened_at < end)
             )
             if earliest is not None:
                 last = max(end, now or end)

@@ -76,12 +76,12 @@ async def send_weekly_review(app: App, now: datetime) -> Path | None:
         )
         notices.add_to_session()
         # Written before the commit: the notice never points at a page that is not there.
-        _write(folder, {path: page.encode()} | {at: image for at, (_, image) in charts.items()})
+        _write({path: page.encode()} | {at: image for at, (_, image) in charts.items()})
     log.info("weekly review for %s to %s written to %s", first, last, path)
     return path
 
 
-def _write(folder: Path, files: dict[Path, bytes]) -> None:
+def _write(files: dict[Path, bytes]) -> None:
     for path, content in files.items():
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.write_bytes(content)
