@@ -6,6 +6,7 @@ The core matches words but never stores them: the shell loads a Vocabulary from
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -70,6 +71,11 @@ class Vocabulary:
     conditionals: frozenset[str] = frozenset()
     # Phrases that look like an outcome and are not ("de nuevo" is "again").
     idioms: frozenset[str] = frozenset()
+    # Yeses that mean something else inside a sentence ("right", "ya", "si" is also "if"):
+    # consent only as the whole answer.
+    yes_alone: frozenset[str] = frozenset()
+    # Words of courtesy around a consent that change nothing ("thanks", "bitte", "pues").
+    courtesy: frozenset[str] = frozenset()
     # Consent without a yes, however grudging ("I suppose so", "meinetwegen", "je consens").
     assents: frozenset[str] = frozenset()
     # Words after an outcome that refuse it ("Geld will ich keins").
@@ -130,6 +136,10 @@ class Vocabulary:
             consent_phrases=phrases(data.get("consent_phrases", [])),
             hesitations=phrases(data.get("hesitations", [])),
             assents=phrases(data.get("assents", [])),
+            yes_alone=phrases(data.get("yes_alone", [])),
+            courtesy=frozenset(
+                word for phrase in phrases(data.get("courtesy", [])) for word in phrase.split()
+            ),
             conditionals=phrases(data.get("conditionals", [])),
             idioms=phrases(data.get("idioms", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
@@ -256,40 +266,37 @@ class Vocabulary:
         return self.is_no(text) or _menu_number(text) == "2"
 
     def agrees(self, text: str) -> bool:
-        """Whether an answer to a yes/no question agrees, however long ("Yes, you can keep them").
+        """Whether an answer to the consent question gives consent ("Yes, you can keep them").
 
-        It must open with a yes, say what it grants, and take nothing back: "yes but not my
-        phone" does not agree.
+        Consent is never assumed: every word must be accounted for, as a yes, a consent said
+        without one ("I suppose so", "doy mi consentimiento"), what it grants ("for this
+        complaint only") or courtesy ("thanks"). A word the lists do not know, a question, a
+        condition, a negation or a hesitation leaves it unagreed, and the question is asked
+        again: "yes delete it", "sure, when pigs fly", "ok later" do not agree.
         """
-        if self.refuses(text):
+        if "?" in text or self.refuses(text):
             return False
-        if self.says_yes(text):
+        if _menu_number(text) == "1":
             return True
         words = normalise(text)
-        if any(contains_phrase(words, phrase) for phrase in self.assents):
-            # "Si c'est vraiment nécessaire, oui", "I suppose so": reluctant, and a yes, unless
-            # something else in it holds back, takes back or asks.
-            rest = without(without(words, self.assents), self.consent_phrases)
-            held = any(contains_phrase(rest, phrase) for phrase in self.hesitations)
-            return not held and "?" not in text and not self._denies(rest)
-        opening = min(
-            (p for p in self.yes if len(p) > 1 and words.startswith(f"{p} ")), key=len, default=""
-        )
-        # Besides the yes, it must say what it grants ("you can keep them"): "ok, I'll think
-        # about it", "yes except my phone", "sure why do you need it" are not consent.
-        rest = words[len(opening) :]
-        grants = (
-            any(contains_phrase(rest, phrase) for phrase in self.consent_phrases)
-            # "Yes, that is quite all right", "yes I am agreeing": the yes said again, or
-            # only a few words besides it.
-            or any(len(p) > 1 and contains_phrase(rest, p) for p in self.yes)
-            or len(rest.split()) <= _SHORT_REST
-        )
-        held_back = any(contains_phrase(rest, phrase) for phrase in self.hesitations)
-        asks = "?" in text
-        # "yes, but only for this complaint": a "but" inside what it grants takes nothing back.
-        granted = without(words, self.consent_phrases)
-        return bool(opening) and grants and not held_back and not asks and not self._denies(granted)
+        if not words or any(unicodedata.category(c) == "So" for c in text):
+            return False  # "👍" alone is unclear; in "ok 🙄" the symbol says more than the words
+        if words in self.yes:
+            return True  # whole, even a yes that means something else inside a sentence
+        if self._denies(without(without(words, self.consent_phrases), self.assents)):
+            return False  # "yes but not my phone", "speichern Sie nichts"
+        if any(contains_phrase(words, phrase) for phrase in self.hesitations):
+            return False  # "ok, I'll think about it"
+        inside = frozenset(phrase for phrase in self.yes if phrase not in self.yes_alone)
+        # All at once, longest first: "c'est en ordre" goes whole, not "en ordre" from it.
+        rest = without(words, self.assents | self.consent_phrases | inside)
+        # A yes that means something else alone ("right", "si") is a yes beside another
+        # ("Sure, that's fine", "si vale"); sarcasm ("yeah right") is a hesitation.
+        alone = {word for phrase in self.yes_alone for word in phrase.split()}
+        left = [word for word in rest.split() if word not in self.courtesy | alone]
+        # Only such yeses ("ya, si") are a yes too.
+        said = rest != words or any(word in alone for word in words.split())
+        return said and not left
 
     def is_yes(self, text: str) -> bool:
         """Whether the message is an agreement: "yes", or a short one that says yes and no no.

@@ -28,6 +28,8 @@ from workflows.vocabulary import Vocabulary
 
 DATA = Path(__file__).parent / "conversation_data" / "conversations.jsonl"
 FIELDS = ("product", "when", "outcome", "name", "contact")
+# Consent understood at the customer's first answer (asked again, they say "yes").
+CONSENT = "consent"
 # Where the figures stood on 2026-11-30, less a margin (one conversation in 210 is 0.5%): a
 # change that understands customers worse fails here. English held-out, first scored before
 # any tuning: product 82.5%, date 47.5%, outcome 70.0%, name 85.0%, contact 85.0%; after tuning
@@ -104,12 +106,32 @@ FIELDS = ("product", "when", "outcome", "name", "contact")
 # tuning conversations never registered (consent said as "if u must", "jau", "Doy mi
 # consentimiento…"). With it in and the wish models retrained: tuning 97.4%, 96.4%, 96.9%,
 # 99.9%, 99.9%; all 546 held-out 96.0%, 92.3%, 90.3%, 99.5%, 99.5%. The floors went down
-# as this set joined.
+# as this set joined. Then an attack review found 270 of 376 answers that are not consent
+# ("yes delete it", "sure, when pigs fly", "ok later", "si me pagan") read as consent: now
+# every word of a consent must be accounted for (a yes, a consent, what it grants, courtesy),
+# else it is asked again ("Please answer yes or no"), to which the customer here says "yes".
+# Consent understood at the first answer is counted on its own: tuning 99.8%, held-out
+# 97.1%; the fields: tuning 97.4%, 96.4%, 96.9%, 99.9%, 99.9%; held-out 96.9%, 93.2%,
+# 91.2%, 100%, 100%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
-    "tuning": {"product": 0.97, "when": 0.96, "outcome": 0.965, "name": 0.995, "contact": 0.995},
-    "held-out": {"product": 0.955, "when": 0.92, "outcome": 0.90, "name": 0.99, "contact": 0.99},
+    "tuning": {
+        "product": 0.97,
+        "when": 0.96,
+        "outcome": 0.965,
+        "name": 0.995,
+        "contact": 0.995,
+        "consent": 0.995,
+    },
+    "held-out": {
+        "product": 0.965,
+        "when": 0.925,
+        "outcome": 0.91,
+        "name": 0.995,
+        "contact": 0.995,
+        "consent": 0.965,
+    },
 }
 
 
@@ -146,16 +168,26 @@ def load() -> list[Labelled]:
     ]
 
 
-def run(item: Labelled, chat: Chat) -> OpenCase | None:
-    """Hold the conversation: answer what is asked, say yes at the summary."""
+def run(item: Labelled, chat: Chat, consent_asked: list[int] | None = None) -> OpenCase | None:
+    """Hold the conversation: answer what is asked, say yes at the summary.
+
+    Consent is answered in the customer's words; asked again ("Please answer yes or no",
+    with the two choices), the customer says "yes", as that message asks. How often the
+    first answer was enough is counted separately (``consent_asked`` gets the asks).
+    """
     decision: Decision = chat.say(item.first)
+    asks = 0
     for _ in range(12):
         opened = decision.of_type(OpenCase)
         if opened:
-            return opened[0]
+            break
         said = templates(decision)
         asked = next((t for t in reversed(said) if t.startswith("customer/ask_")), None)
-        if asked is not None:
+        if asked == "customer/ask_consent":
+            asks += 1
+            first = item.answers.get("consent") or "yes"
+            decision = chat.say(first if asks == 1 else "yes")
+        elif asked is not None:
             field = asked.removeprefix("customer/ask_")
             decision = chat.say(item.answers.get(field) or "skip")
         elif "customer/summary" in said:
@@ -163,8 +195,11 @@ def run(item: Labelled, chat: Chat) -> OpenCase | None:
         elif "customer/confirm_request" in said:
             decision = chat.say("2")
         else:
-            return None
-    return None
+            break
+    if consent_asked is not None:
+        consent_asked.append(asks)
+    opened = decision.of_type(OpenCase)
+    return opened[0] if opened else None
 
 
 def recorded(case: OpenCase | None) -> dict[str, object]:
@@ -211,14 +246,21 @@ def score(
     """Per-field accuracy, and what went wrong where."""
     right: Counter[str] = Counter()
     misses: list[str] = []
+    asks: list[int] = []
     for item in items:
-        found = recorded(run(item, make_chat(item)))
+        found = recorded(run(item, make_chat(item), asks))
+        if asks[-1] > 1:
+            misses.append(f"{item.id} consent not understood: {item.answers.get('consent')!r}")
         for field in FIELDS:
             if agrees(field, found[field], item.expect.get(field)):
                 right[field] += 1
             else:
                 misses.append(f"{item.id} {field}: {found[field]!r}, wanted {item.expect[field]!r}")
-    return {field: right[field] / len(items) for field in FIELDS}, misses
+    accuracy = {field: right[field] / len(items) for field in FIELDS}
+    # Of the conversations asked for consent, those whose first answer was understood.
+    asked = [count for count in asks if count]
+    accuracy[CONSENT] = sum(count == 1 for count in asked) / len(asked) if asked else 1.0
+    return accuracy, misses
 
 
 @pytest.mark.parametrize("part", ["tuning", "held-out"])
@@ -243,10 +285,10 @@ def test_the_intake_records_what_customers_said(
 
     accuracy, misses = score(items, make_chat)
     print(f"\n{part}: {len(items)} conversations")
-    for field in FIELDS:
+    for field in (*FIELDS, CONSENT):
         print(f"  {field:<8} {accuracy[field]:6.1%}")
     floor = FLOOR[part]
-    assert all(accuracy[f] >= floor[f] for f in FIELDS), "\n".join(misses)
+    assert all(accuracy[f] >= floor[f] for f in (*FIELDS, CONSENT)), "\n".join(misses)
 
 
 def test_a_quarter_of_the_conversations_are_held_out() -> None:

@@ -240,6 +240,47 @@ def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
 
 @pytest.mark.parametrize(
     ("language", "text"),
+    [
+        # Found by an attack review: none of these gives consent (asked again instead).
+        ("en", "Go ahead and delete it"),
+        ("en", "yes please delete it"),
+        ("en", "I consent to nothing"),
+        ("en", "Sure, you can't keep it"),
+        ("en", "I do mind"),
+        ("en", "I guess I'll pass"),
+        ("en", "Yeah right"),
+        ("en", "sure, when pigs fly"),
+        ("en", "ok 🙄"),
+        ("en", "ok cancel it"),
+        ("en", "yes if deleted after"),
+        ("en", "yes except my phone"),
+        ("en", "yes to a refund"),
+        ("en", "ok later"),
+        ("en", "Agree to what?"),
+        ("fr", "j'accepte rien"),
+        ("fr", "ok supprime tout"),
+        ("fr", "ouais c'est ça"),
+        ("fr", "oui, pour un mois"),
+        ("fr", "ok on verra"),
+        ("de", "Ok, speichern Sie nichts"),
+        ("de", "passt ned"),
+        ("de", "ja, unter einer Bedingung"),
+        ("de", "ja, nachher"),
+        ("es", "¡Qué va!"),
+        ("es", "si me pagan"),
+        ("es", "Sí, si me devuelven el dinero"),
+        ("es", "ya veremos"),
+        ("es", "vale, olvídalo"),
+    ],
+)
+def test_an_answer_that_is_not_consent_is_never_read_as_consent(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert not vocabularies[language].agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
     [("fr", "non merci pas maintenant"), ("de", "nein, lieber nicht"), ("es", "no, gracias")],
 )
 def test_a_short_no_in_the_customers_words_is_a_no(
