@@ -1,0 +1,118 @@
+"""Consent in the customer's words: a longer yes, a reluctant one, and what is never one."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.vocabulary import Vocabulary
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "agrees"),
+    [
+        ("en", "Yes, you can keep them.", True),
+        ("en", "yes I'm fine with that", True),
+        ("en", "yes but not my phone number", False),
+        ("en", "sure, but why do you need it?", False),
+        ("en", "yes delete my data", False),
+        # Not consent: a question back, second thoughts, an exception, a refusal, "si" = if.
+        ("en", "sure why do you need it", False),
+        ("en", "Ok I'll think about it", False),
+        ("en", "Yes except my phone number", False),
+        ("en", "Yes, I'd rather you didn't", False),
+        ("en", "yeah nah", False),
+        ("fr", "d'accord, je vais réfléchir", False),
+        ("fr", "ok pourquoi vous en avez besoin", False),
+        ("de", "ja bitte löschen", False),
+        ("de", "Ja, außer meiner Telefonnummer", False),
+        ("es", "Si me devuelven el dinero", False),
+        ("fr", "oui, c'est bon pour moi", True),
+        ("es", "Sí, no hay problema", True),
+        ("fr", "oui pas de trouble", True),
+        ("fr", "oui, c'est en ordre pour moi", True),
+        ("fr", "oui mais pas mon adresse", False),
+        ("de", "ja, dürfen Sie gerne speichern", True),
+        ("de", "ja, aber nicht weitergeben", False),
+        ("es", "sí, no hay drama", True),
+        ("es", "sí, pueden guardarlos sin problema", True),
+        ("es", "sí pero no mi teléfono", False),
+        # A yes said again, or with only a few words besides it.
+        ("en", "Yes, that is quite all right.", True),
+        ("en", "Yes I am agreeing", True),
+        ("en", "yes no wahala", True),
+        ("es", "ya", True),
+        ("en", "yes, maybe later", False),
+        ("en", "ok let me check first", False),
+        ("de", "ja vielleicht", False),
+        ("es", "sí, tal vez", False),
+        # Consent for this complaint only is what was asked for; a "but" that limits it to
+        # that takes nothing back. Dialect and doubled yeses.
+        ("en", "yes, but only for this complaint", True),
+        ("en", "yes for this complaint only", True),
+        ("en", "yes, but not for this complaint", False),
+        ("fr", "oui mais seulement pour cette réclamation", True),
+        ("de", "ja, aber nur für diese Beschwerde", True),
+        ("es", "sí, solo para esta queja", True),
+        ("en", "aye", True),
+        ("de", "jaja mach nur", True),
+        # A reluctant yes is a yes; reluctance that holds back, takes back or asks is not.
+        ("en", "I suppose so", True),
+        ("en", "yes if you must, as long as you don't pass it on", True),
+        ("en", "I suppose so, but not my phone number", False),
+        ("en", "if you must know, no", False),
+        ("en", "I guess so? what is it for", False),
+        ("fr", "Si c'est vraiment nécessaire, oui", True),
+        ("fr", "bon ok, si c'est obligé", True),
+        ("fr", "si c'est nécessaire, mais je vais réfléchir", False),
+        ("de", "jut, meinetwejen", True),
+        ("de", "wenn es sein muss, aber nicht weitergeben", False),
+        ("es", "si no queda de otra, sí", True),
+        ("es", "simón", True),
+        ("de", "k", True),
+    ],
+)
+def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, agrees: bool
+) -> None:
+    assert vocabularies[language].agrees(text) is agrees
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # Found by an attack review: none of these gives consent (asked again instead).
+        ("en", "Go ahead and delete it"),
+        ("en", "yes please delete it"),
+        ("en", "I consent to nothing"),
+        ("en", "Sure, you can't keep it"),
+        ("en", "I do mind"),
+        ("en", "I guess I'll pass"),
+        ("en", "Yeah right"),
+        ("en", "sure, when pigs fly"),
+        ("en", "ok 🙄"),
+        ("en", "ok cancel it"),
+        ("en", "yes if deleted after"),
+        ("en", "yes except my phone"),
+        ("en", "yes to a refund"),
+        ("en", "ok later"),
+        ("en", "Agree to what?"),
+        ("fr", "j'accepte rien"),
+        ("fr", "ok supprime tout"),
+        ("fr", "ouais c'est ça"),
+        ("fr", "oui, pour un mois"),
+        ("fr", "ok on verra"),
+        ("de", "Ok, speichern Sie nichts"),
+        ("de", "passt ned"),
+        ("de", "ja, unter einer Bedingung"),
+        ("de", "ja, nachher"),
+        ("es", "¡Qué va!"),
+        ("es", "si me pagan"),
+        ("es", "Sí, si me devuelven el dinero"),
+        ("es", "ya veremos"),
+        ("es", "vale, olvídalo"),
+    ],
+)
+def test_an_answer_that_is_not_consent_is_never_read_as_consent(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert not vocabularies[language].agrees(text)
