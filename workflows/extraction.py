@@ -24,12 +24,13 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     patterns = [
         rf"#\s?({_CODE})",
         # The numero sign and its abbreviations, in any language: "n° 44521", "Nr. 88123".
+        # (An order word may end in its own abbreviation's dot: "Auftragsnr. GF-2026-00871".)
         rf"(?i)(?<![A-Za-z])(?:n\s?[°º]|nº|no\.|nr\.|num\.)\s*({_CODE})",
     ]
     if words:
         patterns.insert(
             0,
-            rf"(?i)\b(?:{words})\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*(?:(?:is|est|ist|lautet|es)\s+)?"
+            rf"(?i)\b(?:{words})\.?\s*(?:no\.?|nr\.?|number|num|#|:|ref\.?)?\s*[:#]?\s*(?:(?:is|est|ist|lautet|es)\s+)?"
             rf"({_CODE})",
         )
     for pattern in patterns:

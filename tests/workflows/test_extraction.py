@@ -41,6 +41,7 @@ def test_an_order_number_is_not_read_as_a_date_in_any_language(
         ("es", "el número de pedido es AB-9921", "AB-9921"),
         ("fr", "personne n'est venu. Dossier 2026/0412.", "2026/0412"),
         ("en", "order no. 2231/24 arrived", "2231/24"),
+        ("de", "Auftragsnr. GF-2026-00871, kam wieder nicht", "GF-2026-00871"),
     ],
 )
 def test_order_numbers_in_the_forms_each_language_uses(
