@@ -97,8 +97,8 @@ def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tupl
     were left out."""
     noticing = [
         clause
-        for clause in clauses
-        if any(contains_phrase(normalise(clause), word) for word in dates.discovery_words)
+        for clause, words in ((clause, normalise(clause)) for clause in clauses)
+        if any(contains_phrase(words, word) for word in dates.discovery_words)
     ]
     others = [clause for clause in clauses if clause not in noticing]
     if noticing and _days_named(others, today, dates):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workflows.phrases import contains_phrase, normalise, phrase_matches
+from workflows.phrases import contains_phrase, normalise, phrase_matches, without
 from workflows.wish_model import WishModel
 
 
@@ -71,10 +71,7 @@ class WishWords:
 
     def _read(self, text: str) -> str:
         """The words as the outcome is read from them: clauses marked, idioms taken out."""
-        words = _clauses(text)
-        for idiom in self.idioms:
-            words = " ".join(re.sub(rf"(?<!\w){re.escape(idiom)}(?!\w)", " ", words).split())
-        return words
+        return " ".join(without(_clauses(text), self.idioms).split())
 
     def _refuses(self, clause: str) -> bool:
         """Whether a clause says no to something ("nicht das Geld zurück", "no quiero")."""
