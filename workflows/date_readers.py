@@ -7,13 +7,13 @@ each reader finds the first such date in normalised words; ``first_date`` asks t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from rapidfuzz.distance import OSA
 
-from workflows.date_words import DateWords
+from workflows.date_words import DateFound, DateWords
 from workflows.phrases import contains_phrase, normalise
+from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of_last_week
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
@@ -25,14 +25,6 @@ _DOTTED_BARE = re.compile(
     r"\b(\d{1,2})\.(0[1-9]|1[0-2])\.?(?!\d|[.,]\d)(?!\s?(?:uhr|h\b|€|eur|euro|chf|%))",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class DateFound:
-    """A date read from text; ``valid`` is False for a real-looking date that cannot be right."""
-
-    value: date | None
-    valid: bool
 
 
 def words_of(text: str, dates: DateWords) -> str:
@@ -76,9 +68,9 @@ def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         _named_date,
         _holiday,
         _day_of_month,
-        _weekday_of_last_week,
+        weekday_of_last_week,
         _marked_day,
-        _relative_date,
+        relative_date,
     )
     found = None
     for reader in readers:
@@ -98,8 +90,6 @@ def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     return found
 
 
-# "9999999 days ago" is not a date (and would overflow the calendar).
-_LONGEST_AGO = 3660
 # A date read by dateparser further back than this is a misreading ("a customer for ten years").
 _OLDEST = timedelta(days=366)
 
@@ -158,7 +148,14 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
         day, month = month, day  # "3/14" can only be 14 March, whatever the local order
 
     year = _full_year(match[3], today) if match[3] else None
-    return _with_year(day, month, year, today)
+    found = _with_year(day, month, year, today)
+    if year is None and not found.valid and dates.either_order and max(first, second) <= 12:
+        # "appt was 3/4" from an American on 20 March: 3 April is still to come, 4 March is
+        # the day that went wrong.
+        other = _make(today.year, day, month)
+        if other.valid and other.value is not None and other.value <= today:
+            return other
+    return found
 
 
 def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
@@ -253,28 +250,6 @@ def _counted(after: str, dates: DateWords) -> bool:
     return bool(following) and any(contains_phrase(following[0], word) for word in dates.counted)
 
 
-def _weekday_of_last_week(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "Monday last week", "jeudi de la semaine passée": that day of the week before this.
-
-    The words must stand by the weekday: in "I rang last week; on Wednesday it broke again"
-    Wednesday is this week's.
-    """
-    tokens = words.split()
-    for index, token in enumerate(tokens):
-        weekday = dates.weekdays.get(token)
-        if weekday is None:
-            continue
-        near = " ".join(tokens[max(0, index - _WEEK_REACH) : index + _WEEK_REACH + 1])
-        if any(contains_phrase(near, phrase) for phrase in dates.week_before):
-            monday = today - timedelta(days=today.weekday())
-            return DateFound(monday - timedelta(days=7 - weekday), valid=True)
-    return None
-
-
-# How far from its weekday "last week" may stand ("le jeudi de la semaine passée").
-_WEEK_REACH = 4
-
-
 def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
     """ "am 3.", "le 12", "el lunes 9": a day of this month (or the last that had it)."""
     names = "|".join(re.escape(word) for word in (*dates.day_marks, *dates.weekdays))
@@ -291,6 +266,8 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
         after = words[match.end() :].split()[:1]
         if after and (after[0] in units or after[0].isdigit() or _counted(after[0], dates)):
             continue  # "am 2 Tagen", "Monday 3 times", "Montag 10 Uhr": not a day of the month
+        if _month_after(words[match.end() :], dates):
+            continue  # "le 2 avril" is April's (still to come), not this month's 2nd
         found = _day_of_month(f"{match[3]}th {earlier}", today, dates)
         weekday = dates.weekdays.get(match[1] or match[2])
         if found is None or found.value is None:
@@ -298,55 +275,6 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
         if weekday is not None and found.value.weekday() != weekday:
             continue  # "Monday 5 pm": the 5th is a Thursday, so not a date
         return found
-    return None
-
-
-def _relative_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    tokens = words.split()
-    # "two weeks ago", "zwei Wochen": number words read as numbers.
-    tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
-    for index, name in enumerate(tokens):
-        weekday = dates.weekdays.get(name)
-        following = " ".join(tokens[index + 1 : index + 3])
-        preceding = tokens[index - 1] if index else ""
-        if weekday is not None and any(
-            contains_phrase(following, p) or preceding == p for p in dates.before_last
-        ):
-            # "the Tuesday before last", "vorletzten Dienstag": a week before last Tuesday.
-            back = ((today.weekday() - weekday) % 7 or 7) + 7
-            return DateFound(today - timedelta(days=back), valid=True)
-    for index, token in enumerate(tokens):
-        if token.isdigit() and index + 1 < len(tokens):
-            unit = tokens[index + 1]
-            scale = 7 if unit in dates.week_units else 1 if unit in dates.day_units else 0
-            # "3 days ago", or the ago word first: "vor 3 Tagen", "hace 3 días", "il y a 3 jours".
-            ago_after = index + 2 < len(tokens) and tokens[index + 2] in dates.ago_words
-            ago_before = any(
-                " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
-                for ago in dates.ago_words
-            )
-            if scale and (ago_after or ago_before) and int(token) * scale <= _LONGEST_AGO:
-                return DateFound(today - timedelta(days=int(token) * scale), valid=True)
-        weekday = dates.weekdays.get(token)
-        if weekday is not None:
-            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado",
-            # "Monday just gone".
-            before = " ".join(tokens[max(0, index - 2) : index])
-            after = " ".join(tokens[index + 1 : index + 3])
-            if any(before.endswith(word) or after.startswith(word) for word in dates.last_words):
-                back = (today.weekday() - weekday) % 7 or 7
-                return DateFound(today - timedelta(days=back), valid=True)
-    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
-    # counted ones: "two weeks ago today" is not today).
-    for phrase, days in sorted(dates.days_ago.items(), key=lambda item: -len(item[0])):
-        if contains_phrase(words, phrase):
-            return DateFound(today - timedelta(days=days), valid=True)
-    for name, weekday in dates.weekdays.items():
-        if name in tokens:
-            # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
-            # would be "today".
-            back = (today.weekday() - weekday) % 7 or 7
-            return DateFound(today - timedelta(days=back), valid=True)
     return None
 
 
@@ -384,3 +312,12 @@ def _make(year: int, month: int, day: int) -> DateFound:
 # Readers of a day on the calendar (not "last Tuesday", "three days ago"): of several such days
 # in one message, the latest is when it went wrong.
 CALENDAR_READERS = (_iso_date, _numeric_date, _named_date, _day_of_month, _marked_day)
+
+__all__ = [
+    "CALENDAR_READERS",
+    "ORDINAL_DAY",
+    "RELATIVE_READERS",
+    "DateFound",
+    "first_date",
+    "words_of",
+]

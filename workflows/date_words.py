@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from workflows.phrases import normalise, phrase_set
+
+
+@dataclass(frozen=True, slots=True)
+class DateFound:
+    """A date read from text; ``valid`` is False for a real-looking date that cannot be right."""
+
+    value: date | None
+    valid: bool
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,9 @@ class DateWords:
     day_units: frozenset[str]
     week_units: frozenset[str]
     day_first: bool = True
+    # Written both ways by the language's customers ("3/4" in Leeds and in Ohio): a day and
+    # month still to come, read the other way round, is a day just past.
+    either_order: bool = False
     # "sorry, I meant the 12th": what follows is the date meant.
     corrections: frozenset[str] = frozenset()
     # "bought", "installed": a date beside them is not when it went wrong.
@@ -84,6 +96,7 @@ class DateWords:
             day_units=phrase_set(data["day_units"]),
             week_units=phrase_set(data["week_units"]),
             day_first=bool(data.get("day_first", True)),
+            either_order=data.get("either_order", False) is True,
             corrections=listed("corrections"),
             purchase_words=listed("purchase_words"),
             booked_for=listed("booked_for"),

@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from workflows.date_readers import CALENDAR_READERS, DateFound, first_date, words_of
+from workflows.date_readers import (
+    CALENDAR_READERS,
+    RELATIVE_READERS,
+    DateFound,
+    first_date,
+    words_of,
+)
 from workflows.date_words import DateWords
 from workflows.phrases import contains_phrase, normalise, phrase_matches
 
@@ -107,12 +113,14 @@ def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tupl
 
 
 def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
-    """The days the clauses name, one per clause, in any form ("le 2 mars", "avant-hier")."""
+    """The days the clauses name, in any form ("le 2 mars", "avant-hier"): one per clause, and
+    a day counted back from today beside it ("posée le 20 février, tombée anoche")."""
     found: set[date] = set()
     for clause in clauses:
-        day = first_date(_without_stays(words_of(clause, dates), dates), today, dates)
-        if day is not None and day.valid and day.value is not None:
-            found.add(day.value)
+        words = _without_stays(words_of(clause, dates), dates)
+        said = [first_date(words, today, dates)]
+        said += [read(words, today, dates) for read in RELATIVE_READERS]
+        found |= {day.value for day in said if day and day.valid and day.value is not None}
     return found
 
 
@@ -206,10 +214,17 @@ def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]
     breaks = r"[;!?()\n]+|(?<!\d)\.(?=\s|$)|,(?=\s|$)" + (
         rf"|(?<!\w)(?:{joins})(?!\w)" if joins else ""
     )
+    text = _SENTENCE_AFTER_NUMBER.sub(
+        lambda m: m[0] if m[2].casefold() in dates.months else f"{m[1]};{m[2]}", text
+    )
     clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
     bought = [c for c in clauses if _of_buying(c, dates)]
     return bought, [c for c in clauses if c not in bought]
 
+
+# A sentence that ends in a number ("paid Rs 14,500. Collected on 11th"): the next starts with
+# a capital that is not a month's ("am 2. Januar" is one date).
+_SENTENCE_AFTER_NUMBER = re.compile(r"(\d\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
 
 # Words after a clause's date within which a word of buying is about that date ("le 2 mars
 # payé"); further on it is about something else ("le 11 mars vous avez remplacé notre hôtel

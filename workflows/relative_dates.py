@@ -1,0 +1,108 @@
+"""Readers of a day counted back from today: "yesterday", "three days ago", "last Tuesday",
+"the Tuesday before last", "jeudi de la semaine passée"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from workflows.date_words import DateFound, DateWords
+from workflows.phrases import contains_phrase
+
+# "9999999 days ago" is not a date (and would overflow the calendar).
+_LONGEST_AGO = 3660
+
+
+def weekday_of_last_week(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "Monday last week", "jeudi de la semaine passée": that day of the week before this.
+
+    The words must stand by the weekday: in "I rang last week; on Wednesday it broke again"
+    Wednesday is this week's.
+    """
+    tokens = words.split()
+    for index, token in enumerate(tokens):
+        weekday = dates.weekdays.get(token)
+        if weekday is None:
+            continue
+        near = " ".join(tokens[max(0, index - _WEEK_REACH) : index + _WEEK_REACH + 1])
+        if any(contains_phrase(near, phrase) for phrase in dates.week_before):
+            monday = today - timedelta(days=today.weekday())
+            return DateFound(monday - timedelta(days=7 - weekday), valid=True)
+    return None
+
+
+# How far from its weekday "last week" may stand ("le jeudi de la semaine passée").
+_WEEK_REACH = 4
+
+
+def relative_date(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "Three days ago", "mardi dernier", "the Tuesday before last", "yesterday", "on Monday"."""
+    tokens = words.split()
+    # "two weeks ago", "zwei Wochen": number words read as numbers.
+    tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
+    for index, name in enumerate(tokens):
+        weekday = dates.weekdays.get(name)
+        following = " ".join(tokens[index + 1 : index + 3])
+        preceding = tokens[index - 1] if index else ""
+        if weekday is not None and any(
+            contains_phrase(following, p) or preceding == p for p in dates.before_last
+        ):
+            # "the Tuesday before last", "vorletzten Dienstag": a week before last Tuesday.
+            back = ((today.weekday() - weekday) % 7 or 7) + 7
+            return DateFound(today - timedelta(days=back), valid=True)
+    for index, token in enumerate(tokens):
+        if token.isdigit() and index + 1 < len(tokens):
+            unit = tokens[index + 1]
+            scale = 7 if unit in dates.week_units else 1 if unit in dates.day_units else 0
+            # "3 days ago", or the ago word first: "vor 3 Tagen", "hace 3 días", "il y a 3 jours".
+            ago_after = index + 2 < len(tokens) and tokens[index + 2] in dates.ago_words
+            ago_before = any(
+                " ".join(tokens[max(0, index - len(ago.split())) : index]) == ago
+                for ago in dates.ago_words
+            )
+            if scale and (ago_after or ago_before) and int(token) * scale <= _LONGEST_AGO:
+                return DateFound(today - timedelta(days=int(token) * scale), valid=True)
+        weekday = dates.weekdays.get(token)
+        if weekday is not None:
+            # "last Tuesday", or the weekday first: "mardi dernier", "el martes pasado",
+            # "Monday just gone".
+            before = " ".join(tokens[max(0, index - 2) : index])
+            after = " ".join(tokens[index + 1 : index + 3])
+            if any(before.endswith(word) or after.startswith(word) for word in dates.last_words):
+                back = (today.weekday() - weekday) % 7 or 7
+                return DateFound(today - timedelta(days=back), valid=True)
+    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
+    # counted ones: "two weeks ago today" is not today).
+    if (named := day_named_back(words, today, dates)) is not None:
+        return named
+    for name, weekday in dates.weekdays.items():
+        if name in tokens:
+            # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
+            # would be "today".
+            back = (today.weekday() - weekday) % 7 or 7
+            return DateFound(today - timedelta(days=back), valid=True)
+    return None
+
+
+def day_named_back(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "Yesterday", "anoche", "avant-hier": a day named by how far back it is."""
+    for phrase, days in sorted(dates.days_ago.items(), key=lambda item: -len(item[0])):
+        if contains_phrase(words, phrase):
+            return DateFound(today - timedelta(days=days), valid=True)
+    return None
+
+
+def relative_beside(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """A day counted back from today ("anoche", "last Tuesday") beside a calendar day in the
+    same clause; a weekday given with its date ("le jeudi 12") is that date's, not another."""
+    weekdays = "|".join(re.escape(word) for word in dates.weekdays)
+    articles = "|".join(re.escape(word) for word in dates.day_articles)
+    article = rf"(?: (?:{articles}))?" if articles else ""
+    if weekdays:
+        words = re.sub(rf"\b(?:{weekdays}){article} \d{{1,2}}", " ", words)
+    return relative_date(words, today, dates)
+
+
+# Readers of a day counted back from today, which a clause may say beside a calendar day
+# ("posée le 20 février, décollée anoche").
+RELATIVE_READERS = (relative_beside,)
