@@ -45,6 +45,8 @@ _NOT_A_PRODUCT = re.compile(
     r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
 )
 # "I don't want an apology, I want it fixed": an outcome named to be refused is not wanted.
+# "Ich will," / "je veux," before the wish itself.
+_BARE_WISH_WORDS = 3
 _REFUSED = re.compile(
     r"(?i)\b(?:don'?t|do not|not|never)\s+(?:want|need|asking for|looking for)\b|\bno need for\b"
 )
@@ -159,8 +161,40 @@ def _wished(text: str, settings: IntakeSettings) -> str | None:
     """The outcome wanted, from sentences that do not refuse it."""
     if (corrected := settings.vocab.corrected_outcome(text)) is not None:
         return corrected
-    kept = [part for part in re.split(r"[.!?\n,;]+", text) if not _REFUSED.search(part)]
+    kept = [
+        clause
+        for sentence in re.split(r"[.!?\n;]+", text)
+        for clause in _wish_clauses(sentence, settings)
+    ]
     return settings.vocab.wished_outcome(". ".join(kept)) if kept else None
+
+
+def _wish_clauses(sentence: str, settings: IntakeSettings) -> list[str]:
+    """A sentence's comma-separated parts that do not refuse, read as customers link them.
+
+    A condition belongs with what follows it ("if you can't fix it, I want my money back"),
+    a fallback with what precedes it ("fix it, otherwise a new one"), and a bare "Ich will,"
+    with the wish after its comma.
+    """
+    vocab = settings.vocab
+    parts = [p.strip() for p in sentence.split(",") if p.strip() and not _REFUSED.search(p)]
+    joined: list[str] = []
+    glue_next = False
+    for part in parts:
+        words = normalise(part)
+        if joined and (glue_next or any(_starts(words, f) for f in vocab.fallbacks)):
+            joined[-1] = f"{joined[-1]}, {part}"
+        else:
+            joined.append(part)
+        glue_next = any(_starts(words, c) for c in vocab.conditionals) or (
+            len(words.split()) <= _BARE_WISH_WORDS
+            and any(contains_phrase(words, w) for w in vocab.wishes)
+        )
+    return joined
+
+
+def _starts(words: str, phrase: str) -> bool:
+    return words == phrase or words.startswith(f"{phrase} ")
 
 
 def answers_something_else(

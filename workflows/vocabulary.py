@@ -71,6 +71,10 @@ class Vocabulary:
     conditionals: frozenset[str] = frozenset()
     # Phrases that look like an outcome and are not ("de nuevo" is "again").
     idioms: frozenset[str] = frozenset()
+    # Phrases saying an outcome is not the point ("money isn't the issue", "ya fue").
+    dismissals: frozenset[str] = frozenset()
+    # "if not", "otherwise": what follows is wanted only if the outcome before it cannot be had.
+    fallbacks: frozenset[str] = frozenset()
     # Yeses that mean something else inside a sentence ("right", "ya", "si" is also "if"):
     # consent only as the whole answer.
     yes_alone: frozenset[str] = frozenset()
@@ -142,6 +146,8 @@ class Vocabulary:
             ),
             conditionals=phrases(data.get("conditionals", [])),
             idioms=phrases(data.get("idioms", [])),
+            dismissals=phrases(data.get("dismissals", [])),
+            fallbacks=phrases(data.get("fallbacks", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -226,6 +232,8 @@ class Vocabulary:
             clause_words=self.dates.clause_words,
             conditionals=self.conditionals,
             idioms=self.idioms,
+            dismissals=self.dismissals,
+            fallbacks=self.fallbacks,
             model=self.wish_model,
         )
 

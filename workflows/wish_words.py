@@ -38,6 +38,12 @@ class WishWords:
     conditionals: frozenset[str] = frozenset()
     # Phrases whose words look like an outcome and are not ("de nuevo" is "again").
     idioms: frozenset[str] = frozenset()
+    # "money isn't the issue", "l'argent c'est secondaire", "la plata ya fue": an outcome named
+    # in the same clause is not what they want, wherever the phrase stands.
+    dismissals: frozenset[str] = frozenset()
+    # "if not", "otherwise", "sinon", "notfalls": what follows is a fallback, wanted only if the
+    # outcome named before it cannot be had ("fix it, if not my money back" wants a repair).
+    fallbacks: frozenset[str] = frozenset()
     # The nearest outcome to an answer no phrase or stem names (learnt; None: not used).
     model: WishModel | None = None
 
@@ -56,7 +62,7 @@ class WishWords:
         words = self._read(text)
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
-        if self._wishes_named(words, self.outcomes):
+        if self._before_fallback(words, self._wishes_named(words, self.outcomes)):
             return self.outcome_in(text)
         by_stem = self._named_outcome(words, self.outcome_stems)
         if by_stem is not None or self.model is None:
@@ -66,7 +72,7 @@ class WishWords:
         # that refuses ("je ne veux pas être remboursée") is not what they want: the model
         # reads the others, where there are any.
         clauses = (c.strip() for c in words.split(_CLAUSE_END))
-        wanted = [c for c in clauses if c and not self._refuses(c)]
+        wanted = [c for c in clauses if c and not self._refuses(c) and not self._dismisses(c)]
         return self.model.nearest(" . ".join(wanted) if wanted else text)
 
     def _read(self, text: str) -> str:
@@ -79,10 +85,16 @@ class WishWords:
             contains_phrase(clause, c) for c in self.conditionals
         )
 
+    def _dismisses(self, clause: str) -> bool:
+        """Whether a clause says an outcome is not the point ("das Geld ist Nebensache")."""
+        return any(contains_phrase(clause, d) for d in self.dismissals)
+
     def _named_outcome(
         self, words: str, table: Mapping[str, frozenset[str]] | None = None
     ) -> str | None:
-        named = self._wishes_named(words, self.outcomes if table is None else table)
+        named = self._before_fallback(
+            words, self._wishes_named(words, self.outcomes if table is None else table)
+        )
         if not named:
             return None
         kinds = {wish.outcome for wish in named}
@@ -112,9 +124,19 @@ class WishWords:
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
                     if set(after) & self.negations_after:
                         continue
+                    clause = [*back[::-1], words[match.start() : match.end()]]
+                    clause += self._same_clause(words[match.end() :].split())
+                    if self._dismisses(" ".join(clause)):
+                        continue
                     # "I just want an apology": "just want" may run into the phrase itself.
                     leading = " ".join([*before, words[match.start() : match.end()]])
                     preferred = any(contains_phrase(leading, p) for p in self.prefer)
+                    # "if you can't fix it, my money back": what they hope for is the repair.
+                    preferred = preferred or (
+                        condition
+                        and any(contains_phrase(" ".join(before), n) for n in self.negations)
+                        and not any(contains_phrase(" ".join(before), f) for f in self.fallbacks)
+                    )
                     named.append(_NamedWish(match.start(), match.end(), preferred, outcome))
         # A phrase inside a longer one is not said on its own: "another visit" is not "another".
         return [
@@ -127,6 +149,16 @@ class WishWords:
                 for other in named
             )
         ]
+
+    def _before_fallback(self, words: str, named: list[_NamedWish]) -> list[_NamedWish]:
+        """The wishes named before a fallback ("if not", "sonst"): what follows one is not the
+        wish itself, even when the wish is said in words no list holds ("take the M if you have
+        it, otherwise money back")."""
+        for fallback in self.fallbacks:
+            for match in phrase_matches(words, fallback):
+                if len(words[: match.start()].replace(_CLAUSE_END, " ").split()) >= 2:
+                    named = [wish for wish in named if wish.end <= match.start()]
+        return named
 
     def _same_clause(self, words: list[str]) -> list[str]:
         """The words up to the next clause end ("_") or clause word ("und", "but")."""

@@ -69,6 +69,17 @@ from workflows.vocabulary import Vocabulary
         ("es", "si no queda de otra, sí", True),
         ("es", "simón", True),
         ("de", "k", True),
+        # Consent that names its purpose, and courtesy around a yes; the courtesy alone is not.
+        ("fr", "J'accepte, pour les besoins exclusifs du traitement de ma réclamation.", True),
+        ("fr", "Oui bien sûr, si c'est pour traiter ma réclamation.", True),
+        ("fr", "Allez, oui.", True),
+        ("fr", "allez", False),
+        ("es", "Sí, no hay problema, joven.", True),
+        ("es", "Sí, podéis guardarlos.", True),
+        ("es", "si ps", True),
+        ("es", "joven", False),
+        ("en", "yeah whatever, fine", True),
+        ("en", "whatever", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

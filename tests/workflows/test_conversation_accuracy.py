@@ -118,7 +118,7 @@ CONSENT = "consent"
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.97,
-        "when": 0.96,
+        "when": 0.955,
         "outcome": 0.965,
         "name": 0.995,
         "contact": 0.995,
@@ -126,7 +126,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.965,
-        "when": 0.925,
+        "when": 0.92,
         "outcome": 0.91,
         "name": 0.995,
         "contact": 0.995,

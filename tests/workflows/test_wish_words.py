@@ -1,0 +1,101 @@
+"""What a customer wants, as they link their wishes: set aside, or held back (issue 14)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests.workflows.chat import Chat
+from workflows.conversation import Field
+from workflows.vocabulary import Vocabulary
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "The money isn't the issue, I want someone to say sorry", "apology"),
+        (
+            "fr",
+            "Franchement l'argent c'est secondaire. Ce que j'aimerais savoir, c'est pourquoi",
+            "explanation",
+        ),
+        ("de", "geld brauch ich nich zurück, aber gebt uns halt zwei freikarten", "other"),
+        ("es", "el dinero ya no es el tema, lo que quiero es que me pidan una disculpa", "apology"),
+        (
+            "es",
+            "La plata ya me la devolvieron, eso no es el tema. Quiero que me pidan disculpas",
+            "apology",
+        ),
+    ],
+)
+def test_an_outcome_said_not_to_matter_is_not_the_wish(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "fix it, if not my money back", "repair"),
+        ("en", "a new one please, otherwise a refund", "replacement"),
+        # The wish before the fallback is in words no list holds: its stems say it.
+        ("de", "am liebsten nen techniker der sich das anschaut, notfalls austauschen", "repair"),
+        ("es", "que me lo arreglen, si no, que me devuelvan el dinero", "repair"),
+        # A fallback said alone is still the wish: nothing stands before it.
+        ("fr", "sinon, un remboursement", "refund"),
+    ],
+)
+def test_what_follows_a_fallback_is_wanted_only_if_the_first_wish_cannot_be_had(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        (
+            "en",
+            "The washer you installed leaks. Order W-77821. If you can fix it this week fine, "
+            "if not then I want it swapped out for a new one.",
+            "repair",
+        ),
+        (
+            "en",
+            "Sofa order 2026/0412 came with a rip. I'll take a new one if you've got one in "
+            "stock, if not then I want my money back.",
+            "replacement",
+        ),
+        (
+            "fr",
+            "Ma TV achetée chez vous ne s'allume plus. Si vous n'arrivez pas à la réparer d'ici "
+            "quinze jours, je veux être remboursé.",
+            "repair",
+        ),
+        (
+            "de",
+            "Die Waschmaschine leckt seit gestern. Ich will, dass sie repariert wird.",
+            "repair",
+        ),
+    ],
+)
+def test_a_first_message_wish_is_read_across_its_commas(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    chat.say(text)
+    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
+
+
+def test_a_first_message_naming_only_the_fallback_is_asked_what_they_want(
+    chat: Chat, vocabularies: dict[str, Vocabulary]
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies["de"])
+    text = (
+        "jacke in M bestellt, L gekommen, bestellnr 20-558713. "
+        "wenns die in M noch gibt nehm ich die gern, sonst halt geld zurück"
+    )
+    chat.say(text)
+    assert not chat.conversation.answered(Field.OUTCOME)
