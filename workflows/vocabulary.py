@@ -75,6 +75,8 @@ class Vocabulary:
     dismissals: frozenset[str] = frozenset()
     # "if not", "otherwise": what follows is wanted only if the outcome before it cannot be had.
     fallbacks: frozenset[str] = frozenset()
+    # Costs borne because of the fault ("the taxi"): money back for them is compensation.
+    costs_borne: frozenset[str] = frozenset()
     # Yeses that mean something else inside a sentence ("right", "ya", "si" is also "if"):
     # consent only as the whole answer.
     yes_alone: frozenset[str] = frozenset()
@@ -148,6 +150,7 @@ class Vocabulary:
             idioms=phrases(data.get("idioms", [])),
             dismissals=phrases(data.get("dismissals", [])),
             fallbacks=phrases(data.get("fallbacks", [])),
+            costs_borne=phrases(data.get("costs_borne", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -234,6 +237,7 @@ class Vocabulary:
             idioms=self.idioms,
             dismissals=self.dismissals,
             fallbacks=self.fallbacks,
+            costs_borne=self.costs_borne,
             model=self.wish_model,
         )
 

@@ -3,7 +3,8 @@
 Asked what they would like, customers answer in words no list foresaw ("just sort the thing
 out so it stops dripping", "que me devuelvan lo que pagué"). The phrase lists of
 ``vocabulary.toml`` are read first; only when they name nothing does this model choose the
-nearest of the standard outcomes, and only when it is sure enough (the file's ``threshold``).
+nearest of the standard outcomes, and only when it is sure enough (the file's ``threshold``),
+unless it is all but certain (the file's ``overrule``): then its choice stands over the lists'.
 The customer's own words are always kept beside the choice, so staff read what was said, and
 the customer sees the choice on the summary and can change it.
 
@@ -45,15 +46,23 @@ class WishModel:
     language: str
     outcomes: Mapping[str, LinearModel]
     threshold: float
+    # So sure that the model's choice (other included) overrules the phrase lists; None: never.
+    overrule: float | None = None
 
     def nearest(self, text: str) -> str | None:
         """The standard outcome nearest to the wish, or None when it is not sure or it is other."""
+        probability, best = self._best(text)
+        return best if best != OTHER and probability >= self.threshold else None
+
+    def surely(self, text: str) -> str | None:
+        """The outcome (other included) the model is sure enough of to overrule the phrases."""
+        probability, best = self._best(text)
+        return best if self.overrule is not None and probability >= self.overrule else None
+
+    def _best(self, text: str) -> tuple[float, str]:
         found = dict.fromkeys(wish_features(text, self.language), "")
         scored = [(model.probability(found), name) for name, model in self.outcomes.items()]
-        if not scored:
-            return None
-        probability, best = max(scored)
-        return best if best != OTHER and probability >= self.threshold else None
+        return max(scored, default=(0.0, OTHER))
 
     @staticmethod
     def from_mapping(data: object, known: tuple[str, ...]) -> WishModel:
@@ -65,6 +74,10 @@ class WishModel:
             raise ValueError(f"'outcomes' must be a table of models for {', '.join(known)}")
         if not isinstance(threshold, int | float) or not 0 <= threshold < 1:
             raise ValueError("'threshold' must be a probability from 0 to below 1")
+        overrule = data.get("overrule")
+        sure = isinstance(overrule, int | float) and 0 < overrule <= 1
+        if overrule is not None and not sure:
+            raise ValueError("'overrule' must be a probability above 0, at most 1")
         return WishModel(
             language=str(data.get("language", "en")),
             outcomes={
@@ -73,4 +86,5 @@ class WishModel:
                 if isinstance(model, Mapping)
             },
             threshold=float(threshold),
+            overrule=None if overrule is None else float(overrule),
         )

@@ -44,6 +44,9 @@ class WishWords:
     # "if not", "otherwise", "sinon", "notfalls": what follows is a fallback, wanted only if the
     # outcome named before it cannot be had ("fix it, if not my money back" wants a repair).
     fallbacks: frozenset[str] = frozenset()
+    # Costs the customer bore because of the fault ("the taxi", "a day off work", "Mehrkosten"):
+    # money back for them is compensation, not a refund of what was paid.
+    costs_borne: frozenset[str] = frozenset()
     # The nearest outcome to an answer no phrase or stem names (learnt; None: not used).
     model: WishModel | None = None
 
@@ -59,6 +62,10 @@ class WishWords:
 
     def answered_outcome(self, text: str) -> str | None:
         """The outcome an answer to "what would you like" names: by phrase, stem, or model."""
+        # An answer the model is all but certain of ("que me paguen el refri po" is
+        # compensation) is read by it: phrase lists lag behind the words customers find.
+        if self.model is not None and (surely := self.model.surely(text)) is not None:
+            return surely
         words = self._read(text)
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
@@ -98,6 +105,8 @@ class WishWords:
         if not named:
             return None
         kinds = {wish.outcome for wish in named}
+        if kinds == {"refund"} and any(contains_phrase(words, c) for c in self.costs_borne):
+            return "other"  # "I want the taxi paid for, the £68, and something for the hassle"
         if len(kinds) == 1:
             return kinds.pop()
         favourites = sorted(wish.start for wish in named if wish.preferred)

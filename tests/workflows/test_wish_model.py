@@ -12,7 +12,9 @@ from scripts import train_wishes
 from tests.workflows.chat import Chat, answer_until_summary, opened, question, summary
 from tests.workflows.conftest import WISHES_DIR
 from workflows.intake import IntakeSettings
+from workflows.opinion import LinearModel
 from workflows.questions import OUTCOMES
+from workflows.vocabulary import Vocabulary
 from workflows.wish_model import WishModel, wish_features
 
 WORDS_NO_LIST_HAS = "new curtains, these ones have faded in a month"
@@ -62,10 +64,32 @@ def test_a_phrase_the_lists_know_is_read_by_the_lists_not_the_model(chat: Chat) 
     model = chat.settings.vocab.wish_model
     assert model is not None
     # A model that would call everything an apology changes nothing the lists name.
-    apologetic = replace(model, outcomes={"apology": model.outcomes["apology"]}, threshold=0.0)
+    apologetic = replace(
+        model, outcomes={"apology": model.outcomes["apology"]}, threshold=0.0, overrule=None
+    )
     vocab = replace(chat.settings.vocab, wish_model=apologetic)
     assert vocab.answered_outcome("I just want my money back") == "refund"
     assert vocab.answered_outcome(WORDS_NO_LIST_HAS) == "apology"
+
+
+def test_a_model_all_but_certain_overrules_the_lists(vocabularies: dict[str, Vocabulary]) -> None:
+    # "paguen" (pay for) beside a thing lost is compensation; the lists read "paguen" as money.
+    compensating = WishModel(
+        language="es",
+        outcomes={
+            "other": LinearModel(bias=-4.0, weights={"pag_el": 3.0, "refri": 5.0}),
+            "refund": LinearModel(bias=-1.0, weights={}),
+        },
+        threshold=0.4,
+        overrule=0.95,
+    )
+    lists = replace(vocabularies["es"], wish_model=replace(compensating, overrule=None))
+    vocab = replace(vocabularies["es"], wish_model=compensating)
+    answer = "que me paguen el refri, me devuelvan lo que valía"
+    assert lists.answered_outcome(answer) == "refund"
+    assert vocab.answered_outcome(answer) == "other"
+    # Less than all but certain ("pag_el" alone: 0.27), the lists decide.
+    assert vocab.answered_outcome("que me paguen el dinero, me devuelvan lo que valía") == "refund"
 
 
 def test_the_model_does_not_read_a_clause_that_refuses(chat: Chat) -> None:
@@ -99,6 +123,8 @@ def test_features_are_stems_and_neighbouring_pairs_with_the_small_words_kept() -
         ({"threshold": 0.4, "outcomes": {"pony": {"bias": 0, "weights": {}}}}, "table of models"),
         ({"threshold": 1.5, "outcomes": {}}, "probability"),
         ({"threshold": 0.4, "outcomes": {"refund": {"bias": "x", "weights": {}}}}, "bias"),
+        ({"threshold": 0.4, "overrule": 0, "outcomes": {}}, "overrule"),
+        ({"threshold": 0.4, "overrule": "sure", "outcomes": {}}, "overrule"),
     ],
 )
 def test_a_broken_model_file_is_refused_with_the_reason(data: object, message: str) -> None:
