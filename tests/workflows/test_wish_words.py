@@ -99,3 +99,21 @@ def test_a_first_message_naming_only_the_fallback_is_asked_what_they_want(
     )
     chat.say(text)
     assert not chat.conversation.answered(Field.OUTCOME)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "I want the £68 taxi fare refunded", "other"),
+        ("de", "Die Mehrkosten und das Taxi hätte ich gern erstattet", "other"),
+        ("es", "que me devuelvan los gastos extra del hotel", "other"),
+        ("en", "I want my money back", "refund"),
+        # Goodwill is no standard outcome either.
+        ("en", "Please give us free tickets to come again", "other"),
+        ("de", "gebt uns halt zwei Freikarten", "other"),
+    ],
+)
+def test_money_back_for_a_cost_the_fault_caused_is_compensation_not_a_refund(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert vocabularies[language].outcome_in(text) == outcome
