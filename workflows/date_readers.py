@@ -19,10 +19,13 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
-# "am 12.03" without its last dot, where a dot is never a decimal point (German): a day and
-# a month with two digits, not a time ("12.03 Uhr") or a sum ("12.03 €").
+# "am 12.03", "du 03.03", "12.3 nachmittags" without the last dot, where a dot is never a
+# decimal point (French, German, Spanish write "2,5"): a day and a month, not a time ("12.03
+# Uhr"), a sum ("12.03 €") or a measure ("2.5 km").
 _DOTTED_BARE = re.compile(
-    r"\b(\d{1,2})\.(0[1-9]|1[0-2])\.?(?!\d|[.,]\d)(?!\s?(?:uhr|h\b|€|eur|euro|chf|%))",
+    r"(?<![\d.,$€£])\b(\d{1,2})\.(0?[1-9]|1[0-2])\.?(?!\d|[.,]\d)"
+    r"(?!\s?(?:uhr|h\b|€|eur|euro|chf|%|kg|km|g\b|l\b|m\b|cm|mm|min|std|stunden|heures|horas"
+    r"|sterne|étoiles|estrellas|gb|mb|go|mo|ghz|mbit|pesos|soles|dollars|francs))",
     re.IGNORECASE,
 )
 

@@ -29,6 +29,10 @@ class DateWords:
     day_units: frozenset[str]
     week_units: frozenset[str]
     day_first: bool = True
+    # "the next day", "le lendemain": the day after the one named.
+    next_day: frozenset[str] = frozenset()
+    # "later", "später": after a count of days ("2 days later"), that many days after.
+    later_words: frozenset[str] = frozenset()
     # Written both ways by the language's customers ("3/4" in Leeds and in Ohio): a day and
     # month still to come, read the other way round, is a day just past.
     either_order: bool = False
@@ -97,6 +101,8 @@ class DateWords:
             week_units=phrase_set(data["week_units"]),
             day_first=bool(data.get("day_first", True)),
             either_order=data.get("either_order", False) is True,
+            next_day=listed("next_day"),
+            later_words=listed("later_words"),
             corrections=listed("corrections"),
             purchase_words=listed("purchase_words"),
             booked_for=listed("booked_for"),

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from workflows.date_readers import (
     CALENDAR_READERS,
@@ -28,8 +29,41 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The date a message says the problem happened; None when it mentions none.
 
     A correction wins ("on the 21st, sorry I meant the 12th"); a date of buying or ordering
-    ("bought it on 2 January, it broke on the Tuesday before last") gives way to another.
+    ("bought it on 2 January, it broke on the Tuesday before last") gives way to another;
+    from a day of buying alone, "the next day" or "two days later" counts on ("repaired on 2
+    March, the touch screen stopped working the next day").
     """
+    return _named_day(text, today, dates)
+
+
+def _after_buying(
+    found: DateFound | None, text: str, today: date, dates: DateWords
+) -> DateFound | None:
+    """The day of buying moved on by "the next day", "3 days later", when the text says so."""
+    later = _days_later(text, dates)
+    if found is None or not found.valid or found.value is None or not later:
+        return found
+    moved = found.value + timedelta(days=later)
+    return DateFound(moved, valid=True) if moved <= today else found
+
+
+def _days_later(text: str, dates: DateWords) -> int:
+    """How many days after the day named it happened: "the next day" 1, "3 days later" 3."""
+    words = normalise(text)
+    if any(contains_phrase(words, phrase) for phrase in dates.next_day):
+        return 1
+    tokens = [str(dates.numbers.get(token, token)) for token in words.split()]
+    for number, unit, later in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if number.isdigit() and unit in dates.day_units and later in dates.later_words:
+            return int(number) if int(number) <= _LATEST_AFTER else 0
+    return 0
+
+
+# "2 days later" moves the day named; "300 days later" is another story.
+_LATEST_AFTER = 14
+
+
+def _named_day(text: str, today: date, dates: DateWords) -> DateFound | None:
     corrected = _corrected(text, today, dates)
     if corrected is not None:
         return corrected
@@ -58,6 +92,10 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         # of buying is not when it went wrong: better to ask.
         past = " . ".join(_past_purchase(clause, today, dates) for clause in bought)
         found = first_date(past, today, dates)
+        if found is None and _days_later(text, dates):
+            # "bought it on the 14th, the next day it broke": the day after the buying.
+            found = first_date(" . ".join(bought), today, dates)
+        found = _after_buying(found, text, today, dates)
     return found
 
 
@@ -89,12 +127,21 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The date a message says it happened, or None when it names several days and does not
     say which ("due on the 12th, charged on the 15th"; "since" among other days too, for
     "seit 12. März unterwegs, gesperrt am 14." is not since the 12th): then it is better to
-    ask. A day of buying or of finding out beside another day is not a second candidate."""
-    _, rest = _purchase_clauses(text, dates)
+    ask. A day of buying or of finding out beside another day is not a second candidate, and
+    a day of buying alone is no answer ("commandé le 1er mars, toujours pas reçu")."""
+    # "My flight on 3/4" in a complaint is a day to come, whichever way round: only asked
+    # "when?", a day still to come read the other way is the day just past.
+    dates = replace(dates, either_order=False)
+    bought, rest = _purchase_clauses(text, dates)
     rest, _ = _without_noticing(rest, today, dates)
-    if len(_days_named(rest, today, dates)) > 1:
+    named = _days_named(rest, today, dates)
+    if len(named) > 1:
         return None
-    return find_date(text, today, dates)
+    found = find_date(text, today, dates)
+    bought_on = _days_named(bought, today, dates)
+    if found is not None and found.value not in named and found.value in bought_on:
+        return None  # only the day of buying, and nothing counts on from it: ask
+    return found
 
 
 def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tuple[list[str], bool]:
@@ -222,9 +269,10 @@ def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]
     return bought, [c for c in clauses if c not in bought]
 
 
-# A sentence that ends in a number ("paid Rs 14,500. Collected on 11th"): the next starts with
-# a capital that is not a month's ("am 2. Januar" is one date).
-_SENTENCE_AFTER_NUMBER = re.compile(r"(\d\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
+# A sentence that ends in a number of three digits or more ("paid Rs 14,500. Collected on
+# 11th"): the next starts with a capital that is not a month's. A day's number and a dot
+# before a capital is a German ordinal ("am 2. Januar", "am 2. Weihnachtsfeiertag").
+_SENTENCE_AFTER_NUMBER = re.compile(r"(\d{3}\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
 
 # Words after a clause's date within which a word of buying is about that date ("le 2 mars
 # payé"); further on it is about something else ("le 11 mars vous avez remplacé notre hôtel

@@ -186,11 +186,30 @@ def _wish_clauses(sentence: str, settings: IntakeSettings) -> list[str]:
             joined[-1] = f"{joined[-1]}, {part}"
         else:
             joined.append(part)
-        glue_next = any(_starts(words, c) for c in vocab.conditionals) or (
-            len(words.split()) <= _BARE_WISH_WORDS
-            and any(contains_phrase(words, w) for w in vocab.wishes)
-        )
+        glue_next = _negated_condition(words, settings) or _bare_wish(words, settings)
     return joined
+
+
+def _negated_condition(words: str, settings: IntakeSettings) -> bool:
+    """ "if you can't fix it", "wenn ihr es nicht reparieren könnt": it hopes for what follows
+    is not needed; "if the replacement arrives damaged again" sets no such hope."""
+    vocab = settings.vocab
+    return (
+        any(_starts(words, c) for c in vocab.conditionals)
+        and any(contains_phrase(words, n) for n in vocab.negations)
+        and not vocab.wish_words.counterfactual(words)
+    )
+
+
+def _bare_wish(words: str, settings: IntakeSettings) -> bool:
+    """ "Ich will," / "je veux," with the wish after its comma (not "Please," or "I need help,")."""
+    vocab = settings.vocab
+    said = words.split()
+    return (
+        0 < len(said) <= _BARE_WISH_WORDS
+        and said[-1] not in vocab.courtesy
+        and any(words == w or words.endswith(f" {w}") for w in vocab.wishes)
+    )
 
 
 def _starts(words: str, phrase: str) -> bool:

@@ -35,8 +35,14 @@ def weekday_of_last_week(words: str, today: date, dates: DateWords) -> DateFound
 _WEEK_REACH = 4
 
 
-def relative_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "Three days ago", "mardi dernier", "the Tuesday before last", "yesterday", "on Monday"."""
+def relative_date(
+    words: str, today: date, dates: DateWords, *, counted_back: bool = False
+) -> DateFound | None:
+    """ "Three days ago", "mardi dernier", "the Tuesday before last", "yesterday", "on Monday".
+
+    ``counted_back``: only days said to be past ("yesterday", "last Monday"), not "today" nor
+    a bare weekday, which may be to come or every week ("he comes back on Monday").
+    """
     tokens = words.split()
     # "two weeks ago", "zwei Wochen": number words read as numbers.
     tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
@@ -74,7 +80,9 @@ def relative_date(words: str, today: date, dates: DateWords) -> DateFound | None
     # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
     # counted ones: "two weeks ago today" is not today).
     if (named := day_named_back(words, today, dates)) is not None:
-        return named
+        return named if not counted_back or named.value != today else None
+    if counted_back:
+        return None
     for name, weekday in dates.weekdays.items():
         if name in tokens:
             # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
@@ -94,13 +102,14 @@ def day_named_back(words: str, today: date, dates: DateWords) -> DateFound | Non
 
 def relative_beside(words: str, today: date, dates: DateWords) -> DateFound | None:
     """A day counted back from today ("anoche", "last Tuesday") beside a calendar day in the
-    same clause; a weekday given with its date ("le jeudi 12") is that date's, not another."""
+    same clause; a weekday given with its date ("le jeudi 12") is that date's, not another,
+    and "today" or a bare weekday says no other day ("I'm writing today about 3 March")."""
     weekdays = "|".join(re.escape(word) for word in dates.weekdays)
     articles = "|".join(re.escape(word) for word in dates.day_articles)
     article = rf"(?: (?:{articles}))?" if articles else ""
     if weekdays:
         words = re.sub(rf"\b(?:{weekdays}){article} \d{{1,2}}", " ", words)
-    return relative_date(words, today, dates)
+    return relative_date(words, today, dates, counted_back=True)
 
 
 # Readers of a day counted back from today, which a clause may say beside a calendar day

@@ -77,6 +77,8 @@ class Vocabulary:
     fallbacks: frozenset[str] = frozenset()
     # Costs borne because of the fault ("the taxi"): money back for them is compensation.
     costs_borne: frozenset[str] = frozenset()
+    # "hadn't", "hätte": a condition about the past hopes for nothing.
+    counterfactuals: frozenset[str] = frozenset()
     # Yeses that mean something else inside a sentence ("right", "ya", "si" is also "if"):
     # consent only as the whole answer.
     yes_alone: frozenset[str] = frozenset()
@@ -151,6 +153,7 @@ class Vocabulary:
             dismissals=phrases(data.get("dismissals", [])),
             fallbacks=phrases(data.get("fallbacks", [])),
             costs_borne=phrases(data.get("costs_borne", [])),
+            counterfactuals=phrases(data.get("counterfactuals", [])),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -238,6 +241,7 @@ class Vocabulary:
             dismissals=self.dismissals,
             fallbacks=self.fallbacks,
             costs_borne=self.costs_borne,
+            counterfactuals=self.counterfactuals,
             model=self.wish_model,
         )
 

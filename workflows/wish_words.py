@@ -47,6 +47,8 @@ class WishWords:
     # Costs the customer bore because of the fault ("the taxi", "a day off work", "Mehrkosten"):
     # money back for them is compensation, not a refund of what was paid.
     costs_borne: frozenset[str] = frozenset()
+    # "hadn't", "hätte", "hubiera": a condition about the past hopes for nothing.
+    counterfactuals: frozenset[str] = frozenset()
     # The nearest outcome to an answer no phrase or stem names (learnt; None: not used).
     model: WishModel | None = None
 
@@ -92,9 +94,26 @@ class WishWords:
             contains_phrase(clause, c) for c in self.conditionals
         )
 
+    def counterfactual(self, words: str) -> bool:
+        """Whether a condition is about the past ("if you hadn't sent the wrong one")."""
+        return any(contains_phrase(words, c) for c in self.counterfactuals)
+
     def _dismisses(self, clause: str) -> bool:
         """Whether a clause says an outcome is not the point ("das Geld ist Nebensache")."""
         return any(contains_phrase(clause, d) for d in self.dismissals)
+
+    def _dismissed(self, before: list[str], after: list[str]) -> bool:
+        """Whether the clause around an outcome says it is not the point: after it ("the money
+        isn't the issue"), or before it with no wish between ("ya fue la plata"; but "already
+        refunded, so I want the rest back" wants it)."""
+        if self._dismisses(" ".join(self._same_clause(after))):
+            return True
+        near = before[-_DISMISSAL_REACH:]
+        for start in range(len(near)):
+            if self._dismisses(" ".join(near[start:])):
+                rest = " ".join(near[start + 1 :])
+                return not any(contains_phrase(rest, w) for w in self.wishes)
+        return False
 
     def _named_outcome(
         self, words: str, table: Mapping[str, frozenset[str]] | None = None
@@ -109,7 +128,13 @@ class WishWords:
             return "other"  # "I want the taxi paid for, the £68, and something for the hassle"
         if len(kinds) == 1:
             return kinds.pop()
-        favourites = sorted(wish.start for wish in named if wish.preferred)
+        # A hope under a condition is the wish only with a fallback after it ("if you can't
+        # fix it, my money back"); alone, "if you don't replace staff like that" wishes nothing.
+        favourites = sorted(
+            wish.start
+            for wish in named
+            if wish.preferred or (wish.hoped and any(o.start >= wish.end for o in named))
+        )
         if not favourites and any(contains_phrase(words, w) for w in self.alternatives):
             return None  # "a refund or a replacement": undecided, so ask
         first = favourites[0] if favourites else min(wish.start for wish in named)
@@ -133,20 +158,21 @@ class WishWords:
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
                     if set(after) & self.negations_after:
                         continue
-                    clause = [*back[::-1], words[match.start() : match.end()]]
-                    clause += self._same_clause(words[match.end() :].split())
-                    if self._dismisses(" ".join(clause)):
+                    if self._dismissed(back[::-1], words[match.end() :].split()):
                         continue
                     # "I just want an apology": "just want" may run into the phrase itself.
                     leading = " ".join([*before, words[match.start() : match.end()]])
                     preferred = any(contains_phrase(leading, p) for p in self.prefer)
                     # "if you can't fix it, my money back": what they hope for is the repair.
-                    preferred = preferred or (
+                    hoped = (
                         condition
                         and any(contains_phrase(" ".join(before), n) for n in self.negations)
                         and not any(contains_phrase(" ".join(before), f) for f in self.fallbacks)
+                        and not self.counterfactual(" ".join(back))
                     )
-                    named.append(_NamedWish(match.start(), match.end(), preferred, outcome))
+                    named.append(
+                        _NamedWish(match.start(), match.end(), preferred, outcome, hoped=hoped)
+                    )
         # A phrase inside a longer one is not said on its own: "another visit" is not "another".
         return [
             wish
@@ -164,9 +190,21 @@ class WishWords:
         wish itself, even when the wish is said in words no list holds ("take the M if you have
         it, otherwise money back")."""
         for fallback in self.fallbacks:
+            conditional = any(contains_phrase(fallback, c) for c in self.conditionals)
             for match in phrase_matches(words, fallback):
-                if len(words[: match.start()].replace(_CLAUSE_END, " ").split()) >= 2:
-                    named = [wish for wish in named if wish.end <= match.start()]
+                before = words[: match.start()].split()
+                # Only a fallback that opens a clause: "twice if not three times" is none.
+                opens = {_CLAUSE_END, *self.alternatives, *self.clause_words}
+                if not before or before[-1] not in opens:
+                    continue
+                wished_before = [wish for wish in named if wish.end <= match.start()]
+                # "fix it, if not my money back"; "si no me la arreglan, …" is a condition, and
+                # "Das Zimmer war schmutzig. Ansonsten war alles okay" no fallback: the clause
+                # before must wish for something ("nehm ich die gern, sonst Geld zurück").
+                clause = " ".join(self._same_clause(before[-2::-1])[::-1])
+                asked = any(contains_phrase(clause, w) for w in self.wishes)
+                if wished_before or (not conditional and asked):
+                    named = wished_before
         return named
 
     def _same_clause(self, words: list[str]) -> list[str]:
@@ -218,6 +256,8 @@ class _NamedWish:
     end: int
     preferred: bool
     outcome: str
+    # Named in a condition that says no ("if you can't fix it"): hoped for, fallback after.
+    hoped: bool = False
 
 
 # Words before an outcome that can say it is not wanted ("not a refund", "I don't want it
@@ -226,6 +266,9 @@ _NEGATION_REACH = 8
 _CLAUSE_END = "_"
 # Words after an outcome that can say it is not wanted ("Geld zurück will ich nicht").
 _AFTER_REACH = 4
+# Words before an outcome within which a dismissal is about it ("ya fue la plata"; in "déjà
+# remboursé les frais de port, il manque le remboursement du produit" the second is wanted).
+_DISMISSAL_REACH = 6
 
 
 def _clauses(text: str) -> str:

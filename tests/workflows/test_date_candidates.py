@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, certain_date, find_date
+from workflows.dates import DateFound, any_date, certain_date, find_date
 from workflows.vocabulary import Vocabulary
 
 TODAY = date(2026, 3, 20)  # a Friday
@@ -75,3 +75,64 @@ def test_one_day_named_once_is_certain(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # After a day of buying alone, "two days later" is when it went wrong.
+        (
+            "en",
+            "I bought a 2019 Ford Escape from your lot on 2/28. Two days later the check "
+            "engine light came on.",
+            date(2026, 3, 2),
+        ),
+        (
+            "fr",
+            "J'ai acheté le téléphone le 14 mars, dès le lendemain la batterie lâchait",
+            date(2026, 3, 15),
+        ),
+        ("es", "Lo compré el 9 de marzo y al día siguiente dejó de funcionar", date(2026, 3, 10)),
+        # Another day named: "the day after" is something else done then (a second call).
+        (
+            "en",
+            "First called on Valentine's Day and again the day after, got cut off both times.",
+            date(2026, 2, 14),
+        ),
+    ],
+)
+def test_the_next_day_counts_on_from_a_day_of_buying(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert find_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    text = "J'ai commandé une imprimante le 1er mars, toujours pas reçue"
+    assert certain_date(text, TODAY, vocabularies["fr"].dates) is None
+    # Asked "when?", the same words are the answer given.
+    assert any_date(text, TODAY, vocabularies["fr"].dates) == DateFound(date(2026, 3, 1), True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # Found by an attack review.
+        ("en", "My flight on 3/4 was cancelled and nobody told me", None),
+        (
+            "de",
+            "Am 2. Weihnachtsfeiertag bestellt. Am 14. März kam die Lieferung kaputt an.",
+            date(2026, 3, 14),
+        ),
+        ("en", "I'm writing today about the double charge on 3 March", date(2026, 3, 3)),
+        ("es", "El técnico que vino el 3 de marzo vuelve el lunes", date(2026, 3, 3)),
+        ("de", "Am Donnerstag dem 12. März kam niemand", date(2026, 3, 12)),
+    ],
+)
+def test_a_first_message_is_not_misread_by_words_around_its_day(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
+) -> None:
+    found = certain_date(text, TODAY, vocabularies[language].dates)
+    assert (found.value if found is not None and found.valid else None) == day

@@ -117,3 +117,36 @@ def test_money_back_for_a_cost_the_fault_caused_is_compensation_not_a_refund(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
     assert vocabularies[language].outcome_in(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        # Found by an attack review: none of these is a fallback, a dismissal or a hope.
+        ("en", "It has leaked twice if not three times so I want a replacement.", "replacement"),
+        ("en", "If the replacement arrives damaged again, I want my money back.", "refund"),
+        (
+            "en",
+            "If you hadn't sent the wrong replacement I wouldn't be writing, I want a refund.",
+            "refund",
+        ),
+        ("en", "Please, the replacement you sent is broken too, I want my money back.", "refund"),
+        (
+            "en",
+            "The £20 delivery charge was already refunded so I want the rest of my money back.",
+            "refund",
+        ),
+        (
+            "de",
+            "Das Zimmer war schmutzig. Ansonsten war alles okay, aber ich will mein Geld zurück.",
+            "refund",
+        ),
+        ("es", "Quiero que me lo manden de vuelta reparado.", "repair"),
+    ],
+)
+def test_words_that_look_like_a_fallback_or_a_dismissal_but_are_not(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    chat.say(text)
+    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
