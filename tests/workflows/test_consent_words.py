@@ -80,6 +80,14 @@ from workflows.vocabulary import Vocabulary
         ("es", "joven", False),
         ("en", "yeah whatever, fine", True),
         ("en", "whatever", False),
+        ("fr", "Oui safi", True),
+        ("fr", "oui ya pas dproblème", True),
+        ("de", "Wenn's sei muss, ja.", True),
+        ("de", "Ja freilich.", True),
+        ("es", "sí, cómo no", True),
+        ("es", "¿cómo no?", False),
+        ("es", "ya pe, sí", True),
+        ("en", "Yes, provided it is kept confidential", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

@@ -136,3 +136,22 @@ def test_a_first_message_is_not_misread_by_words_around_its_day(
 ) -> None:
     found = certain_date(text, TODAY, vocabularies[language].dates)
     assert (found.value if found is not None and found.valid else None) == day
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A day the customer reported, wrote or sent something back is not when it went wrong.
+        (
+            "en",
+            "The mould is back in my sons bedroom. I reported it on 3rd Feb and all that "
+            "happened was someone painted over it.",
+        ),
+        ("es", "Os devolví el router por Correos el 2 de febrero y en la factura me metéis 120 €"),
+        ("de", "Ich hab am 31.12. selbst abgelesen: 48213 kWh, auf der Rechnung steht mehr."),
+    ],
+)
+def test_a_day_of_reporting_or_sending_back_alone_is_asked_about(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert certain_date(text, TODAY, vocabularies[language].dates) is None
