@@ -19,6 +19,8 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
+# "16-03-2026": a day, a month and a whole year (without the year, "35-40" is a range).
+_DASHED = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
 # "am 12.03", "du 03.03", "12.3 nachmittags" without the last dot, where a dot is never a
 # decimal point (French, German, Spanish write "2,5"): a day and a month, not a time ("12.03
 # Uhr"), a sum ("12.03 €") or a measure ("2.5 km").
@@ -38,6 +40,7 @@ def words_of(text: str, dates: DateWords) -> str:
     """
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     text = _DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text))
+    text = _DASHED.sub(r"\1/\2/\3", text)
     if dates.bare_dotted:
         text = _DOTTED_BARE.sub(r"\1/\2", text)
     words = normalise(text)

@@ -21,6 +21,7 @@ from workflows.date_readers import (
 )
 from workflows.date_words import DateWords
 from workflows.phrases import contains_phrase, normalise, phrase_matches
+from workflows.stays import day_of_stay, without_stays
 
 __all__ = ["DateFound", "any_date", "certain_date", "find_date"]
 
@@ -76,6 +77,9 @@ def _named_day(text: str, today: date, dates: DateWords) -> DateFound | None:
     began = _since(rest, today, dates)
     if began is not None:
         return began
+    # "We stayed from the 6th to the 8th; on Saturday night the heating failed": that Saturday.
+    if (during := day_of_stay(text, today, dates)) is not None:
+        return during
     latest = _latest_of_several(rest, today, dates)
     if latest is not None:
         return latest
@@ -83,9 +87,9 @@ def _named_day(text: str, today: date, dates: DateWords) -> DateFound | None:
         # A stay ("from the 7th to the 10th") is when they had it, not when it went wrong:
         # with no other day named, better to ask which.
         words = words_of(text, dates)
-        stayless = _without_stays(words, dates)
+        stayless = without_stays(words, dates)
         return first_date(stayless if stayless != words else text, today, dates)
-    found = first_date(_without_stays(words_of(" . ".join(rest), dates), dates), today, dates)
+    found = first_date(without_stays(words_of(" . ".join(rest), dates), dates), today, dates)
     if found is None:
         # "fixed on the 9th, packed up again on Tuesday" in one breath: the date right after
         # the word of buying is the buying; one further on is when it went wrong. Only a date
@@ -105,13 +109,23 @@ def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
     said = [
         found
         for marker in dates.corrections
-        for found in re.finditer(rf"(?<!\w){re.escape(marker)}(?!\w)", text, re.IGNORECASE)
+        for found in re.finditer(_loosely(marker), text, re.IGNORECASE)
     ]
     for marker in sorted(said, key=lambda found: found.start(), reverse=True):
         corrected = first_date(text[marker.end() :], today, dates)
         if corrected is not None:
             return corrected
     return None
+
+
+def _loosely(phrase: str) -> str:
+    """A stored phrase as a pattern over raw text: "no espere" finds "No, espere"."""
+    joined = _BETWEEN_WORDS.join(re.escape(word) for word in phrase.split())
+    return rf"(?<!\w){joined}(?!\w)"
+
+
+# Punctuation and spaces between a phrase's words in raw text ("non, c'est").
+_BETWEEN_WORDS = r"[\W_]+"
 
 
 def _one_day_or_another(text: str, dates: DateWords) -> bool:
@@ -164,7 +178,7 @@ def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
     a day counted back from today beside it ("posée le 20 février, tombée anoche")."""
     found: set[date] = set()
     for clause in clauses:
-        words = _without_stays(words_of(clause, dates), dates)
+        words = without_stays(words_of(clause, dates), dates)
         said = [first_date(words, today, dates)]
         said += [read(words, today, dates) for read in RELATIVE_READERS]
         found |= {day.value for day in said if day and day.valid and day.value is not None}
@@ -195,7 +209,7 @@ def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[dat
     """The days on the calendar the clauses name, one per clause, none in the future."""
     found: set[date] = set()
     for clause in clauses:
-        words = _without_stays(words_of(clause, dates), dates)
+        words = without_stays(words_of(clause, dates), dates)
         for reader in CALENDAR_READERS:
             day = reader(words, today, dates)
             if day is not None:
@@ -203,21 +217,6 @@ def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[dat
                     found.add(day.value)
                 break
     return found
-
-
-def _without_stays(words: str, dates: DateWords) -> str:
-    """Words without a stay ("du 13 au 15 mars", "vom 6. bis 8. März"): not when it went wrong."""
-    starts = "|".join(re.escape(word) for word in dates.range_from)
-    ends = "|".join(re.escape(word) for word in dates.range_to)
-    if not (starts and ends):
-        return words
-    # A day may come with its weekday ("del jueves 12 al domingo 15") or as "15/01".
-    weekday = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
-    number = rf"(?:the )?(?:(?:{weekday}) )?\d{{1,2}}(?:/\d{{1,2}})?\w*"
-    words = re.sub(rf"\b(?:{starts}) {number} (?:{ends}) {number}", " ", words)
-    # A period of two dates needs no word before it ("Período 15/01 al 15/03").
-    numeric = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    return re.sub(rf"\b{numeric} (?:{ends}) {numeric}\b", " ", words)
 
 
 def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:

@@ -155,3 +155,40 @@ def test_a_day_of_reporting_or_sending_back_alone_is_asked_about(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("en", "The transaction is dated 16-03-2026. Card was blocked on 10-03-2026.", (3, 16)),
+        (
+            "es",
+            "Fue el jueves 12. No, espere, el miércoles 11, que el 12 fui al ambulatorio.",
+            (3, 11),
+        ),
+        ("fr", "Attendez... non c'est le 5 mars le prélèvement, pas le 6, pardon", (3, 5)),
+        ("de", "Montach, hab ick doch jesacht", (3, 16)),
+        ("de", "Am erschte März isch's abbucht worre.", (3, 1)),
+        # A weekday beside a stay is that day of the stay, not last week's.
+        ("es", "Estuvimos del 6 al 8 de marzo. La noche del sábado encontramos cucarachas", (3, 7)),
+        (
+            "de",
+            "Wir waren vom 6. bis 8. März da. Nacht von Samstag auf Sonntag: Heizung aus",
+            (3, 7),
+        ),
+        (
+            "fr",
+            "On a logé du 13 au 15 mars, et le samedi soir le chauffage est tombé en panne",
+            (3, 14),
+        ),
+    ],
+)
+def test_an_answer_to_when_as_customers_write_it(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: tuple[int, int]
+) -> None:
+    found = any_date(text, TODAY, vocabularies[language].dates)
+    assert found == DateFound(date(2026, *day), valid=True)
+
+
+def test_a_range_of_numbers_with_dashes_is_no_date(vocabularies: dict[str, Vocabulary]) -> None:
+    assert any_date("usually 35-40 max, I paid 78", TODAY, vocabularies["fr"].dates) is None

@@ -1,0 +1,67 @@
+"""Stays: "du 13 au 15 mars", "vom 6. bis 8. März", "del jueves 12 al domingo 15".
+
+A stay is when the customer had the room, the car or the service, not when it went wrong;
+a weekday said beside one ("on the Saturday night") is that day of the stay.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from workflows.date_readers import DateFound, words_of
+from workflows.date_words import DateWords
+
+
+def _stay_pattern(dates: DateWords) -> str | None:
+    starts = "|".join(re.escape(word) for word in dates.range_from)
+    ends = "|".join(re.escape(word) for word in dates.range_to)
+    if not (starts and ends):
+        return None
+    # A day may come with its weekday ("del jueves 12 al domingo 15") or as "15/01".
+    weekday = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
+    number = rf"(?:the )?(?:(?:{weekday}) )?\d{{1,2}}(?:/\d{{1,2}})?\w*"
+    return rf"\b(?:{starts}) ({number}) (?:{ends}) ({number})"
+
+
+def without_stays(words: str, dates: DateWords) -> str:
+    """Words without a stay ("du 13 au 15 mars", "vom 6. bis 8. März"): not when it went wrong."""
+    stay = _stay_pattern(dates)
+    if stay is None:
+        return words
+    words = re.sub(stay, " ", words)
+    # A period of two dates needs no word before it ("Período 15/01 al 15/03").
+    numeric = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    ends = "|".join(re.escape(word) for word in dates.range_to)
+    return re.sub(rf"\b{numeric} (?:{ends}) {numeric}\b", " ", words)
+
+
+def day_of_stay(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The day of a stay a weekday names ("del 6 al 8 de marzo … la noche del sábado"): only
+    when the stay's days and month are said, and one day of it has the first weekday said."""
+    stay = _stay_pattern(dates)
+    words = words_of(text, dates)
+    found = re.search(stay, words) if stay else None
+    if found is None:
+        return None
+    first, last = (_day_number(part) for part in found.groups())
+    following = words[found.end() :].split()[:2]
+    named = [dates.months[word] for word in following if word in dates.months]
+    outside = (words[: found.start()] + " " + words[found.end() :]).split()
+    # The first weekday said: "the night from Saturday to Sunday" is Saturday's.
+    weekdays = [dates.weekdays[word] for word in outside if word in dates.weekdays]
+    if not named or not weekdays or not 1 <= first <= last <= 31:
+        return None
+    month, weekday = named[0], weekdays[0]
+    year = today.year if (month, last) <= (today.month, today.day) else today.year - 1
+    try:
+        days = [date(year, month, day) for day in range(first, last + 1)]
+    except ValueError:
+        return None
+    matching = [day for day in days if day.weekday() == weekday]
+    return DateFound(matching[0], valid=True) if len(matching) == 1 else None
+
+
+def _day_number(said: str) -> int:
+    """The day in "the 6th", "jueves 12", "15/01"."""
+    return int(re.sub(r"\D", "", said.split()[-1].split("/")[0]) or 0)
