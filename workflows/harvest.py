@@ -22,6 +22,7 @@ from workflows.dates import certain_date
 from workflows.extraction import find_order_reference
 from workflows.phrases import contains_phrase, normalise
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
+from workflows.vocabulary import Vocabulary
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
@@ -40,6 +41,10 @@ _A_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?$")
 # "My name is Bea Jones" (any case for "my name is"; the name itself capitalised).
 _A_NAME = r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*){0,3})"
 _NAME_IN = re.compile(r"(?i:\bmy name is|\bmy name's)\s+" + _A_NAME)
+# Capitalised words of letters, hyphens and apostrophes ("Lucía Gómez", "Siobhán O'Neill").
+_BARE_WORD = r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*"
+_BARE_NAME = re.compile(rf"{_BARE_WORD}(?: {_BARE_WORD})*")
+_NAME_WORDS = 4
 # Answers that begin like an answer to another question: not a product.
 _NOT_A_PRODUCT = re.compile(
     r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
@@ -98,6 +103,22 @@ def _any_phone(text: str) -> tuple[int, str] | None:
         if 7 <= digits <= 15 and not _A_DATE.match(number):
             return match.start(), _whole(text, match.start(), number)
     return None
+
+
+def bare_name(text: str, vocab: Vocabulary) -> str | None:
+    """A name said alone where something else was asked ("Lucía Gómez" for "how can we reach
+    you?"): two to four capitalised words, none a yes, a no, a courtesy or a command."""
+    said = text.strip().rstrip(".!")
+    words = said.split()
+    if not _BARE_NAME.fullmatch(said) or not 2 <= len(words) <= _NAME_WORDS:
+        return None
+    if not all(word[0].isupper() for word in words):
+        return None
+    plain = normalise(said).split()
+    known = vocab.yes | vocab.no | vocab.courtesy | set(vocab.dates.weekdays)
+    if any(word in known for word in plain) or vocab.command_in(said) is not None:
+        return None
+    return said[:MAX_NAME_LENGTH]
 
 
 def name_in(text: str, intros: frozenset[str] = frozenset()) -> str | None:

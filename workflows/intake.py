@@ -27,7 +27,7 @@ from workflows.effects import (
     Reply,
 )
 from workflows.extraction import clean_text, find_order_reference, word_count
-from workflows.harvest import answers_something_else, contact_in, harvest, not_a_product
+from workflows.harvest import answers_something_else, bare_name, contact_in, harvest, not_a_product
 from workflows.phrases import normalise
 from workflows.questions import (
     accept,
@@ -311,6 +311,9 @@ def _collect(
     ):
         # "It was last Friday, and I'd like an apology" says when and what, not which.
         accepted = None
+    if asking is Field.CONTACT and accepted is None and (name := bare_name(text, vocab)):
+        # "Lucía Gómez" for "how can we reach you?": their name, then the question again.
+        return _after_answer(conversation.with_answer(Field.NAME, name), message, context, settings)
     if accepted is None:
         harvested = harvest(conversation, text, context, settings, besides=asking)
         if harvested.answers != conversation.answers:

@@ -297,3 +297,13 @@ def test_call_me_on_a_number_gives_the_contact_and_calls_for_no_one(
     decision = chat.say("pueden llamarme al 987 654 321")
     assert chat.conversation.answer(Field.CONTACT) == "987 654 321"
     assert "customer/confirm_request" not in templates(decision)
+
+
+def test_a_name_given_where_the_contact_was_asked_is_the_name(chat: Chat) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_contact")
+    decision = chat.say("Lucía Gómez")
+    assert chat.conversation.answer(Field.NAME) == "Lucía Gómez"
+    assert asked(decision) == "customer/ask_contact"  # asked again, as the question it was
+    chat.say("Yes Please")  # not a name, nor a contact
+    assert chat.conversation.answer(Field.NAME) == "Lucía Gómez"
