@@ -66,9 +66,9 @@ class WishWords:
         """The outcome an answer to "what would you like" names: by phrase, stem, or model."""
         # An answer the model is all but certain of ("que me paguen el refri po" is
         # compensation) is read by it: phrase lists lag behind the words customers find.
-        if self.model is not None and (surely := self.model.surely(text)) is not None:
-            return surely
         words = self._read(text)
+        if self.model is not None and (surely := self.model.surely(self._wished_part(text))):
+            return surely
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
         if self._before_fallback(words, self._wishes_named(words, self.outcomes)):
@@ -184,6 +184,17 @@ class WishWords:
                 for other in named
             )
         ]
+
+    def _wished_part(self, text: str) -> str:
+        """The answer, or its words before a fallback that follows a wish ("fix it, if not a
+        refund"): what the model reads."""
+        words = self._read(text)
+        named = self._wishes_named(words, self.outcomes)
+        kept = self._before_fallback(words, named)
+        if not kept or len(kept) == len(named):
+            return text
+        cut = min(wish.start for wish in named if wish not in kept)
+        return words[:cut].replace(_CLAUSE_END, " ")
 
     def _before_fallback(self, words: str, named: list[_NamedWish]) -> list[_NamedWish]:
         """The wishes named before a fallback ("if not", "sonst"): what follows one is not the

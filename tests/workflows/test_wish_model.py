@@ -148,3 +148,18 @@ def test_the_shipped_models_are_what_the_trainer_makes_from_the_tuning_quarters_
         assert json.loads(shipped.read_text(encoding="utf-8"))["conversations"] == len(tuning)
         # Conversations changed without retraining fail here: python -m scripts.train_wishes
         assert (tmp_path / shipped.name).read_bytes() == shipped.read_bytes(), language
+
+
+def test_the_model_does_not_read_past_a_fallback(vocabularies: dict[str, Vocabulary]) -> None:
+    # A model sure of a refund whenever "rembours" is said: the refund here is the fallback.
+    refunding = WishModel(
+        language="fr",
+        outcomes={"refund": LinearModel(bias=-5.0, weights={"rembours": 10.0})},
+        threshold=0.4,
+        overrule=0.95,
+    )
+    vocab = replace(vocabularies["fr"], wish_model=refunding)
+    assert (
+        vocab.answered_outcome("Réparez l'erreur sur ma facture, sinon remboursez-moi") == "repair"
+    )
+    assert vocab.answered_outcome("Remboursez-moi la facture") == "refund"
