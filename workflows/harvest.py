@@ -203,7 +203,7 @@ def _wish_clauses(sentence: str, settings: IntakeSettings) -> list[str]:
     glue_next = False
     for part in parts:
         words = normalise(part)
-        if joined and (glue_next or any(_starts(words, f) for f in vocab.fallbacks)):
+        if joined and (glue_next or any(_starts(words, f) for f in vocab.markers.fallbacks)):
             joined[-1] = f"{joined[-1]}, {part}"
         else:
             joined.append(part)

@@ -16,7 +16,7 @@ from workflows.date_words import DateWords
 from workflows.decision_words import DecisionWords
 from workflows.phrases import contains_phrase, normalise, phrase_set, without
 from workflows.wish_model import WishModel
-from workflows.wish_words import WishWords
+from workflows.wish_words import ClauseMarkers, WishWords
 
 
 class Command(StrEnum):
@@ -71,14 +71,8 @@ class Vocabulary:
     conditionals: frozenset[str] = frozenset()
     # Phrases that look like an outcome and are not ("de nuevo" is "again").
     idioms: frozenset[str] = frozenset()
-    # Phrases saying an outcome is not the point ("money isn't the issue", "ya fue").
-    dismissals: frozenset[str] = frozenset()
-    # "if not", "otherwise": what follows is wanted only if the outcome before it cannot be had.
-    fallbacks: frozenset[str] = frozenset()
-    # Costs borne because of the fault ("the taxi"): money back for them is compensation.
-    costs_borne: frozenset[str] = frozenset()
-    # "hadn't", "hätte": a condition about the past hopes for nothing.
-    counterfactuals: frozenset[str] = frozenset()
+    # How a clause sets an outcome aside or holds it back ("money isn't the issue", "if not").
+    markers: ClauseMarkers = field(default_factory=ClauseMarkers)
     # Yeses that mean something else inside a sentence ("right", "ya", "si" is also "if"):
     # consent only as the whole answer.
     yes_alone: frozenset[str] = frozenset()
@@ -150,10 +144,7 @@ class Vocabulary:
             ),
             conditionals=phrases(data.get("conditionals", [])),
             idioms=phrases(data.get("idioms", [])),
-            dismissals=phrases(data.get("dismissals", [])),
-            fallbacks=phrases(data.get("fallbacks", [])),
-            costs_borne=phrases(data.get("costs_borne", [])),
-            counterfactuals=phrases(data.get("counterfactuals", [])),
+            markers=ClauseMarkers.from_mapping(data),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
             negations=phrases(data.get("negations", [])),
@@ -238,10 +229,7 @@ class Vocabulary:
             clause_words=self.dates.clause_words,
             conditionals=self.conditionals,
             idioms=self.idioms,
-            dismissals=self.dismissals,
-            fallbacks=self.fallbacks,
-            costs_borne=self.costs_borne,
-            counterfactuals=self.counterfactuals,
+            markers=self.markers,
             model=self.wish_model,
         )
 

@@ -8,10 +8,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from workflows.phrases import contains_phrase, normalise, phrase_matches, without
+from workflows.phrases import contains_phrase, normalise, phrase_matches, phrase_set, without
 from workflows.wish_model import WishModel
+
+
+@dataclass(frozen=True)
+class ClauseMarkers:
+    """A language's words that set an outcome aside or hold it back, read per clause."""
+
+    # "money isn't the issue", "l'argent c'est secondaire", "la plata ya fue": an outcome named
+    # in the same clause is not what they want, after it or just before it.
+    dismissals: frozenset[str] = frozenset()
+    # "if not", "otherwise", "sinon", "notfalls": what follows is a fallback, wanted only if the
+    # outcome named before it cannot be had ("fix it, if not my money back" wants a repair).
+    fallbacks: frozenset[str] = frozenset()
+    # Costs the customer bore because of the fault ("the taxi", "a day off work", "Mehrkosten"):
+    # money back for them is compensation, not a refund of what was paid.
+    costs_borne: frozenset[str] = frozenset()
+    # "hadn't", "hätte", "hubiera": a condition about the past hopes for nothing.
+    counterfactuals: frozenset[str] = frozenset()
+
+    @staticmethod
+    def from_mapping(data: Mapping[str, object]) -> ClauseMarkers:
+        """Read from a vocabulary's parsed TOML (each key a list of phrases, all optional)."""
+        return ClauseMarkers(
+            dismissals=phrase_set(data.get("dismissals", [])),
+            fallbacks=phrase_set(data.get("fallbacks", [])),
+            costs_borne=phrase_set(data.get("costs_borne", [])),
+            counterfactuals=phrase_set(data.get("counterfactuals", [])),
+        )
 
 
 @dataclass(frozen=True)
@@ -38,17 +65,8 @@ class WishWords:
     conditionals: frozenset[str] = frozenset()
     # Phrases whose words look like an outcome and are not ("de nuevo" is "again").
     idioms: frozenset[str] = frozenset()
-    # "money isn't the issue", "l'argent c'est secondaire", "la plata ya fue": an outcome named
-    # in the same clause is not what they want, wherever the phrase stands.
-    dismissals: frozenset[str] = frozenset()
-    # "if not", "otherwise", "sinon", "notfalls": what follows is a fallback, wanted only if the
-    # outcome named before it cannot be had ("fix it, if not my money back" wants a repair).
-    fallbacks: frozenset[str] = frozenset()
-    # Costs the customer bore because of the fault ("the taxi", "a day off work", "Mehrkosten"):
-    # money back for them is compensation, not a refund of what was paid.
-    costs_borne: frozenset[str] = frozenset()
-    # "hadn't", "hätte", "hubiera": a condition about the past hopes for nothing.
-    counterfactuals: frozenset[str] = frozenset()
+    # How a clause sets an outcome aside or holds it back.
+    markers: ClauseMarkers = field(default_factory=ClauseMarkers)
     # The nearest outcome to an answer no phrase or stem names (learnt; None: not used).
     model: WishModel | None = None
 
@@ -96,11 +114,11 @@ class WishWords:
 
     def counterfactual(self, words: str) -> bool:
         """Whether a condition is about the past ("if you hadn't sent the wrong one")."""
-        return any(contains_phrase(words, c) for c in self.counterfactuals)
+        return any(contains_phrase(words, c) for c in self.markers.counterfactuals)
 
     def _dismisses(self, clause: str) -> bool:
         """Whether a clause says an outcome is not the point ("das Geld ist Nebensache")."""
-        return any(contains_phrase(clause, d) for d in self.dismissals)
+        return any(contains_phrase(clause, d) for d in self.markers.dismissals)
 
     def _dismissed(self, before: list[str], after: list[str]) -> bool:
         """Whether the clause around an outcome says it is not the point: after it ("the money
@@ -124,7 +142,7 @@ class WishWords:
         if not named:
             return None
         kinds = {wish.outcome for wish in named}
-        if kinds == {"refund"} and any(contains_phrase(words, c) for c in self.costs_borne):
+        if kinds == {"refund"} and any(contains_phrase(words, c) for c in self.markers.costs_borne):
             return "other"  # "I want the taxi paid for, the £68, and something for the hassle"
         if len(kinds) == 1:
             return kinds.pop()
@@ -167,7 +185,9 @@ class WishWords:
                     hoped = (
                         condition
                         and any(contains_phrase(" ".join(before), n) for n in self.negations)
-                        and not any(contains_phrase(" ".join(before), f) for f in self.fallbacks)
+                        and not any(
+                            contains_phrase(" ".join(before), f) for f in self.markers.fallbacks
+                        )
                         and not self.counterfactual(" ".join(back))
                     )
                     named.append(
@@ -200,7 +220,7 @@ class WishWords:
         """The wishes named before a fallback ("if not", "sonst"): what follows one is not the
         wish itself, even when the wish is said in words no list holds ("take the M if you have
         it, otherwise money back")."""
-        for fallback in self.fallbacks:
+        for fallback in self.markers.fallbacks:
             conditional = any(contains_phrase(fallback, c) for c in self.conditionals)
             for match in phrase_matches(words, fallback):
                 before = words[: match.start()].split()
