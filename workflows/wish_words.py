@@ -168,9 +168,11 @@ class WishWords:
                     back = self._same_clause(words[: match.start()].split()[::-1])
                     before = back[:_NEGATION_REACH][::-1]
                     condition = any(contains_phrase(" ".join(back), c) for c in self.conditionals)
-                    if not condition and any(
-                        contains_phrase(" ".join(before), n) for n in self.negations
-                    ):
+                    if condition and self.counterfactual(" ".join(back[::-1])):
+                        continue  # "if you hadn't sent the wrong replacement": it happened
+                    # The "not" of "the money is not the issue" says nothing of what follows.
+                    unsaid = without(" ".join(before), self.markers.dismissals)
+                    if not condition and any(contains_phrase(unsaid, n) for n in self.negations):
                         continue
                     # "Geld will ich keins": a negation after it, in the same clause.
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
@@ -188,7 +190,6 @@ class WishWords:
                         and not any(
                             contains_phrase(" ".join(before), f) for f in self.markers.fallbacks
                         )
-                        and not self.counterfactual(" ".join(back))
                     )
                     named.append(
                         _NamedWish(match.start(), match.end(), preferred, outcome, hoped=hoped)

@@ -142,6 +142,18 @@ def test_money_back_for_a_cost_the_fault_caused_is_compensation_not_a_refund(
             "refund",
         ),
         ("es", "Quiero que me lo manden de vuelta reparado.", "repair"),
+        # What a condition about the past names happened; the "not" of a dismissal is its own.
+        (
+            "en",
+            "It broke again. If it wasn't for the rude engineer who came to fix it, I wouldn't "
+            "complain. I want an apology.",
+            "apology",
+        ),
+        (
+            "en",
+            "My boiler broke on Monday. Honestly the money is not the issue I just want it fixed.",
+            "repair",
+        ),
     ],
 )
 def test_words_that_look_like_a_fallback_or_a_dismissal_but_are_not(
@@ -150,3 +162,26 @@ def test_words_that_look_like_a_fallback_or_a_dismissal_but_are_not(
     chat.settings = replace(chat.settings, vocab=vocabularies[language])
     chat.say(text)
     assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        (
+            "en",
+            "If you hadn't sent the wrong replacement I wouldn't be writing, I want a refund",
+            "refund",
+        ),
+        (
+            "es",
+            "Si no me hubieran mandado un reemplazo roto no estaría escribiendo, quiero que me "
+            "devuelvan el dinero",
+            "refund",
+        ),
+        ("fr", "Si le technicien n'était pas venu réparer en retard je ne me plaindrais pas", None),
+    ],
+)
+def test_an_outcome_in_a_condition_about_the_past_is_not_wished(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str | None
+) -> None:
+    assert vocabularies[language].outcome_in(text) == outcome
