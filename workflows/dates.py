@@ -34,38 +34,8 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     from a day of buying alone, "the next day" or "two days later" counts on ("repaired on 2
     March, the touch screen stopped working the next day").
     """
-    return _named_day(text, today, dates)
-
-
-def _after_buying(
-    found: DateFound | None, text: str, today: date, dates: DateWords
-) -> DateFound | None:
-    """The day of buying moved on by "the next day", "3 days later", when the text says so."""
-    later = _days_later(text, dates)
-    if found is None or not found.valid or found.value is None or not later:
-        return found
-    moved = found.value + timedelta(days=later)
-    return DateFound(moved, valid=True) if moved <= today else found
-
-
-def _days_later(text: str, dates: DateWords) -> int:
-    """How many days after the day named it happened: "the next day" 1, "3 days later" 3."""
-    words = normalise(text)
-    if any(contains_phrase(words, phrase) for phrase in dates.next_day):
-        return 1
-    tokens = [str(dates.numbers.get(token, token)) for token in words.split()]
-    for number, unit, later in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        if number.isdigit() and unit in dates.day_units and later in dates.later_words:
-            return int(number) if int(number) <= _LATEST_AFTER else 0
-    return 0
-
-
-# "2 days later" moves the day named; "300 days later" is another story.
-_LATEST_AFTER = 14
-
-
-def _named_day(text: str, today: date, dates: DateWords) -> DateFound | None:
     corrected = _corrected(text, today, dates)
+
     if corrected is not None:
         return corrected
     if _one_day_or_another(text, dates):
@@ -96,11 +66,34 @@ def _named_day(text: str, today: date, dates: DateWords) -> DateFound | None:
         # of buying is not when it went wrong: better to ask.
         past = " . ".join(_past_purchase(clause, today, dates) for clause in bought)
         found = first_date(past, today, dates)
-        if found is None and _days_later(text, dates):
+        if later := _days_later(text, dates):
             # "bought it on the 14th, the next day it broke": the day after the buying.
-            found = first_date(" . ".join(bought), today, dates)
-        found = _after_buying(found, text, today, dates)
+            found = _days_after(found or first_date(" . ".join(bought), today, dates), later, today)
     return found
+
+
+def _days_after(found: DateFound | None, later: int, today: date) -> DateFound | None:
+    """The day of buying moved on by "the next day", "3 days later" (never past today)."""
+    if found is None or not found.valid or found.value is None:
+        return found
+    moved = found.value + timedelta(days=later)
+    return DateFound(moved, valid=True) if moved <= today else found
+
+
+def _days_later(text: str, dates: DateWords) -> int:
+    """How many days after the day named it happened: "the next day" 1, "3 days later" 3."""
+    words = normalise(text)
+    if any(contains_phrase(words, phrase) for phrase in dates.next_day):
+        return 1
+    tokens = [str(dates.numbers.get(token, token)) for token in words.split()]
+    for number, unit, later in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if number.isdigit() and unit in dates.day_units and later in dates.later_words:
+            return int(number) if int(number) <= _LATEST_AFTER else 0
+    return 0
+
+
+# "2 days later" moves the day named; "300 days later" is another story.
+_LATEST_AFTER = 14
 
 
 def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:

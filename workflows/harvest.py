@@ -49,9 +49,9 @@ _NAME_WORDS = 4
 _NOT_A_PRODUCT = re.compile(
     r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
 )
-# "I don't want an apology, I want it fixed": an outcome named to be refused is not wanted.
 # "Ich will," / "je veux," before the wish itself.
 _BARE_WISH_WORDS = 3
+# "I don't want an apology, I want it fixed": an outcome named to be refused is not wanted.
 _REFUSED = re.compile(
     r"(?i)\b(?:don'?t|do not|not|never)\s+(?:want|need|asking for|looking for)\b|\bno need for\b"
 )

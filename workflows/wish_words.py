@@ -82,14 +82,18 @@ class WishWords:
 
     def answered_outcome(self, text: str) -> str | None:
         """The outcome an answer to "what would you like" names: by phrase, stem, or model."""
+        words = self._read(text)
+        named = self._wishes_named(words, self.outcomes)
+        kept = self._before_fallback(words, named)
         # An answer the model is all but certain of ("que me paguen el refri po" is
         # compensation) is read by it: phrase lists lag behind the words customers find.
-        words = self._read(text)
-        if self.model is not None and (surely := self.model.surely(self._wished_part(text))):
-            return surely
+        if self.model is not None:
+            surely = self.model.surely(_wished_part(text, words, named, kept))
+            if surely is not None:
+                return surely
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
-        if self._before_fallback(words, self._wishes_named(words, self.outcomes)):
+        if kept:
             return self.outcome_in(text)
         by_stem = self._named_outcome(words, self.outcome_stems)
         if by_stem is not None or self.model is None:
@@ -206,17 +210,6 @@ class WishWords:
             )
         ]
 
-    def _wished_part(self, text: str) -> str:
-        """The answer, or its words before a fallback that follows a wish ("fix it, if not a
-        refund"): what the model reads."""
-        words = self._read(text)
-        named = self._wishes_named(words, self.outcomes)
-        kept = self._before_fallback(words, named)
-        if not kept or len(kept) == len(named):
-            return text
-        cut = min(wish.start for wish in named if wish not in kept)
-        return words[:cut].replace(_CLAUSE_END, " ")
-
     def _before_fallback(self, words: str, named: list[_NamedWish]) -> list[_NamedWish]:
         """The wishes named before a fallback ("if not", "sonst"): what follows one is not the
         wish itself, even when the wish is said in words no list holds ("take the M if you have
@@ -301,6 +294,15 @@ _AFTER_REACH = 4
 # Words before an outcome within which a dismissal is about it ("ya fue la plata"; in "déjà
 # remboursé les frais de port, il manque le remboursement du produit" the second is wanted).
 _DISMISSAL_REACH = 6
+
+
+def _wished_part(text: str, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> str:
+    """The answer, or its words before a fallback that follows a wish ("fix it, if not a
+    refund"): what the model reads."""
+    if not kept or len(kept) == len(named):
+        return text
+    cut = min(wish.start for wish in named if wish not in kept)
+    return words[:cut].replace(_CLAUSE_END, " ")
 
 
 def _clauses(text: str) -> str:
