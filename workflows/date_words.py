@@ -38,8 +38,10 @@ class DateWords:
     either_order: bool = False
     # "sorry, I meant the 12th": what follows is the date meant.
     corrections: frozenset[str] = frozenset()
-    # "bought", "installed": a date beside them is not when it went wrong.
+    # "bought", "installed", and the report words: a date beside them is not when it went wrong.
     purchase_words: frozenset[str] = frozenset()
+    # "reported it", "sent it back": after it went wrong; a day before them may be when it did.
+    report_words: frozenset[str] = frozenset()
     # "booked a viewing for 2pm on Wednesday": a date after these, past a word of buying, is
     # the day it was for (when it went wrong), not the day of buying.
     booked_for: frozenset[str] = frozenset()
@@ -104,7 +106,8 @@ class DateWords:
             next_day=listed("next_day"),
             later_words=listed("later_words"),
             corrections=listed("corrections"),
-            purchase_words=listed("purchase_words"),
+            purchase_words=listed("purchase_words") | listed("report_words"),
+            report_words=listed("report_words"),
             booked_for=listed("booked_for"),
             clause_words=listed("clause_words"),
             holidays={normalise(str(k)): _month_day(str(v)) for k, v in holidays.items()},

@@ -44,6 +44,7 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     rest, noticing = _without_noticing(rest, today, dates)
     if noticing:
         text = " . ".join(rest)
+    rest = _not_before_buying(rest, bought, today, dates)
     began = _since(rest, today, dates)
     if began is not None:
         return began
@@ -164,6 +165,24 @@ def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tupl
     if noticing and _days_named(others, today, dates):
         return others, True
     return clauses, False
+
+
+def _not_before_buying(
+    rest: list[str], bought: list[str], today: date, dates: DateWords
+) -> list[str]:
+    """The clauses without those whose day comes before every day of buying named: nothing
+    goes wrong with a thing before it is had ("received on 6 March, reserved since 15
+    January"; "bought yesterday, expired since the 15th"). A day of reporting it is no such
+    day ("it failed on the 15th, I reported it the next day, the 16th")."""
+    buying = replace(dates, purchase_words=dates.purchase_words - dates.report_words)
+    bought_on = _days_named([c for c in bought if _of_buying(c, buying)], today, dates)
+    if not bought_on:
+        return rest
+    return [
+        clause
+        for clause in rest
+        if not (named := _days_named([clause], today, dates)) or max(named) >= min(bought_on)
+    ]
 
 
 def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:

@@ -21,7 +21,11 @@ def _stay_pattern(dates: DateWords) -> str | None:
     # A day may come with its weekday ("del jueves 12 al domingo 15") or as "15/01".
     weekday = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
     number = rf"(?:the )?(?:(?:{weekday}) )?\d{{1,2}}(?:/\d{{1,2}})?\w*"
-    return rf"\b(?:{starts}) ({number}) (?:{ends}) ({number})"
+    # The first day may name its own month ("del 8 de enero al 6 de marzo"): a period of
+    # months is a stay too, and its second month is read after it as for any stay.
+    month = "|".join(re.escape(name) for name in sorted(dates.months, key=len, reverse=True))
+    own_month = rf"(?: (?:of |de )?(?:{month}))?"
+    return rf"\b(?:{starts}) ({number}){own_month} (?:{ends}) ({number})"
 
 
 def without_stays(words: str, dates: DateWords) -> str:

@@ -88,6 +88,23 @@ from workflows.vocabulary import Vocabulary
         ("es", "¿cómo no?", False),
         ("es", "ya pe, sí", True),
         ("en", "Yes, provided it is kept confidential", True),
+        # Formal consent that says what it allows; dialect; a yes in another tongue's spelling.
+        (
+            "en",
+            "I consent to you retaining my details for the purpose of handling this complaint.",
+            True,
+        ),
+        ("en", "Yes, you may retain them.", True),
+        ("en", "no you may not retain them", False),
+        ("en", "Ar, go on then", True),
+        ("fr", "oui vous savez garder, pas de souci", True),
+        ("fr", "oui mon frère, vous pouvez", True),
+        ("fr", "non vous pouvez pas", False),
+        ("de", "Jo, des passt.", True),
+        ("de", "passt nicht", False),
+        ("de", "Ja, aber bitte nur für diese Beschwerde.", True),
+        ("de", "Ja, aber bitte nicht für Werbung", False),
+        ("es", "Sì, sí, ok", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

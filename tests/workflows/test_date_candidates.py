@@ -54,6 +54,13 @@ def test_an_american_date_still_to_come_the_british_way_is_the_day_just_past(
             "La corona que me pusieron el 20 de febrero se me despegó anoche comiendo arepa.",
         ),
         ("en", "The boiler serviced on 3 March broke down again yesterday"),
+        # A day before the day of buying is a story before it; the day of buying alone is
+        # no answer.
+        (
+            "fr",
+            "j'ai commandé su'l'app hier soir pis y manquait la moitié de la commande. C'est la "
+            "2e fois, le 2 février c'était pareil",
+        ),
     ],
 )
 def test_a_message_naming_two_days_leaves_the_question_to_ask(
@@ -192,3 +199,49 @@ def test_an_answer_to_when_as_customers_write_it(
 
 def test_a_range_of_numbers_with_dashes_is_no_date(vocabularies: dict[str, Vocabulary]) -> None:
     assert any_date("usually 35-40 max, I paid 78", TODAY, vocabularies["fr"].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "meant"),
+    [
+        # Nothing goes wrong with a thing before it is had: the earlier day is its history.
+        (
+            "es",
+            "el 6 de marzo recibí mi vehículo 0 km (pedido PED-55102, separado desde el 15 de "
+            "enero) y al revisarlo en casa encontré un rayón profundo en la puerta",
+            date(2026, 3, 6),
+        ),
+        # A day of reporting comes after the fault: the day before it is the fault's.
+        (
+            "en",
+            "I withdraw £200 from your ATM on Sunday March 15, the machine did not give the "
+            "money. I reported at the branch the next day March 16.",
+            date(2026, 3, 15),
+        ),
+    ],
+)
+def test_a_day_before_the_thing_was_had_is_not_when_it_went_wrong(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, meant: date
+) -> None:
+    found = find_date(text, TODAY, vocabularies[language].dates)
+    assert found == DateFound(meant, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "Es del periodo 8 de enero al 6 de marzo y pone 'lectura estimada'."),
+        ("fr", "la facture du 8 janvier au 6 mars est énorme"),
+        ("en", "the bill for the period 8 January to 6 March is four times the usual"),
+        # Tickets bought for a day are not bought on it: two days named, so ask.
+        (
+            "es",
+            "compré 2 entradas para el concierto del sábado 14, me llegaron al correo el 2 de "
+            "marzo, y en la puerta los QR salían como ya utilizados",
+        ),
+    ],
+)
+def test_a_period_of_months_is_no_day_it_went_wrong(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert certain_date(text, TODAY, vocabularies[language].dates) is None

@@ -185,3 +185,26 @@ def test_an_outcome_in_a_condition_about_the_past_is_not_wished(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str | None
 ) -> None:
     assert vocabularies[language].outcome_in(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        # Swiss German: "kei Gäld zrugg" refuses the money, "neui Gläser" are new lenses.
+        ("de", "Ich wott kei Gäld zrugg, ich wott neui Gläser wo stimmed.", "replacement"),
+        ("es", "Plata no quiero, quiero un saco igual, era de un traje", "replacement"),
+        ("es", "Que lo dejéis bien sin cobrarme nada más", "repair"),
+        ("fr", "je veux nouvelles lunettes, pas réparer avec la colle", "replacement"),
+        ("fr", "Faut que vous me la repeinturiez, c'est vous autres qui l'avez faite", "repair"),
+        # The condition names what is hoped for; the money is the fallback.
+        (
+            "fr",
+            "Si vous n'arrivez pas à corriger les verres, alors je veux être remboursée",
+            "repair",
+        ),
+    ],
+)
+def test_a_wish_in_dialect_or_beside_a_refusal_is_read(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == outcome
