@@ -29,6 +29,9 @@ class ClauseMarkers:
     costs_borne: frozenset[str] = frozenset()
     # "hadn't", "hätte", "hubiera": a condition about the past hopes for nothing.
     counterfactuals: frozenset[str] = frozenset()
+    # "All of it.", "les deux", "Todo.": closing a list of wishes, the customer wants them
+    # together, which no one standard outcome is.
+    together: frozenset[str] = frozenset()
 
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> ClauseMarkers:
@@ -38,6 +41,7 @@ class ClauseMarkers:
             fallbacks=phrase_set(data.get("fallbacks", [])),
             costs_borne=phrase_set(data.get("costs_borne", [])),
             counterfactuals=phrase_set(data.get("counterfactuals", [])),
+            together=phrase_set(data.get("together", [])),
         )
 
 
@@ -85,6 +89,8 @@ class WishWords:
         words = self._read(text)
         named = self._wishes_named(words, self.outcomes)
         kept = self._before_fallback(words, named)
+        if self._all_together(words, named, kept):
+            return "other"  # "a refund, an apology and a call from the manager. All of it."
         # An answer the model is all but certain of ("que me paguen el refri po" is
         # compensation) is read by it: phrase lists lag behind the words customers find.
         if self.model is not None:
@@ -105,6 +111,22 @@ class WishWords:
         clauses = (c.strip() for c in words.split(_CLAUSE_END))
         wanted = [c for c in clauses if c and not self._refuses(c) and not self._dismisses(c)]
         return self.model.nearest(" . ".join(wanted) if wanted else text)
+
+    def _all_together(self, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> bool:
+        """Whether the answer ends on "all of it" ("les deux", "Todo") after naming two or
+        more different outcomes (in phrases or stems), none of them a fallback ("if you can't
+        fix it, my money back, all of it" wants the repair)."""
+        if len(kept) < len(named):
+            return False
+        said = words.split()
+        while said and said[-1] == _CLAUSE_END:
+            said.pop()
+        last = self._same_clause(said[::-1])[::-1]
+        if " ".join(last) not in self.markers.together:
+            return False
+        kinds = {wish.outcome for wish in named}
+        kinds |= {wish.outcome for wish in self._wishes_named(words, self.outcome_stems)}
+        return len(kinds) > 1
 
     def _read(self, text: str) -> str:
         """The words as the outcome is read from them: clauses marked, idioms taken out."""

@@ -105,6 +105,16 @@ from workflows.vocabulary import Vocabulary
         ("de", "Ja, aber bitte nur für diese Beschwerde.", True),
         ("de", "Ja, aber bitte nicht für Werbung", False),
         ("es", "Sì, sí, ok", True),
+        ("en", "Very well.", True),
+        ("en", "Yes, you may store", True),
+        ("fr", "mouais ok", True),
+        ("fr", "mouais, non", False),
+        ("fr", "Ja, oui, d'accord.", True),
+        ("de", "ja, isch in Ornig", True),
+        ("de", "Einverstanden, sofern die Daten nur für diesen Vorgang verwendet werden.", True),
+        ("es", "Bueno, si no hay más remedio, sí", True),
+        ("es", "si no hay más remedio, no", False),
+        ("es", "qué sé yo", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

@@ -208,3 +208,29 @@ def test_a_wish_in_dialect_or_beside_a_refusal_is_read(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
     assert vocabularies[language].answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "I want a refund and an apology. Both.", "other"),
+        (
+            "fr",
+            "Que votre assurance paye le miroir ET qu'on vienne poncer le parquet, les deux",
+            "other",
+        ),
+        (
+            "es",
+            "Quiero que me devolváis la consulta y que me expliquéis qué pasó. Todo.",
+            "other",
+        ),
+        # All of one thing is that thing; all of a fallback is still a fallback.
+        ("en", "I want a refund. All of it.", "refund"),
+        ("es", "Quiero que me devuelvan todo", "refund"),
+        ("en", "Fix it. If you can't fix it, I want my money back, all of it.", "repair"),
+    ],
+)
+def test_several_wishes_wanted_together_are_no_one_standard_outcome(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == outcome
