@@ -174,8 +174,9 @@ def _not_before_buying(
     goes wrong with a thing before it is had ("received on 6 March, reserved since 15
     January"; "bought yesterday, expired since the 15th"). A day of reporting it is no such
     day ("it failed on the 15th, I reported it the next day, the 16th")."""
-    buying = replace(dates, purchase_words=dates.purchase_words - dates.report_words)
-    bought_on = _days_named([c for c in bought if _of_buying(c, buying)], today, dates)
+    bought_on = _days_named(
+        [c for c in bought if _of_buying(c, dates, reports=False)], today, dates
+    )
     if not bought_on:
         return rest
     return [
@@ -291,10 +292,12 @@ _SENTENCE_AFTER_NUMBER = re.compile(r"(\d{3}\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
 _BOUGHT_AFTER = 3
 
 
-def _of_buying(clause: str, dates: DateWords) -> bool:
-    """Whether a clause tells of buying, ordering or installing (its date is not the fault's)."""
+def _of_buying(clause: str, dates: DateWords, *, reports: bool = True) -> bool:
+    """Whether a clause tells of buying, ordering or installing (its date is not the fault's);
+    with ``reports``, of reporting or sending back too."""
     words = normalise(clause)
-    found = [m for w in dates.purchase_words for m in phrase_matches(words, w)]
+    said = dates.purchase_words if reports else dates.purchase_words - dates.report_words
+    found = [m for w in said for m in phrase_matches(words, w)]
     if not found:
         return False
     tokens = words.split()
