@@ -86,6 +86,16 @@ def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozense
     return min(found)[1][:MAX_CONTACT_LENGTH] if found else None
 
 
+def bare_contact(text: str) -> str | None:
+    """An email address, or a phone number in international form, sent as a message of its
+    own ("sam.jones@example.com" typed where the outcome was asked): nobody sends the shop's
+    address alone, and a number starting with "+" is no order."""
+    said = text.strip().rstrip(".!")
+    if _EMAIL_IN.fullmatch(said) or (said.startswith("+") and _PHONE_IN.fullmatch(said)):
+        return said[:MAX_CONTACT_LENGTH]
+    return None
+
+
 def _whole(text: str, start: int, value: str) -> str:
     """The number with the opening bracket of its area code ("(030) 812 34 56")."""
     value = value.strip()
@@ -136,11 +146,6 @@ def name_in(text: str, intros: frozenset[str] = frozenset()) -> str | None:
     return found.group(1)[:MAX_NAME_LENGTH]
 
 
-def not_a_product(text: str) -> bool:
-    """Whether an answer to "which product" begins like an answer to something else."""
-    return _NOT_A_PRODUCT.match(text) is not None
-
-
 def harvest(
     conversation: Conversation,
     text: str,
@@ -161,6 +166,7 @@ def harvest(
             updated = updated.with_answer(Field.NAME, name)
     if open_(Field.CONTACT):
         contact = contact_in(text, asked=False, cues=settings.vocab.contact_cues)
+        contact = contact or bare_contact(text)
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)
     if open_(Field.WHEN):
@@ -237,8 +243,14 @@ def _starts(words: str, phrase: str) -> bool:
     return words == phrase or words.startswith(f"{phrase} ")
 
 
-def answers_something_else(
+def not_the_product(
     conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
 ) -> bool:
-    """Whether a message meant for one question answered another one instead."""
+    """Whether an answer to "which product" answers other questions instead: it begins like
+    an answer to one ("It was last Friday, and I'd like an apology") with no order number in
+    it, or it is a contact alone ("sam.jones@example.com")."""
+    if bare_contact(text) is None and (
+        find_order_reference(text, settings.vocab) is not None or _NOT_A_PRODUCT.match(text) is None
+    ):
+        return False
     return harvest(conversation, text, context, settings).answers != conversation.answers

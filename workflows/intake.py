@@ -26,8 +26,8 @@ from workflows.effects import (
     Effect,
     Reply,
 )
-from workflows.extraction import clean_text, find_order_reference, word_count
-from workflows.harvest import answers_something_else, bare_name, contact_in, harvest, not_a_product
+from workflows.extraction import clean_text, word_count
+from workflows.harvest import bare_name, contact_in, harvest, not_the_product
 from workflows.phrases import normalise
 from workflows.questions import (
     accept,
@@ -303,12 +303,7 @@ def _collect(
     accepted = accept(asking, text, conversation, context, settings)
     if asking is Field.CONTACT and accepted is None:
         accepted = contact_in(text)  # "I already told you, bea.jones@example.net"
-    if (
-        asking is Field.PRODUCT
-        and find_order_reference(text, vocab) is None
-        and not_a_product(text)
-        and answers_something_else(conversation, text, context, settings)
-    ):
+    if asking is Field.PRODUCT and not_the_product(conversation, text, context, settings):
         # "It was last Friday, and I'd like an apology" says when and what, not which.
         accepted = None
     if asking is Field.CONTACT and accepted is None and (name := bare_name(text, vocab)):

@@ -79,6 +79,19 @@ def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_ag
     assert asked(decision) == "customer/ask_product"
 
 
+@pytest.mark.parametrize("contact", ["sam.jones@example.com", "+44 7700 900123"])
+def test_a_contact_sent_alone_where_something_else_was_asked_is_kept(
+    chat: Chat, contact: str
+) -> None:
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_product")
+    decision = chat.say(contact)
+    assert chat.conversation.answer(Field.CONTACT) == contact
+    assert asked(decision) == "customer/ask_product"  # the question still open, once more
+    answer_until_summary(chat, decision)
+    assert opened(chat.say("yes")).details.contact == contact
+
+
 def test_a_first_message_that_says_everything_is_taken_whole(chat: Chat) -> None:
     chat.lasting_address = False
     text = (
