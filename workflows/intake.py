@@ -306,7 +306,7 @@ def _collect(
     if asking is Field.PRODUCT and not_the_product(conversation, text, context, settings):
         # "It was last Friday, and I'd like an apology" says when and what, not which.
         accepted = None
-    if asking is Field.CONTACT and accepted is None and (name := bare_name(text, vocab)):
+    if asking in _NOT_NAMES and accepted is None and (name := bare_name(text, vocab)):
         # "Lucía Gómez" for "how can we reach you?": their name, then the question again.
         return _after_answer(conversation.with_answer(Field.NAME, name), message, context, settings)
     if accepted is None:
@@ -336,6 +336,8 @@ def _collect(
     return _after_answer(updated, message, context, settings)
 
 
+# Questions whose answer is never a name: one typed there alone is the customer's own.
+_NOT_NAMES = frozenset({Field.CONTACT, Field.WHEN, Field.OUTCOME})
 # Questions a customer may decline after hearing once why we ask.
 _DECLINABLE = frozenset({Field.NAME, Field.CONTACT, Field.OUTCOME})
 

@@ -320,3 +320,15 @@ def test_a_name_given_where_the_contact_was_asked_is_the_name(chat: Chat) -> Non
     assert asked(decision) == "customer/ask_contact"  # asked again, as the question it was
     chat.say("Yes Please")  # not a name, nor a contact
     assert chat.conversation.answer(Field.NAME) == "Lucía Gómez"
+
+
+@pytest.mark.parametrize("question", ["customer/ask_when", "customer/ask_outcome"])
+def test_a_name_given_where_a_date_or_an_outcome_was_asked_is_the_name(
+    chat: Chat, question: str
+) -> None:
+    advance_to(chat, question)
+    decision = chat.say("Bea Jones")
+    assert chat.conversation.answer(Field.NAME) == "Bea Jones"
+    assert asked(decision) == question  # asked again, as the question it was
+    answer_until_summary(chat, decision)
+    assert opened(chat.say("yes")).details.customer_name == "Bea Jones"
