@@ -196,6 +196,10 @@ def test_an_outcome_in_a_condition_about_the_past_is_not_wished(
         ("es", "Que lo dejéis bien sin cobrarme nada más", "repair"),
         ("fr", "je veux nouvelles lunettes, pas réparer avec la colle", "replacement"),
         ("fr", "Faut que vous me la repeinturiez, c'est vous autres qui l'avez faite", "repair"),
+        ("de", "Die Schiibe müend usgwächslet werde, flicke nützt da nüt.", "replacement"),
+        ("de", "Ka Geld zruck, i mog neie Buidl, de wos passn", "replacement"),
+        ("fr", "Qu'on m'envoie enfin un installateur, ça fait trois semaines", "repair"),
+        ("en", "put me back on last years price and give me the difference back", "refund"),
         # The condition names what is hoped for; the money is the fallback.
         (
             "fr",
@@ -214,6 +218,11 @@ def test_a_wish_in_dialect_or_beside_a_refusal_is_read(
     ("language", "text", "outcome"),
     [
         ("en", "I want a refund and an apology. Both.", "other"),
+        (
+            "en",
+            "Reimburse the clothes I had to buy and send me the right bag, both please",
+            "other",
+        ),
         (
             "fr",
             "Que votre assurance paye le miroir ET qu'on vienne poncer le parquet, les deux",
