@@ -38,6 +38,8 @@ class DateWords:
     either_order: bool = False
     # "sorry, I meant the 12th": what follows is the date meant.
     corrections: frozenset[str] = frozenset()
+    # "due on", "prévue le": the day after them is to come, not the last such day past.
+    ahead_words: frozenset[str] = frozenset()
     # "bought", "installed", and the report words: a date beside them is not when it went wrong.
     purchase_words: frozenset[str] = frozenset()
     # "reported it", "sent it back": after it went wrong; a day before them may be when it did.
@@ -106,6 +108,7 @@ class DateWords:
             next_day=listed("next_day"),
             later_words=listed("later_words"),
             corrections=listed("corrections"),
+            ahead_words=listed("ahead_words"),
             purchase_words=listed("purchase_words") | listed("report_words"),
             report_words=listed("report_words"),
             booked_for=listed("booked_for"),

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -20,7 +21,7 @@ from workflows.date_readers import (
     words_of,
 )
 from workflows.date_words import DateWords
-from workflows.phrases import contains_phrase, normalise, phrase_matches
+from workflows.phrases import contains_phrase, longest_first, normalise, phrase_matches
 from workflows.stays import day_of_stay, without_stays
 
 __all__ = ["DateFound", "any_date", "certain_date", "find_date"]
@@ -34,8 +35,8 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     from a day of buying alone, "the next day" or "two days later" counts on ("repaired on 2
     March, the touch screen stopped working the next day").
     """
+    text = _without_days_ahead(text, today, dates)
     corrected = _corrected(text, today, dates)
-
     if corrected is not None:
         return corrected
     if _one_day_or_another(text, dates):
@@ -71,6 +72,24 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
             # "bought it on the 14th, the next day it broke": the day after the buying.
             found = _days_after(found or first_date(" . ".join(bought), today, dates), later, today)
     return found
+
+
+def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
+    """The text without the days it says are to come ("the balance is due on the 31st",
+    "réservée pour le 27 juin"), which would otherwise read as the last such day past."""
+    for phrase in dates.ahead_words:
+        for said in re.finditer(_loosely(phrase) + _BETWEEN_WORDS, text, re.IGNORECASE):
+            chunk = re.split(r"[,;.!?\n]", text[said.end() :], maxsplit=1)[0]
+            month_end = date(today.year, today.month, monthrange(today.year, today.month)[1])
+            # Read as if later in the month, or the year when a month is named: a calendar day
+            # then past is one still to come ("yesterday" says nothing of the kind).
+            days = _calendar_days([chunk], month_end, dates)
+            if any(word in dates.months for word in words_of(chunk, dates).split()):
+                days |= _calendar_days([chunk], date(today.year, 12, 31), dates)
+            if any(day > today for day in days):
+                end = said.end() + len(chunk)
+                text = text[: said.start()] + " " * (end - said.start()) + text[end:]
+    return text
 
 
 def _days_after(found: DateFound | None, later: int, today: date) -> DateFound | None:
@@ -246,7 +265,7 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
 def _past_purchase(clause: str, today: date, dates: DateWords) -> str:
     """The clause without its word of buying and the few words after it (its date)."""
     words = normalise(clause)
-    for phrase in sorted(dates.purchase_words, key=len, reverse=True):
+    for phrase in longest_first(dates.purchase_words):
         match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words)
         if match is not None:
             after = words[match.end() :].split()
@@ -312,7 +331,8 @@ def _of_buying(clause: str, dates: DateWords, *, reports: bool = True) -> bool:
         ),
         None,
     )
-    first = min(found, key=lambda match: match.start())
+    # "paid for" and "paid" both start here: the longer is what was said.
+    first = min(found, key=lambda match: (match.start(), -match.end()))
     first_word = len(words[: first.start()].split())
     after_it = len(words[: first.end()].split())
     if dated is None:

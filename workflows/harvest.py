@@ -20,7 +20,7 @@ from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.dates import certain_date
 from workflows.extraction import find_order_reference
-from workflows.phrases import contains_phrase, normalise
+from workflows.phrases import contains_phrase, longest_first, normalise
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
 from workflows.vocabulary import Vocabulary
 
@@ -134,7 +134,7 @@ def bare_name(text: str, vocab: Vocabulary) -> str | None:
 def name_in(text: str, intros: frozenset[str] = frozenset()) -> str | None:
     """A name the customer gives in so many words ("my name is Bea Jones", "je m'appelle …")."""
     found = _NAME_IN.search(text)
-    for intro in sorted(intros, key=len, reverse=True):
+    for intro in longest_first(intros):
         if found is not None:
             break
         # The phrase is stored normalised ("je m appelle", "ich heisse"): any punctuation may

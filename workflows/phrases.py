@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 
@@ -37,9 +38,15 @@ def contains_phrase(words: str, phrase: str) -> bool:
 
 def without(words: str, phrases: frozenset[str]) -> str:
     """``words`` with every one of ``phrases`` taken out, longest first."""
-    for phrase in sorted(phrases, key=len, reverse=True):
+    for phrase in longest_first(phrases):
         words = pattern(phrase).sub(" ", words)
     return words
+
+
+def longest_first(phrases: Iterable[str]) -> list[str]:
+    """Phrases longest first, and alphabetically among equals: a set's order changes from one
+    run to the next, and what is read must not."""
+    return sorted(phrases, key=lambda phrase: (-len(phrase), phrase))
 
 
 def stored_phrase(item: str) -> str:

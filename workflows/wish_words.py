@@ -188,7 +188,7 @@ class WishWords:
         """The outcomes the words name and do not refuse, each where it is named."""
         named: list[_NamedWish] = []
         for outcome, options in table.items():
-            for option in options:
+            for option in sorted(options):
                 for match in phrase_matches(words, option):
                     # "not a new one but my money back": a negation ends at a new clause.
                     back = self._same_clause(words[: match.start()].split()[::-1])
@@ -236,7 +236,7 @@ class WishWords:
         """The wishes named before a fallback ("if not", "sonst"): what follows one is not the
         wish itself, even when the wish is said in words no list holds ("take the M if you have
         it, otherwise money back")."""
-        for fallback in self.markers.fallbacks:
+        for fallback in sorted(self.markers.fallbacks):
             conditional = any(contains_phrase(fallback, c) for c in self.conditionals)
             for match in phrase_matches(words, fallback):
                 before = words[: match.start()].split()

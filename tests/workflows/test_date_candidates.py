@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -245,3 +248,54 @@ def test_a_period_of_months_is_no_day_it_went_wrong(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A day said to come is no day past: not 31 January, not last June.
+        ("en", "the balance of $14,800 is due on the 31st"),
+        ("fr", "la grande salle, réservation au nom de Lavoie pour le 27 juin"),
+        ("es", "el vuelo para el 2 de abril se canceló"),
+        # "the 3rd week running" counts weeks.
+        ("en", "bins not collected, its the 3rd week running"),
+    ],
+)
+def test_a_day_to_come_or_a_count_is_no_day_it_went_wrong(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+def test_a_day_booked_for_that_is_past_is_still_read(vocabularies: dict[str, Vocabulary]) -> None:
+    found = find_date("booked for the 14th, the room was filthy", TODAY, vocabularies["en"].dates)
+    assert found == DateFound(date(2026, 3, 14), valid=True)
+
+
+SAME_EVERY_RUN = """
+import os
+import subprocess
+import sys
+from datetime import date
+from tests.workflows.conftest import VOCABULARY_FILE, load_toml
+from workflows.dates import find_date
+from workflows.vocabulary import Vocabulary
+words = Vocabulary.from_mapping(load_toml(VOCABULARY_FILE), "en")
+text = "hi i paid for next day delivery on the 9th and it came 4 days later"
+print(find_date(text, date(2026, 3, 20), words.dates))
+"""
+
+
+def test_a_message_reads_the_same_in_every_run() -> None:
+    # The vocabulary's phrases are sets, whose order changes with each process's hash seed.
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", SAME_EVERY_RUN],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(4)
+    }
+    assert seen == {f"{DateFound(date(2026, 3, 13), valid=True)}\n"}
