@@ -153,7 +153,8 @@ async def store(
         insert(MessageIn)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-        .returning(MessageIn.id)
+        # The stored row itself, in one round trip: the ORM keeps it as it would a loaded one.
+        .returning(MessageIn)
     )
     signed = f"{message.channel}-signature"
     if message.proof is not None and not await first_time(session, signed, message.proof, now):
@@ -169,10 +170,9 @@ async def store(
         if known is None:
             log.warning("refused a replayed %s request (signature seen before)", message.channel)
         return None
-    new_id = await session.scalar(statement)
-    if new_id is None:
+    stored = await session.scalar(statement)
+    if stored is None:
         return None
-    stored = await session.get_one(MessageIn, new_id)
     for attachment in message.attachments:
         session.add(
             AttachmentRow(
