@@ -79,17 +79,29 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
     "réservée pour le 27 juin"), which would otherwise read as the last such day past."""
     for phrase in dates.ahead_words:
         for said in re.finditer(_loosely(phrase) + _BETWEEN_WORDS, text, re.IGNORECASE):
-            chunk = re.split(r"[,;.!?\n]", text[said.end() :], maxsplit=1)[0]
-            month_end = date(today.year, today.month, monthrange(today.year, today.month)[1])
-            # Read as if later in the month, or the year when a month is named: a calendar day
-            # then past is one still to come ("yesterday" says nothing of the kind).
-            days = _calendar_days([chunk], month_end, dates)
-            if any(word in dates.months for word in words_of(chunk, dates).split()):
-                days |= _calendar_days([chunk], date(today.year, 12, 31), dates)
-            if any(day > today for day in days):
-                end = said.end() + len(chunk)
-                text = text[: said.start()] + " " * (end - said.start()) + text[end:]
+            after = list(re.finditer(r"\S+", text[said.end() :]))[:_AHEAD_REACH]
+            # The fewest words after it that say a day to come; the phrase's own words may
+            # mark the day ("fällig am 28.").
+            for reach in range(1, len(after) + 1):
+                end = said.end() + after[reach - 1].end()
+                if _to_come(text[said.start() : end], today, dates):
+                    text = text[: said.start()] + " " * (end - said.start()) + text[end:]
+                    break
     return text
+
+
+def _to_come(words: str, today: date, dates: DateWords) -> bool:
+    """Whether the words name a calendar day still to come: read as if later in the month,
+    or the year when a month is named, it is after today ("yesterday" is no such day)."""
+    month_end = date(today.year, today.month, monthrange(today.year, today.month)[1])
+    days = _calendar_days([words], month_end, dates)
+    if any(word in dates.months for word in words_of(words, dates).split()):
+        days |= _calendar_days([words], date(today.year, 12, 31), dates)
+    return any(day > today for day in days)
+
+
+# Words after "due on", "pour le" within which the day to come is said.
+_AHEAD_REACH = 4
 
 
 def _days_after(found: DateFound | None, later: int, today: date) -> DateFound | None:
@@ -159,6 +171,7 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     # "My flight on 3/4" in a complaint is a day to come, whichever way round: only asked
     # "when?", a day still to come read the other way is the day just past.
     dates = replace(dates, either_order=False)
+    text = _without_days_ahead(text, today, dates)
     bought, rest = _purchase_clauses(text, dates)
     rest, _ = _without_noticing(rest, today, dates)
     named = _days_named(rest, today, dates)

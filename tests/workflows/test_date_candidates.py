@@ -299,3 +299,9 @@ def test_a_message_reads_the_same_in_every_run() -> None:
         for seed in range(4)
     }
     assert seen == {f"{DateFound(date(2026, 3, 13), valid=True)}\n"}
+
+
+def test_a_day_to_come_leaves_the_day_it_went_wrong(vocabularies: dict[str, Vocabulary]) -> None:
+    text = "Hallo, die Rate war fällig am 28. und wurde am 3. März doppelt abgebucht"
+    found = certain_date(text, TODAY, vocabularies["de"].dates)
+    assert found == DateFound(date(2026, 3, 3), valid=True)
