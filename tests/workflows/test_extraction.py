@@ -70,6 +70,7 @@ def test_order_numbers_in_the_forms_each_language_uses(
         ("Bestellung Nr. 88123 ist kaputt", "88123"),
         ("ref: 7781-22", "7781-22"),
         ("your reference 55-901 on the letter", "55-901"),
+        ("the worktop is cut short. Job 4471.", "4471"),
     ],
 )
 def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expected: str) -> None:
