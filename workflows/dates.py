@@ -33,9 +33,14 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     A correction wins ("on the 21st, sorry I meant the 12th"); a date of buying or ordering
     ("bought it on 2 January, it broke on the Tuesday before last") gives way to another;
     from a day of buying alone, "the next day" or "two days later" counts on ("repaired on 2
-    March, the touch screen stopped working the next day").
+    March, the touch screen stopped working the next day"); a day said to come ("due on the
+    31st") is none.
     """
-    text = _without_days_ahead(text, today, dates)
+    return _date_in(_without_days_ahead(text, today, dates), today, dates)
+
+
+def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """``find_date`` of a text whose days to come are already left out."""
     corrected = _corrected(text, today, dates)
     if corrected is not None:
         return corrected
@@ -77,7 +82,7 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
 def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
     """The text without the days it says are to come ("the balance is due on the 31st",
     "réservée pour le 27 juin"), which would otherwise read as the last such day past."""
-    for phrase in dates.ahead_words:
+    for phrase in longest_first(dates.ahead_words):
         for said in re.finditer(_loosely(phrase) + _BETWEEN_WORDS, text, re.IGNORECASE):
             after = list(re.finditer(r"\S+", text[said.end() :]))[:_AHEAD_REACH]
             # The fewest words after it that say a day to come; the phrase's own words may
@@ -177,7 +182,7 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     named = _days_named(rest, today, dates)
     if len(named) > 1:
         return None
-    found = find_date(text, today, dates)
+    found = _date_in(text, today, dates)
     bought_on = _days_named(bought, today, dates)
     if found is not None and found.value not in named and found.value in bought_on:
         return None  # only the day of buying, and nothing counts on from it: ask

@@ -188,7 +188,7 @@ class WishWords:
         """The outcomes the words name and do not refuse, each where it is named."""
         named: list[_NamedWish] = []
         for outcome, options in table.items():
-            for option in sorted(options):
+            for option in options:
                 for match in phrase_matches(words, option):
                     # "not a new one but my money back": a negation ends at a new clause.
                     back = self._same_clause(words[: match.start()].split()[::-1])
