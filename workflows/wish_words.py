@@ -32,6 +32,9 @@ class ClauseMarkers:
     # "All of it.", "les deux", "Todo.": closing a list of wishes, the customer wants them
     # together, which no one standard outcome is.
     together: frozenset[str] = frozenset()
+    # "Fix it", "Réparez", "Erstatten Sie", "Devuélvanme": at the start of a clause, an
+    # imperative asks for something as plainly as "I want" does.
+    imperatives: frozenset[str] = frozenset()
 
     @staticmethod
     def from_mapping(data: Mapping[str, object]) -> ClauseMarkers:
@@ -42,6 +45,7 @@ class ClauseMarkers:
             costs_borne=phrase_set(data.get("costs_borne", [])),
             counterfactuals=phrase_set(data.get("counterfactuals", [])),
             together=phrase_set(data.get("together", [])),
+            imperatives=phrase_set(data.get("imperatives", [])),
         )
 
 
@@ -286,13 +290,30 @@ class WishWords:
         """
         if (corrected := self.corrected_outcome(text)) is not None:
             return corrected
-        wanted = {
-            found
-            for sentence in re.split(r"[.!?\n]+", text)
-            if any(contains_phrase(normalise(sentence), wish) for wish in self.wishes)
-            and (found := self.outcome_in(sentence)) is not None
-        }
-        return wanted.pop() if len(wanted) == 1 else None
+        sentences = [s for s in re.split(r"[.!?\n]+", text) if s.strip()]
+        asking = [sentence for sentence in sentences if self._asks(sentence)]
+        wanted = {found for sentence in asking if (found := self.outcome_in(sentence)) is not None}
+        if len(wanted) != 1:
+            return None
+        # "Fix the worktop and take something off the bill. Both.": wanted together.
+        closing = sentences[-1] if sentences[-1] not in asking else ""
+        words = self._read(". ".join([*asking, closing]))
+        named = self._wishes_named(words, self.outcomes)
+        if self._all_together(words, named, self._before_fallback(words, named)):
+            return "other"
+        return wanted.pop()
+
+    def _asks(self, sentence: str) -> bool:
+        """Whether a sentence asks for something: a word of wishing anywhere in it ("I want",
+        "please"), or an imperative opening it or a part after a comma ("Fix the worktop",
+        "Réparez-le, sinon remboursez-moi")."""
+        words = normalise(sentence)
+        if any(contains_phrase(words, wish) for wish in self.wishes):
+            return True
+        # Only after punctuation: after "and" a bare verb may be an infinitive ("was
+        # supposed to come and fix my boiler").
+        clauses = (c.strip() for c in _clauses(sentence).split(_CLAUSE_END))
+        return any(_opens(c, verb) for c in clauses for verb in self.markers.imperatives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +346,12 @@ def _wished_part(text: str, words: str, named: list[_NamedWish], kept: list[_Nam
         return text
     cut = min(wish.start for wish in named if wish not in kept)
     return words[:cut].replace(_CLAUSE_END, " ")
+
+
+def _opens(words: str, phrase: str) -> bool:
+    """Whether the words begin with the phrase ("réparez-le" begins with "réparez")."""
+    said = phrase_matches(words, phrase)
+    return bool(said) and said[0].start() == 0
 
 
 def _clauses(text: str) -> str:

@@ -243,3 +243,46 @@ def test_several_wishes_wanted_together_are_no_one_standard_outcome(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
     assert vocabularies[language].answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        (
+            "en",
+            "The worktop you fitted on the 24th is chipped. Job 4471. Just replace it.",
+            "replacement",
+        ),
+        (
+            "en",
+            "Job 4471, the worktop is chipped. "
+            "Fix the worktop and take something off the bill. Both.",
+            "other",
+        ),
+        (
+            "fr",
+            "Mon casque n° 44521 grésille depuis lundi. Réparez-le, sinon remboursez-moi.",
+            "repair",
+        ),
+        (
+            "de",
+            "Der Toaster (Bestellung 88123) ist kaputt. Erstatten Sie mir den Betrag.",
+            "refund",
+        ),
+        ("es", "La lavadora del pedido 7781-22 llegó rota. Cámbienme la lavadora.", "replacement"),
+    ],
+)
+def test_a_wish_said_as_an_imperative_in_a_first_message_is_not_asked_again(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    chat.say(text)
+    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
+
+
+def test_a_verb_after_and_is_not_an_imperative(chat: Chat) -> None:
+    chat.say(
+        "Engineer was supposed to come and fix my boiler yesterday, job ref BG558120. "
+        "Nobody showed up."
+    )
+    assert not chat.conversation.answered(Field.OUTCOME)
