@@ -40,6 +40,8 @@ class DateWords:
     corrections: frozenset[str] = frozenset()
     # "due on", "prévue le": the day after them is to come, not the last such day past.
     ahead_words: frozenset[str] = frozenset()
+    # "to this day", "bis heute", "hasta hoy": up to now, not a day it went wrong.
+    until_now: frozenset[str] = frozenset()
     # "bought", "installed", and the report words: a date beside them is not when it went wrong.
     purchase_words: frozenset[str] = frozenset()
     # "reported it", "sent it back": after it went wrong; a day before them may be when it did.
@@ -109,6 +111,7 @@ class DateWords:
             later_words=listed("later_words"),
             corrections=listed("corrections"),
             ahead_words=listed("ahead_words"),
+            until_now=listed("until_now"),
             purchase_words=listed("purchase_words") | listed("report_words"),
             report_words=listed("report_words"),
             booked_for=listed("booked_for"),

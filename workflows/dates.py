@@ -81,7 +81,10 @@ def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
 
 def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
     """The text without the days it says are to come ("the balance is due on the 31st",
-    "réservée pour le 27 juin"), which would otherwise read as the last such day past."""
+    "réservée pour le 27 juin"), which would otherwise read as the last such day past, nor
+    its "up to now" ("bis heute nichts bekommen"), which would read as today."""
+    for phrase in longest_first(dates.until_now):
+        text = re.sub(_loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
     for phrase in longest_first(dates.ahead_words):
         for said in re.finditer(_loosely(phrase) + _BETWEEN_WORDS, text, re.IGNORECASE):
             after = list(re.finditer(r"\S+", text[said.end() :]))[:_AHEAD_REACH]

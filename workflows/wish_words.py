@@ -97,6 +97,8 @@ class WishWords:
             return "other"  # "a refund, an apology and a call from the manager. All of it."
         # An answer the model is all but certain of ("que me paguen el refri po" is
         # compensation) is read by it: phrase lists lag behind the words customers find.
+        if self._for_costs_borne(words, kept):
+            return "other"  # the model cannot tell whose costs the money is for
         if self.model is not None:
             surely = self.model.surely(_wished_part(text, words, named, kept))
             if surely is not None:
@@ -171,9 +173,9 @@ class WishWords:
         )
         if not named:
             return None
-        kinds = {wish.outcome for wish in named}
-        if kinds == {"refund"} and any(contains_phrase(words, c) for c in self.markers.costs_borne):
+        if self._for_costs_borne(words, named):
             return "other"  # "I want the taxi paid for, the £68, and something for the hassle"
+        kinds = {wish.outcome for wish in named}
         if len(kinds) == 1:
             return kinds.pop()
         # A hope under a condition is the wish only with a fallback after it ("if you can't
@@ -187,6 +189,13 @@ class WishWords:
             return None  # "a refund or a replacement": undecided, so ask
         first = favourites[0] if favourites else min(wish.start for wish in named)
         return next(wish.outcome for wish in named if wish.start == first)
+
+    def _for_costs_borne(self, words: str, named: list[_NamedWish]) -> bool:
+        """Whether the only money back wanted is for costs the fault caused ("le billet
+        d'avion que j'ai dû racheter"): compensation, not a refund of what was paid."""
+        return {wish.outcome for wish in named} == {"refund"} and any(
+            contains_phrase(words, c) for c in self.markers.costs_borne
+        )
 
     def _wishes_named(self, words: str, table: Mapping[str, frozenset[str]]) -> list[_NamedWish]:
         """The outcomes the words name and do not refuse, each where it is named."""

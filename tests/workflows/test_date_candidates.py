@@ -259,12 +259,41 @@ def test_a_period_of_months_is_no_day_it_went_wrong(
         ("es", "el vuelo para el 2 de abril se canceló"),
         # "the 3rd week running" counts weeks.
         ("en", "bins not collected, its the 3rd week running"),
+        # "Up to now" is no day: not today.
+        ("de", "Ausweis im Januar beantragt und bis heute nichts bekommen"),
+        ("es", "Lo pedí en enero y hasta el día de hoy nada"),
+        ("en", "I applied in January and as of today nothing has come"),
+        # An earlier time it happened is its history: this time is asked about.
+        (
+            "fr",
+            "cmd arrivée sans les boissons ni le dessert, 2e fois ce mois-ci. "
+            "la 1ere c t le 6 mars",
+        ),
     ],
 )
 def test_a_day_to_come_or_a_count_is_no_day_it_went_wrong(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("en", "Chicken was off. Opened it Wednesday. Use by was the 24th, so not even close", 18),
+        (
+            "es",
+            "el lunes fui a recoger mi celular que dejé el 5 de marzo para cambio de batería y me "
+            "entregaron otro celular",
+            16,
+        ),
+    ],
+)
+def test_a_day_it_was_good_until_or_handed_over_gives_way(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: int
+) -> None:
+    found = certain_date(text, TODAY, vocabularies[language].dates)
+    assert found == DateFound(date(2026, 3, day), valid=True)
 
 
 def test_a_day_booked_for_that_is_past_is_still_read(vocabularies: dict[str, Vocabulary]) -> None:

@@ -286,3 +286,16 @@ def test_a_verb_after_and_is_not_an_imperative(chat: Chat) -> None:
         "Nobody showed up."
     )
     assert not chat.conversation.answered(Field.OUTCOME)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Que vous me remboursiez le billet d'avion que j'ai dû racheter, 310 euros"),
+        ("es", "pues que se hagan cargo de los gastos del hospital de mi suegra, como 6 mil pesos"),
+    ],
+)
+def test_money_back_for_costs_borne_is_compensation_whatever_the_model_says(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == "other"
