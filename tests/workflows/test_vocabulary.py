@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -316,7 +317,9 @@ def test_the_outcome_wanted_in_each_language(
 def test_an_answer_to_what_they_want_is_read_by_its_stems_when_no_phrase_names_it(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str | None
 ) -> None:
-    assert vocabularies[language].answered_outcome(text) == outcome
+    # The lists alone: the learnt model, where it is sure, may read further (its own tests).
+    lists_alone = replace(vocabularies[language], wish_model=None)
+    assert lists_alone.answered_outcome(text) == outcome
 
 
 def test_stems_are_only_for_answers_not_for_what_a_complaint_mentions(vocab: Vocabulary) -> None:
