@@ -98,3 +98,27 @@ def test_english_abbreviations_and_misspellings_do_not_read_other_languages(
     # "esa" is Spanish for "that", not the ESA benefit; "solicito" is "I request".
     found = classify("Solicito que me devuelvan esa cantidad cobrada de más", spanish)
     assert found.severity == "normal", found.reasons
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "severity"),
+    [
+        # Sound that crackles in headphones is a fault, not a shock waiting to happen...
+        (
+            "fr",
+            "Mon casque (commande n° 44521) grésille depuis lundi dans l'oreillette gauche.",
+            "normal",
+        ),
+        ("de", "Die Kopfhörer knistern auf dem linken Ohr", "normal"),
+        ("en", "my new headphones crackle in the left ear", "normal"),
+        # ...a socket or a charger that does is.
+        ("fr", "La prise grésille et sent le chaud", "critical"),
+        ("fr", "Le chargeur grésille et chauffe", "critical"),
+        ("en", "the socket crackles and sparks when I plug in the kettle", "critical"),
+    ],
+)
+def test_crackling_sound_is_not_an_electrical_hazard(
+    rules: Rules, code: str, text: str, severity: str
+) -> None:
+    chosen = rules if code == "en" else rules_for(code, rules)
+    assert classify(text, chosen).severity == severity
