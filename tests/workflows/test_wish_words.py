@@ -84,9 +84,7 @@ def test_what_follows_a_fallback_is_wanted_only_if_the_first_wish_cannot_be_had(
 def test_a_first_message_wish_is_read_across_its_commas(
     chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
-    chat.settings = replace(chat.settings, vocab=vocabularies[language])
-    chat.say(text)
-    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
+    assert _first_message_outcome(chat, vocabularies[language], text).startswith(outcome)
 
 
 def test_a_first_message_naming_only_the_fallback_is_asked_what_they_want(
@@ -159,9 +157,7 @@ def test_money_back_for_a_cost_the_fault_caused_is_compensation_not_a_refund(
 def test_words_that_look_like_a_fallback_or_a_dismissal_but_are_not(
     chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
-    chat.settings = replace(chat.settings, vocab=vocabularies[language])
-    chat.say(text)
-    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
+    assert _first_message_outcome(chat, vocabularies[language], text).startswith(outcome)
 
 
 @pytest.mark.parametrize(
@@ -275,9 +271,7 @@ def test_several_wishes_wanted_together_are_no_one_standard_outcome(
 def test_a_wish_said_as_an_imperative_in_a_first_message_is_not_asked_again(
     chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
-    chat.settings = replace(chat.settings, vocab=vocabularies[language])
-    chat.say(text)
-    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith(outcome)
+    assert _first_message_outcome(chat, vocabularies[language], text).startswith(outcome)
 
 
 def test_a_verb_after_and_is_not_an_imperative(chat: Chat) -> None:
@@ -299,3 +293,10 @@ def test_money_back_for_costs_borne_is_compensation_whatever_the_model_says(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert vocabularies[language].answered_outcome(text) == "other"
+
+
+def _first_message_outcome(chat: Chat, vocab: Vocabulary, text: str) -> str:
+    """The outcome recorded from a first message alone ("" when it is still to be asked)."""
+    chat.settings = replace(chat.settings, vocab=vocab)
+    chat.say(text)
+    return chat.conversation.answer(Field.OUTCOME) or ""
