@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from rapidfuzz.distance import OSA
 
 from workflows.date_words import DateFound, DateWords
-from workflows.phrases import contains_phrase, normalise
+from workflows.phrases import alternation, contains_phrase, normalise
 from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of_last_week
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -165,12 +165,12 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
 
 
 def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
-    months = "|".join(sorted((re.escape(name) for name in dates.months), key=len, reverse=True))
+    months = alternation(dates.months)
     if not months:
         return None
     # "3rd of March", "1er mars", "3 de marzo de 2026" ("3. März" arrives as "3 märz"), and in
     # words: "el primero de marzo".
-    spelt = "|".join(re.escape(word) for word in sorted(dates.numbers, key=len, reverse=True))
+    spelt = alternation(dates.numbers)
     day_part = rf"(\d{{1,2}}{_SUFFIX}?|{spelt})" if spelt else rf"(\d{{1,2}}){_SUFFIX}?"
     patterns = (
         rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
@@ -214,7 +214,7 @@ def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None
         ),
         None,
     )
-    this_month = "|".join(re.escape(phrase) for phrase in dates.this_month)
+    this_month = alternation(dates.this_month)
     if match is None and this_month:
         # "el 2 de este mes", "le 3 de ce mois".
         match = re.search(rf"\b(\d{{1,2}}){_SUFFIX}? (?:{this_month})\b", words)
@@ -258,13 +258,13 @@ def _counted(after: str, dates: DateWords) -> bool:
 
 def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
     """ "am 3.", "le 12", "el lunes 9": a day of this month (or the last that had it)."""
-    names = "|".join(re.escape(word) for word in (*dates.day_marks, *dates.weekdays))
+    names = alternation((*dates.day_marks, *dates.weekdays))
     if not names:
         return None
     units = {*dates.day_units, *dates.week_units}
     earlier = next((p for p in dates.previous_month if contains_phrase(words, p)), "")
-    weekdays = "|".join(re.escape(word) for word in dates.weekdays)
-    between = "|".join(re.escape(word) for word in dates.day_articles)
+    weekdays = alternation(dates.weekdays)
+    between = alternation(dates.day_articles)
     # Only a weekday may have an article before its day ("Mittwoch der 11.", "vendredi le 13").
     article = rf"(?: (?:{between}))?" if between else ""
     pattern = rf"\b(?:({names})|({weekdays}){article}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])"

@@ -21,7 +21,13 @@ from workflows.date_readers import (
     words_of,
 )
 from workflows.date_words import DateWords
-from workflows.phrases import contains_phrase, longest_first, normalise, phrase_matches
+from workflows.phrases import (
+    alternation,
+    contains_phrase,
+    longest_first,
+    normalise,
+    phrase_matches,
+)
 from workflows.stays import day_of_stay, without_stays
 
 __all__ = ["DateFound", "any_date", "certain_date", "find_date"]
@@ -165,8 +171,8 @@ def _one_day_or_another(text: str, dates: DateWords) -> bool:
     """Two weekdays offered as alternatives ("samedi ou dimanche", "Mittwoch oder Donnerstag")."""
     if not dates.alternatives:
         return False
-    days = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
-    either = "|".join(re.escape(word) for word in dates.alternatives)
+    days = alternation(dates.weekdays)
+    either = alternation(dates.alternatives)
     return re.search(rf"\b(?:{days}) (?:{either}) (?:{days})\b", normalise(text)) is not None
 
 
@@ -305,7 +311,7 @@ _PURCHASE_REACH = 8
 
 def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
     """The clauses that speak of buying, ordering or installing, and the others."""
-    joins = "|".join(re.escape(word) for word in sorted(dates.clause_words, key=len, reverse=True))
+    joins = alternation(dates.clause_words)
     # A dot or comma ends a clause only before a space and not after a number: "12.03.2026",
     # "49,99" and "am 2. Januar" are one.
     # A bracket holds an aside ("mon chat (vacciné le 11) ne mangeait plus"); a comma and a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from workflows.date_readers import ORDINAL_DAY
+from workflows.phrases import alternation
 from workflows.vocabulary import Vocabulary
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -20,7 +21,7 @@ _CODE = r"[A-Za-z0-9](?:[A-Za-z0-9\-]|/(?=[A-Za-z0-9])){2,24}"
 
 def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     """An order, invoice or account number the message names (it must contain a digit)."""
-    words = "|".join(re.escape(word) for word in sorted(vocab.order_words, key=len, reverse=True))
+    words = alternation(vocab.order_words)
     patterns = [
         rf"#\s?({_CODE})",
         # The numero sign and its abbreviations, in any language: "n° 44521", "Nr. 88123".

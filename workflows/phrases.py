@@ -15,6 +15,20 @@ def normalise(text: str) -> str:
     return " ".join(cleaned.split())
 
 
+def alternation(words: Iterable[str]) -> str:
+    """The words as one regex alternation, longest first ("mardi|mars|mar"), escaped.
+
+    Built once per list: the date readers ask for the same months and weekdays on every
+    message, and escaping them each time was a tenth of a first message's work.
+    """
+    return _alternation(words if isinstance(words, frozenset) else frozenset(words))
+
+
+@lru_cache(maxsize=1024)
+def _alternation(words: frozenset[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
+
+
 @lru_cache(maxsize=16_384)
 def pattern(phrase: str) -> re.Pattern[str]:
     """A stored phrase as a whole-word pattern; a trailing * matches any word starting so.

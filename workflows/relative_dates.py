@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from workflows.date_words import DateFound, DateWords
-from workflows.phrases import contains_phrase
+from workflows.phrases import alternation, contains_phrase
 
 # "9999999 days ago" is not a date (and would overflow the calendar).
 _LONGEST_AGO = 3660
@@ -104,8 +104,8 @@ def relative_beside(words: str, today: date, dates: DateWords) -> DateFound | No
     """A day counted back from today ("anoche", "last Tuesday") beside a calendar day in the
     same clause; a weekday given with its date ("le jeudi 12") is that date's, not another,
     and "today" or a bare weekday says no other day ("I'm writing today about 3 March")."""
-    weekdays = "|".join(re.escape(word) for word in dates.weekdays)
-    articles = "|".join(re.escape(word) for word in dates.day_articles)
+    weekdays = alternation(dates.weekdays)
+    articles = alternation(dates.day_articles)
     article = rf"(?: (?:{articles}))?" if articles else ""
     if weekdays:
         words = re.sub(rf"\b(?:{weekdays}){article} \d{{1,2}}", " ", words)

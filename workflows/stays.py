@@ -11,19 +11,20 @@ from datetime import date
 
 from workflows.date_readers import DateFound, words_of
 from workflows.date_words import DateWords
+from workflows.phrases import alternation
 
 
 def _stay_pattern(dates: DateWords) -> str | None:
-    starts = "|".join(re.escape(word) for word in dates.range_from)
-    ends = "|".join(re.escape(word) for word in dates.range_to)
+    starts = alternation(dates.range_from)
+    ends = alternation(dates.range_to)
     if not (starts and ends):
         return None
     # A day may come with its weekday ("del jueves 12 al domingo 15") or as "15/01".
-    weekday = "|".join(re.escape(day) for day in sorted(dates.weekdays, key=len, reverse=True))
+    weekday = alternation(dates.weekdays)
     number = rf"(?:the )?(?:(?:{weekday}) )?\d{{1,2}}(?:/\d{{1,2}})?\w*"
     # The first day may name its own month ("del 8 de enero al 6 de marzo"): a period of
     # months is a stay too, and its second month is read after it as for any stay.
-    month = "|".join(re.escape(name) for name in sorted(dates.months, key=len, reverse=True))
+    month = alternation(dates.months)
     own_month = rf"(?: (?:of |de )?(?:{month}))?"
     return rf"\b(?:{starts}) ({number}){own_month} (?:{ends}) ({number})"
 
@@ -36,7 +37,7 @@ def without_stays(words: str, dates: DateWords) -> str:
     words = re.sub(stay, " ", words)
     # A period of two dates needs no word before it ("Período 15/01 al 15/03").
     numeric = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
-    ends = "|".join(re.escape(word) for word in dates.range_to)
+    ends = alternation(dates.range_to)
     return re.sub(rf"\b{numeric} (?:{ends}) {numeric}\b", " ", words)
 
 
