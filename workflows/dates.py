@@ -12,6 +12,7 @@ import re
 from calendar import monthrange
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from workflows.date_readers import (
     CALENDAR_READERS,
@@ -26,6 +27,7 @@ from workflows.phrases import (
     contains_phrase,
     longest_first,
     normalise,
+    pattern,
     phrase_matches,
 )
 from workflows.stays import day_of_stay, without_stays
@@ -157,6 +159,7 @@ def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _loosely(phrase: str) -> str:
     """A stored phrase as a pattern over raw text: "no espere" finds "No, espere"."""
     joined = _BETWEEN_WORDS.join(re.escape(word) for word in phrase.split())
@@ -293,7 +296,7 @@ def _past_purchase(clause: str, today: date, dates: DateWords) -> str:
     """The clause without its word of buying and the few words after it (its date)."""
     words = normalise(clause)
     for phrase in longest_first(dates.purchase_words):
-        match = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words)
+        match = pattern(phrase).search(words)
         if match is not None:
             after = words[match.end() :].split()
             bought_on = first_date(" ".join(after), today, dates)
