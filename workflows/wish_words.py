@@ -10,7 +10,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from workflows.phrases import contains_phrase, normalise, phrase_matches, phrase_set, without
+from workflows.phrases import (
+    contains_phrase,
+    normalise,
+    pattern,
+    phrase_matches,
+    phrase_set,
+    without,
+)
 from workflows.wish_model import WishModel
 
 
@@ -95,10 +102,10 @@ class WishWords:
         kept = self._before_fallback(words, named)
         if self._all_together(words, named, kept):
             return "other"  # "a refund, an apology and a call from the manager. All of it."
-        # An answer the model is all but certain of ("que me paguen el refri po" is
-        # compensation) is read by it: phrase lists lag behind the words customers find.
         if self._for_costs_borne(words, kept):
             return "other"  # the model cannot tell whose costs the money is for
+        # An answer the model is all but certain of ("que me paguen el refri po" is
+        # compensation) is read by it: phrase lists lag behind the words customers find.
         if self.model is not None:
             surely = self.model.surely(_wished_part(text, words, named, kept))
             if surely is not None:
@@ -359,8 +366,7 @@ def _wished_part(text: str, words: str, named: list[_NamedWish], kept: list[_Nam
 
 def _opens(words: str, phrase: str) -> bool:
     """Whether the words begin with the phrase ("réparez-le" begins with "réparez")."""
-    said = phrase_matches(words, phrase)
-    return bool(said) and said[0].start() == 0
+    return pattern(phrase).match(words) is not None
 
 
 def _clauses(text: str) -> str:
