@@ -65,6 +65,9 @@ class DateWords:
     day_marks: frozenset[str] = frozenset()
     # Whether "12.03" (no last dot) is a date: where a dot is never a decimal point (German).
     bare_dotted: bool = False
+    # Whether a dot after a day's number makes it an ordinal ("am 2. Januar", German): where
+    # not, "desde el día 3. Lo avisé el 4" is two sentences.
+    ordinal_dots: bool = False
     # Words between a weekday and its day of the month ("Mittwoch, der 11.", "the 7th").
     day_articles: frozenset[str] = frozenset()
     # Words of finding out ("noticed", "gesehen", "me di cuenta"): a day said with them is
@@ -125,6 +128,7 @@ class DateWords:
             day_marks=listed("day_marks"),
             day_articles=listed("day_articles"),
             bare_dotted=data.get("bare_dotted_dates", False) is True,
+            ordinal_dots=data.get("ordinal_dots", False) is True,
             discovery_words=listed("discovery_words"),
             counted=listed("counted"),
             since_words=listed("since_words"),

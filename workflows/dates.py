@@ -315,11 +315,12 @@ _PURCHASE_REACH = 8
 def _purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
     """The clauses that speak of buying, ordering or installing, and the others."""
     joins = alternation(dates.clause_words)
-    # A dot or comma ends a clause only before a space and not after a number: "12.03.2026",
-    # "49,99" and "am 2. Januar" are one.
+    # A dot or comma ends a clause only before a space: "12.03.2026" and "49,99" are one; so
+    # is "am 2. Januar" where a dot after a number is an ordinal's.
     # A bracket holds an aside ("mon chat (vacciné le 11) ne mangeait plus"); a comma and a
     # space end a clause after a number too ("le 9, envoi 32XB…, il est revenu").
-    breaks = r"[;!?()\n]+|(?<!\d)\.(?=\s|$)|,(?=\s|$)" + (
+    dot = r"(?<!\d)\." if dates.ordinal_dots else r"\."
+    breaks = rf"[;!?()\n]+|{dot}(?=\s|$)|,(?=\s|$)" + (
         rf"|(?<!\w)(?:{joins})(?!\w)" if joins else ""
     )
     text = _SENTENCE_AFTER_NUMBER.sub(

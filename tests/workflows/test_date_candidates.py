@@ -141,6 +141,31 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
 @pytest.mark.parametrize(
     ("language", "text", "day"),
     [
+        # A sentence that ends on a day's number ends there: the report after it is apart.
+        (
+            "es",
+            "Llevo sin calefacción desde el día 3. Lo avisé por email el 4 y otra vez el 11.",
+            date(2026, 3, 3),
+        ),
+        (
+            "en",
+            "No hot water since March 3. Reported it on March 4 and again on March 11.",
+            date(2026, 3, 3),
+        ),
+        # In German the dot makes the day an ordinal: the same words are one sentence.
+        ("de", "Am 2. Januar bestellt, am 14. März kaputt angekommen.", date(2026, 3, 14)),
+    ],
+)
+def test_a_sentence_ends_after_a_days_number_except_where_that_dot_is_an_ordinal(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
+) -> None:
+    found = find_date(text, TODAY, vocabularies[language].dates)
+    assert (found.value if found is not None and found.valid else None) == day
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
         # Found by an attack review.
         ("en", "My flight on 3/4 was cancelled and nobody told me", None),
         (
