@@ -15,8 +15,12 @@ _PHONE = re.compile(r"^\+?[\d\s()./-]{7,20}$")
 _OUR_REFERENCE = re.compile(r"[A-Za-z]{1,5}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
 
 
-# An order or file code: letters, digits and hyphens, and slashes between them ("2026/0412").
-_CODE = r"[A-Za-z0-9](?:[A-Za-z0-9\-]|/(?=[A-Za-z0-9])){2,24}"
+# An order or file code: letters, digits and hyphens, and slashes or dots between them
+# ("2026/0412", "MP260309.1542.A87"); or a number in groups of three ("carte 118 204").
+_CODE = (
+    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w,.]\d)(?!\w)"
+    r"|[A-Za-z0-9](?:[A-Za-z0-9\-]|[/.](?=[A-Za-z0-9])){2,24}"
+)
 
 
 def find_order_reference(text: str, vocab: Vocabulary) -> str | None:

@@ -42,6 +42,10 @@ def test_an_order_number_is_not_read_as_a_date_in_any_language(
         ("fr", "personne n'est venu. Dossier 2026/0412.", "2026/0412"),
         ("en", "order no. 2231/24 arrived", "2231/24"),
         ("de", "Auftragsnr. GF-2026-00871, kam wieder nicht", "GF-2026-00871"),
+        # Dots between a code's parts, and a number written in groups of three.
+        ("fr", "transaction n° MP260309.1542.A87. L'auto-école dit", "MP260309.1542.A87"),
+        ("fr", "Je suis abonnée depuis septembre 2024, carte 118 204.", "118 204"),
+        ("en", "the worktop is cut short. Job 4471. Fix it", "4471"),
     ],
 )
 def test_order_numbers_in_the_forms_each_language_uses(
@@ -91,6 +95,7 @@ def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expec
         # A price is not an order number.
         "two payments appeared on my account: 189,99 € and 45 €",
         "the order 45 EUR was charged twice",
+        "commande 1 200 € payée deux fois",
     ],
 )
 def test_no_order_number_without_one_that_contains_a_digit(vocab: Vocabulary, text: str) -> None:
