@@ -65,9 +65,6 @@ def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
     # "We stayed from the 6th to the 8th; on Saturday night the heating failed": that Saturday.
     if (during := day_of_stay(text, today, dates)) is not None:
         return during
-    latest = _latest_of_several(rest, today, dates)
-    if latest is not None:
-        return latest
     if not bought:
         # A stay ("from the 7th to the 10th") is when they had it, not when it went wrong:
         # with no other day named, better to ask which.
@@ -255,16 +252,6 @@ def _since(clauses: list[str], today: date, dates: DateWords) -> DateFound | Non
             if began is not None and began.valid:
                 return began
     return None
-
-
-def _latest_of_several(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
-    """Of several days of the month named in different clauses, the latest one past.
-
-    A complaint tells its story in order: paid "le 8 janvier", cancelled "le 2 mars"; ordered
-    "le 2/3", lost "le 6/3". A weekday beside a day ("Saturday, the 7th") is that same day.
-    """
-    found = _calendar_days(clauses, today, dates)
-    return DateFound(max(found), valid=True) if len(found) > 1 else None
 
 
 def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[date]:

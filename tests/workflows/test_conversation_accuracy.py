@@ -127,7 +127,8 @@ CONSENT = "consent"
 # 94.9% with them in (their dates of tours, letters and first nights split the writers).
 # Round 11 (v3145-v3304) scored first with the code of the start of its session: 95.6%,
 # 85.6%, 83.8%, 100%, 100%, consent 94.4%. Its held-out quarter brought the held-out date
-# floor down: 91.6% before, 91.4% with it in (826 held out).
+# floor down: 91.6% before, 91.4% with it in (826 held out). An answer to "when" that names
+# several days then means the first (it was the latest): held-out date 92.0%, floor back up.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
@@ -141,7 +142,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.965,
-        "when": 0.91,
+        "when": 0.915,
         "outcome": 0.905,
         "name": 0.995,
         "contact": 0.995,
