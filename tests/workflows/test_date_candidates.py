@@ -197,6 +197,14 @@ def test_a_sentence_ends_after_a_days_number_except_where_that_dot_is_an_ordinal
         ("en", "I'm writing today about the double charge on 3 March", date(2026, 3, 3)),
         ("es", "El técnico que vino el 3 de marzo vuelve el lunes", date(2026, 3, 3)),
         ("de", "Am Donnerstag dem 12. März kam niemand", date(2026, 3, 12)),
+        # Calling the business may be the complaint itself, not a report of it: both days
+        # stay candidates, so the customer is asked.
+        (
+            "fr",
+            "Avant hier j'ai appelé la clinique parce que mon chat (vacciné le 11) ne mangeait "
+            "plus, et l'assistante m'a raccroché au nez",
+            None,
+        ),
     ],
 )
 def test_a_first_message_is_not_misread_by_words_around_its_day(
@@ -217,6 +225,7 @@ def test_a_first_message_is_not_misread_by_words_around_its_day(
         ),
         ("es", "Os devolví el router por Correos el 2 de febrero y en la factura me metéis 120 €"),
         ("de", "Ich hab am 31.12. selbst abgelesen: 48213 kWh, auf der Rechnung steht mehr."),
+        ("fr", "Débité deux fois. J'ai déjà téléphoné le 13 et on m'a dit d'attendre."),
     ],
 )
 def test_a_day_of_reporting_or_sending_back_alone_is_asked_about(
