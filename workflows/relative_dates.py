@@ -83,12 +83,14 @@ def relative_date(
         return named if not counted_back or named.value != today else None
     if counted_back:
         return None
-    for name, weekday in dates.weekdays.items():
-        if name in tokens:
-            # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
-            # would be "today".
-            back = (today.weekday() - weekday) % 7 or 7
-            return DateFound(today - timedelta(days=back), valid=True)
+    # The weekday said first ("mittwoch, dienstag war der andere karton"), not the first of
+    # the week.
+    said = next((dates.weekdays[token] for token in tokens if token in dates.weekdays), None)
+    if said is not None:
+        # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
+        # would be "today".
+        back = (today.weekday() - said) % 7 or 7
+        return DateFound(today - timedelta(days=back), valid=True)
     return None
 
 
