@@ -33,6 +33,7 @@ from workflows.questions import (
     accept,
     ask,
     fallback,
+    only_yes_or_no,
     prefill,
     reask,
     take_description,
@@ -324,8 +325,11 @@ def _collect(
                 Reply("customer/consent_needed"),
                 ask(asking, settings, retry=True),
             )
-        if asking in (Field.CONTACT, Field.NAME):
-            # Never store what is not a contact or a name ("yes", "1"): staff go without it.
+        if asking in (Field.CONTACT, Field.NAME) or (
+            asking is Field.OUTCOME and only_yes_or_no(text, vocab)
+        ):
+            # Never store what is not a contact, a name or a wish ("yes", "1"): staff go
+            # without it.
             return _after_answer(conversation.with_skipped(asking), message, context, settings)
         accepted = fallback(asking, text)
     if asking is Field.DESCRIPTION:

@@ -17,6 +17,7 @@ from workflows.extraction import (
     plausible_name,
     word_count,
 )
+from workflows.phrases import normalise
 from workflows.vocabulary import Vocabulary
 
 OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
@@ -81,6 +82,9 @@ def accept(
             return None
         return found.value.isoformat()
     if asking is Field.OUTCOME:
+        stripped = text.strip().rstrip(".)")
+        if not stripped.isdigit() and only_yes_or_no(text, vocab):
+            return None  # "Ja, geht in Ordnung" answers another question, not this one
         # "I want them to retrain the staff" is an answer, in the customer's own words.
         return parse_outcome(text, vocab) or (f"other: {text}" if word_count(text) >= 3 else None)
     if asking is Field.NAME:
@@ -97,6 +101,12 @@ def accept(
     if vocab.agrees(text):
         return "yes"
     return None
+
+
+def only_yes_or_no(text: str, vocab: Vocabulary) -> bool:
+    """Whether an answer is a yes, a no or a consent and nothing more ("oui, ça nous va")."""
+    words = normalise(text)
+    return words in vocab.yes or words in vocab.no or vocab.agrees(text)
 
 
 # A short answer opening with a yes is left to says_yes; a longer agreement ("Yes, that is

@@ -66,6 +66,23 @@ def test_what_is_not_a_contact_is_never_saved_as_one(chat: Chat) -> None:
     assert opened(chat.say("yes")).details.contact is None
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("de", "Ja, geht in Ordnung"), ("fr", "oui, ça nous va"), ("en", "yes"), ("es", "no")],
+)
+def test_a_yes_or_no_is_never_saved_as_the_outcome_wanted(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    advance_to(chat, "customer/ask_outcome")
+    assert asked(chat.say(text)) == "customer/ask_outcome"  # asked once more
+    decision = chat.say(text)
+    assert chat.conversation.answer(Field.OUTCOME) is None
+    assert asked(decision) != "customer/ask_outcome"
+    answer_until_summary(chat, decision)
+    assert opened(chat.say("yes")).details.outcome is None
+
+
 def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_again(
     chat: Chat,
 ) -> None:
