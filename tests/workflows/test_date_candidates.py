@@ -141,27 +141,6 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
 @pytest.mark.parametrize(
     ("language", "text", "day"),
     [
-        # Asked when it happened, a customer answers first and then tells what came after.
-        (
-            "en",
-            "The wedding, Saturday 28 February. Our email was later, on the 4th of March.",
-            date(2026, 2, 28),
-        ),
-        ("es", "el cambio fue el 24/02, la factura llegó el 3/03", date(2026, 2, 24)),
-        ("en", "Saturday 28 February. They replied on the 4th of March.", date(2026, 2, 28)),
-        # A day of buying before it still gives way.
-        ("fr", "payé le 8 janvier, annulé le 2 mars", date(2026, 3, 2)),
-    ],
-)
-def test_an_answer_naming_several_days_means_the_first_it_names(
-    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
-) -> None:
-    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "day"),
-    [
         # A sentence that ends on a day's number ends there: the report after it is apart.
         (
             "es",

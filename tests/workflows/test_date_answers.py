@@ -1,0 +1,74 @@
+"""What an answer to "when did it happen?" means: the day named first, the day corrected to."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workflows.dates import DateFound, any_date
+from workflows.vocabulary import Vocabulary
+
+# Friday 20 March 2026.
+TODAY = date(2026, 3, 20)
+
+
+def valid(year: int, month: int, day: int) -> DateFound:
+    return DateFound(date(year, month, day), valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # Asked when it happened, a customer answers first and then tells what came after.
+        (
+            "en",
+            "The wedding, Saturday 28 February. Our email was later, on the 4th of March.",
+            date(2026, 2, 28),
+        ),
+        ("es", "el cambio fue el 24/02, la factura llegó el 3/03", date(2026, 2, 24)),
+        ("en", "Saturday 28 February. They replied on the 4th of March.", date(2026, 2, 28)),
+        # A day of buying before it still gives way.
+        ("fr", "payé le 8 janvier, annulé le 2 mars", date(2026, 3, 2)),
+    ],
+)
+def test_an_answer_naming_several_days_means_the_first_it_names(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "Sorry, I said Wednesday but it was Tuesday, the 17th.", valid(2026, 3, 17)),
+        ("fr", "le montant a été prélevé lundi... non attends, c'tait mardi", valid(2026, 3, 17)),
+        ("fr", "le 11, ah non le 12, je viens de regarder", valid(2026, 3, 12)),
+        ("es", "el lunes, no espera, el martes", valid(2026, 3, 17)),
+        (
+            "en",
+            "They finished on the Thursday, the 12th. No hang on, it was the Wednesday, the 11th.",
+            valid(2026, 3, 11),
+        ),
+        ("es", "el martes 3, no, mentiras, fue el miércoles 4", valid(2026, 3, 4)),
+        (
+            "de",
+            "Das Paket kam am Montag. Nein, warten Sie, am Dienstag, am Montag war ich beim Arzt.",
+            valid(2026, 3, 17),
+        ),
+        # After the correction, the weekday said first, not the week's first.
+        (
+            "de",
+            "kam dienstag.. ne sorry war mittwoch, dienstag war der andere karton",
+            valid(2026, 3, 18),
+        ),
+        # Two days offered as alternatives are no one day: better to ask again.
+        ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
+        ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),
+        ("en", "Monday or Tuesday, can't remember", None),
+    ],
+)
+def test_the_last_correction_wins_and_two_days_offered_are_none(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound | None
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == expected
