@@ -75,6 +75,9 @@ class DateWords:
     discovery_words: frozenset[str] = frozenset()
     # "since": a date after it is when the trouble began ("seit 4 Tagen", "desde el 5").
     since_words: frozenset[str] = frozenset()
+    # Openings that say the day is not known ("no idea, sometime last month"): whatever day
+    # follows is a guess, and the question is skipped.
+    not_known: frozenset[str] = frozenset()
     # A stay from one day to another ("du 13 au 15 mars"): its days are not when it went wrong.
     range_from: frozenset[str] = frozenset()
     range_to: frozenset[str] = frozenset()
@@ -132,6 +135,7 @@ class DateWords:
             discovery_words=listed("discovery_words"),
             counted=listed("counted"),
             since_words=listed("since_words"),
+            not_known=listed("not_known"),
             range_from=listed("range_from"),
             range_to=listed("range_to"),
             alternatives=listed("alternatives"),

@@ -32,7 +32,7 @@ from workflows.phrases import (
 )
 from workflows.stays import day_of_stay, without_stays
 
-__all__ = ["DateFound", "any_date", "certain_date", "find_date"]
+__all__ = ["DateFound", "any_date", "certain_date", "day_not_known", "find_date"]
 
 
 def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -360,3 +360,10 @@ def _of_buying(clause: str, dates: DateWords, *, reports: bool = True) -> bool:
     if after_it < dated and set(tokens[after_it:dated]) & dates.booked_for:
         return False  # "booked a table for Saturday the 14th": the day it was for
     return first_word <= dated + _BOUGHT_AFTER
+
+
+def day_not_known(text: str, dates: DateWords) -> bool:
+    """Whether an answer to "when?" opens by saying the day is not known ("keine ahnung, vor
+    paar tagen halt"): a day after that is a guess the customer did not stand by."""
+    words = normalise(text)
+    return any(pattern(phrase).match(words) is not None for phrase in dates.not_known)

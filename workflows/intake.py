@@ -20,6 +20,7 @@ from workflows.clock import fair_to_all
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mode
+from workflows.dates import day_not_known
 from workflows.effects import (
     ChoiceSpec,
     Decision,
@@ -283,7 +284,7 @@ def _collect(
         return decision(
             conversation, Reply("customer/attachment_noted"), *reask(conversation, settings)
         )
-    if vocab.is_skip(text):
+    if vocab.is_skip(text) or (asking is Field.WHEN and day_not_known(text, vocab.dates)):
         if asking in OPTIONAL or (conversation.retries and asking in _DECLINABLE):
             # Asked twice and declined twice ("n/a"): staff go without it rather than the
             # customer going round in a loop.

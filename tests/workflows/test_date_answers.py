@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, any_date
+from workflows.dates import DateFound, any_date, day_not_known
 from workflows.vocabulary import Vocabulary
 
 # Friday 20 March 2026.
@@ -72,3 +72,20 @@ def test_the_last_correction_wins_and_two_days_offered_are_none(
     vocabularies: dict[str, Vocabulary], language: str, text: str, expected: DateFound | None
 ) -> None:
     assert any_date(text, TODAY, vocabularies[language].dates) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "unknown"),
+    [
+        ("en", "no clue sorry, sometime last month maybe", True),
+        ("de", "keine ahnung, vor paar tagen halt", True),
+        ("fr", "Je ne sais pas exactement, il y a deux semaines peut-être?", True),
+        ("es", "ni idea el día, hace tres semanas más o menos", True),
+        ("en", "Tuesday, no idea what time", False),
+        ("fr", "mardi, je sais pas à quelle heure", False),
+    ],
+)
+def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, unknown: bool
+) -> None:
+    assert day_not_known(text, vocabularies[language].dates) is unknown

@@ -83,6 +83,18 @@ def test_a_yes_or_no_is_never_saved_as_the_outcome_wanted(
     assert opened(chat.say("yes")).details.outcome is None
 
 
+def test_a_day_guessed_after_i_dont_know_is_not_recorded_and_the_chat_moves_on(
+    chat: Chat, vocabularies: dict[str, Vocabulary]
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies["de"])
+    advance_to(chat, "customer/ask_when")
+    decision = chat.say("keine ahnung, vor paar tagen halt")
+    assert chat.conversation.answer(Field.WHEN) is None
+    assert asked(decision) == "customer/ask_outcome"
+    answer_until_summary(chat, decision)
+    assert opened(chat.say("ja")).details.occurred_on is None
+
+
 def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_again(
     chat: Chat,
 ) -> None:
