@@ -128,13 +128,14 @@ CONSENT = "consent"
 # Round 11 (v3145-v3304) scored first with the code of the start of its session: 95.6%,
 # 85.6%, 83.8%, 100%, 100%, consent 94.4%. Its held-out quarter brought the held-out date
 # floor down: 91.6% before, 91.4% with it in (826 held out). An answer to "when" that names
-# several days then means the first (it was the latest): held-out date 92.0%, floor back up.
+# several days then means the first (it was the latest): held-out date 92.0%, floor back up;
+# with the rest of that session's date changes, tuning 95.1% and held-out 92.4%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.97,
-        "when": 0.945,
+        "when": 0.95,
         "outcome": 0.965,
         "name": 0.995,
         "contact": 0.995,
@@ -142,7 +143,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.965,
-        "when": 0.915,
+        "when": 0.92,
         "outcome": 0.905,
         "name": 0.995,
         "contact": 0.995,
