@@ -157,10 +157,9 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
     ],
 )
 def test_a_sentence_ends_after_a_days_number_except_where_that_dot_is_an_ordinal(
-    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
-    found = find_date(text, TODAY, vocabularies[language].dates)
-    assert (found.value if found is not None and found.valid else None) == day
+    assert find_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
 
 
 @pytest.mark.parametrize(
