@@ -82,8 +82,7 @@ def accept(
             return None
         return found.value.isoformat()
     if asking is Field.OUTCOME:
-        stripped = text.strip().rstrip(".)")
-        if not stripped.isdigit() and only_yes_or_no(text, vocab):
+        if _menu_outcome(text) is None and only_yes_or_no(text, vocab):
             return None  # "Ja, geht in Ordnung" answers another question, not this one
         # "I want them to retrain the staff" is an answer, in the customer's own words.
         return parse_outcome(text, vocab) or (f"other: {text}" if word_count(text) >= 3 else None)
@@ -116,14 +115,19 @@ _SHORT_NAME_WORDS = 3
 
 def parse_outcome(text: str, vocab: Vocabulary) -> str | None:
     """The outcome an answer names, by number or in words."""
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(OUTCOMES):
-        return OUTCOMES[int(stripped) - 1]
-    found = vocab.answered_outcome(text)
+    found = _menu_outcome(text) or vocab.answered_outcome(text)
     if found is None:
         return None
     # Keep the customer's own words beside the choice when they said more than the choice.
     return found if len(text.split()) <= 2 else f"{found}: {text}"
+
+
+def _menu_outcome(text: str) -> str | None:
+    """The outcome chosen by its number on the menu ("2", "2.")."""
+    stripped = text.strip().rstrip(".)")
+    if stripped.isdigit() and 1 <= int(stripped) <= len(OUTCOMES):
+        return OUTCOMES[int(stripped) - 1]
+    return None
 
 
 def fallback(asking: Field, text: str) -> str:
