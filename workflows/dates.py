@@ -328,6 +328,9 @@ _SENTENCE_AFTER_NUMBER = re.compile(r"(\d{3}\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
 # par un 3 étoiles au lieu du 4 étoiles payé").
 _BOUGHT_AFTER = 3
 
+# A word cut short before an apostrophe ("j'", "qu'", "l'").
+_ELIDED = re.compile(r"[a-z]|qu")
+
 
 def _of_buying(clause: str, dates: DateWords, *, reports: bool = True) -> bool:
     """Whether a clause tells of buying, ordering or installing (its date is not the fault's);
@@ -359,7 +362,9 @@ def _of_buying(clause: str, dates: DateWords, *, reports: bool = True) -> bool:
         return next_word not in dates.booked_for
     if after_it < dated and set(tokens[after_it:dated]) & dates.booked_for:
         return False  # "booked a table for Saturday the 14th": the day it was for
-    return first_word <= dated + _BOUGHT_AFTER
+    # Words as written: "j'ai" is one, though read as two.
+    elided = sum(1 for token in tokens[dated:first_word] if _ELIDED.fullmatch(token))
+    return first_word - elided <= dated + _BOUGHT_AFTER
 
 
 def day_not_known(text: str, dates: DateWords) -> bool:

@@ -51,6 +51,9 @@ class Vocabulary:
     # refuse it wherever they are written ("I do not consent to you keeping my details").
     refusals: frozenset[str] = field(default_factory=frozenset)
     explicit_refusals: frozenset[str] = field(default_factory=frozenset)
+    # Words that put a refusal off until the complaint is done ("ok, but delete me
+    # afterwards"): beside a yes, such an answer is asked again, not taken as a refusal.
+    afterwards: frozenset[str] = field(default_factory=frozenset)
     # Whole messages that ask to be answered in this vocabulary's language ("en français").
     switch_to: frozenset[str] = field(default_factory=frozenset)
     # Words before the outcome a customer prefers ("I'd rather have a new one").
@@ -133,6 +136,7 @@ class Vocabulary:
             requests={Command(name): phrases(value) for name, value in asks.items()},
             refusals=phrases(data.get("refusals", [])),
             explicit_refusals=phrases(data.get("explicit_refusals", [])),
+            afterwards=phrases(data.get("afterwards", [])),
             switch_to=phrases(data.get("switch_to", [])),
             change=phrases(data.get("change", ["change", "change something"])),
             consent_phrases=phrases(data.get("consent_phrases", [])),
@@ -251,7 +255,15 @@ class Vocabulary:
 
     def refuses(self, text: str) -> bool:
         """Whether an answer to the consent question says no ("no", "I don't agree")."""
+        if self._deletes_afterwards(text):
+            return False
         return self.is_no(text) or self.refuses_explicitly(text) or self._has(text, self.refusals)
+
+    def _deletes_afterwards(self, text: str) -> bool:
+        """Whether the answer agrees for now and asks for deletion later ("meinetwegen, aber
+        löscht mich danach"): not a refusal that would set the complaint aside."""
+        agreeing = self.yes | self.assents | self.consent_phrases
+        return self._has(text, self.afterwards) and self._has(text, agreeing)
 
     def refuses_explicitly(self, text: str) -> bool:
         """Whether the text refuses consent in words that mean it anywhere ("delete my data")."""

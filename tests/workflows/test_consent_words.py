@@ -115,6 +115,15 @@ from workflows.vocabulary import Vocabulary
         ("es", "Bueno, si no hay más remedio, sí", True),
         ("es", "si no hay más remedio, no", False),
         ("es", "qué sé yo", False),
+        # Round 12: keeping them said in other words, dialects, a grudging "what else".
+        ("fr", "Oui, vous pouvez conserver mes coordonnées pour ce dossier.", True),
+        ("fr", "Oui oui, gardez-les.", True),
+        ("fr", "ne les gardez pas", False),
+        ("de", "Jo, dat geiht in Ordnung.", True),
+        ("de", "dat geiht nich in ordnung", False),
+        ("es", "Sí, autorizo la conservación de mis datos", True),
+        ("es", "ya pues, qué más queda", True),
+        ("es", "sí, dele", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

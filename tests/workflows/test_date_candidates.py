@@ -134,6 +134,11 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
 ) -> None:
     text = "J'ai commandé une imprimante le 1er mars, toujours pas reçue"
     assert certain_date(text, TODAY, vocabularies["fr"].dates) is None
+    # "j'ai" is one word as written, not two: the day is still the order's.
+    festival = "Le 3 février j'ai commandé deux pass 3 jours pour le festival. Rien reçu."
+    assert certain_date(festival, TODAY, vocabularies["fr"].dates) is None
+    signed = "Devis D-3390 signé le 15 février. Vos déménageurs ont cassé le buffet"
+    assert certain_date(signed, TODAY, vocabularies["fr"].dates) is None
     # Asked "when?", the same words are the answer given.
     assert any_date(text, TODAY, vocabularies["fr"].dates) == DateFound(date(2026, 3, 1), True)
 

@@ -257,6 +257,8 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
         ("de", "Moment, ne sorry, das war der 15., Sonntag, die Rückfahrt", valid(2026, 3, 15)),
         ("fr", "c'était vendredi le 13 au soir", valid(2026, 3, 13)),
         ("de", "geschtern, Donnerschdag", valid(2026, 3, 19)),
+        ("de", "Sünnavend, den 14., avends gegen sess", valid(2026, 3, 14)),
+        ("de", "siet Sünnavend geiht dat Internet nich mehr", valid(2026, 3, 14)),
         # The day the customer found out is not the day it happened.
         ("de", "Abgebucht wurde am 13. März, gesehen habe ich es erst am 16.", valid(2026, 3, 13)),
         ("es", "El débito doble fue el 5 de marzo, el resumen lo vi el 15", valid(2026, 3, 5)),

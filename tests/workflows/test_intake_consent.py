@@ -44,6 +44,20 @@ def test_consent_refused_in_so_many_words_stops_at_once(chat: Chat, answer: str)
     assert not decision.of_type(OpenCase)
 
 
+@pytest.mark.parametrize(
+    "answer", ["yes, but delete it all afterwards", "ok but delete my data once it's sorted"]
+)
+def test_consent_with_deletion_afterwards_is_asked_again_not_refused(
+    chat: Chat, answer: str
+) -> None:
+    """ "Ok, but delete me afterwards" agrees for now: the complaint is not set aside."""
+    advance_to(chat, "customer/ask_consent")
+    decision = chat.say(answer)
+    assert templates(decision) == ["customer/ask_consent"]
+    assert chat.conversation.mode is not Mode.IDLE
+    assert templates(chat.say("yes")) == ["customer/summary"]
+
+
 @pytest.mark.parametrize("answer", ["Yes, you can keep them.", "yes I'm fine with that"])
 def test_consent_given_in_a_sentence_is_consent(chat: Chat, answer: str) -> None:
     advance_to(chat, "customer/ask_consent")

@@ -27,6 +27,7 @@ from workflows.vocabulary import Vocabulary
             "La plata ya me la devolvieron, eso no es el tema. Quiero que me pidan disculpas",
             "apology",
         ),
+        ("es", "El dinero me da igual. Lo que quiero es que nos pida perdón", "apology"),
     ],
 )
 def test_an_outcome_said_not_to_matter_is_not_the_wish(
@@ -196,6 +197,19 @@ def test_an_outcome_in_a_condition_about_the_past_is_not_wished(
         ("de", "Ka Geld zruck, i mog neie Buidl, de wos passn", "replacement"),
         ("fr", "Qu'on m'envoie enfin un installateur, ça fait trois semaines", "repair"),
         ("en", "put me back on last years price and give me the difference back", "refund"),
+        (
+            "de",
+            "Die H3 die ich bestellt hab. Nicht Geld zurück, ich brauch ja ne Matratze",
+            "replacement",
+        ),
+        # "On en reparlera" is "we'll talk again", not "répar-"; the line restored is a repair.
+        (
+            "fr",
+            "Je demande le rétablissement de ma ligne. Le dédommagement, on en reparlera.",
+            "repair",
+        ),
+        ("fr", "que vous arrêtiez de prélever pis que vous me redonniez mon 54,99", "refund"),
+        ("es", "Que regrese a terminar el trabajo que le pagué, sin cobrarme más", "repair"),
         # The condition names what is hoped for; the money is the fallback.
         (
             "fr",
