@@ -18,7 +18,7 @@ from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
-_DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?!\d)")
+_DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(0?[1-9]|1[0-2])\.(?!\d)")
 # "16-03-2026": a day, a month and a whole year (without the year, "35-40" is a range).
 _DASHED = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
 # "am 12.03", "du 03.03", "12.3 nachmittags" without the last dot, where a dot is never a
@@ -149,6 +149,8 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
     if match is None:
         return None
     first, second = int(match[1]), int(match[2])
+    if "." in match[0] and not match[3] and second > 12:
+        return None  # "caught the 8.14": a dot is never month first; a time, not 14 August
     day, month = (first, second) if dates.day_first else (second, first)
     if month > 12 >= day:
         day, month = month, day  # "3/14" can only be 14 March, whatever the local order

@@ -124,6 +124,14 @@ from workflows.vocabulary import Vocabulary
         ("es", "Sí, autorizo la conservación de mis datos", True),
         ("es", "ya pues, qué más queda", True),
         ("es", "sí, dele", True),
+        # Round 13.
+        ("en", "Yes, you may keep my details for the purpose of this complaint.", True),
+        ("en", "Yes, keep them until this is resolved", True),
+        ("de", "Ja mei, wenns sei muaß.", True),
+        ("de", "ja klar, speichert halt", True),
+        ("de", "speichert nichts", False),
+        ("es", "Presto mi consentimiento.", True),
+        ("es", "no presto mi consentimiento", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

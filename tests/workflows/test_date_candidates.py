@@ -139,6 +139,17 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
     assert certain_date(festival, TODAY, vocabularies["fr"].dates) is None
     signed = "Devis D-3390 signé le 15 février. Vos déménageurs ont cassé le buffet"
     assert certain_date(signed, TODAY, vocabularies["fr"].dates) is None
+    # A purchase, a receipt, a booking's confirmation, a notice given: none is the fault's.
+    for language, said in (
+        (
+            "es",
+            "en la puerta me dijeron que ya estaban usadas. la compra fue el 1 de marzo",
+        ),
+        ("es", "me cortaron la luz y YA HABIA PAGADO!!! tengo el comprobante del 2 de marzo"),
+        ("de", "Keine Führung da. Die Buchungsbestätigung vom 15. Januar habe ich hier."),
+        ("de", "i hob mei Mitgliedschaft zum 31. Jänner kündigt, jetzt buchts ma wieder ab"),
+    ):
+        assert certain_date(said, TODAY, vocabularies[language].dates) is None, said
     # Asked "when?", the same words are the answer given.
     assert any_date(text, TODAY, vocabularies["fr"].dates) == DateFound(date(2026, 3, 1), True)
 

@@ -258,6 +258,8 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
         ("fr", "c'était vendredi le 13 au soir", valid(2026, 3, 13)),
         ("de", "geschtern, Donnerschdag", valid(2026, 3, 19)),
         ("de", "Sünnavend, den 14., avends gegen sess", valid(2026, 3, 14)),
+        # A dot is never month first: "the 8.14" is a train's time, not 14 August.
+        ("en", "the reader was dead this morning. Caught the 8.14.", valid(2026, 3, 20)),
         ("de", "siet Sünnavend geiht dat Internet nich mehr", valid(2026, 3, 14)),
         # The day the customer found out is not the day it happened.
         ("de", "Abgebucht wurde am 13. März, gesehen habe ich es erst am 16.", valid(2026, 3, 13)),

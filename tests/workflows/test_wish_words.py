@@ -210,6 +210,15 @@ def test_an_outcome_in_a_condition_about_the_past_is_not_wished(
         ),
         ("fr", "que vous arrêtiez de prélever pis que vous me redonniez mon 54,99", "refund"),
         ("es", "Que regrese a terminar el trabajo que le pagué, sin cobrarme más", "repair"),
+        # A manager's call is no explanation; "quelqu'un" is no repairer when they are to call.
+        (
+            "en",
+            "I want the registered manager to telephone me personally and I want to know why",
+            "other",
+        ),
+        ("fr", "Je veux que quelqu'un de la direction m'appelle aujourd'hui même.", "other"),
+        ("fr", "Remettez-moi mes chaînes, je paie pour ça.", "repair"),
+        ("de", "Ich möchte die Kosten für die Brille ersetzt bekommen.", "other"),
         # The condition names what is hoped for; the money is the fallback.
         (
             "fr",
