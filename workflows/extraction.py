@@ -54,9 +54,12 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
-# What makes a number a price, not an order ("compte : 189,99 €", "order 45 EUR").
+# What makes a number a price or a measure, not an order ("compte : 189,99 €", "order 45
+# EUR", "on me compte 1 200 kWh").
 _PRICE_AFTER = re.compile(
-    r"(?:[.,]\d{1,2})?\s?(?:€|\$|£|(?:eur|euros?|chf|usd|gbp|dollars?|pounds?)\b)", re.IGNORECASE
+    r"(?:[.,]\d{1,2})?\s?(?:€|\$|£|%|(?:eur|euros?|chf|usd|gbp|dollars?|pounds?"
+    r"|kwh|kw|kg|km|m3|m²|litres?|liters?|liter|gb|mb|go|mo)\b)",
+    re.IGNORECASE,
 )
 
 

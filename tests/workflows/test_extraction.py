@@ -96,6 +96,9 @@ def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expec
         "two payments appeared on my account: 189,99 € and 45 €",
         "the order 45 EUR was charged twice",
         "commande 1 200 € payée deux fois",
+        # Nor a measure.
+        "my account 1 200 kWh for one month, I live alone",
+        "account 250 GB used when I never stream",
     ],
 )
 def test_no_order_number_without_one_that_contains_a_digit(vocab: Vocabulary, text: str) -> None:
