@@ -267,7 +267,7 @@ class Vocabulary:
 
     def refuses_explicitly(self, text: str) -> bool:
         """Whether the text refuses consent in words that mean it anywhere ("delete my data")."""
-        return self._has(text, self.explicit_refusals)
+        return self._has(text, self.explicit_refusals) and not self._deletes_afterwards(text)
 
     def _has(self, text: str, phrases: frozenset[str]) -> bool:
         words = normalise(text)

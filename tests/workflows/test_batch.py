@@ -316,3 +316,14 @@ def test_disagreeing_with_something_else_in_a_sentence_is_not_a_refusal(mailbox:
     mailbox.write("The engineer never came to fix my boiler and nobody called me.")
     reply = mailbox.write("I don't agree with what your engineer wrote in his report at all.")
     assert not reply.of_type(ChangeStatus)
+
+
+def test_a_yes_with_deletion_afterwards_by_email_does_not_withdraw_the_case(
+    mailbox: Mailbox,
+) -> None:
+    """A yes asking for deletion afterwards agrees for now: the case is not withdrawn."""
+    mailbox.display_name = None
+    mailbox.write("The engineer never came to fix my boiler and nobody called me.")
+    reply = mailbox.write("Yes, but delete my data afterwards, once it's sorted.")
+    assert not reply.of_type(ChangeStatus)
+    assert mailbox.conversation.mode is not Mode.IDLE
