@@ -149,11 +149,17 @@ def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
         for marker in dates.corrections
         for found in re.finditer(_loosely(marker), text, re.IGNORECASE)
     ]
+    said += list(_TRAILING_NO.finditer(text))
     for marker in sorted(said, key=lambda found: found.start(), reverse=True):
         corrected = first_date(text[marker.end() :], today, dates)
         if corrected is not None:
             return corrected
     return None
+
+
+# "el lunes 9... no, el martes 10": a no after a trailing off takes back the day before it
+# (a bare "no" does not: "no one called until Wednesday").
+_TRAILING_NO = re.compile(r"(?:\.{3}|…)\s*(?:no|non|nein|nee|ne)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)

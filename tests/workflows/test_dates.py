@@ -258,6 +258,10 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
         ("fr", "c'était vendredi le 13 au soir", valid(2026, 3, 13)),
         ("de", "geschtern, Donnerschdag", valid(2026, 3, 19)),
         ("de", "Sünnavend, den 14., avends gegen sess", valid(2026, 3, 14)),
+        # A no after a trailing off takes the day back; a no elsewhere does not.
+        ("es", "llegó el lunes 9... no, el martes 10", valid(2026, 3, 10)),
+        ("fr", "Le 10… non attendez, c'était le 11, le mercredi", valid(2026, 3, 11)),
+        ("es", "el lunes 9, no me acuerdo bien la hora", valid(2026, 3, 9)),
         # A dot is never month first: "the 8.14" is a train's time, not 14 August.
         ("en", "the reader was dead this morning. Caught the 8.14.", valid(2026, 3, 20)),
         ("de", "siet Sünnavend geiht dat Internet nich mehr", valid(2026, 3, 14)),
