@@ -255,9 +255,8 @@ class Vocabulary:
 
     def refuses(self, text: str) -> bool:
         """Whether an answer to the consent question says no ("no", "I don't agree")."""
-        if self._deletes_afterwards(text):
-            return False
-        return self.is_no(text) or self.refuses_explicitly(text) or self._has(text, self.refusals)
+        refusing = self.is_no(text) or self._has(text, self.explicit_refusals | self.refusals)
+        return refusing and not self._deletes_afterwards(text)
 
     def _deletes_afterwards(self, text: str) -> bool:
         """Whether the answer agrees for now and asks for deletion later ("meinetwegen, aber
