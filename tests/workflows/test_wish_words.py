@@ -106,6 +106,10 @@ def test_a_first_message_naming_only_the_fallback_is_asked_what_they_want(
         ("en", "I want the £68 taxi fare refunded", "other"),
         ("de", "Die Mehrkosten und das Taxi hätte ich gern erstattet", "other"),
         ("es", "que me devuelvan los gastos extra del hotel", "other"),
+        # Paid for a new quilt after theirs ruined hers: compensation, not her money back.
+        ("es", "que me paguen un edredón nuevo", "other"),
+        ("es", "que me paguen los daños", "other"),
+        ("es", "que me paguen una parte del precio", "refund"),
         ("en", "I want my money back", "refund"),
         # Goodwill is no standard outcome either.
         ("en", "Please give us free tickets to come again", "other"),
