@@ -22,11 +22,11 @@ from bot.cli_customer import add_customer_commands, run_customer
 from bot.cli_improve import add_improve_commands, run_improve
 from bot.cli_output import STAFF_CHANNEL, say
 from bot.cli_report import add_report_command, run_report
-from bot.config import ConfigError
+from bot.config_files import ConfigError
 from bot.logs import configure as configure_logging
 from bot.services.app import App
+from bot.services.lookup import CaseNotFound
 from bot.services.queries import case_file, list_cases, unfiled_messages
-from bot.services.staff import CaseNotFound, handle_staff_action
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage.database import create_engine
 from bot.storage.migrate import (
@@ -37,9 +37,8 @@ from bot.storage.migrate import (
     upgrade,
 )
 from workflows.aftercare_settings import Remedy
-from workflows.classification import SEVERITIES, classify
+from workflows.lexicon import SEVERITIES
 from workflows.lifecycle import CaseStatus
-from workflows.staff import StaffAction, StaffActionKind
 
 # Commands that read customers' messages: every language's files are checked at their start.
 TALKS_TO_CUSTOMERS = frozenset({"serve", "chat"})
@@ -300,6 +299,8 @@ def _triage(app: App, text: str) -> int:
     """What triage makes of a text: for an operator checking an edit to the lexicon."""
     if text == "-":
         text = sys.stdin.read()
+    from workflows.classification import classify  # what cases list and show never need
+
     rules = app.intake.rules
     found = classify(text, rules)
     say(
@@ -333,6 +334,11 @@ async def _show(app: App, args: argparse.Namespace) -> int:
 
 
 async def _act(app: App, args: argparse.Namespace) -> int:
+    # Imported here: acting on a case loads the staff rules, triage and notices, which listing
+    # and showing cases never need (a staff command starts that much sooner).
+    from bot.services.staff import handle_staff_action
+    from workflows.staff import StaffAction, StaffActionKind
+
     kind = StaffActionKind(args.cases_command)
     action = StaffAction(
         kind=kind,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from bot.destinations import StaffDestinations
+from bot.config_files import ConfigError, read_toml
 from bot.settings import Settings
 from bot.working_hours import working_time
 from workflows.classification import Rules
@@ -20,19 +19,15 @@ from workflows.questions import OUTCOMES
 from workflows.vocabulary import Vocabulary
 from workflows.wish_model import WishModel
 
-
-class ConfigError(Exception):
-    """A configuration file is missing or wrong; the message says which and why."""
-
-
-def _toml(path: Path) -> dict[str, object]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"{path} does not exist") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+# ConfigError is what every loader here raises (it lives in bot.config_files).
+__all__ = [
+    "ConfigError",
+    "load_intake_settings",
+    "load_lexicon",
+    "load_opinion",
+    "load_rules",
+    "load_vocabulary",
+]
 
 
 def load_vocabulary(settings: Settings, language: str | None = None) -> Vocabulary:
@@ -40,7 +35,7 @@ def load_vocabulary(settings: Settings, language: str | None = None) -> Vocabula
     code = language or settings.locale
     path = settings.templates_dir / code / "vocabulary.toml"
     try:
-        vocab = Vocabulary.from_mapping(_toml(path), code)
+        vocab = Vocabulary.from_mapping(read_toml(path), code)
     except (KeyError, ValueError) as error:
         raise ConfigError(f"{path}: {error}") from None
     unknown = set(vocab.outcomes) - set(OUTCOMES)
@@ -76,7 +71,7 @@ def _lexicon(path: Path, modified: int) -> Lexicon:
     # One parse per file version for the process (a lexicon is immutable; compiling one
     # takes most of a second, and every App, e.g. in each test, would pay it again).
     try:
-        return Lexicon.from_mapping(_toml(path))
+        return Lexicon.from_mapping(read_toml(path))
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{path}: {error}") from None
 
@@ -101,7 +96,7 @@ def load_rules(settings: Settings) -> Rules:
     """Classification, routing and targets from the routing file and the triage lexicon."""
     lexicon = load_lexicon(settings)
     opinion = load_opinion(settings)
-    data = _toml(settings.routing_file)
+    data = read_toml(settings.routing_file)
     hours = data.pop("working_hours", {})
     try:
         if not isinstance(hours, dict):
@@ -110,16 +105,6 @@ def load_rules(settings: Settings) -> Rules:
         return replace(Rules.from_mapping(data, lexicon, opinion), working=working)
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{settings.routing_file}: {error}") from None
-
-
-def load_destinations(settings: Settings) -> StaffDestinations:
-    """Where each queue's staff notices go (config/staff.toml)."""
-    try:
-        return StaffDestinations.from_mapping(
-            _toml(settings.staff_file), slack_on=settings.slack_problem is None
-        )
-    except (KeyError, ValueError, TypeError) as error:
-        raise ConfigError(f"{settings.staff_file}: {error}") from None
 
 
 def load_intake_settings(settings: Settings) -> IntakeSettings:

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from bot.config import ConfigError
+from bot.config_files import ConfigError
 from channels.base import Choice
 from workflows.effects import ChoiceSpec
 from workflows.references import check_symbol, format_reference

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from workflows.classification import Classification
-from workflows.conversation import Conversation
 from workflows.lifecycle import CaseStatus
-from workflows.triage import Reason
+
+if TYPE_CHECKING:
+    # Types only: a staff command rendering a menu need not load the triage lexicon's code.
+    from workflows.classification import Classification
+    from workflows.conversation import Conversation
+    from workflows.triage import Reason
 
 Context = Mapping[str, object]
 T = TypeVar("T")

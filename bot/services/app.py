@@ -16,9 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from bot.config import load_destinations, load_intake_settings
+from bot.config_files import load_destinations
 from bot.destinations import StaffDestinations
-from bot.locales import Locales
 from bot.outbox_notify import notifies, notify_outbox
 from bot.rendering import Renderer
 from bot.services.journal import InboundJournal
@@ -26,12 +25,14 @@ from bot.settings import Settings
 from bot.storage.database import SQLITE_WRITE, create_engine, session_factory
 from bot.storage.models import Outbox
 from bot.storage.sealing import KeyFile
-from workflows.intake import IntakeSettings
 from workflows.references import RandomSource
 
 if TYPE_CHECKING:
+    from bot.locales import Locales
+
     # dnspython is imported only when mail is checked (not by every staff command).
     from channels.email.dns_lookup import Resolver
+    from workflows.intake import IntakeSettings
 
 Clock = Callable[[], datetime]
 # Marked on a session whose flush added outbox rows (see _note_outbox).
@@ -90,6 +91,9 @@ class App:
     def intake(self) -> IntakeSettings:
         """The intake's words and rules in the default language."""
         if self._intake is None:
+            # Imported here: the intake's words and models are most of a staff command's start.
+            from bot.config import load_intake_settings
+
             self._intake = load_intake_settings(self.settings)
         return self._intake
 
@@ -97,6 +101,8 @@ class App:
     def locales(self) -> Locales:
         """The languages customers are answered in (``renderer`` is the default's, for staff)."""
         if self._locales is None:
+            from bot.locales import Locales
+
             self._locales = Locales.load(self.settings, self.renderer, self.intake)
         return self._locales
 

@@ -6,12 +6,12 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.destinations import StaffDestinations
-from bot.locales import Locales
 from bot.rendering import Renderer
 from bot.services.case_updates import mark_case, update_details
 from bot.services.grading import cancel_timers, regrade
@@ -50,6 +50,9 @@ from workflows.effects import (
     UpdateCase,
 )
 from workflows.lifecycle import CaseStatus, can_transition
+
+if TYPE_CHECKING:
+    from bot.locales import Locales
 
 # Timers after which a card is redrawn (its time left, "overdue").
 CARD_TIMERS = frozenset({"sla_warning", "sla_breach"})

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from bot.services.app import App
-from bot.services.staff import find_case
+from bot.services.lookup import find_case
 from bot.storage.models import (
     AttachmentRow,
     Case,

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rendering import Renderer
 from bot.services.app import App
 from bot.services.effects import Actor, EffectApplier
+from bot.services.lookup import find_case
 from bot.services.once import first_time
 from bot.services.views import case_view
 from bot.storage.models import Case, Identity
-from workflows.references import ReferenceCheck, parse_reference
 from workflows.staff import StaffAction, decide_staff_action
 
 
@@ -25,15 +24,6 @@ class StaffResult:
     refusals: list[str] = field(default_factory=list)
     outbox_ids: list[int] = field(default_factory=list)
     duplicate: bool = False
-
-
-class CaseNotFound(LookupError):
-    """No case has that reference; ``mistyped`` when its check character is wrong."""
-
-    def __init__(self, reference: str, *, mistyped: bool) -> None:
-        super().__init__(reference)
-        self.reference = reference
-        self.mistyped = mistyped
 
 
 async def handle_staff_action(
@@ -61,18 +51,6 @@ async def handle_staff_action(
             await session.rollback()
             return StaffResult(ok=False, refusals=applied.refusals)
         return StaffResult(ok=True, outbox_ids=applied.outbox_ids)
-
-
-async def find_case(session: AsyncSession, typed: str, prefix: str, *, lock: bool = False) -> Case:
-    """The case a member of staff means, however they typed the reference."""
-    parsed = parse_reference(typed, prefix)
-    if parsed.check is not ReferenceCheck.VALID:
-        raise CaseNotFound(typed, mistyped=True)
-    query = select(Case).where(Case.reference == parsed.canonical)
-    case = await session.scalar(query.with_for_update() if lock else query)
-    if case is None:
-        raise CaseNotFound(str(parsed.canonical), mistyped=False)
-    return case
 
 
 async def customer_renderer(app: App, case: Case) -> Renderer:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.services.lookup import CaseNotFound, find_case
 from bot.services.queries import card_links, cases_for_staff, unfiled_messages
-from bot.services.staff import CaseNotFound, customer_renderer, find_case
+from bot.services.staff import customer_renderer
 from bot.slack.text import pieces, raw, unescape
 from bot.storage.models import Case
 from channels.slack.adapter import CHANNEL, split_message_id

@@ -19,8 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.rendering import Renderer, slack_escape
 from bot.services.app import App
+from bot.services.lookup import CaseNotFound, find_case
 from bot.services.queries import card_of
-from bot.services.staff import CaseNotFound, customer_renderer, find_case, handle_staff_action
+from bot.services.staff import customer_renderer, handle_staff_action
 from bot.slack.people import People
 from bot.slack.text import digest, pieces, raw, submitted, unescape
 from bot.storage.models import Case

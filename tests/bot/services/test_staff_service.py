@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.services.app import App
-from bot.services.staff import CaseNotFound, handle_staff_action
+from bot.services.lookup import CaseNotFound
+from bot.services.staff import handle_staff_action
 from bot.storage.models import Case, CaseEvent, Outbox
 from tests.bot.conversation import register_complaint, say
 from workflows.lifecycle import CaseStatus
