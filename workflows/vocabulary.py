@@ -6,6 +6,7 @@ The core matches words but never stores them: the shell loads a Vocabulary from
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from functools import cached_property
 
 from workflows.date_words import DateWords
 from workflows.decision_words import DecisionWords
-from workflows.phrases import contains_phrase, normalise, phrase_set, without
+from workflows.phrases import alternation, contains_phrase, normalise, phrase_set, without
 from workflows.wish_model import WishModel
 from workflows.wish_words import ClauseMarkers, WishWords
 
@@ -83,6 +84,9 @@ class Vocabulary:
     courtesy: frozenset[str] = frozenset()
     # Consent without a yes, however grudging ("I suppose so", "meinetwegen", "je consens").
     assents: frozenset[str] = frozenset()
+    # Words that limit what consent is for ("only", "no marketing", "nicht weitergeben"): a
+    # clause of them beside a yes still consents to handling the complaint.
+    limits: frozenset[str] = frozenset()
     # Words after an outcome that refuse it ("Geld will ich keins").
     negations_after: frozenset[str] = frozenset()
     # A change of mind between outcomes ("a new one, or actually no, my money back").
@@ -156,6 +160,7 @@ class Vocabulary:
             alternatives=phrases(data.get("alternatives", [])),
             name_intros=phrases(data.get("name_intros", [])),
             contact_cues=phrases(data.get("contact_cues", [])),
+            limits=phrases(data.get("limits", [])),
             decisions=DecisionWords.from_mapping(decisions),
             language=language,
         )
@@ -293,6 +298,31 @@ class Vocabulary:
             return False
         if _menu_number(text) == "1":
             return True
+        if self._agrees(text):
+            return True
+        # "Sí, pero solo para esto, que luego me llenan el correo de ofertas": a yes, then only
+        # what it is for. A condition ("only if you refund me") or a hesitation is no limit.
+        ends = self._clause_ends(text)
+        return any(self._only_limits(text[end:]) and self._agrees(text[:end]) for end in ends)
+
+    def _only_limits(self, tail: str) -> bool:
+        """Whether the rest of an answer limits what consent is for, and takes back nothing:
+        no condition, hesitation or "no" of its own ("ok, only kidding, no")."""
+        if not self._has(tail, self.limits):
+            return False
+        if self._has(tail, self.conditionals | self.hesitations):
+            return False
+        return not any(normalise(part) in self.no for part in re.split(r"[,;:.!()]+", tail))
+
+    def _clause_ends(self, text: str) -> list[int]:
+        """Where a clause of the answer ends: at punctuation, and before "but", "aber"."""
+        ends = r"[,;:.!()]+"
+        if self.dates.clause_words:
+            ends += rf"|(?<!\w)(?:{alternation(self.dates.clause_words)})(?!\w)"
+        return [match.start() for match in re.finditer(ends, text, flags=re.IGNORECASE)]
+
+    def _agrees(self, text: str) -> bool:
+        """Whether every word of the answer is accounted for by a yes (see ``agrees``)."""
         words = normalise(text)
         if not words or any(unicodedata.category(c) == "So" for c in text):
             return False  # "👍" alone is unclear; in "ok 🙄" the symbol says more than the words

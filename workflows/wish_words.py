@@ -108,7 +108,9 @@ class WishWords:
         # compensation) is read by it: phrase lists lag behind the words customers find.
         if self.model is not None:
             surely = self.model.surely(_wished_part(text, words, named, kept))
-            if surely is not None:
+            # Not an outcome the words name only to say it is not the point ("Refund of £650
+            # only is insulting"): the model reads "refund", not what was said of it.
+            if surely is not None and surely not in self._set_aside(words):
                 return surely
         # Stems only where no phrase names a wish: "a refund or a new one" stays undecided, but
         # "un frigo neuf, pas une 4e réparation" is read by its stems ("neuf").
@@ -124,6 +126,19 @@ class WishWords:
         clauses = (c.strip() for c in words.split(_CLAUSE_END))
         wanted = [c for c in clauses if c and not self._refuses(c) and not self._dismisses(c)]
         return self.model.nearest(" . ".join(wanted) if wanted else text)
+
+    def _set_aside(self, words: str) -> set[str]:
+        """Outcomes a phrase names only to say they are not the point ("is insulting")."""
+        return {
+            outcome
+            for outcome, options in self.outcomes.items()
+            for option in options
+            for match in phrase_matches(words, option)
+            if self._dismissed(
+                self._same_clause(words[: match.start()].split()[::-1])[::-1],
+                words[match.end() :].split(),
+            )
+        }
 
     def _all_together(self, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> bool:
         """Whether the answer ends on "all of it" ("les deux", "Todo") after naming two or
@@ -348,6 +363,7 @@ class _NamedWish:
 # touched up or resprayed").
 _NEGATION_REACH = 8
 _CLAUSE_END = "_"
+_IN_NUMBER = re.compile(r"(?<=\d)[.,](?=\d)")
 # Words after an outcome that can say it is not wanted ("Geld zurück will ich nicht").
 _AFTER_REACH = 4
 # Words before an outcome within which a dismissal is about it ("ya fue la plata"; in "déjà
@@ -373,4 +389,6 @@ def _clauses(text: str) -> str:
     """Normalised words with "_" where punctuation ended a clause (a negation stops there)."""
     # A dash (hyphen, en or em dash) between words ends a clause too ("Nicht das Geld
     # zurück - ich will das Sofa").
+    # Nor does the separator inside a number ("Refund of ₹1,499 is not the point").
+    text = _IN_NUMBER.sub("", text)
     return normalise(re.sub(r"[,;.!?]+|\s[\u2013\u2014-]+\s", f" {_CLAUSE_END} ", text))

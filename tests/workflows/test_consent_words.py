@@ -32,7 +32,8 @@ from workflows.vocabulary import Vocabulary
         ("fr", "oui, c'est en ordre pour moi", True),
         ("fr", "oui mais pas mon adresse", False),
         ("de", "ja, dürfen Sie gerne speichern", True),
-        ("de", "ja, aber nicht weitergeben", False),
+        # Not passed on: a limit on what the yes is for (below), not an exception to it.
+        ("de", "ja, aber nicht weitergeben", True),
         ("es", "sí, no hay drama", True),
         ("es", "sí, pueden guardarlos sin problema", True),
         ("es", "sí pero no mi teléfono", False),
@@ -65,7 +66,9 @@ from workflows.vocabulary import Vocabulary
         ("fr", "bon ok, si c'est obligé", True),
         ("fr", "si c'est nécessaire, mais je vais réfléchir", False),
         ("de", "jut, meinetwejen", True),
-        ("de", "wenn es sein muss, aber nicht weitergeben", False),
+        # What is asked is consent to handle this complaint: not passing the details on, not
+        # using them for advertising, is what that consent is anyway (a limit, not a no).
+        ("de", "wenn es sein muss, aber nicht weitergeben", True),
         ("es", "si no queda de otra, sí", True),
         ("es", "simón", True),
         ("de", "k", True),
@@ -103,7 +106,7 @@ from workflows.vocabulary import Vocabulary
         ("de", "Jo, des passt.", True),
         ("de", "passt nicht", False),
         ("de", "Ja, aber bitte nur für diese Beschwerde.", True),
-        ("de", "Ja, aber bitte nicht für Werbung", False),
+        ("de", "Ja, aber bitte nicht für Werbung", True),
         ("es", "Sì, sí, ok", True),
         ("en", "Very well.", True),
         ("en", "Yes, you may store", True),
@@ -173,9 +176,38 @@ def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
         ("es", "Sí, si me devuelven el dinero"),
         ("es", "ya veremos"),
         ("es", "vale, olvídalo"),
+        # A condition or a take-back is no limit on what the consent is for.
+        ("en", "yes, only if you refund me"),
+        ("en", "ok, only kidding, no"),
+        ("en", "no, only for marketing"),
+        ("fr", "oui mais seulement si vous me remboursez"),
+        ("de", "ja nur wenn ihr zahlt"),
+        ("es", "si, solo si me pagan"),
+        ("es", "sí, pero solo mañana"),
     ],
 )
 def test_an_answer_that_is_not_consent_is_never_read_as_consent(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert not vocabularies[language].agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Yes, provided the details are used solely for this complaint."),
+        ("en", "yes, but don't share it"),
+        ("fr", "Ok mais pas de pub hein"),
+        ("fr", "Oui, pour le traitement de cette réclamation uniquement."),
+        ("de", "Ja meinetwegen, aber nicht an Fremde weitergeben."),
+        ("de", "Ja, aber nur für die Sache hier."),
+        ("es", "Bueno, vale, pero que no me llamen para anuncios."),
+        ("es", "Sí, siempre y cuando no los usen para publicidad."),
+    ],
+)
+def test_a_yes_limited_to_handling_this_complaint_is_consent(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    # What is asked is consent to handle this complaint: "only for this", "no marketing"
+    # grant exactly that, where asking again would tell the customer they were not heard.
+    assert vocabularies[language].agrees(text)

@@ -323,6 +323,39 @@ def test_asked_how_to_reach_them_a_number_in_any_national_format_is_taken(
     assert contact_in(text) == found
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "contact"),
+    [
+        (
+            "es",
+            "el cerrajero me dejó la puerta q no cierra. si no me pillais al tlf escribidme a "
+            "nerea.gp@example.es q curro d noche",
+            "nerea.gp@example.es",
+        ),
+        (
+            "de",
+            "Das Hörgerät pfeift immerzu. Bitte rufen Sie meine Tochter an 0371 5523190, ich "
+            "höre am Telefon schlecht.",
+            "0371 5523190",
+        ),
+        (
+            "de",
+            "Ihr habt meine Buchung storniert!! Schreibt mir bitte an s.w@example.de, auf Arbeit "
+            "hab ich kaum Netz.",
+            "s.w@example.de",
+        ),
+    ],
+)
+def test_a_texter_asking_to_be_reached_elsewhere_has_that_contact_recorded(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str, contact: str
+) -> None:
+    # By SMS the number is the contact, and it is not asked: one the customer asks to be
+    # reached at instead, said the way friends say it ("escribidme", "schreibt mir"), is kept.
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    chat.say(text)
+    assert chat.conversation.answer(Field.CONTACT) == contact
+
+
 def test_unasked_a_loose_number_in_a_complaint_is_not_taken_as_the_contact() -> None:
     assert contact_in("order 114-8823019-5521 came on the 11th", asked=False) is None
 

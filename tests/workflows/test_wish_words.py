@@ -28,6 +28,20 @@ from workflows.vocabulary import Vocabulary
             "apology",
         ),
         ("es", "El dinero me da igual. Lo que quiero es que nos pida perdón", "apology"),
+        # The comma inside a sum is no end of a clause: "is not the point" is said of it.
+        (
+            "en",
+            "Refund of ₹1,499 is not the point. I want a proper written apology",
+            "apology",
+        ),
+        # The learnt model reads "refund" here, not what was said of it: it does not overrule.
+        (
+            "en",
+            "Compensate me the cost of saree, ₹12,000. Refund of ₹650 only is insulting.",
+            "other",
+        ),
+        ("en", "You must pay for new curtains. Refunding the R640 won't help me.", "other"),
+        ("de", "Kündigen. Das war jetzt das dritte Mal, Gutschrift brauch ich keine.", "other"),
     ],
 )
 def test_an_outcome_said_not_to_matter_is_not_the_wish(
