@@ -5,17 +5,23 @@
 Fills a fresh SQLite database with ``--cases`` cases (bulk inserts, one customer), then
 times the query behind `complaintbot cases list` (50 newest, and 50 newest of one status or
 queue), median of 5 runs each. ``--without-indexes`` drops the case-list indexes first, to
-show what they save. Filling a million cases takes a minute or two. Numbers are for this
-machine only.
+show what they save. Then the staff commands themselves, as staff run them (a new
+`complaintbot` process each time, start-up included): `cases list` and `cases show REF`,
+median of 5, on the empty database first and on the full one after. Filling a million cases
+takes a minute or two. Numbers are for this machine only.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert, text
 
@@ -23,6 +29,8 @@ from benchmarks.apps import fresh_app
 from bot.services.app import App
 from bot.services.queries import list_cases
 from bot.storage.models import Case, Customer, Identity
+from fakes import SeededRandom
+from workflows.references import generate_reference
 
 BATCH = 20_000
 STATUSES = ("new", "acknowledged", "investigating", "resolved", "closed")
@@ -73,9 +81,63 @@ async def timed(app: App, **filters: str) -> float:
     return statistics.median(runs)
 
 
+def command_seconds(folder: Path, *command: str) -> float:
+    """Median seconds of five runs of a staff command in its own process, as staff run it."""
+    env = {**os.environ, "COMPLAINTBOT_DATA_DIR": str(folder)}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+    complaintbot = str(Path(sys.executable).with_name("complaintbot"))
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([complaintbot, *command], env=env, check=True, capture_output=True)  # noqa: S603
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+async def looked_up(app: App) -> str:
+    """One case with a valid reference, for `cases show` (the bulk ones have made-up ones)."""
+    reference = generate_reference(app.settings.reference_prefix, SeededRandom())
+    async with app.transaction() as session:
+        await session.execute(insert(Customer).values(id=2, created_at=app.clock()))
+        await session.execute(
+            insert(Identity).values(
+                id=2, customer_id=2, channel="sms", address="+447700900456", created_at=app.clock()
+            )
+        )
+        await session.execute(
+            insert(Case).values(
+                reference=reference,
+                customer_id=2,
+                identity_id=2,
+                channel="sms",
+                status="acknowledged",
+                category="product",
+                severity="normal",
+                queue="complaints",
+                triage=[],
+                description="The one staff look up.",
+                opened_at=app.clock(),
+                updated_at=app.clock(),
+            )
+        )
+    return reference
+
+
+def time_commands(app: App, reference: str, label: str) -> None:
+    """`cases list` and `cases show` on the app's database, printed in milliseconds."""
+    folder = Path(app.settings.data_dir)
+    listed = command_seconds(folder, "cases", "list")
+    shown = command_seconds(folder, "cases", "show", reference)
+    print(
+        f"{label}: complaintbot cases list {listed * 1000:.0f} ms, cases show {shown * 1000:.0f} ms"
+    )
+
+
 async def run(count: int, without_indexes: bool) -> None:
-    """Fill, optionally drop the indexes, time the three queries."""
+    """Fill, optionally drop the indexes, time the three queries and the staff commands."""
     async with fresh_app() as app:
+        reference = await looked_up(app)
+        time_commands(app, reference, "empty database (one case)")
         started = time.perf_counter()
         await fill(app, count)
         print(f"filled {count:,} cases in {time.perf_counter() - started:.0f} s")
@@ -86,6 +148,7 @@ async def run(count: int, without_indexes: bool) -> None:
         newest = await timed(app)
         by_status = await timed(app, status="investigating")
         by_queue = await timed(app, queue="billing")
+        time_commands(app, reference, f"{count:,} cases")
     label = "without the indexes" if without_indexes else "with the indexes"
     print(
         f"{label}: newest {newest * 1000:.1f} ms, by status {by_status * 1000:.1f} ms, "
