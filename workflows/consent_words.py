@@ -1,0 +1,168 @@
+"""Yes, no and consent in a customer's words: how a Vocabulary reads them.
+
+Consent is never assumed (see ``YesNoWords.agrees``); a refusal stops the complaint, so only
+words that refuse count as one ("I do not agree, delete my data"), not a question back or a
+limit on what the consent is for ("no quiero publicidad").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from workflows.date_words import DateWords
+from workflows.phrases import alternation, contains_phrase, normalise, without
+
+
+class YesNoWords:
+    """The reading of yes, no and consent; Vocabulary holds the words (its fields)."""
+
+    yes: frozenset[str]
+    no: frozenset[str]
+    negations: frozenset[str]
+    hesitations: frozenset[str]
+    conditionals: frozenset[str]
+    refusals: frozenset[str]
+    explicit_refusals: frozenset[str]
+    afterwards: frozenset[str]
+    consent_phrases: frozenset[str]
+    assents: frozenset[str]
+    yes_alone: frozenset[str]
+    courtesy: frozenset[str]
+    limits: frozenset[str]
+    dates: DateWords
+
+    def refuses(self, text: str) -> bool:
+        """Whether an answer to the consent question says no ("no", "I don't agree")."""
+        refusing = self.is_no(text) or self._has(text, self.explicit_refusals | self.refusals)
+        return refusing and not self._deletes_afterwards(text)
+
+    def _deletes_afterwards(self, text: str) -> bool:
+        """Whether the answer agrees for now and asks for deletion later ("meinetwegen, aber
+        löscht mich danach"): not a refusal that would set the complaint aside."""
+        agreeing = self.yes | self.assents | self.consent_phrases
+        return self._has(text, self.afterwards) and self._has(text, agreeing)
+
+    def refuses_explicitly(self, text: str) -> bool:
+        """Whether the text refuses consent in words that mean it anywhere ("delete my data")."""
+        return self._has(text, self.explicit_refusals) and not self._deletes_afterwards(text)
+
+    def _has(self, text: str, phrases: frozenset[str]) -> bool:
+        words = normalise(text)
+        return any(contains_phrase(words, phrase) for phrase in phrases)
+
+    def says_yes(self, text: str) -> bool:
+        """Yes in words, or 1 on a yes/no menu (a menu number means the same on every screen)."""
+        return self.is_yes(text) or _menu_number(text) == "1"
+
+    def says_no(self, text: str) -> bool:
+        """No in words, or 2 on a yes/no menu."""
+        return self.is_no(text) or _menu_number(text) == "2"
+
+    def agrees(self, text: str) -> bool:
+        """Whether an answer to the consent question gives consent ("Yes, you can keep them").
+
+        Consent is never assumed: every word must be accounted for, as a yes, a consent said
+        without one ("I suppose so", "doy mi consentimiento"), what it grants ("for this
+        complaint only") or courtesy ("thanks"). A word the lists do not know, a question, a
+        condition, a negation or a hesitation leaves it unagreed, and the question is asked
+        again: "yes delete it", "sure, when pigs fly", "ok later" do not agree.
+        """
+        if "?" in text or self.refuses(text):
+            return False
+        if _menu_number(text) == "1":
+            return True
+        if self._agrees(text):
+            return True
+        # "Sí, pero solo para esto, que luego me llenan el correo de ofertas": a yes, then only
+        # what it is for. A condition ("only if you refund me") or a hesitation is no limit.
+        ends = self._clause_ends(text)
+        return any(self._only_limits(text[end:]) and self._agrees(text[:end]) for end in ends)
+
+    def _only_limits(self, tail: str) -> bool:
+        """Whether the rest of an answer limits what consent is for, and takes back nothing:
+        no condition, hesitation or "no" of its own ("ok, only kidding, no")."""
+        if not self._has(tail, self.limits):
+            return False
+        if self._has(tail, self.conditionals | self.hesitations):
+            return False
+        return not any(normalise(part) in self.no for part in re.split(r"[,;:.!()]+", tail))
+
+    def _clause_ends(self, text: str) -> list[int]:
+        """Where a clause of the answer ends: at punctuation, and before "but", "aber"."""
+        ends = r"[,;:.!()]+"
+        if self.dates.clause_words:
+            ends += rf"|(?<!\w)(?:{alternation(self.dates.clause_words)})(?!\w)"
+        return [match.start() for match in re.finditer(ends, text, flags=re.IGNORECASE)]
+
+    def _agrees(self, text: str) -> bool:
+        """Whether every word of the answer is accounted for by a yes (see ``agrees``)."""
+        words = normalise(text)
+        if not words or any(unicodedata.category(c) == "So" for c in text):
+            return False  # "👍" alone is unclear; in "ok 🙄" the symbol says more than the words
+        if words in self.yes:
+            return True  # whole, even a yes that means something else inside a sentence
+        if self._denies(without(without(words, self.consent_phrases), self.assents)):
+            return False  # "yes but not my phone", "speichern Sie nichts"
+        if any(contains_phrase(words, phrase) for phrase in self.hesitations):
+            return False  # "ok, I'll think about it"
+        inside = frozenset(phrase for phrase in self.yes if phrase not in self.yes_alone)
+        # All at once, longest first: "c'est en ordre" goes whole, not "en ordre" from it.
+        rest = without(words, self.assents | self.consent_phrases | inside)
+        # A yes that means something else alone ("right", "si") is a yes beside another
+        # ("Sure, that's fine", "si vale"); sarcasm ("yeah right") is a hesitation.
+        alone = {word for phrase in self.yes_alone for word in phrase.split()}
+        left = [word for word in rest.split() if word not in self.courtesy | alone]
+        # Only such yeses ("ya, si") are a yes too.
+        said = rest != words or any(word in alone for word in words.split())
+        return said and not left
+
+    def is_yes(self, text: str) -> bool:
+        """Whether the message is an agreement: "yes", or a short one that says yes and no no.
+
+        "ja, ist ok", "oui d'accord merci", "von mir aus ja" agree; "not ok", "yes no",
+        "ja, aber nicht so" do not.
+        """
+        words = normalise(text)
+        if words in self.yes:
+            return True
+        if not self._short_answer(words, self.yes) or self._denies(words):
+            return False
+        if any(contains_phrase(words, phrase) for phrase in self.hesitations):
+            return False  # "yes, maybe later", "ja vielleicht": not yet a yes
+        # Besides the yes, a word or two of courtesy ("merci", "ist"), not news ("yes the
+        # kettle sparked again" is something to read, not only an agreement).
+        return len(without(words, self.yes).split()) <= _COURTESY_WORDS
+
+    def is_no(self, text: str) -> bool:
+        """Whether the message is a refusal: "no", or a short one that says no and not yes."""
+        words = normalise(text)
+        if words in self.no:
+            return True
+        if self._has(words, self.refusals) or self._has(words, self.explicit_refusals):
+            return False  # "no thanks": a refusal in words, handled as one
+        return self._short_answer(words, self.no) and not self._short_answer(words, self.yes)
+
+    def _short_answer(self, words: str, phrases: frozenset[str]) -> bool:
+        # A longer message is saying something else too; single letters ("y", "n") count
+        # only alone.
+        if len(words.split()) > _SHORT_ANSWER:
+            return False
+        return any(len(p) > 1 and contains_phrase(words, p) for p in phrases)
+
+    def _denies(self, words: str) -> bool:
+        # "pas de souci", "no problem" say yes with a negation inside: take them out first.
+        words = without(words, frozenset(phrase for phrase in self.yes if " " in phrase))
+        return any(contains_phrase(words, word) for word in self.negations) or any(
+            len(p) > 1 and contains_phrase(words, p) for p in self.no
+        )
+
+
+# Words in a message that is only an answer to a yes/no question ("oui d'accord merci").
+_SHORT_ANSWER = 5
+_COURTESY_WORDS = 2
+
+
+def _menu_number(text: str) -> str:
+    """A menu choice as typed ("1", "1.", "2)"), bare."""
+    return text.strip().rstrip(".)").strip()
