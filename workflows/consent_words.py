@@ -33,14 +33,23 @@ class YesNoWords:
     dates: DateWords
 
     def refuses(self, text: str) -> bool:
-        """Whether an answer to the consent question says no ("no", "I don't agree")."""
-        refusing = self.is_no(text) or self._has(text, self.explicit_refusals | self.refusals)
+        """Whether an answer to the consent question says no ("no", "I don't agree").
+
+        A refusal sets the complaint aside, so it must be one: not a question back ("Only if
+        you delete them afterwards?"), nor a no to what the consent is not for ("Depende, no
+        quiero publicidad"). Those are asked again; words that refuse anywhere still refuse.
+        """
+        if self.is_no(text) or self._has(text, self.explicit_refusals):
+            return not self._deletes_afterwards(text)
+        clauses = re.split(_CLAUSE_PUNCTUATION, text)
+        said = " . ".join(c for c in clauses if not self._has(c, self.limits))
+        refusing = "?" not in text and self._has(said, self.refusals)
         return refusing and not self._deletes_afterwards(text)
 
     def _deletes_afterwards(self, text: str) -> bool:
-        """Whether the answer agrees for now and asks for deletion later ("meinetwegen, aber
-        löscht mich danach"): not a refusal that would set the complaint aside."""
-        agreeing = self.yes | self.assents | self.consent_phrases
+        """Whether the answer agrees for now, or on that condition, and asks for deletion later
+        ("meinetwegen, aber löscht mich danach"): not a refusal that sets the complaint aside."""
+        agreeing = self.yes | self.assents | self.consent_phrases | self.conditionals
         return self._has(text, self.afterwards) and self._has(text, agreeing)
 
     def refuses_explicitly(self, text: str) -> bool:
@@ -86,11 +95,11 @@ class YesNoWords:
             return False
         if self._has(tail, self.conditionals | self.hesitations):
             return False
-        return not any(normalise(part) in self.no for part in re.split(r"[,;:.!()]+", tail))
+        return not any(normalise(part) in self.no for part in re.split(_CLAUSE_PUNCTUATION, tail))
 
     def _clause_ends(self, text: str) -> list[int]:
         """Where a clause of the answer ends: at punctuation, and before "but", "aber"."""
-        ends = r"[,;:.!()]+"
+        ends = _CLAUSE_PUNCTUATION
         if self.dates.clause_words:
             ends += rf"|(?<!\w)(?:{alternation(self.dates.clause_words)})(?!\w)"
         return [match.start() for match in re.finditer(ends, text, flags=re.IGNORECASE)]
@@ -161,6 +170,7 @@ class YesNoWords:
 # Words in a message that is only an answer to a yes/no question ("oui d'accord merci").
 _SHORT_ANSWER = 5
 _COURTESY_WORDS = 2
+_CLAUSE_PUNCTUATION = r"[,;:.!()]+"
 
 
 def _menu_number(text: str) -> str:

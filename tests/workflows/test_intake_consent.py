@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.workflows.chat import (
@@ -17,6 +19,7 @@ from workflows.conversation import Field, Mode
 from workflows.effects import (
     OpenCase,
 )
+from workflows.vocabulary import Vocabulary
 
 # Consent --------------------------------------------------------------------------------------
 
@@ -56,6 +59,28 @@ def test_consent_with_deletion_afterwards_is_asked_again_not_refused(
     assert templates(decision) == ["customer/ask_consent"]
     assert chat.conversation.mode is not Mode.IDLE
     assert templates(chat.say("yes")) == ["customer/summary"]
+
+
+@pytest.mark.parametrize(
+    ("language", "answer"),
+    [
+        ("en", "Only if you delete them afterwards?"),
+        ("en", "delete it all?"),
+        ("es", "Depende pa qué los queráis, no quiero que me llamen vendiendo cosas"),
+        ("es", "No, no quiero publicidad"),
+    ],
+)
+def test_a_question_back_or_a_no_to_marketing_is_asked_again_not_a_refusal(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, answer: str
+) -> None:
+    """A refusal sets the complaint aside: one that is a question, or a no to sales calls
+    only, is asked again instead, and a yes then registers it."""
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    advance_to(chat, "customer/ask_consent")
+    decision = chat.say(answer)
+    assert "customer/consent_refused" not in templates(decision)
+    assert chat.conversation.asking is Field.CONSENT
+    assert templates(chat.say("yes" if language == "en" else "sí")) == ["customer/summary"]
 
 
 @pytest.mark.parametrize("answer", ["Yes, you can keep them.", "yes I'm fine with that"])
