@@ -94,6 +94,13 @@ def test_what_follows_a_fallback_is_wanted_only_if_the_first_wish_cannot_be_had(
             "Die Waschmaschine leckt seit gestern. Ich will, dass sie repariert wird.",
             "repair",
         ),
+        # Bavarian "i wui" is "ich will"; "mei neues Hörgerät" is what broke, not the wish.
+        (
+            "de",
+            "Servus, mei neues Hörgerät pfeift seit Dienstag dauernd. "
+            "I wui dass des repariert wird.",
+            "repair",
+        ),
     ],
 )
 def test_a_first_message_wish_is_read_across_its_commas(
