@@ -134,10 +134,7 @@ class WishWords:
             for outcome, options in self.outcomes.items()
             for option in options
             for match in phrase_matches(words, option)
-            if self._dismissed(
-                self._same_clause(words[: match.start()].split()[::-1])[::-1],
-                words[match.end() :].split(),
-            )
+            if self._dismissed(words, match.start(), match.end())
         }
 
     def _all_together(self, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> bool:
@@ -174,12 +171,13 @@ class WishWords:
         """Whether a clause says an outcome is not the point ("das Geld ist Nebensache")."""
         return any(contains_phrase(clause, d) for d in self.markers.dismissals)
 
-    def _dismissed(self, before: list[str], after: list[str]) -> bool:
-        """Whether the clause around an outcome says it is not the point: after it ("the money
-        isn't the issue"), or before it with no wish between ("ya fue la plata"; but "already
-        refunded, so I want the rest back" wants it)."""
-        if self._dismisses(" ".join(self._same_clause(after))):
+    def _dismissed(self, words: str, start: int, end: int) -> bool:
+        """Whether the clause around the outcome named at words[start:end] says it is not the
+        point: after it ("the money isn't the issue"), or before it with no wish between ("ya
+        fue la plata"; but "already refunded, so I want the rest back" wants it)."""
+        if self._dismisses(" ".join(self._same_clause(words[end:].split()))):
             return True
+        before = self._same_clause(words[:start].split()[::-1])[::-1]
         near = before[-_DISMISSAL_REACH:]
         for start in range(len(near)):
             if self._dismisses(" ".join(near[start:])):
@@ -239,7 +237,7 @@ class WishWords:
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
                     if set(after) & self.negations_after:
                         continue
-                    if self._dismissed(back[::-1], words[match.end() :].split()):
+                    if self._dismissed(words, match.start(), match.end()):
                         continue
                     # "I just want an apology": "just want" may run into the phrase itself.
                     leading = " ".join([*before, words[match.start() : match.end()]])
