@@ -123,9 +123,10 @@ class WishWords:
         # when the model is sure of it; the answer's own words are kept beside it. A clause
         # that refuses ("je ne veux pas être remboursée") is not what they want: the model
         # reads the others, where there are any.
-        clauses = (c.strip() for c in words.split(_CLAUSE_END))
+        wished = _wished_part(text, words, named, kept)
+        clauses = (c.strip() for c in self._read(wished).split(_CLAUSE_END))
         wanted = [c for c in clauses if c and not self._refuses(c) and not self._dismisses(c)]
-        return self.model.nearest(" . ".join(wanted) if wanted else text)
+        return self.model.nearest(" . ".join(wanted) if wanted else wished)
 
     def _set_aside(self, words: str) -> set[str]:
         """Outcomes a phrase names only to say they are not the point ("is insulting")."""
@@ -270,7 +271,6 @@ class WishWords:
         wish itself, even when the wish is said in words no list holds ("take the M if you have
         it, otherwise money back")."""
         for fallback in sorted(self.markers.fallbacks):
-            conditional = any(contains_phrase(fallback, c) for c in self.conditionals)
             for match in phrase_matches(words, fallback):
                 before = words[: match.start()].split()
                 # Only a fallback that opens a clause: "twice if not three times" is none.
@@ -278,12 +278,19 @@ class WishWords:
                 if not before or before[-1] not in opens:
                     continue
                 wished_before = [wish for wish in named if wish.end <= match.start()]
-                # "fix it, if not my money back"; "si no me la arreglan, …" is a condition, and
-                # "Das Zimmer war schmutzig. Ansonsten war alles okay" no fallback: the clause
-                # before must wish for something ("nehm ich die gern, sonst Geld zurück").
+                # "fix it, if not my money back"; "Das Zimmer war schmutzig. Ansonsten war
+                # alles okay" is no fallback: the clause before must wish for something
+                # ("nehm ich die gern, sonst Geld zurück"; "I want new bicycle same model. If
+                # not possible, the money"). Opening the answer, "si no me la arreglan, …" is
+                # a condition.
                 clause = " ".join(self._same_clause(before[-2::-1])[::-1])
                 asked = any(contains_phrase(clause, w) for w in self.wishes)
-                if wished_before or (not conditional and asked):
+                # Or it names a wish by its stem ("Qu'il arrange le problème. S'il n'arrive
+                # pas, qu'il me rembourse" hopes for the repair); "gratis", "free" qualify
+                # another wish as often as they are one.
+                stems = self._wishes_named(clause, self.outcome_stems)
+                asked = asked or any(wish.outcome != "other" for wish in stems)
+                if wished_before or asked:
                     named = wished_before
         return named
 
@@ -370,9 +377,9 @@ _DISMISSAL_REACH = 6
 
 
 def _wished_part(text: str, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> str:
-    """The answer, or its words before a fallback that follows a wish ("fix it, if not a
-    refund"): what the model reads."""
-    if not kept or len(kept) == len(named):
+    """The answer, or its words before a fallback ("fix it, if not a refund"; "new bicycle
+    same model, if not possible the money"): what the model reads."""
+    if len(kept) == len(named):
         return text
     cut = min(wish.start for wish in named if wish not in kept)
     return words[:cut].replace(_CLAUSE_END, " ")

@@ -135,6 +135,16 @@ from workflows.vocabulary import Vocabulary
         ("de", "speichert nichts", False),
         ("es", "Presto mi consentimiento.", True),
         ("es", "no presto mi consentimiento", False),
+        # Round 16: Jamaican, Kenyan, Réunion, Luxembourgish, Basque, Canarian yeses.
+        ("en", "Yeah mon, no problem", True),
+        ("en", "Sawa, yes", True),
+        ("fr", "Oui, na point problème.", True),
+        ("de", "Jo, dat ass ok.", True),
+        ("de", "Wenn's hilft, ja.", True),
+        ("es", "Bai, sí, para esto sí.", True),
+        ("es", "Sí, seguro", True),
+        ("es", "no estoy seguro", False),
+        ("es", "seguro que no", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

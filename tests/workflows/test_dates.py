@@ -305,6 +305,12 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
         "Auf dem Auszug vom 16. März habe ich gesehen, dass es doppelt abgebucht wurde, am 13. März"
     )
     assert certain_date(text, TODAY, german) == valid(2026, 3, 13)
+    # Picking a car up from a service is collecting it, not finding out: which day is asked.
+    text = (
+        "Car went in Wednesday for a service, picked it up Thursday evening and the engine light"
+        " came on before I even got home"
+    )
+    assert certain_date(text, TODAY, english) is None
     # "Since" beside other days is asked ("seit 12. März unterwegs, gesperrt am 14." is not
     # since the 12th); asked, the day it began is the answer.
     spanish = vocabularies["es"].dates

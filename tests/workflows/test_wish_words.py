@@ -60,6 +60,12 @@ def test_an_outcome_said_not_to_matter_is_not_the_wish(
         ("es", "que me lo arreglen, si no, que me devuelvan el dinero", "repair"),
         # A fallback said alone is still the wish: nothing stands before it.
         ("fr", "sinon, un remboursement", "refund"),
+        # A sentence asking for something no list names, then "if not possible": the money
+        # is only the fallback.
+        ("en", "I want new bicycle same model. If not possible, the money £850.", "replacement"),
+        ("fr", "Qu'il arrange le problème. S'il n'arrive pas, qu'il me rembourse", "repair"),
+        # "Gratis" says how they want the repair, not another wish.
+        ("es", "q me lo retoquéis gratis y si no tiene arreglo pues la pasta", "repair"),
     ],
 )
 def test_what_follows_a_fallback_is_wanted_only_if_the_first_wish_cannot_be_had(
@@ -335,6 +341,13 @@ def test_a_verb_after_and_is_not_an_imperative(chat: Chat) -> None:
     [
         ("fr", "Que vous me remboursiez le billet d'avion que j'ai dû racheter, 310 euros"),
         ("es", "pues que se hagan cargo de los gastos del hospital de mi suegra, como 6 mil pesos"),
+        # Damage, a vet's bill, a fee paid elsewhere: paying for them is compensation.
+        ("en", "Pay for the respray. £420 quote from my garage."),
+        ("fr", "Qu'ils me remboursent la facture du vétérinaire, 142,50 $."),
+        ("fr", "Qu'ils me remboursent les dégâts, le canapé et les livres"),
+        ("de", "Die solln den Kratzer zahln, die Werkstatt sagt 680 Euro."),
+        ("de", "I will dass d Fahrschul die 120 Euro TÜV-Gebühr übernimmt"),
+        ("es", "Que me paguéis lo que se ha estropeado, calculo unos 600 euros"),
     ],
 )
 def test_money_back_for_costs_borne_is_compensation_whatever_the_model_says(
