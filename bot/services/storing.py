@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
 
 from bot.services.once import first_time
 from bot.storage.models import AttachmentRow, Customer, Identity, MessageIn
@@ -95,13 +96,28 @@ def _bounded(message: InboundMessage) -> InboundMessage:
 
 
 async def identity_of(session: AsyncSession, message: InboundMessage) -> Identity:
-    """Find or create the sender's identity, locked for the rest of the transaction."""
+    """Find or create the sender's identity, locked for the rest of the transaction.
+
+    On SQLite its customer and conversation come in the same round trip: every message reads
+    them next, and the session then has them without asking again.
+    """
     query = select(Identity).where(
         Identity.channel == message.channel, Identity.address == message.address
     )
     # FOR UPDATE serialises two messages from one sender on PostgreSQL; SQLite already holds
     # the database write lock from BEGIN IMMEDIATE and ignores the clause.
-    found = await session.scalar(query.with_for_update())
+    known = query.with_for_update()
+    if session.get_bind().dialect.name == "sqlite":
+        # Under that lock nothing read can be stale, so the customer and conversation come in
+        # the same round trip. Not on PostgreSQL: rows joined to a locked row are read as
+        # they were before waiting for the lock (a second message would lose the first's).
+        known = (
+            known.join(Identity.customer)
+            .outerjoin(Identity.conversation)
+            # Held by the identity, so the session keeps them for the transaction.
+            .options(contains_eager(Identity.customer), contains_eager(Identity.conversation))
+        )
+    found = await session.scalar(known)
     if found is not None:
         renamed = message.display_name and found.display_name != message.display_name
         if renamed and not unproven(message):

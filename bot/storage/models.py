@@ -77,6 +77,9 @@ class Identity(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     customer: Mapped[Customer] = relationship(back_populates="identities")
+    # Loaded with the identity where a message is taken in (see services.storing), never
+    # lazily: the intake writes the row itself.
+    conversation: Mapped[ConversationState | None] = relationship(viewonly=True, lazy="raise")
 
 
 class Case(Base):
