@@ -212,6 +212,9 @@ class Outbox(Base):
         Index("ix_outbox_due", "status", "channel", "next_attempt_at"),
         # Delivery reports name our message by the provider's id.
         Index("ix_outbox_provider", "channel", "provider_id"),
+        # Every email reply counts the address's replies in the last hour (the mail-loop
+        # guard): without it, a scan of the whole outbox per message.
+        Index("ix_outbox_address", "channel", "address", "created_at"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -109,3 +109,22 @@ async def test_the_case_list_is_read_from_an_index_not_sorted(
         )
     assert "INDEX ix_cases_" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+async def test_an_address_recent_replies_are_counted_from_an_index(
+    app: App, database_url: str
+) -> None:
+    # The mail-loop guard counts them before every automatic email reply (services.replies):
+    # a scan of the whole outbox per message otherwise.
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the plan is checked on SQLite; PostgreSQL may scan a table this small")
+    query = (
+        "SELECT count(*) FROM outbox WHERE automatic = 1 AND audience = 'customer'"
+        " AND channel = 'email' AND address = 'sam@example.net'"
+        " AND created_at > '2026-03-20 09:00:00'"
+    )
+    async with app.engine.connect() as connection:
+        plan = " ".join(
+            str(row[-1]) for row in await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")
+        )
+    assert "INDEX ix_outbox_address" in plan, plan
