@@ -42,19 +42,31 @@ def pattern(phrase: str) -> re.Pattern[str]:
 
 def phrase_matches(words: str, phrase: str) -> list[re.Match[str]]:
     """Every place ``phrase`` occurs in normalised ``words``."""
+    if _absent(words, phrase):
+        return []
     return list(pattern(phrase).finditer(words))
 
 
 def contains_phrase(words: str, phrase: str) -> bool:
     """Whether normalised ``words`` hold ``phrase`` as whole words (``word*``: a word start)."""
-    return pattern(phrase).search(words) is not None
+    return not _absent(words, phrase) and pattern(phrase).search(words) is not None
 
 
 def without(words: str, phrases: frozenset[str]) -> str:
     """``words`` with every one of ``phrases`` taken out, longest first."""
     for phrase in longest_first(phrases):
-        words = pattern(phrase).sub(" ", words)
+        if not _absent(words, phrase):
+            words = pattern(phrase).sub(" ", words)
     return words
+
+
+def _absent(words: str, phrase: str) -> bool:
+    """Whether the phrase's letters are nowhere in the words, so no pattern can match.
+
+    Most of a vocabulary's hundreds of phrases are not in a given message: a substring test
+    rules them out far faster than a whole-word search.
+    """
+    return (phrase[:-1] if phrase.endswith("*") else phrase) not in words
 
 
 def longest_first(phrases: Iterable[str]) -> list[str]:
