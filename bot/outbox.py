@@ -348,9 +348,7 @@ class Dispatcher:
                 )
             )
             if recorded.rowcount != 1:
-                log.warning(
-                    "outbox row %s was taken over by another worker; not recording", claimed.id
-                )
+                log.warning(_TAKEN_OVER, claimed.id)
                 return
             if provider_id is None:
                 return
