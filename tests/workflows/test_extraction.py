@@ -46,6 +46,9 @@ def test_an_order_number_is_not_read_as_a_date_in_any_language(
         ("fr", "transaction n° MP260309.1542.A87. L'auto-école dit", "MP260309.1542.A87"),
         ("fr", "Je suis abonnée depuis septembre 2024, carte 118 204.", "118 204"),
         ("en", "the worktop is cut short. Job 4471. Fix it", "4471"),
+        # The slip a repair shop gives when it takes something in.
+        ("es", "os llevé el móvil a cambiar la pantalla, resguardo 0331, y anoche", "0331"),
+        ("de", "Abholschein 5520, das Rad ist immer noch nicht fertig", "5520"),
     ],
 )
 def test_order_numbers_in_the_forms_each_language_uses(
