@@ -104,10 +104,12 @@ class WishWords:
             return "other"  # "a refund, an apology and a call from the manager. All of it."
         if self._for_costs_borne(words, kept):
             return "other"  # the model cannot tell whose costs the money is for
+        # What the model reads: the answer, or its words before a fallback.
+        wished = _wished_part(text, words, named, kept)
         # An answer the model is all but certain of ("que me paguen el refri po" is
         # compensation) is read by it: phrase lists lag behind the words customers find.
         if self.model is not None:
-            surely = self.model.surely(_wished_part(text, words, named, kept))
+            surely = self.model.surely(wished)
             # Not an outcome the words name only to say it is not the point ("Refund of £650
             # only is insulting"): the model reads "refund", not what was said of it.
             if surely is not None and surely not in self._set_aside(words):
@@ -123,7 +125,6 @@ class WishWords:
         # when the model is sure of it; the answer's own words are kept beside it. A clause
         # that refuses ("je ne veux pas être remboursée") is not what they want: the model
         # reads the others, where there are any.
-        wished = _wished_part(text, words, named, kept)
         clauses = (c.strip() for c in self._read(wished).split(_CLAUSE_END))
         wanted = [c for c in clauses if c and not self._refuses(c) and not self._dismisses(c)]
         return self.model.nearest(" . ".join(wanted) if wanted else wished)
@@ -284,13 +285,17 @@ class WishWords:
                 # not possible, the money"). Opening the answer, "si no me la arreglan, …" is
                 # a condition.
                 clause = " ".join(self._same_clause(before[-2::-1])[::-1])
-                asked = any(contains_phrase(clause, w) for w in self.wishes)
-                # Or it names a wish by its stem ("Qu'il arrange le problème. S'il n'arrive
-                # pas, qu'il me rembourse" hopes for the repair); "gratis", "free" qualify
-                # another wish as often as they are one.
-                stems = self._wishes_named(clause, self.outcome_stems)
-                asked = asked or any(wish.outcome != "other" for wish in stems)
-                if wished_before or asked:
+                # It wishes by a named outcome, a wish verb, or an outcome's stem ("Qu'il
+                # arrange le problème. S'il n'arrive pas, qu'il me rembourse" hopes for the
+                # repair); "gratis", "free" qualify another wish as often as they are one.
+                if (
+                    wished_before
+                    or any(contains_phrase(clause, w) for w in self.wishes)
+                    or any(
+                        wish.outcome != "other"
+                        for wish in self._wishes_named(clause, self.outcome_stems)
+                    )
+                ):
                     named = wished_before
         return named
 
