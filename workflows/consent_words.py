@@ -44,7 +44,10 @@ class YesNoWords:
         clauses = re.split(_CLAUSE_PUNCTUATION, text)
         said = " . ".join(c for c in clauses if not self._has(c, self.limits))
         refusing = "?" not in text and self._has(said, self.refusals)
-        return refusing and not self._deletes_afterwards(text)
+        # "Yes, rather not be called though": a yes first, then a wish about how; asked again
+        # rather than set aside.
+        opens_yes = self._agrees(re.split(_CLAUSE_PUNCTUATION, text)[0])
+        return refusing and not opens_yes and not self._deletes_afterwards(text)
 
     def _deletes_afterwards(self, text: str) -> bool:
         """Whether the answer agrees for now, or on that condition, and asks for deletion later

@@ -31,6 +31,8 @@ class DateWords:
     day_first: bool = True
     # "the next day", "le lendemain": the day after the one named.
     next_day: frozenset[str] = frozenset()
+    # "the day before", "la veille": the day before the one named.
+    day_before: frozenset[str] = frozenset()
     # "later", "später": after a count of days ("2 days later"), that many days after.
     later_words: frozenset[str] = frozenset()
     # Written both ways by the language's customers ("3/4" in Leeds and in Ohio): a day and
@@ -114,6 +116,7 @@ class DateWords:
             day_first=bool(data.get("day_first", True)),
             either_order=data.get("either_order", False) is True,
             next_day=listed("next_day"),
+            day_before=listed("day_before"),
             later_words=listed("later_words"),
             corrections=listed("corrections"),
             ahead_words=listed("ahead_words"),

@@ -118,11 +118,37 @@ _AHEAD_REACH = 4
 
 
 def _days_after(found: DateFound | None, later: int, today: date) -> DateFound | None:
-    """The day of buying moved on by "the next day", "3 days later" (never past today)."""
+    """A day moved on by "the next day", "3 days later", or back by "the day before" (never
+    past today)."""
     if found is None or not found.valid or found.value is None:
         return found
     moved = found.value + timedelta(days=later)
     return DateFound(moved, valid=True) if moved <= today else found
+
+
+def _counts_on(text: str, found: DateFound, today: date, dates: DateWords) -> bool:
+    """Whether "the next day" or "the day before" is said after the one day named ("arrivé le
+    9.3., am nächsten Tag kaputt"), so the day named may not be the day it went wrong."""
+    for phrase in longest_first(dates.next_day | dates.day_before):
+        said = re.search(_loosely(phrase), text, re.IGNORECASE)
+        if said is None:
+            continue
+        # Read in the raw text: "am 9.3." is a date, "am 9 3" once normalised is not.
+        before, after = text[: said.start()], text[said.end() :]
+        anchor = first_date(before, today, dates)
+        later = first_date(after, today, dates)
+        if anchor is None or anchor.value != found.value or (later and later.valid):
+            return False
+        # "I rang you the next day", "je les ai renvoyées le lendemain": the customer's own
+        # step that day leaves the day named as it was.
+        sentence = next(s for s in _SENTENCES.split(text) if re.search(_loosely(phrase), s, re.I))
+        told = dates.report_words | dates.discovery_words
+        return not any(contains_phrase(normalise(sentence), word) for word in told)
+    return False
+
+
+# Where one sentence ends and the next begins.
+_SENTENCES = re.compile(r"[.!?;\n]+")
 
 
 def _days_later(text: str, dates: DateWords) -> int:
@@ -198,6 +224,10 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if len(named) > 1:
         return None
     found = _date_in(text, today, dates)
+    if not bought and found is not None and _counts_on(text, found, today, dates):
+        # "Arrived on the 9th, the next day it died" is the 10th, but "I rang you the next
+        # day" is the 9th, and which is which is a verb away: ask.
+        return None
     bought_on = _days_named(bought, today, dates)
     if found is not None and found.value not in named and found.value in bought_on:
         return None  # only the day of buying, and nothing counts on from it: ask

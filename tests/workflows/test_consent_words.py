@@ -221,3 +221,32 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
     # What is asked is consent to handle this complaint: "only for this", "no marketing"
     # grant exactly that, where asking again would tell the customer they were not heard.
     assert vocabularies[language].agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Would rather not, to be honest."),
+        ("en", "naw, ah'm no wantin ma details kept"),
+        ("fr", "Non, je préfère pas que vous gardiez mes infos."),
+        ("de", "Na, des mog i ned."),
+        ("de", "Lieber nich, ick will nur dass die Rechnung wegkommt."),
+        ("es", "No, no vull que guarden res"),
+    ],
+)
+def test_a_refusal_in_the_customers_own_words_is_a_refusal(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert vocabularies[language].refuses(text)
+    assert not vocabularies[language].agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "yes, rather not be called though"), ("de", "Ja, aber lieber nicht anrufen")],
+)
+def test_a_yes_then_a_wish_about_how_is_asked_again_not_taken_as_a_refusal(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    # A refusal sets the complaint aside: a customer who opened with yes is asked again.
+    assert not vocabularies[language].refuses(text)

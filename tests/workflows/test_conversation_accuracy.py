@@ -28,7 +28,8 @@ from workflows.vocabulary import Vocabulary
 
 DATA = Path(__file__).parent / "conversation_data" / "conversations.jsonl"
 FIELDS = ("product", "when", "outcome", "name", "contact")
-# Consent understood at the customer's first answer (asked again, they say "yes").
+# Consent taken as the customer meant it at their first answer: a yes registers, a question or
+# a hesitation is asked again (then they say "yes"), a refusal stops the complaint.
 CONSENT = "consent"
 # Where the figures stood on 2026-11-30, less a margin (one conversation in 210 is 0.5%): a
 # change that understands customers worse fails here. English held-out, first scored before
@@ -167,24 +168,38 @@ CONSENT = "consent"
 # tuning 97.9%, 93.6%, 99.4%, 99.6%, 99.5%, consent 97.8%; the 986 held out before it 97.4%,
 # 90.9%, 90.6%, 100%, 99.6%, consent 95.3%; all 1,026 97.5%, 90.9%, 90.3%, 100%, 99.5%,
 # consent 94.2%.
+# Round 17 (v4105-v4264; vets, removals, kitchen fitters, broadband, gyms, wedding venues,
+# boilers, airport car hire, music lessons, window cleaners, upholsterers, opticians; Glasgow,
+# Lagos, Trinidad, Dakar, Berlin, Saxon, Tyrolean, Bernese, Andalusian, Venezuelan voices)
+# scored first with the code of the start of its session: 97.5%, 83.1%, 78.1%, 98.8%,
+# 93.1%, consent 71.2% (counted the old way); its held-out 40: 97.5%, 87.5%, 75.0%, 97.5%,
+# 92.5%. Consent is now scored as meant: 66 first answers are labelled "unclear" (a question
+# or hesitation: asked again is right) or "refused" (to stop there, registering nothing, so
+# their fields are not scored), from their writers' notes and words. With round 17 in and
+# that scoring, the start code: tuning 97.9%, 93.2%, 98.7%, 99.7%, 99.3%, consent 97.6%;
+# held-out (1,066) 97.6%, 90.8%, 89.8%, 100%, 99.3%, consent 95.6%: the floors for date
+# (tuning) and contact (both) went down as the round joined (SMS customers giving an
+# email only in answer to a question the bot does not ask on SMS). With this session's
+# changes and the wish models retrained: tuning 97.9%, 93.4%, 99.4%, 99.7%, 99.4%, consent
+# 99.0%; held-out 97.6%, 91.3%, 90.1%, 100%, 99.3%, consent 95.8%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.97,
-        "when": 0.935,
+        "when": 0.93,
         "outcome": 0.965,
         "name": 0.995,
-        "contact": 0.995,
-        "consent": 0.975,
+        "contact": 0.99,
+        "consent": 0.985,
     },
     "held-out": {
         "product": 0.965,
         "when": 0.905,
         "outcome": 0.90,
         "name": 0.995,
-        "contact": 0.995,
-        "consent": 0.94,
+        "contact": 0.99,
+        "consent": 0.95,
     },
 }
 
@@ -199,6 +214,12 @@ class Labelled:
     answers: dict[str, str]
     expect: dict[str, Any]
     language: str = "en"
+
+    @property
+    def consent(self) -> str:
+        """What the first answer to the consent question says: "yes" (the default), "unclear"
+        (a question or a hesitation: to be asked again) or "refused" (to stop there)."""
+        return str(self.expect.get(CONSENT, "yes"))
 
     @property
     def held_out(self) -> bool:
@@ -222,25 +243,36 @@ def load() -> list[Labelled]:
     ]
 
 
-def run(item: Labelled, chat: Chat, consent_asked: list[int] | None = None) -> OpenCase | None:
+@dataclass(frozen=True)
+class Run:
+    """How a conversation ended: the case it registered, if any, and how consent went."""
+
+    case: OpenCase | None
+    consent_asks: int
+    refused: bool
+
+
+def run(item: Labelled, chat: Chat) -> Run:
     """Hold the conversation: answer what is asked, say yes at the summary.
 
-    Consent is answered in the customer's words; asked again ("Please answer yes or no",
-    with the two choices), the customer says "yes", as that message asks. How often the
-    first answer was enough is counted separately (``consent_asked`` gets the asks).
+    Consent is answered in the customer's words. Asked again ("Please answer yes or no"), a
+    customer who refused says so again and one who hesitated says "yes", as that message asks.
     """
     decision: Decision = chat.say(item.first)
     asks = 0
+    refused = False
     for _ in range(12):
         opened = decision.of_type(OpenCase)
         if opened:
             break
         said = templates(decision)
+        refused = refused or "customer/consent_refused" in said
         asked = next((t for t in reversed(said) if t.startswith("customer/ask_")), None)
         if asked == "customer/ask_consent":
             asks += 1
             first = item.answers.get("consent") or "yes"
-            decision = chat.say(first if asks == 1 else "yes")
+            again = first if item.consent == "refused" else "yes"
+            decision = chat.say(first if asks == 1 else again)
         elif asked is not None:
             field = asked.removeprefix("customer/ask_")
             decision = chat.say(item.answers.get(field) or "skip")
@@ -250,10 +282,19 @@ def run(item: Labelled, chat: Chat, consent_asked: list[int] | None = None) -> O
             decision = chat.say("2")
         else:
             break
-    if consent_asked is not None:
-        consent_asked.append(asks)
     opened = decision.of_type(OpenCase)
-    return opened[0] if opened else None
+    return Run(opened[0] if opened else None, asks, refused)
+
+
+def consent_right(item: Labelled, ran: Run) -> bool:
+    """Whether consent went as the customer meant it: a yes registers at the first answer, a
+    question or hesitation is asked again, a refusal stops the complaint (a bare "no" after
+    one word on why consent is needed) and registers nothing."""
+    if item.consent == "refused":
+        return ran.refused and ran.case is None
+    if item.consent == "unclear":
+        return ran.consent_asks > 1 and not ran.refused
+    return ran.consent_asks == 1
 
 
 def recorded(case: OpenCase | None) -> dict[str, object]:
@@ -297,23 +338,35 @@ def _squeezed(text: str) -> str:
 def score(
     items: list[Labelled], make_chat: Callable[[Labelled], Chat]
 ) -> tuple[dict[str, float], list[str]]:
-    """Per-field accuracy, and what went wrong where."""
+    """Per-field accuracy, and what went wrong where.
+
+    A conversation whose customer refuses consent should register nothing: its fields are not
+    scored, only that it stopped.
+    """
     right: Counter[str] = Counter()
     misses: list[str] = []
-    asks: list[int] = []
+    asked = understood = 0
+    scored = [item for item in items if item.consent != "refused"]
     for item in items:
-        found = recorded(run(item, make_chat(item), asks))
-        if asks[-1] > 1:
-            misses.append(f"{item.id} consent not understood: {item.answers.get('consent')!r}")
+        ran = run(item, make_chat(item))
+        if ran.consent_asks:
+            asked += 1
+            if consent_right(item, ran):
+                understood += 1
+            else:
+                answer = item.answers.get("consent")
+                misses.append(f"{item.id} consent ({item.consent}) not understood: {answer!r}")
+        if item.consent == "refused":
+            continue
+        found = recorded(ran.case)
         for field in FIELDS:
             if agrees(field, found[field], item.expect.get(field)):
                 right[field] += 1
             else:
                 misses.append(f"{item.id} {field}: {found[field]!r}, wanted {item.expect[field]!r}")
-    accuracy = {field: right[field] / len(items) for field in FIELDS}
-    # Of the conversations asked for consent, those whose first answer was understood.
-    asked = [count for count in asks if count]
-    accuracy[CONSENT] = sum(count == 1 for count in asked) / len(asked) if asked else 1.0
+    accuracy = {field: right[field] / len(scored) for field in FIELDS}
+    # Of the conversations asked for consent, those whose first answer was taken as meant.
+    accuracy[CONSENT] = understood / asked if asked else 1.0
     return accuracy, misses
 
 
@@ -356,6 +409,7 @@ def test_every_label_is_complete() -> None:
     for item in load():
         assert set(FIELDS) <= set(item.expect), item.id
         assert item.expect["outcome"] in outcomes, item.id
+        assert item.consent in {"yes", "unclear", "refused"}, item.id
         assert item.channel in {"console", "sms"}, item.id
         assert item.language in {"en", "fr", "de", "es"}, item.id
         assert isinstance(item.answers, dict), item.id

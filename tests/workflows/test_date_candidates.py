@@ -376,3 +376,43 @@ def test_a_day_to_come_leaves_the_day_it_went_wrong(vocabularies: dict[str, Voca
     text = "Hallo, die Rate war fällig am 28. und wurde am 3. März doppelt abgebucht"
     found = certain_date(text, TODAY, vocabularies["de"].dates)
     assert found == DateFound(date(2026, 3, 3), valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "got my screen replaced on 2 march, touch stopped working the next day"),
+        ("de", "Der Router ist am 9.3. angekommen und hat gleich am nächsten Tag aufgegeben"),
+        ("fr", "technicien venu le lundi 9 mars. Dès le lendemain matin, plus d'eau chaude"),
+        ("es", "me la entregaron el martes 10 y al día siguiente tenía la herida abierta"),
+        ("fr", "Mon fils devait passer son permis le 11, l'auto-école a annulé la veille"),
+    ],
+)
+def test_a_day_counted_on_from_the_one_named_is_asked_about(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    # "The next day" after the day named may be when it broke, or only when the customer
+    # rang: a verb apart, so the bot asks rather than records the wrong day.
+    assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("en", "It broke on 2 March and I rang you the next day", date(2026, 3, 2)),
+        (
+            "fr",
+            "livré des croquettes pour chat le 17. Je les ai renvoyées le lendemain",
+            date(2026, 3, 17),
+        ),
+        (
+            "de",
+            "Am 12. März kaputt gegangen, am nächsten Tag habe ich angerufen",
+            date(2026, 3, 12),
+        ),
+    ],
+)
+def test_the_customers_own_step_the_next_day_leaves_the_day_named(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert certain_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
