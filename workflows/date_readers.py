@@ -269,10 +269,17 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
     between = alternation(dates.day_articles)
     # Only a weekday may have an article before its day ("Mittwoch der 11.", "vendredi le 13").
     article = rf"(?: (?:{between}))?" if between else ""
-    pattern = rf"\b(?:({names})|({weekdays}){article}) (\d{{1,2}}){_SUFFIX}?\b(?! ?[/:%])"
+    pattern = rf"\b(?:({names})|({weekdays}){article}) (\d{{1,2}})({_SUFFIX})?\b(?! ?[/:%])"
     for match in re.finditer(pattern, words):
+        if match[4] in _COUNTING_SUFFIXES:
+            continue  # "le 2e prélèvement" counts; "le 2 mars" and "le 1er" are days
         after = words[match.end() :].split()[:1]
-        if after and (after[0] in units or after[0].isdigit() or _counted(after[0], dates)):
+        # "samedi 7, 3 semaines d'arrêt": a number after a weekday's own day is another.
+        said = match[1] or match[2]
+        named_day = said in dates.weekdays and _weekday_is(match[3], said, today, dates)
+        if after and (
+            after[0] in units or (after[0].isdigit() and not named_day) or _counted(after[0], dates)
+        ):
             continue  # "am 2 Tagen", "Monday 3 times", "Montag 10 Uhr": not a day of the month
         if _month_after(words[match.end() :], dates):
             continue  # "le 2 avril" is April's (still to come), not this month's 2nd
@@ -284,6 +291,21 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
             continue  # "Monday 5 pm": the 5th is a Thursday, so not a date
         return found
     return None
+
+
+# Ordinal endings that count ("2e", "3ème") and never name a day in French, where the first of
+# the month alone is "1er".
+_COUNTING_SUFFIXES = frozenset({"e", "ème", "eme"})
+
+
+def _weekday_is(day: str, weekday: str, today: date, dates: DateWords) -> bool:
+    """Whether this month's (or the last month's) day ``day`` falls on ``weekday``."""
+    found = _day_of_month(f"{day}th", today, dates)
+    return (
+        found is not None
+        and found.value is not None
+        and found.value.weekday() == dates.weekdays.get(weekday)
+    )
 
 
 def _full_year(text: str, today: date) -> int:

@@ -127,24 +127,37 @@ def _days_after(found: DateFound | None, later: int, today: date) -> DateFound |
 
 
 def _counts_on(text: str, found: DateFound, today: date, dates: DateWords) -> bool:
-    """Whether "the next day" or "the day before" is said after the one day named ("arrivé le
-    9.3., am nächsten Tag kaputt"), so the day named may not be the day it went wrong."""
-    for phrase in longest_first(dates.next_day | dates.day_before):
-        said = re.search(_loosely(phrase), text, re.IGNORECASE)
-        if said is None:
-            continue
-        # Read in the raw text: "am 9.3." is a date, "am 9 3" once normalised is not.
-        before, after = text[: said.start()], text[said.end() :]
-        anchor = first_date(before, today, dates)
-        later = first_date(after, today, dates)
-        if anchor is None or anchor.value != found.value or (later and later.valid):
-            return False
-        # "I rang you the next day", "je les ai renvoyées le lendemain": the customer's own
-        # step that day leaves the day named as it was.
-        sentence = next(s for s in _SENTENCES.split(text) if re.search(_loosely(phrase), s, re.I))
-        told = dates.report_words | dates.discovery_words
-        return not any(contains_phrase(normalise(sentence), word) for word in told)
-    return False
+    """Whether "the next day", "the day before" or "5 days after" is said after the one day
+    named ("arrivé le 9.3., am nächsten Tag kaputt"), so the day named may not be the day it
+    went wrong."""
+    said = _counted_from_a_day(text, dates)
+    if said is None:
+        return False
+    # Read in the raw text: "am 9.3." is a date, "am 9 3" once normalised is not.
+    anchor = first_date(text[: said.start()], today, dates)
+    ends = [m.start() for m in _SENTENCES.finditer(text, said.end())]
+    starts = [m.end() for m in _SENTENCES.finditer(text, 0, said.start())]
+    sentence = text[starts[-1] if starts else 0 : ends[0] if ends else len(text)]
+    # A day named later in the same sentence is the day counted to ("the next day, the 17th").
+    later = first_date(text[said.end() : ends[0] if ends else len(text)], today, dates)
+    if anchor is None or anchor.value != found.value or (later and later.valid):
+        return False
+    # "I rang you the next day", "je les ai renvoyées le lendemain": the customer's own step
+    # that day leaves the day named as it was.
+    told = dates.report_words | dates.discovery_words
+    return not any(contains_phrase(normalise(sentence), word) for word in told)
+
+
+def _counted_from_a_day(text: str, dates: DateWords) -> re.Match[str] | None:
+    """Where the text first counts from a day: "the next day", "la veille", "5 days after"."""
+    phrases = [_loosely(phrase) for phrase in longest_first(dates.next_day | dates.day_before)]
+    if dates.day_units and dates.later_words:
+        words = alternation(dates.numbers)
+        count = rf"[0-9]{{1,2}}|{words}" if words else "[0-9]{1,2}"
+        units, later = alternation(dates.day_units), alternation(dates.later_words)
+        phrases.append(rf"(?<!\w)(?:{count})[\W_]+(?:{units})[\W_]+(?:{later})(?!\w)")
+    found = [m for p in phrases if (m := re.search(p, text, re.IGNORECASE)) is not None]
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 # Where one sentence ends and the next begins.
@@ -224,7 +237,7 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if len(named) > 1:
         return None
     found = _date_in(text, today, dates)
-    if not bought and found is not None and _counts_on(text, found, today, dates):
+    if found is not None and _counts_on(text, found, today, dates):
         # "Arrived on the 9th, the next day it died" is the 10th, but "I rang you the next
         # day" is the 9th, and which is which is a verb away: ask.
         return None

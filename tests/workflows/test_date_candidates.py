@@ -386,6 +386,12 @@ def test_a_day_to_come_leaves_the_day_it_went_wrong(vocabularies: dict[str, Voca
         ("fr", "technicien venu le lundi 9 mars. Dès le lendemain matin, plus d'eau chaude"),
         ("es", "me la entregaron el martes 10 y al día siguiente tenía la herida abierta"),
         ("fr", "Mon fils devait passer son permis le 11, l'auto-école a annulé la veille"),
+        ("en", "glasses I collected on 11/03/2026 have broken at the hinge, only 5 days after."),
+        (
+            "es",
+            "El día 16 vino su técnico, y al día siguiente la caldera empezó a dar error. "
+            "Llamé el 18 y me dan cita para el 2 de abril.",
+        ),
     ],
 )
 def test_a_day_counted_on_from_the_one_named_is_asked_about(
@@ -416,3 +422,18 @@ def test_the_customers_own_step_the_next_day_leaves_the_day_named(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("fr", "Je me suis blessé le samedi 7, 3 semaines d'arrêt", date(2026, 3, 7)),
+        ("fr", "le 2e prélèvement il est passé le jeudi 12", date(2026, 3, 12)),
+        ("de", "küche gekommen am 12.3 nein am 13. war freitag", date(2026, 3, 13)),
+    ],
+)
+def test_numbers_beside_a_day_are_read_as_customers_mean_them(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    # A count after a weekday's own day is another number; "2e" counts; "nein" takes back.
+    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
