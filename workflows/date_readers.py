@@ -195,11 +195,11 @@ _SUFFIX = r"(?:st|nd|rd|th|er|ème|eme|e|ro|do|to|vo|mo|no|o)"
 
 
 def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "On Valentine's Day", "New Year's Eve": its latest date that is not in the future."""
-    for name, (month, day) in sorted(dates.holidays.items(), key=lambda item: -len(item[0])):
+    """ "On Valentine's Day", "Rosenmontag": its latest date that is not in the future."""
+    for name, holiday in sorted(dates.holidays.items(), key=lambda item: -len(item[0])):
         if contains_phrase(words, name):
-            found = date(today.year, month, day)
-            return DateFound(found if found <= today else date(today.year - 1, month, day), True)
+            found = holiday.latest(today)
+            return DateFound(found, valid=found is not None)
     return None
 
 

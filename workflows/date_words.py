@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from workflows.holidays import Holiday
 from workflows.phrases import normalise, phrase_set
 
 
@@ -53,8 +54,8 @@ class DateWords:
     booked_for: frozenset[str] = frozenset()
     # Words that start a new clause ("and", "but", "y", "und"): a purchase word reaches no further.
     clause_words: frozenset[str] = frozenset()
-    # Days people name instead of dates ("valentine's day": (2, 14)).
-    holidays: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    # Days people name instead of dates ("valentine's day", "rosenmontag").
+    holidays: Mapping[str, Holiday] = field(default_factory=dict)
     # Number words ("two weeks ago", "vor ner Woche", "el primero de marzo").
     numbers: Mapping[str, int] = field(default_factory=dict)
     # "the Tuesday before last"; "last month" (on the 14th); "this month" (on the 2nd).
@@ -125,7 +126,7 @@ class DateWords:
             report_words=listed("report_words"),
             booked_for=listed("booked_for"),
             clause_words=listed("clause_words"),
-            holidays={normalise(str(k)): _month_day(str(v)) for k, v in holidays.items()},
+            holidays={normalise(str(k)): Holiday.parse(str(v)) for k, v in holidays.items()},
             numbers=numbered(data.get("numbers", {})),
             before_last=listed("before_last"),
             previous_month=listed("previous_month"),
@@ -144,11 +145,3 @@ class DateWords:
             alternatives=listed("alternatives"),
             language=language,
         )
-
-
-def _month_day(value: str) -> tuple[int, int]:
-    """ "02-14" as (2, 14)."""
-    month, _, day = value.partition("-")
-    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        raise ValueError(f"a holiday's date is MM-DD, not {value!r}")
-    return int(month), int(day)

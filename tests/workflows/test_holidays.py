@@ -1,0 +1,54 @@
+"""Days customers name instead of dates, movable feasts reckoned for the year (issue 14)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workflows.dates import DateFound, any_date
+from workflows.holidays import Holiday
+from workflows.vocabulary import Vocabulary
+
+TODAY = date(2026, 3, 20)  # a Friday; Easter Sunday 2026 is 5 April
+
+
+@pytest.mark.parametrize(
+    ("rule", "year", "day"),
+    [
+        ("02-14", 2026, date(2026, 2, 14)),
+        ("easter-47", 2026, date(2026, 2, 17)),  # Shrove Tuesday
+        ("easter-47", 2025, date(2025, 3, 4)),
+        ("easter+1", 2026, date(2026, 4, 6)),
+        ("3 mon 02", 2026, date(2026, 2, 16)),  # Presidents' Day
+        ("4 thu 11", 2025, date(2025, 11, 27)),  # Thanksgiving
+        ("last mon 05", 2026, date(2026, 5, 25)),  # Memorial Day
+        ("02-29", 2025, None),
+    ],
+)
+def test_a_rule_gives_the_day_in_each_year(rule: str, year: int, day: date | None) -> None:
+    assert Holiday.parse(rule).in_year(year) == day
+
+
+@pytest.mark.parametrize("rule", ["14-02", "02-30", "easter*2", "5 mon 02", "1 mon 13", ""])
+def test_a_rule_that_names_no_day_is_refused_when_the_vocabulary_loads(rule: str) -> None:
+    with pytest.raises(ValueError, match="holiday rule"):
+        Holiday.parse(rule)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("en", "overcharged at your Denver location on Presidents' Day", date(2026, 2, 16)),
+        ("en", "It was Easter Monday", date(2025, 4, 21)),  # this year's is still to come
+        ("de", "Mer wore an Wieverfastelovend op dr Brauereiführung", date(2026, 2, 12)),
+        ("de", "Der Monteur war am Faschingsdienstag da", date(2026, 2, 17)),
+        ("fr", "le livreur est passé le mardi gras", date(2026, 2, 17)),
+        ("es", "fue el miércoles de ceniza por la tarde", date(2026, 2, 18)),
+        ("de", "Geschter am Morge isch's mer ufgfalle", date(2026, 3, 19)),
+    ],
+)
+def test_a_named_day_is_its_latest_date_not_after_today(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)

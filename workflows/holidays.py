@@ -1,0 +1,78 @@
+"""Days customers name instead of dates: fixed ones ("Valentine's Day", "Saint-Sylvestre") and
+movable ones reckoned for the year ("Shrove Tuesday", "Rosenmontag", "Presidents' Day").
+
+The names are data (``[holidays]`` in ``templates/<locale>/vocabulary.toml``); a rule is written
+``"02-14"`` (that day every year), ``"easter-48"`` (days from Easter Sunday) or ``"3 mon 02"``
+(the third Monday of February; ``"last mon 05"`` the last).
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.easter import easter
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FIXED = re.compile(r"(\d{2})-(\d{2})")
+_FROM_EASTER = re.compile(r"easter([+-]\d{1,3})?")
+_NTH_WEEKDAY = re.compile(rf"([1-4]|last) ({'|'.join(_WEEKDAYS)}) (\d{{2}})")
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """When a named day falls: a month and day, days from Easter, or a weekday of a month."""
+
+    month: int = 0
+    day: int = 0
+    from_easter: int | None = None
+    # 1 to 4, or -1 for the last such weekday of the month.
+    nth: int = 0
+    weekday: int = 0
+
+    @staticmethod
+    def parse(rule: str) -> Holiday:
+        """A rule as written in the vocabulary ("02-14", "easter-48", "3 mon 02")."""
+        if fixed := _FIXED.fullmatch(rule):
+            month, day = int(fixed[1]), int(fixed[2])
+            try:
+                date(2024, month, day)  # 2024 has a 29 February
+            except ValueError:
+                raise ValueError(f"holiday rule {rule!r} names no day of the year") from None
+            return Holiday(month=month, day=day)
+        if easterly := _FROM_EASTER.fullmatch(rule):
+            return Holiday(from_easter=int(easterly[1] or 0))
+        if nth := _NTH_WEEKDAY.fullmatch(rule):
+            month = int(nth[3])
+            if not 1 <= month <= 12:
+                raise ValueError(f"holiday rule {rule!r} names no month")
+            which = -1 if nth[1] == "last" else int(nth[1])
+            return Holiday(month=month, nth=which, weekday=_WEEKDAYS.index(nth[2]))
+        raise ValueError(f"holiday rule {rule!r} is none of 02-14, easter-48, 3 mon 02")
+
+    def in_year(self, year: int) -> date | None:
+        """The day it falls on that year (None for 29 February in a common year)."""
+        if self.from_easter is not None:
+            return easter(year) + timedelta(days=self.from_easter)
+        if self.nth:
+            if self.nth > 0:
+                first = date(year, self.month, 1)
+                return first + timedelta(
+                    days=(self.weekday - first.weekday()) % 7 + 7 * (self.nth - 1)
+                )
+            last = date(year, self.month, monthrange(year, self.month)[1])
+            return last - timedelta(days=(last.weekday() - self.weekday) % 7)
+        if self.day > monthrange(year, self.month)[1]:
+            return None
+        return date(year, self.month, self.day)
+
+    def latest(self, today: date) -> date | None:
+        """Its latest day that is not after today: "on Valentine's Day" in March is this
+        year's, in January last year's."""
+        for year in (today.year, today.year - 1, today.year - 2, today.year - 3, today.year - 4):
+            found = self.in_year(year)
+            if found is not None and found <= today:
+                return found
+        return None
