@@ -273,7 +273,9 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
     for match in re.finditer(pattern, words):
         if match[4] in _COUNTING_SUFFIXES:
             continue  # "le 2e prélèvement" counts; "le 2 mars" and "le 1er" are days
-        after = words[match.end() :].split()[:1]
+        after = words[match.end() :].split()[:2]
+        if len(after) == 2 and len(after[0]) == 1 and after[1].isalpha():
+            after = []  # "le 18, j'ai attendu": "j" is "je", not "jours"
         # "samedi 7, 3 semaines d'arrêt": a number after a weekday's own day is another.
         said = match[1] or match[2]
         named_day = said in dates.weekdays and _weekday_is(match[3], said, today, dates)

@@ -325,7 +325,28 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """
     if _one_day_or_another(text, dates) and _corrected(text, today, dates) is None:
         return None
+    text = _without_restated_weekday(text, today, dates)
     return find_date(text, today, dates) or first_date(text, today, dates)
+
+
+def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
+    """The answer without a weekday that only restates its one calendar day's ("am 26.
+    Februar, das war ein Donnerstag"; "c'est le 10 en fait, mardi"), which would otherwise
+    read as the latest such weekday."""
+    days = _calendar_days(_SENTENCES.split(text) + re.split(r",", text), today, dates)
+    if len(days) != 1 or not dates.weekdays:
+        return text
+    weekday = next(iter(days)).weekday()
+    names = alternation(name for name, day in dates.weekdays.items() if day == weekday)
+    # Not one with its own day ("Tuesday the 10th") or a word of last ("last Tuesday").
+    restated = rf"(?<!\w)(?:{names})(?!\w)(?![\W_]*(?:\w{{1,3}}[\W_]+)?\d)"
+    # Only after the day it restates: in "mardi, pas lundi, le 17" the weekday is the answer.
+    return re.sub(
+        restated,
+        lambda m: " " if re.search(r"\d", text[: m.start()]) else m[0],
+        text,
+        flags=re.IGNORECASE,
+    )
 
 
 def _past_purchase(clause: str, today: date, dates: DateWords) -> str:

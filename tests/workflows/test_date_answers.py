@@ -89,3 +89,26 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
     vocabularies: dict[str, Vocabulary], language: str, text: str, unknown: bool
 ) -> None:
     assert day_not_known(text, vocabularies[language].dates) is unknown
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # A weekday that only restates the day named is no other day.
+        ("de", "Abgegeben habe ich sie am 26. Februar, das war ein Donnerstag.", date(2026, 2, 26)),
+        ("fr", "Attendez je regarde le ticket... c'est le 10 en fait, mardi.", date(2026, 3, 10)),
+        ("fr", "En fait c'était mardi, pas lundi, le 17, je me suis trompé.", date(2026, 3, 17)),
+        # "so the 4th" says which day the words before it meant.
+        ("en", "The Wednesday after it was fitted, so the 4th, at night.", date(2026, 3, 4)),
+        # "j'ai" after a day is not "jours".
+        ("fr", "le 18, mercredi, j'ai attendu toute la matinée", date(2026, 3, 18)),
+        ("fr", "le 18, j'ai attendu toute la matinée", date(2026, 3, 18)),
+        ("fr", "Jeudi il y a huit jours, pas hier hein", date(2026, 3, 12)),
+        ("de", "am Donnerstag letzt Woch", date(2026, 3, 12)),
+        ("es", "Ahir, el dia de Sant Josep", date(2026, 3, 19)),
+    ],
+)
+def test_an_answer_is_read_as_the_customer_meant_it(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
