@@ -30,7 +30,14 @@ from workflows.extraction import find_order_reference
 from workflows.grading import follow_up_graded, raised_by
 from workflows.lifecycle import CaseStatus
 from workflows.phrases import normalise
-from workflows.questions import OUTCOMES, accept, fallback, prefill, take_description
+from workflows.questions import (
+    OUTCOMES,
+    accept,
+    fallback,
+    prefill,
+    take_description,
+    with_wish_words,
+)
 from workflows.registration import case_fields, register
 
 # What email asks for after registering (the description is the email itself; the address
@@ -51,7 +58,9 @@ def start(
         conversation = take_description(conversation, description, context, settings)
     outcome = settings.vocab.wished_outcome(text)
     if outcome is not None:
-        conversation = conversation.with_answer(Field.OUTCOME, outcome)
+        sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
+        worded = with_wish_words(outcome, sentences, settings.vocab)
+        conversation = conversation.with_answer(Field.OUTCOME, worded)
     missing = _missing(conversation, description)
     registered = register(conversation, message, context, settings, _questions(missing))
     if not missing:

@@ -21,7 +21,7 @@ from workflows.conversation import Conversation, Field
 from workflows.dates import certain_date
 from workflows.extraction import find_order_reference
 from workflows.phrases import contains_phrase, longest_first, normalise
-from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH
+from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH, with_wish_words
 from workflows.vocabulary import Vocabulary
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
@@ -196,7 +196,8 @@ def _wished(text: str, settings: IntakeSettings) -> str | None:
         for sentence in re.split(r"[.!?\n;]+", text)
         for clause in _wish_clauses(sentence, settings)
     ]
-    return settings.vocab.wished_outcome(". ".join(kept)) if kept else None
+    wished = settings.vocab.wished_outcome(". ".join(kept)) if kept else None
+    return with_wish_words(wished, kept, settings.vocab) if wished is not None else None
 
 
 def _wish_clauses(sentence: str, settings: IntakeSettings) -> list[str]:

@@ -119,7 +119,23 @@ def parse_outcome(text: str, vocab: Vocabulary) -> str | None:
     if found is None:
         return None
     # Keep the customer's own words beside the choice when they said more than the choice.
-    return found if len(text.split()) <= 2 else f"{found}: {text}"
+    return found if len(text.split()) <= _BARE_CHOICE_WORDS else f"{found}: {text}"
+
+
+def with_wish_words(outcome: str, sentences: list[str], vocab: Vocabulary) -> str:
+    """The outcome read from a message, with the words that wished it ("other: Pay for the
+    respray, £420 quote from my garage"): staff read what was said beside the nearest outcome,
+    as they do for an answer to the question."""
+    said = next((s.strip() for s in sentences if vocab.wished_outcome(s) == outcome), "")
+    if len(said.split()) <= _BARE_CHOICE_WORDS:
+        return outcome
+    return f"{outcome}: {said[:MAX_WISH_WORDS_CHARS]}"
+
+
+# "Refund please" is the choice itself; more words are worth showing beside it.
+_BARE_CHOICE_WORDS = 2
+# The wish's own sentence, not a letter: staff have the whole message in the description.
+MAX_WISH_WORDS_CHARS = 300
 
 
 def _menu_outcome(text: str) -> str | None:

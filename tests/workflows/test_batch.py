@@ -124,6 +124,23 @@ def test_a_wish_said_with_just_or_rather_is_taken_from_the_first_email(
     assert opened.details.outcome == "replacement"
 
 
+def test_staff_see_the_words_of_a_wish_from_the_first_email_beside_its_outcome(
+    mailbox: Mailbox,
+) -> None:
+    first = mailbox.write(
+        "Your van reversed into my car in the car park on 17 March and scratched the door.\n"
+        "Pay for the respray, £420 quote from my garage."
+    )
+    (opened,) = first.of_type(OpenCase)
+    assert opened.details.outcome == "other"
+    assert opened.details.outcome_detail == "Pay for the respray, £420 quote from my garage."
+
+
+def test_a_wish_said_as_the_bare_choice_has_no_words_beside_it(mailbox: Mailbox) -> None:
+    (opened,) = mailbox.write("The kettle leaks. Refund please.").of_type(OpenCase)
+    assert (opened.details.outcome, opened.details.outcome_detail) == ("refund", None)
+
+
 def test_a_reply_with_numbered_answers_fills_the_case(mailbox: Mailbox) -> None:
     mailbox.display_name = None
     first = mailbox.write("The engineer never came to fix my boiler and nobody called me.")
