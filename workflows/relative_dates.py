@@ -43,6 +43,8 @@ def relative_date(
     ``counted_back``: only days said to be past ("yesterday", "last Monday"), not "today" nor
     a bare weekday, which may be to come or every week ("he comes back on Monday").
     """
+    if (weekday_then := _weekday_of_a_day_back(words, today, dates)) is not None:
+        return weekday_then
     tokens = words.split()
     # "two weeks ago", "zwei Wochen": number words read as numbers.
     tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
@@ -92,6 +94,28 @@ def relative_date(
         back = (today.weekday() - said) % 7 or 7
         return DateFound(today - timedelta(days=back), valid=True)
     return None
+
+
+def _weekday_of_a_day_back(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """ "A week ago Tuesday", "a fortnight ago Thursday": that weekday in the week of the day
+    counted back (on or before it), not the day counted back itself."""
+    weekdays = alternation(dates.weekdays)
+    if not weekdays:
+        return None
+    for phrase, days in dates.days_ago.items():
+        if days < _WEEK or phrase not in words:
+            continue
+        said = re.search(rf"(?<!\w){re.escape(phrase)} (?:on )?({weekdays})(?!\w)", words)
+        if said is not None:
+            back = today - timedelta(days=days)
+            return DateFound(
+                back - timedelta(days=(back.weekday() - dates.weekdays[said[1]]) % 7), True
+            )
+    return None
+
+
+# "A week ago", "a fortnight ago": counts long enough for a weekday to say which day of it.
+_WEEK = 7
 
 
 def day_named_back(words: str, today: date, dates: DateWords) -> DateFound | None:

@@ -182,6 +182,15 @@ CONSENT = "consent"
 # email only in answer to a question the bot does not ask on SMS). With this session's
 # changes and the wish models retrained: tuning 97.9%, 93.4%, 99.4%, 99.7%, 99.4%, consent
 # 99.0%; held-out 97.6%, 91.3%, 90.1%, 100%, 99.3%, consent 95.8%.
+# Round 18 (v4265-v4424; pet insurance, holiday lets, washing machine repairs, carpet fitters,
+# dental payment plans, furniture delivery, council tax, airport taxis, hair salons, car
+# chargers, garden centres, phone contracts; Newfoundland, Cork, Kumasi, Lahore, Madagascar,
+# Guadeloupe, Saxon, Swiss, Yucatecan voices; its writers labelled consent themselves) scored
+# first with this session's code before any tuning on it: 95.4%, 90.1%, 87.5%, 99.3%, 97.4%,
+# consent 74.4%; its held-out 40: 97.3%, 91.9%, 81.1%, 100%, 97.3%, consent 80.0%. The
+# session's start code on the same 160: 95.4%, 84.2%, 84.9%, 99.3%, 97.4%, consent 73.1%. With
+# its tuning quarter's words and the wish models retrained: tuning 97.8%, 94.0%, 99.4%, 99.7%,
+# 99.3%, consent 98.8%; held-out (1,106) 97.6%, 91.7%, 90.1%, 100%, 99.3%, consent 95.3%.
 # Issue 14's goal on held-out conversations is 95% for contact, outcome and date. Raise
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
@@ -195,7 +204,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.965,
-        "when": 0.905,
+        "when": 0.91,
         "outcome": 0.90,
         "name": 0.995,
         "contact": 0.99,

@@ -106,6 +106,9 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
         ("fr", "Jeudi il y a huit jours, pas hier hein", date(2026, 3, 12)),
         ("de", "am Donnerstag letzt Woch", date(2026, 3, 12)),
         ("es", "Ahir, el dia de Sant Josep", date(2026, 3, 19)),
+        # "A week ago Tuesday" is that week's Tuesday, not the day a week ago.
+        ("en", "at your Ankeny store a week ago Tuesday", date(2026, 3, 10)),
+        ("en", "Picked them up a fortnight ago Thursday.", date(2026, 3, 5)),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(
