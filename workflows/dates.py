@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from dataclasses import replace
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 
+from workflows.counted_days import (
+    BETWEEN_WORDS,
+    SENTENCES,
+    counts_on,
+    days_after,
+    days_later,
+    loosely,
+)
 from workflows.date_readers import (
     CALENDAR_READERS,
     RELATIVE_READERS,
@@ -78,9 +85,9 @@ def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
         # of buying is not when it went wrong: better to ask.
         past = " . ".join(_past_purchase(clause, today, dates) for clause in bought)
         found = first_date(past, today, dates)
-        if later := _days_later(text, dates):
+        if later := days_later(text, dates):
             # "bought it on the 14th, the next day it broke": the day after the buying.
-            found = _days_after(found or first_date(" . ".join(bought), today, dates), later, today)
+            found = days_after(found or first_date(" . ".join(bought), today, dates), later, today)
     return found
 
 
@@ -89,9 +96,9 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
     "réservée pour le 27 juin"), which would otherwise read as the last such day past, nor
     its "up to now" ("bis heute nichts bekommen"), which would read as today."""
     for phrase in longest_first(dates.until_now):
-        text = re.sub(_loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
+        text = re.sub(loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
     for phrase in longest_first(dates.ahead_words):
-        for said in re.finditer(_loosely(phrase) + _BETWEEN_WORDS, text, re.IGNORECASE):
+        for said in re.finditer(loosely(phrase) + BETWEEN_WORDS, text, re.IGNORECASE):
             after = list(re.finditer(r"\S+", text[said.end() :]))[:_AHEAD_REACH]
             # The fewest words after it that say a day to come; the phrase's own words may
             # mark the day ("fällig am 28.").
@@ -117,76 +124,13 @@ def _to_come(words: str, today: date, dates: DateWords) -> bool:
 _AHEAD_REACH = 4
 
 
-def _days_after(found: DateFound | None, later: int, today: date) -> DateFound | None:
-    """A day moved on by "the next day", "3 days later", or back by "the day before" (never
-    past today)."""
-    if found is None or not found.valid or found.value is None:
-        return found
-    moved = found.value + timedelta(days=later)
-    return DateFound(moved, valid=True) if moved <= today else found
-
-
-def _counts_on(text: str, found: DateFound, today: date, dates: DateWords) -> bool:
-    """Whether "the next day", "the day before" or "5 days after" is said after the one day
-    named ("arrivé le 9.3., am nächsten Tag kaputt"), so the day named may not be the day it
-    went wrong."""
-    said = _counted_from_a_day(text, dates)
-    if said is None:
-        return False
-    # Read in the raw text: "am 9.3." is a date, "am 9 3" once normalised is not.
-    anchor = first_date(text[: said.start()], today, dates)
-    ends = [m.start() for m in _SENTENCES.finditer(text, said.end())]
-    starts = [m.end() for m in _SENTENCES.finditer(text, 0, said.start())]
-    sentence = text[starts[-1] if starts else 0 : ends[0] if ends else len(text)]
-    # A day named later in the same sentence is the day counted to ("the next day, the 17th").
-    later = first_date(text[said.end() : ends[0] if ends else len(text)], today, dates)
-    if anchor is None or anchor.value != found.value or (later and later.valid):
-        return False
-    # "I rang you the next day", "je les ai renvoyées le lendemain": the customer's own step
-    # that day leaves the day named as it was.
-    told = dates.report_words | dates.discovery_words
-    return not any(contains_phrase(normalise(sentence), word) for word in told)
-
-
-def _counted_from_a_day(text: str, dates: DateWords) -> re.Match[str] | None:
-    """Where the text first counts from a day: "the next day", "la veille", "5 days after"."""
-    phrases = [_loosely(phrase) for phrase in longest_first(dates.next_day | dates.day_before)]
-    if dates.day_units and dates.later_words:
-        words = alternation(dates.numbers)
-        count = rf"[0-9]{{1,2}}|{words}" if words else "[0-9]{1,2}"
-        units, later = alternation(dates.day_units), alternation(dates.later_words)
-        phrases.append(rf"(?<!\w)(?:{count})[\W_]+(?:{units})[\W_]+(?:{later})(?!\w)")
-    found = [m for p in phrases if (m := re.search(p, text, re.IGNORECASE)) is not None]
-    return min(found, key=lambda m: m.start()) if found else None
-
-
-# Where one sentence ends and the next begins.
-_SENTENCES = re.compile(r"[.!?;\n]+")
-
-
-def _days_later(text: str, dates: DateWords) -> int:
-    """How many days after the day named it happened: "the next day" 1, "3 days later" 3."""
-    words = normalise(text)
-    if any(contains_phrase(words, phrase) for phrase in dates.next_day):
-        return 1
-    tokens = [str(dates.numbers.get(token, token)) for token in words.split()]
-    for number, unit, later in zip(tokens, tokens[1:], tokens[2:], strict=False):
-        if number.isdigit() and unit in dates.day_units and later in dates.later_words:
-            return int(number) if int(number) <= _LATEST_AFTER else 0
-    return 0
-
-
-# "2 days later" moves the day named; "300 days later" is another story.
-_LATEST_AFTER = 14
-
-
 def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The date after the last correction that names one ("Wednesday, no wait, Tuesday";
     "I said Wednesday but it was Tuesday"; "le 11, ah non le 12")."""
     said = [
         found
         for marker in dates.corrections
-        for found in re.finditer(_loosely(marker), text, re.IGNORECASE)
+        for found in re.finditer(loosely(marker), text, re.IGNORECASE)
     ]
     said += list(_TRAILING_NO.finditer(text))
     for marker in sorted(said, key=lambda found: found.start(), reverse=True):
@@ -199,17 +143,6 @@ def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
 # "el lunes 9... no, el martes 10": a no after a trailing off takes back the day before it
 # (a bare "no" does not: "no one called until Wednesday").
 _TRAILING_NO = re.compile(r"(?:\.{3}|…)\s*(?:no|non|nein|nee|ne)\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def _loosely(phrase: str) -> str:
-    """A stored phrase as a pattern over raw text: "no espere" finds "No, espere"."""
-    joined = _BETWEEN_WORDS.join(re.escape(word) for word in phrase.split())
-    return rf"(?<!\w){joined}(?!\w)"
-
-
-# Punctuation and spaces between a phrase's words in raw text ("non, c'est").
-_BETWEEN_WORDS = r"[\W_]+"
 
 
 def _one_day_or_another(text: str, dates: DateWords) -> bool:
@@ -237,7 +170,7 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if len(named) > 1:
         return None
     found = _date_in(text, today, dates)
-    if found is not None and _counts_on(text, found, today, dates):
+    if found is not None and counts_on(text, found, today, dates):
         # "Arrived on the 9th, the next day it died" is the 10th, but "I rang you the next
         # day" is the 9th, and which is which is a verb away: ask.
         return None
@@ -333,7 +266,7 @@ def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
     """The answer without a weekday that only restates its one calendar day's ("am 26.
     Februar, das war ein Donnerstag"; "c'est le 10 en fait, mardi"), which would otherwise
     read as the latest such weekday."""
-    days = _calendar_days(_SENTENCES.split(text) + re.split(r",", text), today, dates)
+    days = _calendar_days(SENTENCES.split(text) + re.split(r",", text), today, dates)
     if len(days) != 1 or not dates.weekdays:
         return text
     weekday = next(iter(days)).weekday()

@@ -1,0 +1,35 @@
+"""Contacts said in the customer's own words: "reply to …", numbers in a country's own way."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.harvest import contact_in
+from workflows.vocabulary import Vocabulary
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "found"),
+    [
+        (
+            "en",
+            "Please reply to marija.borg@maltanet.net not this number",
+            "marija.borg@maltanet.net",
+        ),
+        ("de", "Bitte Antwort an Email von meine Tochter: olga.s91@mail.ru", "olga.s91@mail.ru"),
+        ("fr", "Merci de répondre à chloe.r@bluewin.ch, pas au portable", "chloe.r@bluewin.ch"),
+        ("es", "respondan a lu.pereyra@gmail.com por favor", "lu.pereyra@gmail.com"),
+    ],
+)
+def test_a_first_text_asking_for_replies_elsewhere_gives_the_contact(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, found: str
+) -> None:
+    # Unasked, an address is the customer's only when they say so: "reply to" says so.
+    assert contact_in(text, asked=False, cues=vocabularies[language].contact_cues) == found
+    assert contact_in("I wrote to support@shop.example last week", asked=False) is None
+
+
+def test_six_digits_in_groups_alone_are_a_phone_number_but_not_inside_a_sentence() -> None:
+    assert contact_in("75 42 18") == "75 42 18"  # New Caledonia has six-digit numbers
+    assert contact_in("order 754218") is None
+    assert contact_in("dossier 75 42 18, conteneur 20 pieds") is None
