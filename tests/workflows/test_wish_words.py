@@ -361,3 +361,18 @@ def _first_message_outcome(chat: Chat, vocab: Vocabulary, text: str) -> str:
     chat.settings = replace(chat.settings, vocab=vocab)
     chat.say(text)
     return chat.conversation.answer(Field.OUTCOME) or ""
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        ("en", "Money doesn't matter, I want it fixed", "repair"),
+        ("fr", "L'argent m'est égal, je veux des excuses", "apology"),
+        ("es", "El dinero no importa, quiero que lo arreglen", "repair"),
+        ("de", "Das Geld ist nicht wichtig, ich will eine Entschuldigung", "apology"),
+    ],
+)
+def test_money_said_not_to_matter_is_not_the_wish(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == outcome
