@@ -16,9 +16,10 @@ _OUR_REFERENCE = re.compile(r"[A-Za-z]{1,5}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
 
 
 # An order or file code: letters, digits and hyphens, and slashes or dots between them
-# ("2026/0412", "MP260309.1542.A87"); or a number in groups of three ("carte 118 204").
+# ("2026/0412", "MP260309.1542.A87"); or a number in groups of three after its first
+# ("carte 118 204", "Account 7730 418 552").
 _CODE = (
-    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\w,.]\d)(?!\w)"
+    r"\d{1,4}(?:[ \u00a0\u202f]\d{3})+(?![\w,.]\d)(?!\w)"
     r"|[A-Za-z0-9](?:[A-Za-z0-9\-]|[/.](?=[A-Za-z0-9])){2,24}"
 )
 

@@ -42,9 +42,10 @@ def test_an_order_number_is_not_read_as_a_date_in_any_language(
         ("fr", "personne n'est venu. Dossier 2026/0412.", "2026/0412"),
         ("en", "order no. 2231/24 arrived", "2231/24"),
         ("de", "Auftragsnr. GF-2026-00871, kam wieder nicht", "GF-2026-00871"),
-        # Dots between a code's parts, and a number written in groups of three.
+        # Dots between a code's parts, and a number written in groups of three after its first.
         ("fr", "transaction n° MP260309.1542.A87. L'auto-école dit", "MP260309.1542.A87"),
         ("fr", "Je suis abonnée depuis septembre 2024, carte 118 204.", "118 204"),
+        ("en", "nobody can tell me why. Account 7730 418 552.", "7730 418 552"),
         ("en", "the worktop is cut short. Job 4471. Fix it", "4471"),
         # The slip a repair shop gives when it takes something in.
         ("es", "os llevé el móvil a cambiar la pantalla, resguardo 0331, y anoche", "0331"),
