@@ -295,7 +295,8 @@ def _collect(
     if asking is Field.CONSENT and (plain_no or vocab.refuses(text)):
         if conversation.retries or not plain_no:
             # Said twice, or said plainly ("I do not agree, delete my data"): it stops here.
-            return decision(Conversation(), Reply("customer/consent_refused", {}))
+            # Nothing was registered: no reference, and the message says so.
+            return decision(Conversation(), Reply("customer/consent_refused", {"reference": None}))
         # A bare "no" the first time: say once why it is needed.
         return decision(
             replace(conversation, retries=1),

@@ -68,6 +68,19 @@ def test_every_customer_message_renders_in_every_language(
     assert rendered.text != english.text, f"{code}/{name} reads as the English"
 
 
+@pytest.mark.parametrize("code", ["en", *OTHERS])
+@pytest.mark.parametrize("channel", ["console", "sms", "telegram"])
+def test_a_refusal_before_anything_was_registered_renders_in_every_language(
+    code: str, channel: str
+) -> None:
+    # The chat's refusal comes before a case exists: the message must say so, not fail for
+    # want of a reference (a customer once got "could not be handled" here).
+    renderer = Renderer(TEMPLATES, code, "Example Ltd", fallback="en")
+    text = renderer.render("customer/consent_refused", {"reference": None}, channel).text
+    assert text.strip()
+    assert "CB-" not in text
+
+
 def test_a_language_missing_a_message_falls_back_to_the_default(tmp_path: Path) -> None:
     (tmp_path / "en" / "customer").mkdir(parents=True)
     (tmp_path / "en" / "customer" / "hello.text.j2").write_text("Hello {{ label('x.y') }}")

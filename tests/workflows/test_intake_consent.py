@@ -16,9 +16,7 @@ from tests.workflows.chat import (
     templates,
 )
 from workflows.conversation import Field, Mode
-from workflows.effects import (
-    OpenCase,
-)
+from workflows.effects import OpenCase, Reply
 from workflows.vocabulary import Vocabulary
 
 # Consent --------------------------------------------------------------------------------------
@@ -43,6 +41,8 @@ def test_consent_refused_in_so_many_words_stops_at_once(chat: Chat, answer: str)
     advance_to(chat, "customer/ask_consent")
     decision = chat.say(answer)
     assert templates(decision) == ["customer/consent_refused"]
+    # Nothing registered, so no reference: the message says nothing was kept.
+    assert [reply.context for reply in decision.of_type(Reply)] == [{"reference": None}]
     assert chat.conversation.mode is Mode.IDLE
     assert not decision.of_type(OpenCase)
 

@@ -80,6 +80,17 @@ async def test_the_acknowledgement_gives_reference_and_target_date(app: App) -> 
     assert "2 December 2026" in text
 
 
+async def test_consent_refused_in_the_chat_is_answered_and_registers_nothing(app: App) -> None:
+    await say(app, "The engineer did not turn up for my boiler repair appointment")
+    for answer in ("skip", "skip", "an explanation", "alice@example.com"):
+        await say(app, answer)
+    rows = await say(app, "No, I do not agree, delete my data")
+    text = customer_text(rows)
+    assert "Understood: nothing has been registered." in text
+    assert "could not be handled" not in text
+    assert await count(app, Case) == 0
+
+
 async def test_a_duplicate_provider_id_is_handled_once(app: App) -> None:
     first = message(app, "My parcel never arrived, order #A12345, please help", provider_id="m-1")
     again = message(app, "My parcel never arrived, order #A12345, please help", provider_id="m-1")
