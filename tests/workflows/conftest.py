@@ -73,18 +73,25 @@ def vocab(vocabulary_data: dict[str, Any]) -> Vocabulary:
     return replace(Vocabulary.from_mapping(vocabulary_data), wish_model=shipped_wish_model("en"))
 
 
+# The languages the product ships templates and vocabularies for.
+LANGUAGES_SHIPPED = ("en", "fr", "de", "es")
+
+
+@functools.cache
+def shipped_vocabulary(code: str) -> Vocabulary:
+    """A shipped language's vocabulary, with its wish model, as the shell loads it."""
+    return replace(
+        Vocabulary.from_mapping(
+            load_toml(VOCABULARY_FILE.parents[1] / code / VOCABULARY_FILE.name), code
+        ),
+        wish_model=shipped_wish_model(code),
+    )
+
+
 @pytest.fixture(scope="session")
 def vocabularies() -> dict[str, Vocabulary]:
     """Every shipped language's vocabulary (with its wish model), by code."""
-    return {
-        code: replace(
-            Vocabulary.from_mapping(
-                load_toml(VOCABULARY_FILE.parents[1] / code / VOCABULARY_FILE.name), code
-            ),
-            wish_model=shipped_wish_model(code),
-        )
-        for code in ("en", "fr", "de", "es")
-    }
+    return {code: shipped_vocabulary(code) for code in LANGUAGES_SHIPPED}
 
 
 @functools.cache
