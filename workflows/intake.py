@@ -294,8 +294,7 @@ def _collect(
     plain_no = vocab.says_no(text)
     if asking is Field.CONSENT and (plain_no or vocab.refuses(text)):
         if conversation.retries or not plain_no:
-            # Said twice, or said plainly ("I do not agree, delete my data"): it stops here.
-            # Nothing was registered: no reference, and the message says so.
+            # Said twice, or plainly ("I do not agree, delete my data"): it stops, unregistered.
             return decision(Conversation(), Reply("customer/consent_refused", {"reference": None}))
         # A bare "no" the first time: say once why it is needed.
         return decision(
