@@ -71,7 +71,8 @@ class Holiday:
     def latest(self, today: date) -> date | None:
         """Its latest day that is not after today: "on Valentine's Day" in March is this
         year's, in January last year's."""
-        for year in (today.year, today.year - 1, today.year - 2, today.year - 3, today.year - 4):
+        # Back four years at most: 29 February comes round again within them.
+        for year in range(today.year, today.year - 5, -1):
             found = self.in_year(year)
             if found is not None and found <= today:
                 return found

@@ -8,8 +8,6 @@ commands customers send mid-way, through the real renderer.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from bot.rendering import Renderer
@@ -42,7 +40,7 @@ def test_every_reply_of_the_labelled_conversations_renders(code: str) -> None:
     rendered = 0
     for item in conversations:
         chat = Chat(
-            settings=replace(settings, vocab=vocab),
+            settings=settings,
             now=NOW,
             new_reference="CB-AAAA-AAAA",
             channel=item.channel,
