@@ -157,11 +157,16 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
 
     year = _full_year(match[3], today) if match[3] else None
     found = _with_year(day, month, year, today)
-    if year is None and not found.valid and dates.either_order and max(first, second) <= 12:
-        # "appt was 3/4" from an American on 20 March: 3 April is still to come, 4 March is
-        # the day that went wrong.
-        other = _make(today.year, day, month)
-        if other.valid and other.value is not None and other.value <= today:
+    if dates.either_order and max(first, second) <= 12 and first != second:
+        # Read the other way round, a day just past beats "appt was 3/4" from an American on
+        # 20 March as 3 April to come, "03/12/2026" as December, and "on 3/10 you charged
+        # me" as last October.
+        other = _make(year or today.year, day, month)
+        past = other.valid and other.value is not None and other.value <= today
+        value = found.value
+        far = value is None or value > today + _SOON or value.year < (year or today.year)
+        soon = value is not None and today < value <= today + _SOON
+        if past and (far or (soon and not dates.soon_is_ahead)):
             return other
     return found
 

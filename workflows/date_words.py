@@ -39,6 +39,9 @@ class DateWords:
     # Written both ways by the language's customers ("3/4" in Leeds and in Ohio): a day and
     # month still to come, read the other way round, is a day just past.
     either_order: bool = False
+    # In a first message a day soon ahead is a day to come ("my flight on 3/4"), so only a
+    # day a year back is read the other way round there ("on 3/10 you charged my card").
+    soon_is_ahead: bool = False
     # "sorry, I meant the 12th": what follows is the date meant.
     corrections: frozenset[str] = frozenset()
     # "due on", "prévue le": the day after them is to come, not the last such day past.

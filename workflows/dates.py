@@ -162,7 +162,7 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     a day of buying alone is no answer ("commandé le 1er mars, toujours pas reçu")."""
     # "My flight on 3/4" in a complaint is a day to come, whichever way round: only asked
     # "when?", a day still to come read the other way is the day just past.
-    dates = replace(dates, either_order=False)
+    dates = replace(dates, soon_is_ahead=True)
     text = _without_days_ahead(text, today, dates)
     bought, rest = _purchase_clauses(text, dates)
     rest, _ = _without_noticing(rest, today, dates)
