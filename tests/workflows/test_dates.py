@@ -95,7 +95,7 @@ def test_a_month_first_locale_reads_month_then_day(vocab: Vocabulary) -> None:
     assert find_date("03/04/2026", date(2026, 6, 1), american) == valid(2026, 3, 4)
 
 
-@pytest.mark.parametrize("text", ["03/04/2026", "2026-12-25", "25 December 2026", "on 21/03/26"])
+@pytest.mark.parametrize("text", ["04/05/2026", "2026-12-25", "25 December 2026", "on 21/03/26"])
 def test_a_date_in_the_future_is_reported_invalid(vocab: Vocabulary, text: str) -> None:
     found = find_date(text, TODAY, vocab.dates)
     assert found is not None
