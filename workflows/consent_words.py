@@ -43,11 +43,27 @@ class YesNoWords:
             return not self._deletes_afterwards(text)
         clauses = re.split(_CLAUSE_PUNCTUATION, text)
         said = " . ".join(c for c in clauses if not self._has(c, self.limits))
-        refusing = "?" not in text and self._has(said, self.refusals)
+        refusing = "?" not in text and (self._has(said, self.refusals) or self._opens_no(clauses))
         # "Yes, rather not be called though": a yes first, then a wish about how; asked again
         # rather than set aside.
         opens_yes = self._agrees(re.split(_CLAUSE_PUNCTUATION, text)[0])
         return refusing and not opens_yes and not self._deletes_afterwards(text)
+
+    def _opens_no(self, clauses: list[str]) -> bool:
+        """Whether a bare no opens the answer and nothing after it gives way ("Nein. Sie haben
+        meine Adresse ja sowieso."); "No. Well, ok then" or "no, only for this" are not."""
+        if not self.is_no(clauses[0]):
+            return False
+        giving = self.assents | self.consent_phrases | self.conditionals | self.limits
+        for clause in clauses[1:]:
+            words = normalise(clause).split()
+            if not words:
+                continue
+            if words[0] in self.yes or self._agrees(clause) or self._has(clause, giving):
+                return False
+            if self._has(clause, self.hesitations):
+                return False
+        return True
 
     def _deletes_afterwards(self, text: str) -> bool:
         """Whether the answer agrees for now, or on that condition, and asks for deletion later
@@ -96,7 +112,9 @@ class YesNoWords:
         no condition, hesitation or "no" of its own ("ok, only kidding, no")."""
         if not self._has(tail, self.limits):
             return False
-        if self._has(tail, self.conditionals | self.hesitations):
+        # "s'il vous plaît" is courtesy, not the "s'il" of a condition.
+        polite = self.courtesy - self.conditionals
+        if self._has(without(normalise(tail), polite), self.conditionals | self.hesitations):
             return False
         return not any(normalise(part) in self.no for part in re.split(_CLAUSE_PUNCTUATION, tail))
 

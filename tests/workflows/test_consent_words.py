@@ -145,6 +145,18 @@ from workflows.vocabulary import Vocabulary
         ("es", "Sí, seguro", True),
         ("es", "no estoy seguro", False),
         ("es", "seguro que no", False),
+        # Round 19: Doric, Belfast, South African, Haitian, Swabian, Turkish-German, Basque.
+        ("en", "Aye, nae bother.", True),
+        ("en", "Aye dead on", True),
+        ("en", "ja ok", True),
+        ("fr", "Wi, pa gen pwoblèm", True),
+        ("fr", "Oui, bien sûr, si cela peut servir à quelque chose.", True),
+        ("fr", "oui si vous me remboursez", False),
+        ("de", "Jo, das dörfe Si.", True),
+        ("de", "Ja tamam, ok.", True),
+        ("de", "Ja, für die Bearbeitung dieser Beschwerde.", True),
+        ("es", "Bai, ados", True),
+        ("es", "Sí, claro, pa eso escribo", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
@@ -213,6 +225,8 @@ def test_an_answer_that_is_not_consent_is_never_read_as_consent(
         ("de", "Ja, aber nur für die Sache hier."),
         ("es", "Bueno, vale, pero que no me llamen para anuncios."),
         ("es", "Sí, siempre y cuando no los usen para publicidad."),
+        # "s'il vous plaît" is courtesy, not the "s'il" of a condition.
+        ("fr", "Oui, mais pas de newsletter ni de pub s'il vous plaît."),
     ],
 )
 def test_a_yes_limited_to_handling_this_complaint_is_consent(
@@ -232,6 +246,10 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("de", "Na, des mog i ned."),
         ("de", "Lieber nich, ick will nur dass die Rechnung wegkommt."),
         ("es", "No, no vull que guarden res"),
+        # A bare no, then a reason: nothing after it gives way.
+        ("de", "Nein. Sie haben meine Adresse ja sowieso."),
+        ("en", "No. You have my address anyway."),
+        ("de", "Nai, das will i nit. I will nur mis Gäld."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(
@@ -243,7 +261,14 @@ def test_a_refusal_in_the_customers_own_words_is_a_refusal(
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("en", "yes, rather not be called though"), ("de", "Ja, aber lieber nicht anrufen")],
+    [
+        ("en", "yes, rather not be called though"),
+        ("de", "Ja, aber lieber nicht anrufen"),
+        # A no that gives way after it is no refusal either.
+        ("en", "No, well ok then"),
+        ("de", "Nein. Na gut, ok."),
+        ("en", "No. Let me think about it"),
+    ],
 )
 def test_a_yes_then_a_wish_about_how_is_asked_again_not_taken_as_a_refusal(
     vocabularies: dict[str, Vocabulary], language: str, text: str
