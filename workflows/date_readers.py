@@ -171,6 +171,11 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
     return found
 
 
+def without_numeric_dates(text: str) -> str:
+    """The text with its dates in digits alone ("3.07", "24/12", "02.03.2026") taken out."""
+    return _NUMERIC.sub(" ", text)
+
+
 def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
     months = alternation(dates.months)
     if not months:

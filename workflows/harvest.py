@@ -18,6 +18,7 @@ import re
 
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
+from workflows.date_readers import without_numeric_dates
 from workflows.dates import certain_date
 from workflows.extraction import find_order_reference
 from workflows.phrases import contains_phrase, longest_first, normalise
@@ -173,7 +174,10 @@ def harvest(
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)
     if open_(Field.WHEN):
-        found = certain_date(text, context.local_date(settings), settings.vocab.dates)
+        # Numbers in an answer to "which product" name the thing ("Chambre 3.07", "Cello
+        # 1/2", "facture du 24/12"), not the day it went wrong.
+        said = without_numeric_dates(text) if besides is Field.PRODUCT else text
+        found = certain_date(said, context.local_date(settings), settings.vocab.dates)
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     if open_(Field.PRODUCT):

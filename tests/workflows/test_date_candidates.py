@@ -401,3 +401,8 @@ def test_a_day_to_come_leaves_the_day_it_went_wrong(vocabularies: dict[str, Voca
     text = "Hallo, die Rate war fällig am 28. und wurde am 3. März doppelt abgebucht"
     found = certain_date(text, TODAY, vocabularies["de"].dates)
     assert found == DateFound(date(2026, 3, 3), valid=True)
+
+
+def test_mar_is_the_sea_in_spanish_not_march(vocabularies: dict[str, Vocabulary]) -> None:
+    spanish = vocabularies["es"].dates
+    assert find_date("Apartamento Alcúdia Mar 4, reserva HX-20931", TODAY, spanish) is None

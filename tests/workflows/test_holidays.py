@@ -46,6 +46,8 @@ def test_a_rule_that_names_no_day_is_refused_when_the_vocabulary_loads(rule: str
         ("fr", "le livreur est passé le mardi gras", date(2026, 2, 17)),
         ("es", "fue el miércoles de ceniza por la tarde", date(2026, 2, 18)),
         ("de", "Geschter am Morge isch's mer ufgfalle", date(2026, 3, 19)),
+        # The British Mother's Day, the fourth Sunday of Lent.
+        ("en", "Mother's Day morning, flat again before I got to Clevedon", date(2026, 3, 15)),
     ],
 )
 def test_a_named_day_is_its_latest_date_not_after_today(
