@@ -21,6 +21,9 @@ _OUR_REFERENCE = re.compile(r"[A-Za-z]{1,5}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}")
 _CODE = (
     r"\d{1,4}(?:[ \u00a0\u202f]\d{3})+(?![\w,.]\d)(?!\w)"
     r"|[A-Za-z0-9](?:[A-Za-z0-9\-]|[/.](?=[A-Za-z0-9])){2,24}"
+    # Then groups of three or four digits, as account and tracking numbers are printed ("1183
+    # 4420", "JD0044 9187 2210", "8100 2245 671") after a code ending in a digit; not a year.
+    r"(?:(?<=\d)[ \u00a0\u202f](?!(?:19|20)\d\d\b)\d{3,4}(?![\w,.]\d)(?!\w))*"
 )
 
 

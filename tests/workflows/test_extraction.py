@@ -47,6 +47,12 @@ def test_an_order_number_is_not_read_as_a_date_in_any_language(
         ("fr", "Je suis abonnée depuis septembre 2024, carte 118 204.", "118 204"),
         ("en", "nobody can tell me why. Account 7730 418 552.", "7730 418 552"),
         ("en", "the worktop is cut short. Job 4471. Fix it", "4471"),
+        # Groups of four after a first part ending in a digit; not "confirmation" and a number,
+        # not a year after the code.
+        ("en", "Water come back Tuesday gone. Account 1183 4420.", "1183 4420"),
+        ("en", "trainers £62. tracking JD0044 9187 2210", "JD0044 9187 2210"),
+        ("en", "Account 8100 2245 671.", "8100 2245 671"),
+        ("en", "order 55123 2026 was a mess", "55123"),
         # The slip a repair shop gives when it takes something in.
         ("es", "os llevé el móvil a cambiar la pantalla, resguardo 0331, y anoche", "0331"),
         ("de", "Abholschein 5520, das Rad ist immer noch nicht fertig", "5520"),
@@ -56,6 +62,13 @@ def test_order_numbers_in_the_forms_each_language_uses(
     vocabularies: dict[str, Vocabulary], language: str, text: str, expected: str
 ) -> None:
     assert find_order_reference(text, vocabularies[language]) == expected
+
+
+def test_a_word_is_not_an_order_number_with_the_number_after_it(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    # "booking confirmation 7741-0932": "confirmation 7741" would be neither.
+    assert find_order_reference("booking confirmation 7741", vocabularies["en"]) is None
 
 
 # Order, invoice and account numbers -------------------------------------------------------
