@@ -88,7 +88,7 @@ def accept(
         return parse_outcome(text, vocab) or (f"other: {text}" if word_count(text) >= 3 else None)
     if asking is Field.NAME:
         agreeing = vocab.agrees(text) and word_count(text) > _SHORT_NAME_WORDS
-        if vocab.says_yes(text) or vocab.says_no(text) or agreeing:
+        if (vocab.says_yes(text) or vocab.says_no(text) or agreeing) and not _a_name(text, vocab):
             # "yes ok", "Yes, that is quite all right" answer another question.
             return None
         if not any(c.isalpha() for c in text):
@@ -111,6 +111,16 @@ def only_yes_or_no(text: str, vocab: Vocabulary) -> bool:
 # A short answer opening with a yes is left to says_yes; a longer agreement ("Yes, that is
 # quite all right") is an answer to another question, not a name.
 _SHORT_NAME_WORDS = 3
+
+
+def _a_name(text: str, vocab: Vocabulary) -> bool:
+    """Whether a name answers "what is your name?" though its first word is a yes ("Vale
+    Contreras"): capitalised words, and after the first none the vocabulary knows."""
+    words = text.strip().rstrip(".!").split()
+    if not 2 <= len(words) <= _SHORT_NAME_WORDS + 1 or not all(w[:1].isupper() for w in words):
+        return False
+    known = vocab.yes | vocab.no | vocab.courtesy | vocab.assents
+    return not any(normalise(word) in known for word in words[1:])
 
 
 def parse_outcome(text: str, vocab: Vocabulary) -> str | None:

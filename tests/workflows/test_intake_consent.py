@@ -154,3 +154,25 @@ def test_a_yes_a_no_or_a_number_is_never_saved_as_a_name(chat: Chat, answer: str
     # Said again, the name is left blank rather than kept as "1".
     chat.say(answer)
     assert chat.conversation.answer(Field.NAME) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "name"),
+    [("es", "Vale Contreras", "Vale Contreras"), ("en", "Sure Patel", "Sure Patel")],
+)
+def test_a_name_that_begins_with_a_yes_is_a_name(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, answer: str, name: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    advance_to(chat, "customer/ask_name")
+    chat.say(answer)
+    assert chat.conversation.answer(Field.NAME) == name
+
+
+@pytest.mark.parametrize(("language", "answer"), [("es", "Vale Gracias"), ("en", "Yes Please")])
+def test_a_yes_in_capitals_is_still_no_name(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, answer: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    advance_to(chat, "customer/ask_name")
+    assert asked(chat.say(answer)) == "customer/ask_name"
