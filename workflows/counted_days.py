@@ -26,6 +26,11 @@ def counts_on(text: str, found: DateFound, today: date, dates: DateWords) -> boo
     named ("arrivé le 9.3., am nächsten Tag kaputt"), so the day named may not be the day it
     went wrong."""
     said = _counted_from_a_day(text, dates)
+    unsaid = _counted_on_unsaid(text, dates)
+    # "Serviced on the 3rd, the Sunday after the chain snapped": some day after the 3rd,
+    # whichever day the weekday alone would read as.
+    how_long_unsaid = unsaid is not None and (said is None or unsaid.start() < said.start())
+    said = unsaid if how_long_unsaid else said
     if said is None:
         return False
     # Read in the raw text: "am 9.3." is a date, "am 9 3" once normalised is not.
@@ -35,7 +40,9 @@ def counts_on(text: str, found: DateFound, today: date, dates: DateWords) -> boo
     sentence = text[starts[-1] if starts else 0 : ends[0] if ends else len(text)]
     # A day named later in the same sentence is the day counted to ("the next day, the 17th").
     later = first_date(text[said.end() : ends[0] if ends else len(text)], today, dates)
-    if anchor is None or anchor.value != found.value or (later and later.valid):
+    if anchor is None or not anchor.valid or (later and later.valid):
+        return False
+    if anchor.value != found.value and not how_long_unsaid:
         return False
     # "I rang you the next day", "je les ai renvoyées le lendemain": the customer's own step
     # that day leaves the day named as it was.
@@ -51,6 +58,19 @@ def _counted_from_a_day(text: str, dates: DateWords) -> re.Match[str] | None:
         count = rf"[0-9]{{1,2}}|{words}" if words else "[0-9]{1,2}"
         units, later = alternation(dates.day_units), alternation(dates.later_words)
         phrases.append(rf"(?<!\w)(?:{count})[\W_]+(?:{units})[\W_]+(?:{later})(?!\w)")
+    found = [m for p in phrases if (m := re.search(p, text, re.IGNORECASE)) is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
+def _counted_on_unsaid(text: str, dates: DateWords) -> re.Match[str] | None:
+    """Where the text first names a day after another without saying how long after: "the
+    Sunday after", "le dimanche suivant", "am Wochenende drauf"."""
+    phrases = [loosely(phrase) for phrase in longest_first(dates.counted_on)]
+    days = alternation(dates.weekdays)
+    if days and dates.after_weekday:
+        phrases.append(rf"(?<!\w)(?:{days})[\W_]+(?:{alternation(dates.after_weekday)})(?!\w)")
+    if days and dates.before_weekday:
+        phrases.append(rf"(?<!\w)(?:{alternation(dates.before_weekday)})[\W_]+(?:{days})(?!\w)")
     found = [m for p in phrases if (m := re.search(p, text, re.IGNORECASE)) is not None]
     return min(found, key=lambda m: m.start()) if found else None
 

@@ -36,6 +36,11 @@ class DateWords:
     day_before: frozenset[str] = frozenset()
     # "later", "später": after a count of days ("2 days later"), that many days after.
     later_words: frozenset[str] = frozenset()
+    # "the Sunday after", "le dimanche suivant", "am Wochenende drauf": a day after the one
+    # named, how long after unsaid. Words after a weekday, words before one, and whole phrases.
+    after_weekday: frozenset[str] = frozenset()
+    before_weekday: frozenset[str] = frozenset()
+    counted_on: frozenset[str] = frozenset()
     # Written both ways by the language's customers ("3/4" in Leeds and in Ohio): a day and
     # month still to come, read the other way round, is a day just past.
     either_order: bool = False
@@ -122,6 +127,9 @@ class DateWords:
             next_day=listed("next_day"),
             day_before=listed("day_before"),
             later_words=listed("later_words"),
+            after_weekday=listed("after_weekday"),
+            before_weekday=listed("before_weekday"),
+            counted_on=listed("counted_on"),
             corrections=listed("corrections"),
             ahead_words=listed("ahead_words"),
             until_now=listed("until_now"),

@@ -228,12 +228,19 @@ def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
 
 def _since(clauses: list[str], today: date, dates: DateWords) -> DateFound | None:
     """ "Desde el 5 de marzo se corta … llamé el 9 y el 16": since when is when it began."""
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         if any(contains_phrase(normalise(clause), word) for word in dates.since_words):
+            following = clauses[index + 1] if index + 1 < len(clauses) else ""
+            if _OPENS_WITH_A_DAY.match(following):
+                clause = f"{clause} {following}"  # "Seit Montag, 2. März": the date says which
             began = first_date(clause, today, dates)
             if began is not None and began.valid:
                 return began
     return None
+
+
+# A clause that opens with a day's number, maybe after an article ("2. März", "the 2nd").
+_OPENS_WITH_A_DAY = re.compile(r"\s*(?:\w{1,3}\s+)?(?:[1-9]|[12]\d|3[01])(?!\d)")
 
 
 def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[date]:

@@ -26,6 +26,13 @@ TODAY = date(2026, 3, 20)  # a Friday
             "El día 16 vino su técnico, y al día siguiente la caldera empezó a dar error. "
             "Llamé el 18 y me dan cita para el 2 de abril.",
         ),
+        # A weekday or a weekend after the day named, how long after unsaid.
+        ("en", "Serviced it on 3 March and the Sunday after the chain snapped"),
+        ("en", "Serviced it on 3 March and the following Sunday the chain snapped"),
+        ("de", "am 3.3. zum Service bracht, und scho am Sunntig druf isch d Chette grisse"),
+        ("de", "war am 26. Feber da, am Wochenende drauf hat's uns es Wohnzimmer eingraucht"),
+        ("fr", "révisé le 3 mars, et le dimanche suivant la chaîne a cassé"),
+        ("es", "lo revisaron el 3 de marzo y el domingo siguiente se rompió"),
     ],
 )
 def test_a_day_counted_on_from_the_one_named_is_asked_about(
@@ -50,6 +57,7 @@ def test_a_day_counted_on_from_the_one_named_is_asked_about(
             "Am 12. März kaputt gegangen, am nächsten Tag habe ich angerufen",
             date(2026, 3, 12),
         ),
+        ("en", "It broke on 2 March and I rang you the Sunday after", date(2026, 3, 2)),
     ],
 )
 def test_the_customers_own_step_the_next_day_leaves_the_day_named(

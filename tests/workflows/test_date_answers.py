@@ -109,6 +109,10 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
         # "A week ago Tuesday" is that week's Tuesday, not the day a week ago.
         ("en", "at your Ankeny store a week ago Tuesday", date(2026, 3, 10)),
         ("en", "Picked them up a fortnight ago Thursday.", date(2026, 3, 5)),
+        # "Since Monday, 2 March": the date says which Monday.
+        ("de", "Seit Montag, 2. März, abends", date(2026, 3, 2)),
+        ("en", "Since Monday, 2 March", date(2026, 3, 2)),
+        ("de", "Jestern, uff'm Heimweg so jegen fünf", date(2026, 3, 19)),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(
