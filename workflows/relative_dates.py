@@ -106,6 +106,8 @@ def _weekday_of_a_day_back(words: str, today: date, dates: DateWords) -> DateFou
         if days < _WEEK or phrase not in words:
             continue
         said = re.search(rf"(?<!\w){re.escape(phrase)} (?:on )?({weekdays})(?!\w)", words)
+        # Or the weekday first: "el jueves de hace dos semanas".
+        said = said or re.search(rf"(?<!\w)({weekdays}) (?:\w{{1,2}} )?{re.escape(phrase)}", words)
         if said is not None:
             back = today - timedelta(days=days)
             return DateFound(

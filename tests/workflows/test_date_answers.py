@@ -113,6 +113,9 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
         ("de", "Seit Montag, 2. März, abends", date(2026, 3, 2)),
         ("en", "Since Monday, 2 March", date(2026, 3, 2)),
         ("de", "Jestern, uff'm Heimweg so jegen fünf", date(2026, 3, 19)),
+        # The weekday first, then the weeks back: that week's Thursday.
+        ("es", "el jueves de hace dos semanas", date(2026, 3, 5)),
+        ("es", "El dilluns, a la sesión de las 18:30", date(2026, 3, 16)),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(
