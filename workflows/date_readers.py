@@ -354,9 +354,12 @@ def _make(year: int, month: int, day: int) -> DateFound:
 # Readers of a day on the calendar (not "last Tuesday", "three days ago"): of several such days
 # in one message, the latest is when it went wrong.
 CALENDAR_READERS = (_iso_date, _numeric_date, _named_date, _day_of_month, _marked_day)
+# Readers of a day with its month said ("27.02", "3 March"), not a day of this month alone.
+MONTH_READERS = (_iso_date, _numeric_date, _named_date)
 
 __all__ = [
     "CALENDAR_READERS",
+    "MONTH_READERS",
     "ORDINAL_DAY",
     "RELATIVE_READERS",
     "DateFound",

@@ -62,6 +62,10 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
             "kam dienstag.. ne sorry war mittwoch, dienstag war der andere karton",
             valid(2026, 3, 18),
         ),
+        # A day's number alone after the correction is in the month taken back.
+        ("de", "Am 27.02, nein, 28., war Samstag", valid(2026, 2, 28)),
+        ("de", "Am 11., noi, Dienschdig war's, also der 10.", valid(2026, 3, 10)),
+        ("en", "it went down on the 21st - sorry, the 12th, not the 21st", valid(2026, 3, 12)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),
