@@ -21,9 +21,9 @@ from workflows.counted_days import (
     days_later,
     loosely,
 )
+from workflows.date_corrections import corrected_date
 from workflows.date_readers import (
     CALENDAR_READERS,
-    MONTH_READERS,
     RELATIVE_READERS,
     DateFound,
     first_date,
@@ -57,7 +57,7 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
 
 def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
     """``find_date`` of a text whose days to come are already left out."""
-    corrected = _corrected(text, today, dates)
+    corrected = corrected_date(text, today, dates)
     if corrected is not None:
         return corrected
     if _one_day_or_another(text, dates):
@@ -123,53 +123,6 @@ def _to_come(words: str, today: date, dates: DateWords) -> bool:
 
 # Words after "due on", "pour le" within which the day to come is said.
 _AHEAD_REACH = 4
-
-
-def _corrected(text: str, today: date, dates: DateWords) -> DateFound | None:
-    """The date after the last correction that names one ("Wednesday, no wait, Tuesday";
-    "I said Wednesday but it was Tuesday"; "le 11, ah non le 12")."""
-    said = [
-        found
-        for marker in dates.corrections
-        for found in re.finditer(loosely(marker), text, re.IGNORECASE)
-    ]
-    said += list(_TRAILING_NO.finditer(text))
-    for marker in sorted(said, key=lambda found: found.start(), reverse=True):
-        after = text[marker.end() :]
-        if (day := _A_DAY_ALONE.match(after)) is not None:
-            # "Am 27.02, nein, 28., war Samstag": the month taken back, with another day.
-            moved = _in_the_month_said(text[: marker.start()], int(day[1]), today, dates)
-            if moved is not None:
-                return DateFound(moved, valid=True)
-        corrected = first_date(after, today, dates)
-        if corrected is not None:
-            return corrected
-    return None
-
-
-def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> date | None:
-    """That day of the last month the text names with a day ("am 27.02"), if not to come."""
-    words = words_of(text, dates)
-    said = next((found for reader in MONTH_READERS if (found := reader(words, today, dates))), None)
-    if said is None or not said.valid or said.value is None:
-        return None
-    try:
-        moved = said.value.replace(day=day)
-    except ValueError:
-        return None
-    return moved if moved <= today else None
-
-
-# A day's number alone, maybe after an article, then nothing but punctuation: "28., war
-# Samstag", "der 10.", "the 12th," ("the 3rd time" and "5 Tage später" are no day).
-_A_DAY_ALONE = re.compile(
-    r"\W*(?:\w{1,3}\s+)?([1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\.?(?=\s*(?:[,;:!)\n-]|$))"
-)
-
-
-# "el lunes 9... no, el martes 10": a no after a trailing off takes back the day before it
-# (a bare "no" does not: "no one called until Wednesday").
-_TRAILING_NO = re.compile(r"(?:\.{3}|…)\s*(?:no|non|nein|nee|ne)\b", re.IGNORECASE)
 
 
 def _one_day_or_another(text: str, dates: DateWords) -> bool:
@@ -290,7 +243,7 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     For an answer to "when did it happen?": a customer who answers "bought it on 28 Feb" gives
     the only date they have.
     """
-    if _one_day_or_another(text, dates) and _corrected(text, today, dates) is None:
+    if _one_day_or_another(text, dates) and corrected_date(text, today, dates) is None:
         return None
     text = _without_restated_weekday(text, today, dates)
     return find_date(text, today, dates) or first_date(text, today, dates)

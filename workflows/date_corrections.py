@@ -1,0 +1,57 @@
+"""Corrections in what a customer says about when: "Wednesday, no wait, Tuesday"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from workflows.counted_days import loosely
+from workflows.date_readers import MONTH_READERS, DateFound, first_date, words_of
+from workflows.date_words import DateWords
+
+
+def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The date after the last correction that names one ("Wednesday, no wait, Tuesday";
+    "I said Wednesday but it was Tuesday"; "le 11, ah non le 12")."""
+    said = [
+        found
+        for marker in dates.corrections
+        for found in re.finditer(loosely(marker), text, re.IGNORECASE)
+    ]
+    said += list(_TRAILING_NO.finditer(text))
+    for marker in sorted(said, key=lambda found: found.start(), reverse=True):
+        after = text[marker.end() :]
+        if (day := _A_DAY_ALONE.match(after)) is not None:
+            # "Am 27.02, nein, 28., war Samstag": the month taken back, with another day.
+            moved = _in_the_month_said(text[: marker.start()], int(day[1]), today, dates)
+            if moved is not None:
+                return DateFound(moved, valid=True)
+        corrected = first_date(after, today, dates)
+        if corrected is not None:
+            return corrected
+    return None
+
+
+def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> date | None:
+    """That day of the last month the text names with a day ("am 27.02"), if not to come."""
+    words = words_of(text, dates)
+    said = next((found for reader in MONTH_READERS if (found := reader(words, today, dates))), None)
+    if said is None or not said.valid or said.value is None:
+        return None
+    try:
+        moved = said.value.replace(day=day)
+    except ValueError:
+        return None
+    return moved if moved <= today else None
+
+
+# A day's number alone, maybe after an article, then nothing but punctuation: "28., war
+# Samstag", "der 10.", "the 12th," ("the 3rd time" and "5 Tage später" are no day).
+_A_DAY_ALONE = re.compile(
+    r"\W*(?:\w{1,3}\s+)?([1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\.?(?=\s*(?:[,;:!)\n-]|$))"
+)
+
+
+# "el lunes 9... no, el martes 10": a no after a trailing off takes back the day before it
+# (a bare "no" does not: "no one called until Wednesday").
+_TRAILING_NO = re.compile(r"(?:\.{3}|…)\s*(?:no|non|nein|nee|ne)\b", re.IGNORECASE)
