@@ -41,6 +41,8 @@ class DateWords:
     after_weekday: frozenset[str] = frozenset()
     before_weekday: frozenset[str] = frozenset()
     counted_on: frozenset[str] = frozenset()
+    # "not the 21st", "pas le 10": the day after them is not the one.
+    not_days: frozenset[str] = frozenset()
     # Written both ways by the language's customers ("3/4" in Leeds and in Ohio): a day and
     # month still to come, read the other way round, is a day just past.
     either_order: bool = False
@@ -130,6 +132,7 @@ class DateWords:
             after_weekday=listed("after_weekday"),
             before_weekday=listed("before_weekday"),
             counted_on=listed("counted_on"),
+            not_days=listed("not_days"),
             corrections=listed("corrections"),
             ahead_words=listed("ahead_words"),
             until_now=listed("until_now"),

@@ -98,6 +98,10 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
     its "up to now" ("bis heute nichts bekommen"), which would read as today."""
     for phrase in longest_first(dates.until_now):
         text = re.sub(loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
+    for phrase in longest_first(dates.not_days):
+        # "Le vendredi 13 (pas le 10)": a day said not to be the one is none of its days.
+        denied = loosely(phrase) + _DAY_NUMBER
+        text = re.sub(denied, lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
     for phrase in longest_first(dates.ahead_words):
         for said in re.finditer(loosely(phrase) + BETWEEN_WORDS, text, re.IGNORECASE):
             after = list(re.finditer(r"\S+", text[said.end() :]))[:_AHEAD_REACH]
@@ -109,6 +113,10 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
                     text = text[: said.start()] + " " * (end - said.start()) + text[end:]
                     break
     return text
+
+
+# A day's number after a phrase, with its ordinal ending or dot: "pas le 10", "not the 21st".
+_DAY_NUMBER = r"\s*(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\b\.?"
 
 
 def _to_come(words: str, today: date, dates: DateWords) -> bool:

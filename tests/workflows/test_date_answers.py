@@ -66,6 +66,13 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("de", "Am 27.02, nein, 28., war Samstag", valid(2026, 2, 28)),
         ("de", "Am 11., noi, Dienschdig war's, also der 10.", valid(2026, 3, 10)),
         ("en", "it went down on the 21st - sorry, the 12th, not the 21st", valid(2026, 3, 12)),
+        # A day said not to be the one is none.
+        (
+            "fr",
+            "Le vendredi 13, jour de la livraison (pas le 10, ça c'était prévu).",
+            valid(2026, 3, 13),
+        ),
+        ("de", "Am Donnerstag, nicht am 10., da war ich noch weg", valid(2026, 3, 19)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),
