@@ -48,7 +48,7 @@ def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> da
 # A day's number alone, maybe after an article, then nothing but punctuation: "28., war
 # Samstag", "der 10.", "the 12th," ("the 3rd time" and "5 Tage später" are no day).
 _A_DAY_ALONE = re.compile(
-    r"\W*(?:\w{1,3}\s+)?([1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\.?(?=\s*(?:[,;:!)\n-]|$))"
+    r"\W*(?:\w{1,3}\s+){0,2}([1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\.?(?=\s*(?:[,;:!)\n-]|$))"
 )
 
 

@@ -66,6 +66,7 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("de", "Am 27.02, nein, 28., war Samstag", valid(2026, 2, 28)),
         ("de", "Am 11., noi, Dienschdig war's, also der 10.", valid(2026, 3, 10)),
         ("en", "it went down on the 21st - sorry, the 12th, not the 21st", valid(2026, 3, 12)),
+        ("es", "el 26 de febrero, no, espéreme, fue el 27, el viernes", valid(2026, 2, 27)),
         # A day said not to be the one is none.
         (
             "fr",
@@ -124,6 +125,7 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
         ("de", "Seit Montag, 2. März, abends", date(2026, 3, 2)),
         ("en", "Since Monday, 2 March", date(2026, 3, 2)),
         ("de", "Jestern, uff'm Heimweg so jegen fünf", date(2026, 3, 19)),
+        ("es", "Eso empezó el mismo día 9 que la instalaron", date(2026, 3, 9)),
         # The weekday first, then the weeks back: that week's Thursday.
         ("es", "el jueves de hace dos semanas", date(2026, 3, 5)),
         ("es", "El dilluns, a la sesión de las 18:30", date(2026, 3, 16)),

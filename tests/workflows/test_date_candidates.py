@@ -406,3 +406,13 @@ def test_a_day_to_come_leaves_the_day_it_went_wrong(vocabularies: dict[str, Voca
 def test_mar_is_the_sea_in_spanish_not_march(vocabularies: dict[str, Vocabulary]) -> None:
     spanish = vocabularies["es"].dates
     assert find_date("Apartamento Alcúdia Mar 4, reserva HX-20931", TODAY, spanish) is None
+
+
+def test_the_day_a_customer_told_the_business_is_not_when_it_happened(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    spanish = vocabularies["es"].dates
+    text = (
+        "nos cobrasteis 150€ de reserva de visita que no se devolvía. Lo dijimos por tlf el martes"
+    )
+    assert certain_date(text, TODAY, spanish) is None
