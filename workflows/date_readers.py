@@ -72,8 +72,9 @@ def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         _iso_date,
         _numeric_date,
         _named_date,
-        _holiday,
+        # "The Saturday before Mother's Day, the 14th": the day's number says which.
         _day_of_month,
+        _holiday,
         weekday_of_last_week,
         _marked_day,
         relative_date,
@@ -185,7 +186,7 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
     spelt = alternation(dates.numbers)
     day_part = rf"(\d{{1,2}}{_SUFFIX}?|{spelt})" if spelt else rf"(\d{{1,2}}){_SUFFIX}?"
     patterns = (
-        rf"\b{day_part}(?: of| de)? ({months})\b(?:(?: de)? (\d{{4}}))?",
+        rf"\b{day_part}(?: of| de| a| o)? ({months})\b(?:(?: de)? (\d{{4}}))?",
         rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
     )
     for index, pattern in enumerate(patterns):
@@ -257,7 +258,8 @@ def _month_after(after: str, dates: DateWords) -> bool:
     """Whether a month's name follows ("28th (of) March"): that day is the named date's, even
     when it is still to come, and no other month's."""
     following = after.split()[:2]
-    if following[:1] in (["of"], ["de"]):
+    # "the 18th of March", Caribbean "di 18th a February", Scots "the 9th o March".
+    if following[:1] in (["of"], ["de"], ["a"], ["o"]):
         following = following[1:]
     return bool(following) and following[0] in dates.months
 

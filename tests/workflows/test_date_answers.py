@@ -126,6 +126,9 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
         ("en", "Since Monday, 2 March", date(2026, 3, 2)),
         ("de", "Jestern, uff'm Heimweg so jegen fünf", date(2026, 3, 19)),
         ("es", "Eso empezó el mismo día 9 que la instalaron", date(2026, 3, 9)),
+        # The day's number says which day near a named one; "a" is "of" in Jamaica.
+        ("en", "The Saturday before Mother's Day, the 14th", date(2026, 3, 14)),
+        ("en", "Ash Wednesday, di 18th a February", date(2026, 2, 18)),
         # The weekday first, then the weeks back: that week's Thursday.
         ("es", "el jueves de hace dos semanas", date(2026, 3, 5)),
         ("es", "El dilluns, a la sesión de las 18:30", date(2026, 3, 16)),
