@@ -38,20 +38,20 @@ CONSENT = "consent"
 # these; never lower them to make a change pass.
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
-        "product": 0.97,
-        "when": 0.93,
-        "outcome": 0.965,
+        "product": 0.975,
+        "when": 0.935,
+        "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
-        "consent": 0.98,
+        "consent": 0.985,
     },
     "held-out": {
-        "product": 0.965,
-        "when": 0.91,
+        "product": 0.975,
+        "when": 0.915,
         "outcome": 0.90,
         "name": 0.995,
         "contact": 0.99,
-        "consent": 0.945,
+        "consent": 0.95,
     },
 }
 
