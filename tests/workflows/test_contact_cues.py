@@ -19,6 +19,8 @@ from workflows.vocabulary import Vocabulary
         ("de", "Bitte Antwort an Email von meine Tochter: olga.s91@mail.ru", "olga.s91@mail.ru"),
         ("fr", "Merci de répondre à chloe.r@bluewin.ch, pas au portable", "chloe.r@bluewin.ch"),
         ("es", "respondan a lu.pereyra@gmail.com por favor", "lu.pereyra@gmail.com"),
+        # Kenyan English: "reply on" an address.
+        ("en", "Please reply on wanjiru.k@gmail.com as my line is off", "wanjiru.k@gmail.com"),
     ],
 )
 def test_a_first_text_asking_for_replies_elsewhere_gives_the_contact(
