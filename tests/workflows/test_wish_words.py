@@ -376,26 +376,3 @@ def test_money_said_not_to_matter_is_not_the_wish(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
     assert vocabularies[language].answered_outcome(text) == outcome
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "outcome"),
-    [
-        # Round 19's tuning quarter, read by the lists alone (its model learnt these answers):
-        # a fee lost elsewhere, a rent cut, a doctor's bill, damage paid, another instructor.
-        ("en", "Cover the $110 I lost for the test. Not after a refund of the lessons.", "other"),
-        ("en", "A rent reduction for every week he's been without heating.", "other"),
-        ("fr", "Qu'il assume et qu'il me paie au moins les frais de médecin, 180 francs.", "other"),
-        ("es", "Yo quiero ustedes pagan el espejo y la puerta. Taller dice 230 euros.", "other"),
-        ("es", "Que me cambien de instructor y que a ese señor le llamen la atención.", "other"),
-        # A Swabian "if not" is a fallback: the wish before it stands.
-        ("de", "Die solle d Bremsleitung umsonscht mache. Wenn net, will ich mei Geld.", "repair"),
-        # "je paie" is the customer paying, no wish.
-        ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
-    ],
-)
-def test_the_lists_alone_read_round_19s_wishes(
-    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
-) -> None:
-    lists_only = replace(vocabularies[language], wish_model=None)
-    assert lists_only.answered_outcome(text) == outcome
