@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from workflows.clause_markers import ClauseMarkers
 from workflows.consent_words import YesNoWords
 from workflows.date_words import DateWords
 from workflows.decision_words import DecisionWords
 from workflows.phrases import contains_phrase, normalise, phrase_set
 from workflows.wish_model import WishModel
-from workflows.wish_words import ClauseMarkers, WishWords
+from workflows.wish_words import WishWords
 
 
 class Command(StrEnum):
