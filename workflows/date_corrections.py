@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from workflows.counted_days import loosely
-from workflows.date_readers import MONTH_READERS, DateFound, first_date, words_of
+from workflows.date_readers import DAY_NUMBER, MONTH_READERS, DateFound, first_date, words_of
 from workflows.date_words import DateWords
 
 
@@ -47,9 +47,7 @@ def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> da
 
 # A day's number alone, maybe after an article, then nothing but punctuation: "28., war
 # Samstag", "der 10.", "the 12th," ("the 3rd time" and "5 Tage später" are no day).
-_A_DAY_ALONE = re.compile(
-    r"\W*(?:\w{1,3}\s+){0,2}([1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\.?(?=\s*(?:[,;:!)\n-]|$))"
-)
+_A_DAY_ALONE = re.compile(rf"\W*(?:\w{{1,3}}\s+){{0,2}}{DAY_NUMBER}\.?(?=\s*(?:[,;:!)\n-]|$))")
 
 
 # "el lunes 9... no, el martes 10": a no after a trailing off takes back the day before it

@@ -353,6 +353,10 @@ def _make(year: int, month: int, day: int) -> DateFound:
         return DateFound(None, valid=False)
 
 
+# A day of the month in digits, then its ordinal ending if any ("9", "28", "12th", "1er").
+DAY_NUMBER = r"([1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?"
+
+
 # Readers of a day on the calendar (not "last Tuesday", "three days ago"): of several such days
 # in one message, the latest is when it went wrong.
 CALENDAR_READERS = (_iso_date, _numeric_date, _named_date, _day_of_month, _marked_day)
@@ -361,6 +365,7 @@ MONTH_READERS = (_iso_date, _numeric_date, _named_date)
 
 __all__ = [
     "CALENDAR_READERS",
+    "DAY_NUMBER",
     "MONTH_READERS",
     "ORDINAL_DAY",
     "RELATIVE_READERS",

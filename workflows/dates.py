@@ -24,6 +24,7 @@ from workflows.counted_days import (
 from workflows.date_corrections import corrected_date
 from workflows.date_readers import (
     CALENDAR_READERS,
+    DAY_NUMBER,
     RELATIVE_READERS,
     DateFound,
     first_date,
@@ -100,7 +101,7 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
         text = re.sub(loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
     for phrase in longest_first(dates.not_days):
         # "Le vendredi 13 (pas le 10)": a day said not to be the one is none of its days.
-        denied = loosely(phrase) + _DAY_NUMBER
+        denied = rf"{loosely(phrase)}\s*{DAY_NUMBER}\b\.?"
         text = re.sub(denied, lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
     for phrase in longest_first(dates.ahead_words):
         for said in re.finditer(loosely(phrase) + BETWEEN_WORDS, text, re.IGNORECASE):
@@ -113,10 +114,6 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
                     text = text[: said.start()] + " " * (end - said.start()) + text[end:]
                     break
     return text
-
-
-# A day's number after a phrase, with its ordinal ending or dot: "pas le 10", "not the 21st".
-_DAY_NUMBER = r"\s*(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|e)?\b\.?"
 
 
 def _to_come(words: str, today: date, dates: DateWords) -> bool:
@@ -228,7 +225,7 @@ def _since(clauses: list[str], today: date, dates: DateWords) -> DateFound | Non
 
 
 # A clause that opens with a day's number, maybe after an article ("2. März", "the 2nd").
-_OPENS_WITH_A_DAY = re.compile(r"\W*(?:\w{1,3}\s+)?([1-9]|[12]\d|3[01])(?![\d:/]|\.\d)")
+_OPENS_WITH_A_DAY = re.compile(rf"\W*(?:\w{{1,3}}\s+)?{DAY_NUMBER}(?![\d:/]|\.\d)")
 
 
 def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[date]:
