@@ -113,6 +113,9 @@ class DeliveryResult:
     """What the provider said when it took the message."""
 
     provider_id: str | None = None
+    # The provider reports on delivery by a callback of its own (Twilio's status callback),
+    # which may arrive before this answer is stored: only then is an early report looked for.
+    reports_follow: bool = False
 
 
 class DeliveryError(Exception):

@@ -136,7 +136,7 @@ class TwilioSmsAdapter:
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             reason = f"cannot reach Twilio: {type(error).__name__}: {error}"
             raise DeliveryError(reason, permanent=False) from error
-        return DeliveryResult(provider_id=created.sid)
+        return DeliveryResult(provider_id=created.sid, reports_follow=True)
 
     async def close(self) -> None:
         """Release the HTTP session; a later send opens a new one."""

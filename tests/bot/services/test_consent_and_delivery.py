@@ -155,7 +155,7 @@ async def test_a_failure_reported_before_the_send_is_recorded_still_reaches_the_
             provider_ids.append(provider_id)
             early = DeliveryReport("console", provider_id, "failed", "Twilio error 30006")
             assert not await record_delivery(app, early, may_be_early=True)
-            return DeliveryResult(provider_id=provider_id)
+            return DeliveryResult(provider_id=provider_id, reports_follow=True)
 
     await Dispatcher(app, {"console": ReportsFirst()}).run_once()
     async with app.sessions() as session:

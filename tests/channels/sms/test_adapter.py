@@ -76,6 +76,8 @@ async def test_the_provider_id_is_the_sid_twilio_returned(
     result = await make_adapter().send(message())
     assert result.provider_id == twilio_api.sent[0].sid
     assert re.fullmatch(r"SM[0-9a-f]{32}", result.provider_id or "")
+    # Twilio reports delivery by callback, which may come before the send is recorded.
+    assert result.reports_follow
 
 
 async def test_it_sends_from_the_configured_number(
