@@ -12,7 +12,7 @@ from workflows.vocabulary import Vocabulary
 @pytest.mark.parametrize(
     ("language", "text", "outcome"),
     [
-        # Round 19's tuning quarter, read by the lists alone (its model learnt these answers):
+        # Tuning answers, read by the lists alone (the model had learnt them). Round 19:
         # a fee lost elsewhere, a rent cut, a doctor's bill, damage paid, another instructor.
         ("en", "Cover the $110 I lost for the test. Not after a refund of the lessons.", "other"),
         ("en", "A rent reduction for every week he's been without heating.", "other"),
@@ -21,11 +21,19 @@ from workflows.vocabulary import Vocabulary
         ("es", "Que me cambien de instructor y que a ese señor le llamen la atención.", "other"),
         # A Swabian "if not" is a fallback: the wish before it stands.
         ("de", "Die solle d Bremsleitung umsonscht mache. Wenn net, will ich mei Geld.", "repair"),
+        # German as written in Bavaria, Hesse, the Palatinate: money refused with the object
+        # first, wanting to know, a reprint, an apology, paying for the damage.
+        ("de", "Geld will i ned, des passt scho. A ordentliche Entschuldigung halt.", "apology"),
+        ("de", "I wü wissn, wann der Speicher kimmt. A fixes Datum, schriftlich.", "explanation"),
+        ("de", "Ich will, dass sich die Chefin bei mir entschuldischt.", "apology"),
+        ("de", "Rad fertig machen bis Montag. Sonst will ich die Anzahlung zurück.", "repair"),
+        ("de", "Den Boden richten lassen, das Abschleifen zahlts ihr.", "repair"),
+        ("de", "Die Reinigung von Sofa und Teppich bezahlen. Angebot 260 Euro.", "other"),
         # "je paie" is the customer paying, no wish.
         ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
     ],
 )
-def test_the_lists_alone_read_round_19s_wishes(
+def test_the_lists_alone_read_wishes_the_model_had_learnt(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
     lists_only = replace(vocabularies[language], wish_model=None)
