@@ -29,6 +29,12 @@ from workflows.vocabulary import Vocabulary
         ("de", "Rad fertig machen bis Montag. Sonst will ich die Anzahlung zurück.", "repair"),
         ("de", "Den Boden richten lassen, das Abschleifen zahlts ihr.", "repair"),
         ("de", "Die Reinigung von Sofa und Teppich bezahlen. Angebot 260 Euro.", "other"),
+        # French: wanting to know, a reprint, a new battery, a gift voucher honoured.
+        ("fr", "jveu savoir ki a merdé et pk personne ma prevenu", "explanation"),
+        ("fr", "Nous demandons la réimpression de l'album complet, sans frais.", "replacement"),
+        ("fr", "Changez les batteries, elles sont défectueuses.", "replacement"),
+        ("fr", "Qu'on honore mon bon cadeau, comme c'est écrit dessus.", "other"),
+        ("fr", "Je veux pas décaler, je veux mes 80 balles, point.", "refund"),
         # "je paie" is the customer paying, no wish.
         ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
     ],
