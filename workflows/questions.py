@@ -91,8 +91,10 @@ def accept(
         if (vocab.says_yes(text) or vocab.says_no(text) or agreeing) and not _a_name(text, vocab):
             # "yes ok", "Yes, that is quite all right" answer another question.
             return None
-        if not any(c.isalpha() for c in text):
-            return None  # "1", "07700 900123" are not a name: asked again
+        if not any(c.isalpha() for c in text) or looks_like_contact(text):
+            # "1", "07700 900123", "franz.hofer@example.at" are not a name: asked again (an
+            # address given here still fills the contact).
+            return None
         # "My name is Bea Jones" answers with "Bea Jones".
         return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:

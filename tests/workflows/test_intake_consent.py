@@ -156,6 +156,16 @@ def test_a_yes_a_no_or_a_number_is_never_saved_as_a_name(chat: Chat, answer: str
     assert chat.conversation.answer(Field.NAME) is None
 
 
+def test_an_email_address_given_for_the_name_is_the_contact_not_the_name(chat: Chat) -> None:
+    # Found trying `make run`: "franz.hofer@example.at" was shown as the customer's name.
+    chat.lasting_address = False
+    advance_to(chat, "customer/ask_name")
+    decision = chat.say("franz.hofer@example.at")
+    assert Field.NAME not in chat.conversation.answers
+    assert chat.conversation.answer(Field.CONTACT) == "franz.hofer@example.at"
+    assert asked(decision) == "customer/ask_name"
+
+
 @pytest.mark.parametrize(
     ("language", "answer", "name"),
     [("es", "Vale Contreras", "Vale Contreras"), ("en", "Sure Patel", "Sure Patel")],
