@@ -35,6 +35,13 @@ from workflows.vocabulary import Vocabulary
         ("fr", "Changez les batteries, elles sont défectueuses.", "replacement"),
         ("fr", "Qu'on honore mon bon cadeau, comme c'est écrit dessus.", "other"),
         ("fr", "Je veux pas décaler, je veux mes 80 balles, point.", "refund"),
+        # Spanish: leaving it working, the right sizes, costs paid, a fine lifted, money waved.
+        ("es", "que vuelva y la deje andando bien, sin cobrarme otra visita", "repair"),
+        ("es", "no quiero reembolso, quiero las tallas correctas", "replacement"),
+        ("es", "que me paguen el pasaje que perdí, 210 euros", "other"),
+        ("es", "que vengan a por ellos ya y que me quiten la multa si me la ponen", "other"),
+        ("es", "que me digáis qué pasa de verdad, si se va a enviar o no", "explanation"),
+        ("es", "Mire, no es por los cuartos. Que vuelvan y lo hagan bien, sin cobrar.", "repair"),
         # "je paie" is the customer paying, no wish.
         ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
     ],
