@@ -42,6 +42,17 @@ from workflows.vocabulary import Vocabulary
         ("es", "que vengan a por ellos ya y que me quiten la multa si me la ponen", "other"),
         ("es", "que me digáis qué pasa de verdad, si se va a enviar o no", "explanation"),
         ("es", "Mire, no es por los cuartos. Que vuelvan y lo hagan bien, sin cobrar.", "repair"),
+        # English: money back said as "return" or "take it off", the right one, money waved.
+        ("en", "Kindly return the £220 in full.", "refund"),
+        ("en", "Take the $108 upgrade fee off, I ain't payin for something I said no to", "refund"),
+        ("en", "not a refund, just one that's right, he needs it for Monday", "replacement"),
+        (
+            "en",
+            "The correct lenses please, you can keep the money I don't want it back",
+            "replacement",
+        ),
+        ("en", "Want a credit on the bill for every day it's been down, simple as.", "other"),
+        ("en", "I would like it seen to properly, and sooner than April.", "repair"),
         # "je paie" is the customer paying, no wish.
         ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
     ],
