@@ -48,7 +48,7 @@ FLOOR: dict[str, dict[str, float]] = {
     "held-out": {
         "product": 0.975,
         "when": 0.915,
-        "outcome": 0.90,
+        "outcome": 0.905,
         "name": 0.995,
         "contact": 0.99,
         "consent": 0.95,
