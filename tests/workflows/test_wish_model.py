@@ -73,11 +73,11 @@ def test_a_phrase_the_lists_know_is_read_by_the_lists_not_the_model(chat: Chat) 
 
 
 def test_a_model_all_but_certain_overrules_the_lists(vocabularies: dict[str, Vocabulary]) -> None:
-    # "paguen" (pay for) beside a thing lost is compensation; the lists read "paguen" as money.
+    # Money back for a thing lost is compensation; the lists read "me devuelvan" as a refund.
     compensating = WishModel(
         language="es",
         outcomes={
-            "other": LinearModel(bias=-4.0, weights={"pag_el": 3.0, "refri": 5.0}),
+            "other": LinearModel(bias=-4.0, weights={"refri": 8.0}),
             "refund": LinearModel(bias=-1.0, weights={}),
         },
         threshold=0.4,
@@ -85,11 +85,11 @@ def test_a_model_all_but_certain_overrules_the_lists(vocabularies: dict[str, Voc
     )
     lists = replace(vocabularies["es"], wish_model=replace(compensating, overrule=None))
     vocab = replace(vocabularies["es"], wish_model=compensating)
-    answer = "que me paguen el refri, me devuelvan lo que valía"
+    answer = "que me devuelvan lo que valía el refri"
     assert lists.answered_outcome(answer) == "refund"
     assert vocab.answered_outcome(answer) == "other"
-    # Less than all but certain ("pag_el" alone: 0.27), the lists decide.
-    assert vocab.answered_outcome("que me paguen el dinero, me devuelvan lo que valía") == "refund"
+    # Less than all but certain (no "refri": 0.02), the lists decide.
+    assert vocab.answered_outcome("que me devuelvan lo que valía el dinero") == "refund"
 
 
 def test_the_model_does_not_read_a_clause_that_refuses(chat: Chat) -> None:
