@@ -50,8 +50,8 @@ FLOOR: dict[str, dict[str, float]] = {
         "when": 0.915,
         "outcome": 0.905,
         "name": 0.995,
-        "contact": 0.99,
-        "consent": 0.95,
+        "contact": 0.985,
+        "consent": 0.945,
     },
 }
 
