@@ -162,7 +162,20 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     bought_on = _days_named(bought, today, dates)
     if found is not None and found.value not in named and found.value in bought_on:
         return None  # only the day of buying, and nothing counts on from it: ask
+    if bought_on and named and _noticed_only(rest, today, dates):
+        # "recogí hace ocho días, hoy me di cuenta que faltan páginas": the fault may be as
+        # old as the thing; the day it was found is no answer to when it went wrong: ask.
+        return None
     return found
+
+
+def _noticed_only(clauses: list[str], today: date, dates: DateWords) -> bool:
+    """Whether every clause naming a day tells when the customer found out."""
+    return all(
+        any(contains_phrase(normalise(clause), word) for word in dates.discovery_words)
+        for clause in clauses
+        if _days_named([clause], today, dates)
+    )
 
 
 def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tuple[list[str], bool]:

@@ -374,3 +374,44 @@ def test_the_day_a_customer_told_the_business_is_not_when_it_happened(
         "nos cobrasteis 150€ de reserva de visita que no se devolvía. Lo dijimos por tlf el martes"
     )
     assert certain_date(text, TODAY, spanish) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # The only day besides the day of collecting is the day it was found: the fault may
+        # be as old as the thing.
+        (
+            "es",
+            "hace ocho días recogí en su imprenta los 4 ejemplares empastados de mi tesis y hoy "
+            "revisando me di cuenta que a los 4 les faltan las páginas 45 a la 60",
+        ),
+        # "The day after arriving": which day, the customer knows.
+        (
+            "de",
+            "Anreise war Montag der 9., Ski hab ich bei euch geliehen. Am Tag nach der Anreise "
+            "geht mir auffe Piste die Bindung auf.",
+        ),
+    ],
+)
+def test_a_day_found_out_or_counted_on_from_another_is_asked_about(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("es", "el técnico vino hace ocho días", date(2026, 3, 12)),
+        ("es", "el de las cucarachas vino el martes de la semana pasá", date(2026, 3, 10)),
+        ("fr", "il y a trois jours", date(2026, 3, 17)),
+        ("de", "vor acht Tagen", date(2026, 3, 12)),
+        # Swabian: "since Sunday a week ago".
+        ("de", "d'Heizung isch seit em Sonndich vor ra Woch hee", date(2026, 3, 8)),
+    ],
+)
+def test_days_said_in_words_and_in_dialect(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert certain_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
