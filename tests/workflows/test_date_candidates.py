@@ -407,6 +407,9 @@ def test_a_day_found_out_or_counted_on_from_another_is_asked_about(
         ("es", "el de las cucarachas vino el martes de la semana pasá", date(2026, 3, 10)),
         ("fr", "il y a trois jours", date(2026, 3, 17)),
         ("de", "vor acht Tagen", date(2026, 3, 12)),
+        # A week before the last such day, at the weekend too (not the weekend just gone).
+        ("de", "seit Sonntag vor einer Woche kaputt", date(2026, 3, 8)),
+        ("de", "am Samstag vor einer Woche", date(2026, 3, 7)),
         # Swabian: "since Sunday a week ago".
         ("de", "d'Heizung isch seit em Sonndich vor ra Woch hee", date(2026, 3, 8)),
     ],
