@@ -41,6 +41,11 @@ class YesNoWords:
         """
         if self.is_no(text) or self._has(text, self.explicit_refusals):
             return not self._deletes_afterwards(text)
+        # "Sie wollen meine Daten behalten? Nein, auf keinen Fall!": the question is theirs to
+        # answer, and they did.
+        answered = text.rpartition("?")[2]
+        if "?" in text and self._plainly_refuses(answered):
+            return True
         clauses = re.split(_CLAUSE_PUNCTUATION, text)
         said = " . ".join(c for c in clauses if not self._has(c, self.limits))
         refusing = "?" not in text and (self._has(said, self.refusals) or self._opens_no(clauses))
@@ -48,6 +53,13 @@ class YesNoWords:
         # rather than set aside.
         opens_yes = self._agrees(re.split(_CLAUSE_PUNCTUATION, text)[0])
         return refusing and not opens_yes and not self._deletes_afterwards(text)
+
+    def _plainly_refuses(self, text: str) -> bool:
+        """Whether the words open with a bare no ("Nein, auf keinen Fall!") or refuse in so many
+        words, with no hesitation ("No sé, después veo" is none)."""
+        opening = normalise(re.split(_CLAUSE_PUNCTUATION, text.strip())[0])
+        refusing = opening in self.no or self._has(text, self.refusals | self.explicit_refusals)
+        return refusing and not self._has(text, self.hesitations | self.assents)
 
     def _opens_no(self, clauses: list[str]) -> bool:
         """Whether a bare no opens the answer and nothing after it gives way ("Nein. Sie haben

@@ -157,6 +157,16 @@ from workflows.vocabulary import Vocabulary
         ("de", "Ja, für die Bearbeitung dieser Beschwerde.", True),
         ("es", "Bai, ados", True),
         ("es", "Sí, claro, pa eso escribo", True),
+        # Terms of address and dialect yeses (Welsh, Cornish, Norfolk, Swabian, Platt).
+        ("en", "Yes, that's fine bach.", True),
+        ("en", "Yes, that's fine my luvver.", True),
+        ("en", "yis thass alright bor", True),
+        ("en", "Yes, I suppose so, if it is needed.", True),
+        ("de", "Ha jo, freilich.", True),
+        ("de", "Jo, mok dat man.", True),
+        ("fr", "oui khoya c bon", True),
+        ("es", "Si, claro, sen problema", True),
+        ("en", "yes, if it is needed, but no", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
@@ -250,6 +260,11 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("de", "Nein. Sie haben meine Adresse ja sowieso."),
         ("en", "No. You have my address anyway."),
         ("de", "Nai, das will i nit. I will nur mis Gäld."),
+        # A question back, then their own answer to it.
+        ("de", "Sie wollen meine Daten behalten? Nein, auf keinen Fall!"),
+        ("en", "Why do you need them? No."),
+        ("de", "Nei, lieber nöd."),
+        ("de", "Nein. Ich möchte nicht, dass Sie meine Daten noch länger speichern."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(
@@ -268,6 +283,9 @@ def test_a_refusal_in_the_customers_own_words_is_a_refusal(
         ("en", "No, well ok then"),
         ("de", "Nein. Na gut, ok."),
         ("en", "No. Let me think about it"),
+        # A question back and no answer to it yet.
+        ("es", "¿Y eso para qué es? No sé, después veo."),
+        ("de", "Muss das sein? Na gut, ja."),
     ],
 )
 def test_a_yes_then_a_wish_about_how_is_asked_again_not_taken_as_a_refusal(

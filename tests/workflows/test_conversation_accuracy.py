@@ -47,7 +47,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.975,
-        "when": 0.915,
+        "when": 0.91,
         "outcome": 0.905,
         "name": 0.995,
         "contact": 0.985,

@@ -62,3 +62,63 @@ def test_the_lists_alone_read_wishes_the_model_had_learnt(
 ) -> None:
     lists_only = replace(vocabularies[language], wish_model=None)
     assert lists_only.answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "outcome"),
+    [
+        # Rounds 20 and 21's tuning answers. Money waved or refused in dialect, then the wish.
+        (
+            "de",
+            "die 30 euro sind mir ehrlich gesagt egal, macht einfach das abo endlich weg",
+            "other",
+        ),
+        ("de", "Meine Daten wiederherstellen. Geld oder Gutschein bringt mir nichts.", "repair"),
+        ("de", "Mer wolle kaa Geld, mer wolle e Gutschein fürs nächste Mal.", "other"),
+        (
+            "de",
+            "Die 59 € zurück, sofort. Und ne Entschuldigung wär och nett, aber Hauptsache Geld.",
+            "refund",
+        ),
+        (
+            "en",
+            "refund nahi chahiye, just give some voucher and tell that rider to behave",
+            "other",
+        ),
+        # Costs the fault caused, paid: compensation.
+        (
+            "de",
+            "I möcht, dass die Hausverwaltung mir die Arztkosten und die Taxifahrten zahlt.",
+            "other",
+        ),
+        (
+            "es",
+            "Que me cubran la factura de emergencia, fueron $260, y que me den una explicación",
+            "other",
+        ),
+        (
+            "fr",
+            "Que vous preniez en charge la réparation de la voiture, les 612 € du devis.",
+            "other",
+        ),
+        # The thing itself, again or as it was paid for.
+        (
+            "es",
+            "Que me vuelvan a traer los congelados, y que me los suban a casa esta vez.",
+            "replacement",
+        ),
+        ("es", "Que nos den la urna de mármol que pagamos, no queremos dinero", "replacement"),
+        ("en", "just put the eggs and a bag of spinach on next week's order", "replacement"),
+        (
+            "en",
+            "I should like it reprinted correctly. A refund would be of no use whatever.",
+            "replacement",
+        ),
+        # "Changer vos règles" changes no product.
+        ("fr", "Je veux qu'elle soit avertie et que vous changiez vos règles.", "other"),
+    ],
+)
+def test_wishes_in_the_words_of_the_newest_rounds(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
+) -> None:
+    assert (vocabularies[language].answered_outcome(text) or "other") == outcome
