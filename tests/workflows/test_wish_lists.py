@@ -53,6 +53,9 @@ from workflows.vocabulary import Vocabulary
         ),
         ("en", "Want a credit on the bill for every day it's been down, simple as.", "other"),
         ("en", "I would like it seen to properly, and sooner than April.", "repair"),
+        # "Por lo menos" is "at least", no negation of what follows.
+        ("es", "No es por la plata. Quiero que por lo menos me pidan disculpas.", "apology"),
+        ("es", "que al menos me devuelvan el dinero", "refund"),
         # "je paie" is the customer paying, no wish.
         ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
     ],
