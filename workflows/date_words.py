@@ -99,6 +99,9 @@ class DateWords:
     # The language's code, for dateparser.
     # "or" and its kind: "Saturday or Sunday" is no one day.
     alternatives: frozenset[str] = frozenset()
+    # "but", "mais": in an answer to "when?", a day after one is the day meant ("the wedding
+    # was the 28th but the gallery came Monday, the 16th").
+    contrasts: frozenset[str] = frozenset()
     language: str = "en"
 
     @staticmethod
@@ -140,6 +143,7 @@ class DateWords:
             report_words=listed("report_words"),
             booked_for=listed("booked_for"),
             clause_words=listed("clause_words"),
+            contrasts=listed("contrasts"),
             holidays={normalise(str(k)): Holiday.parse(str(v)) for k, v in holidays.items()},
             numbers=numbered(data.get("numbers", {})),
             before_last=listed("before_last"),

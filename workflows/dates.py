@@ -264,7 +264,32 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if _one_day_or_another(text, dates) and corrected_date(text, today, dates) is None:
         return None
     text = _without_restated_weekday(text, today, dates)
-    return find_date(text, today, dates) or first_date(text, today, dates)
+    return (
+        _day_after_contrast(text, today, dates)
+        or find_date(text, today, dates)
+        or first_date(text, today, dates)
+    )
+
+
+def _day_after_contrast(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """In "the wedding was the 28th but the gallery came Monday, the 16th", the day after
+    the "but": one day on each side, and not the day it was found ("livrée le 14, mais vue
+    le 15" keeps the 14th)."""
+    if not dates.contrasts:
+        return None
+    turns = list(re.finditer(rf"(?<!\w)(?:{alternation(dates.contrasts)})(?!\w)", text, re.I))
+    if not turns:
+        return None
+    before, after = text[: turns[-1].start()], text[turns[-1].end() :]
+    if any(contains_phrase(normalise(after), word) for word in dates.discovery_words):
+        return None
+    one_each = all(
+        len(_days_named(SENTENCES.split(side), today, dates)) == 1 for side in (before, after)
+    )
+    if not one_each:
+        return None
+    found = find_date(after, today, dates) or first_date(after, today, dates)
+    return found if found is not None and found.valid else None
 
 
 def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:

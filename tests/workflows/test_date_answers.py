@@ -138,3 +138,47 @@ def test_an_answer_is_read_as_the_customer_meant_it(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
     assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # A day, "but" another: the one after the turn is the day meant.
+        (
+            "en",
+            "Well the wedding was the 28th but it's the gallery that's wrong, that come Monday, "
+            "the 16th.",
+            date(2026, 3, 16),
+        ),
+        (
+            "fr",
+            "Le ramonage c'était le 24.02, mais la fumée c'est hier soir, le 19.",
+            date(2026, 3, 19),
+        ),
+        ("es", "Lo de la niña fue el domingo 8, pero el fallo fue el viernes 6", date(2026, 3, 6)),
+        ("de", "Bestellt am 2. März, aber kaputt gegangen ist es am Dienstag", date(2026, 3, 17)),
+        # Not the day it was found, nor a day among several before the turn.
+        (
+            "es",
+            "me lo entregaron el sábado 14, pero el rayón lo vi el domingo 15",
+            date(2026, 3, 14),
+        ),
+        (
+            "fr",
+            "Pendant le déménagement, le 27 février, mais on ne l'a vu qu'hier.",
+            date(2026, 2, 27),
+        ),
+        (
+            "es",
+            "El cargo fue el 2 de marzo. La carta estaba fechada el 25 de febrero pero "
+            "llegó el 27.",
+            date(2026, 3, 2),
+        ),
+    ],
+)
+def test_a_day_after_but_is_the_day_meant(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == valid(
+        day.year, day.month, day.day
+    )
