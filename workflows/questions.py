@@ -18,6 +18,7 @@ from workflows.extraction import (
     word_count,
 )
 from workflows.phrases import normalise
+from workflows.stays import day_of_stay, stay_in
 from workflows.vocabulary import Vocabulary
 
 OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
@@ -77,10 +78,17 @@ def accept(
         return text
     if asking is Field.WHEN:
         # Asked when, "bought it on 28 Feb" is the only date they have: take it.
-        found = any_date(text, context.local_date(settings), vocab.dates)
+        today = context.local_date(settings)
+        found = any_date(text, today, vocab.dates)
         if found is None or not found.valid or found.value is None:
             return None
-        return found.value.isoformat()
+        # "Le samedi, le lendemain de notre arrivée": a weekday alone is the one of the stay
+        # the complaint told of ("du vendredi 6 au dimanche 8 mars"), not the latest such day.
+        stay = stay_in(conversation.answer(Field.DESCRIPTION) or "", vocab.dates)
+        if stay is not None and not any(c.isdigit() for c in text):
+            of_stay = day_of_stay(f"{stay} {text}", today, vocab.dates)
+            found = of_stay if of_stay is not None and of_stay.value is not None else found
+        return found.value.isoformat() if found.value is not None else None
     if asking is Field.OUTCOME:
         if _menu_outcome(text) is None and only_yes_or_no(text, vocab):
             return None  # "Ja, geht in Ordnung" answers another question, not this one

@@ -67,6 +67,16 @@ def day_of_stay(text: str, today: date, dates: DateWords) -> DateFound | None:
     return DateFound(matching[0], valid=True) if len(matching) == 1 else None
 
 
+def stay_in(text: str, dates: DateWords) -> str | None:
+    """The words of a stay with its month ("du 6 au 8 mars"), if the text names one."""
+    stay = _stay_pattern(dates)
+    words = words_of(text, dates)
+    found = re.search(stay, words) if stay else None
+    if found is None:
+        return None
+    return " ".join([found[0], *words[found.end() :].split()[:2]])
+
+
 def _day_number(said: str) -> int:
     """The day in "the 6th", "jueves 12", "15/01"."""
     return int(re.sub(r"\D", "", said.split()[-1].split("/")[0]) or 0)
