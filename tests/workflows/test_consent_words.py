@@ -167,6 +167,10 @@ from workflows.vocabulary import Vocabulary
         ("fr", "oui khoya c bon", True),
         ("es", "Si, claro, sen problema", True),
         ("en", "yes, if it is needed, but no", False),
+        ("en", "shoots", True),
+        ("fr", "Ouais, allez-y, de toute façon vous les avez déjà.", True),
+        ("de", "Ja. Für meinen Vater ebenfalls, er ist einverstanden.", True),
+        ("es", "Sí, mientras dure la reclamación.", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

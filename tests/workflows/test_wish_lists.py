@@ -117,6 +117,18 @@ def test_the_lists_alone_read_wishes_the_model_had_learnt(
             "I should like it reprinted correctly. A refund would be of no use whatever.",
             "replacement",
         ),
+        # Round 22: money first, a contract cancelled, coming again, wanting to know.
+        ("en", "First my €56 back. Sorry also but money first.", "refund"),
+        ("de", "Der neie Vertrag soll weg. Der alte is gut genug.", "other"),
+        ("de", "Nochmals kommen, die Saite ersetzen und stimmen, kostenlos.", "repair"),
+        ("de", "I will wissa, wo des Plastik herkommt.", "explanation"),
+        ("fr", "Réactivez mon compte svp, jusqu'à l'examen au moins", "repair"),
+        (
+            "de",
+            "Ums Geld geht's mir eigentlich nicht, die 58 Euro sind wurscht. Aber a "
+            "ordentliche Entschuldigung wär schon angebracht.",
+            "apology",
+        ),
         # "Changer vos règles" changes no product.
         ("fr", "Je veux qu'elle soit avertie et que vous changiez vos règles.", "other"),
     ],
