@@ -1,0 +1,101 @@
+"""Clauses that tell of buying, ordering, installing or reporting: their days are not the
+fault's ("bought on the 2nd, broke yesterday"), unless a day is what was booked for."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from workflows.date_readers import first_date
+from workflows.date_words import DateWords
+from workflows.phrases import alternation, longest_first, normalise, pattern, phrase_matches
+
+__all__ = ["of_buying", "past_purchase", "purchase_clauses"]
+
+
+def past_purchase(clause: str, today: date, dates: DateWords) -> str:
+    """The clause without its word of buying and the few words after it (its date)."""
+    words = normalise(clause)
+    for phrase in longest_first(dates.purchase_words):
+        match = pattern(phrase).search(words)
+        if match is not None:
+            after = words[match.end() :].split()
+            bought_on = first_date(" ".join(after), today, dates)
+            # Drop words after "bought" until its date is gone ("on the 28th of February").
+            for cut in range(1, min(len(after), _PURCHASE_REACH) + 1):
+                if first_date(" ".join(after[cut:]), today, dates) != bought_on:
+                    break
+            return " ".join([words[: match.start()], *after[cut:]]) if after else words
+    return words
+
+
+# Most words after "bought", "installed" that can hold the date of buying.
+_PURCHASE_REACH = 8
+
+
+def purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
+    """The clauses that speak of buying, ordering or installing, and the others."""
+    joins = alternation(dates.clause_words)
+    # A dot or comma ends a clause only before a space: "12.03.2026" and "49,99" are one; so
+    # is "am 2. Januar" where a dot after a number is an ordinal's.
+    # A bracket holds an aside ("mon chat (vacciné le 11) ne mangeait plus"); a comma and a
+    # space end a clause after a number too ("le 9, envoi 32XB…, il est revenu").
+    dot = r"(?<!\d)\." if dates.ordinal_dots else r"\."
+    breaks = rf"[;!?()\n]+|{dot}(?=\s|$)|,(?=\s|$)" + (
+        rf"|(?<!\w)(?:{joins})(?!\w)" if joins else ""
+    )
+    text = _SENTENCE_AFTER_NUMBER.sub(
+        lambda m: m[0] if m[2].casefold() in dates.months else f"{m[1]};{m[2]}", text
+    )
+    clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
+    bought = [c for c in clauses if of_buying(c, dates)]
+    return bought, [c for c in clauses if c not in bought]
+
+
+# A sentence that ends in a number of three digits or more ("paid Rs 14,500. Collected on
+# 11th"): the next starts with a capital that is not a month's. A day's number and a dot
+# before a capital is a German ordinal ("am 2. Januar", "am 2. Weihnachtsfeiertag").
+_SENTENCE_AFTER_NUMBER = re.compile(r"(\d{3}\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
+
+# Words after a clause's date within which a word of buying is about that date ("le 2 mars
+# payé"); further on it is about something else ("le 11 mars vous avez remplacé notre hôtel
+# par un 3 étoiles au lieu du 4 étoiles payé").
+_BOUGHT_AFTER = 3
+
+# A word cut short before an apostrophe ("j'", "qu'", "l'").
+_ELIDED = re.compile(r"[a-z]|qu")
+
+
+def of_buying(clause: str, dates: DateWords, *, reports: bool = True) -> bool:
+    """Whether a clause tells of buying, ordering or installing (its date is not the fault's);
+    with ``reports``, of reporting or sending back too."""
+    words = normalise(clause)
+    said = dates.purchase_words if reports else dates.purchase_words - dates.report_words
+    found = [m for w in said for m in phrase_matches(words, w)]
+    if not found:
+        return False
+    tokens = words.split()
+    following = [*tokens[1:], ""]
+    dated = next(
+        (
+            i
+            for i, (token, after) in enumerate(zip(tokens, following, strict=True))
+            if (any(c.isdigit() for c in token) or token in dates.months)
+            # "the 2nd visit was booked for Wednesday": a count, not the clause's date
+            and after not in dates.counted
+        ),
+        None,
+    )
+    # "paid for" and "paid" both start here: the longer is what was said.
+    first = min(found, key=lambda match: (match.start(), -match.end()))
+    first_word = len(words[: first.start()].split())
+    after_it = len(words[: first.end()].split())
+    if dated is None:
+        # "booked for the day before yesterday": the day it was for, not a day of buying
+        next_word = tokens[after_it] if after_it < len(tokens) else ""
+        return next_word not in dates.booked_for
+    if after_it < dated and set(tokens[after_it:dated]) & dates.booked_for:
+        return False  # "booked a table for Saturday the 14th": the day it was for
+    # Words as written: "j'ai" is one, though read as two.
+    elided = sum(1 for token in tokens[dated:first_word] if _ELIDED.fullmatch(token))
+    return first_word - elided <= dated + _BOUGHT_AFTER
