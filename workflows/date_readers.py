@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from rapidfuzz.distance import OSA
 
 from workflows.date_words import DateFound, DateWords
+from workflows.holidays import weekday_beside
 from workflows.phrases import alternation, contains_phrase, normalise
 from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of_last_week
 
@@ -210,7 +211,10 @@ def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
     for name, holiday in sorted(dates.holidays.items(), key=lambda item: -len(item[0])):
         if contains_phrase(words, name):
             found = holiday.latest(today)
-            return DateFound(found, valid=found is not None)
+            if found is not None:
+                sides = (dates.before_day, dates.after_day)
+                found = weekday_beside(words, name, found, dates.weekdays, *sides) or found
+            return DateFound(found, valid=found is not None and found <= today)
     return None
 
 

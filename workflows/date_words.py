@@ -99,6 +99,10 @@ class DateWords:
     # The language's code, for dateparser.
     # "or" and its kind: "Saturday or Sunday" is no one day.
     alternatives: frozenset[str] = frozenset()
+    # "the Monday before Fat Tuesday", "le jeudi après le mercredi des Cendres": a weekday
+    # before or after a named day is the nearest such weekday on that side of it.
+    before_day: frozenset[str] = frozenset()
+    after_day: frozenset[str] = frozenset()
     # "but", "mais": in an answer to "when?", a day after one is the day meant ("the wedding
     # was the 28th but the gallery came Monday, the 16th").
     contrasts: frozenset[str] = frozenset()
@@ -144,6 +148,8 @@ class DateWords:
             booked_for=listed("booked_for"),
             clause_words=listed("clause_words"),
             contrasts=listed("contrasts"),
+            before_day=listed("before_day"),
+            after_day=listed("after_day"),
             holidays={normalise(str(k)): Holiday.parse(str(v)) for k, v in holidays.items()},
             numbers=numbered(data.get("numbers", {})),
             before_last=listed("before_last"),

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.easter import easter
+
+from workflows.phrases import alternation
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FIXED = re.compile(r"(\d{2})-(\d{2})")
@@ -77,3 +80,29 @@ class Holiday:
             if found is not None and found <= today:
                 return found
         return None
+
+
+def weekday_beside(
+    words: str,
+    name: str,
+    holiday: date,
+    weekdays: Mapping[str, int],
+    before: frozenset[str],
+    after: frozenset[str],
+) -> date | None:
+    """The weekday said before or after the named day in the words ("the Monday before Fat
+    Tuesday", "le jeudi juste après le mercredi des Cendres"): the nearest on that side."""
+    if not (weekdays and (before or after)):
+        return None
+    sides = alternation(before | after)
+    said = re.search(
+        rf"\b({alternation(weekdays)}) (?:\w+ )?({sides}) (?:\w+ ){{0,2}}?{re.escape(name)}\b",
+        words,
+    )
+    if said is None:
+        return None
+    step = 1 if said[2] in after else -1
+    day = holiday + timedelta(days=step)
+    while day.weekday() != weekdays[said[1]]:
+        day += timedelta(days=step)
+    return day

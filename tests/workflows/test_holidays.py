@@ -54,3 +54,23 @@ def test_a_named_day_is_its_latest_date_not_after_today(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
     assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        (
+            "en",
+            "The Monday before Fat Tuesday the lady put an acid peel on my face",
+            date(2026, 2, 16),
+        ),
+        ("en", "the Thursday after Ash Wednesday", date(2026, 2, 19)),
+        ("fr", "Le jeudi juste après le Mercredi des Cendres, fin du carnaval", date(2026, 2, 19)),
+        ("de", "am Samstag vor Rosenmontag", date(2026, 2, 14)),
+        ("es", "el martes después del miércoles de ceniza", date(2026, 2, 24)),
+    ],
+)
+def test_a_weekday_before_or_after_a_named_day_is_the_nearest_on_that_side(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
