@@ -39,19 +39,19 @@ CONSENT = "consent"
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.975,
-        "when": 0.935,
+        "when": 0.93,
         "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
-        "consent": 0.985,
+        "consent": 0.98,
     },
     "held-out": {
         "product": 0.975,
-        "when": 0.91,
-        "outcome": 0.90,
+        "when": 0.90,
+        "outcome": 0.895,
         "name": 0.995,
-        "contact": 0.985,
-        "consent": 0.945,
+        "contact": 0.98,
+        "consent": 0.94,
     },
 }
 
