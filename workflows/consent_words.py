@@ -47,8 +47,7 @@ class YesNoWords:
         if "?" in text and self._plainly_refuses(answered):
             return True
         clauses = re.split(_CLAUSE_PUNCTUATION, text)
-        said = " . ".join(c for c in clauses if not self._has(c, self.limits))
-        refusing = "?" not in text and (self._has(said, self.refusals) or self._opens_no(clauses))
+        refusing = "?" not in text and (self._said_no(clauses) or self._opens_no(clauses))
         # "Yes, rather not be called though": a yes first, then a wish about how; asked again
         # rather than set aside.
         opens_yes = self._agrees(re.split(_CLAUSE_PUNCTUATION, text)[0])
@@ -61,21 +60,46 @@ class YesNoWords:
         refusing = opening in self.no or self._has(text, self.refusals | self.explicit_refusals)
         return refusing and not self._has(text, self.hesitations | self.assents)
 
+    def _said_no(self, clauses: list[str]) -> bool:
+        """Whether a clause refuses in words, not said only of what consent is not for ("no
+        quiero publicidad"), and nothing after it gives way ("Preferiría que no, pero si es
+        imprescindible...", asked again)."""
+        said = ""
+        for at, clause in enumerate(clauses):
+            if self._has(clause, self.limits):
+                continue
+            # A refusal may run across a comma ("Ich möchte nicht, dass Sie ... speichern").
+            said += f" {clause}"
+            if self._has(said, self.refusals):
+                return not self._gives_way(clauses[at + 1 :], after_words=True)
+        return False
+
     def _opens_no(self, clauses: list[str]) -> bool:
         """Whether a bare no opens the answer and nothing after it gives way ("Nein. Sie haben
         meine Adresse ja sowieso."); "No. Well, ok then" or "no, only for this" are not."""
-        if not self.is_no(clauses[0]):
-            return False
-        giving = self.assents | self.consent_phrases | self.conditionals | self.limits
-        for clause in clauses[1:]:
+        return self.is_no(clauses[0]) and not self._gives_way(clauses[1:])
+
+    def _gives_way(self, clauses: list[str], *, after_words: bool = False) -> bool:
+        """Whether a clause after a no yields: a yes, a condition, a limit or a hesitation.
+
+        A yes that means something else inside a sentence ("Ya bastante tienen ustedes")
+        yields nothing unless it is the whole clause. After words that refuse (``after_words``)
+        only a yes, a grudging consent or a condition yields: "Reckon not. Just cancel it",
+        "Lieber nich, ick will nur dass die Rechnung wegkommt" still refuse.
+        """
+        giving = self.assents | self.consent_phrases | self.conditionals
+        for clause in clauses:
             words = normalise(clause).split()
             if not words:
                 continue
-            if words[0] in self.yes or self._agrees(clause) or self._has(clause, giving):
-                return False
-            if self._has(clause, self.hesitations):
-                return False
-        return True
+            opening = words[0] in self.yes and words[0] not in self.yes_alone
+            if opening or self._has(clause, giving):
+                return True
+            if after_words:
+                continue
+            if self._agrees(clause) or self._has(clause, self.limits | self.hesitations):
+                return True
+        return False
 
     def _deletes_afterwards(self, text: str) -> bool:
         """Whether the answer agrees for now, or on that condition, and asks for deletion later

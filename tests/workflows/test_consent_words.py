@@ -171,6 +171,10 @@ from workflows.vocabulary import Vocabulary
         ("fr", "Ouais, allez-y, de toute façon vous les avez déjà.", True),
         ("de", "Ja. Für meinen Vater ebenfalls, er ist einverstanden.", True),
         ("es", "Sí, mientras dure la reclamación.", True),
+        ("en", "Yes, certainly.", True),
+        ("fr", "Je n'y vois pas d'objection.", True),
+        ("de", "Jo, bassd scho.", True),
+        ("es", "Sí, por supuesto, faltaría más", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
@@ -269,6 +273,9 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("en", "Why do you need them? No."),
         ("de", "Nei, lieber nöd."),
         ("de", "Nein. Ich möchte nicht, dass Sie meine Daten noch länger speichern."),
+        # "Ya" after a refusal is "already", not a yes that gives way.
+        ("es", "No, mejor no. Ya bastante tienen ustedes."),
+        ("es", "Prefiero que no."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(
@@ -290,6 +297,9 @@ def test_a_refusal_in_the_customers_own_words_is_a_refusal(
         # A question back and no answer to it yet.
         ("es", "¿Y eso para qué es? No sé, después veo."),
         ("de", "Muss das sein? Na gut, ja."),
+        # Words that refuse, then a clause that gives way: asked again.
+        ("es", "Preferiría que no, la verdad. Pero si hace falta, vale."),
+        ("es", "Prefiero que no, pero si es necesario, adelante."),
     ],
 )
 def test_a_yes_then_a_wish_about_how_is_asked_again_not_taken_as_a_refusal(
