@@ -188,7 +188,7 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
     day_part = rf"(\d{{1,2}}{_SUFFIX}?|{spelt})" if spelt else rf"(\d{{1,2}}){_SUFFIX}?"
     patterns = (
         rf"\b{day_part}(?: of| de| a| o)? ({months})\b(?:(?: de)? (\d{{4}}))?",
-        rf"\b({months}) {day_part}\b(?: (\d{{4}}))?",
+        rf"\b({months}) (?:the )?{day_part}\b(?: (\d{{4}}))?",  # "March the 3rd"
     )
     for index, pattern in enumerate(patterns):
         match = re.search(pattern, words)

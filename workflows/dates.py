@@ -264,9 +264,32 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     text = _without_restated_weekday(text, today, dates)
     return (
         _day_after_contrast(text, today, dates)
+        or _first_sentences_day(text, today, dates)
         or find_date(text, today, dates)
         or first_date(text, today, dates)
     )
+
+
+def _first_sentences_day(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """In "This Monday, the 16th. Pawned it January 16th.", the day the answer opens with: an
+    earlier day in the sentences after is the story before it. A later one may be the day put
+    right ("Wednesday. Well, you changed it to Thursdays, so yesterday actually"), and a first
+    sentence that is a day of buying gives way as it does anywhere."""
+    first, *rest = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    if not rest or corrected_date(text, today, dates) is not None:
+        return None
+    if purchase_clauses(first, dates)[0]:
+        return None
+    found = find_date(first, today, dates)
+    if found is None or not found.valid or found.value is None:
+        return None
+    whole = find_date(text, today, dates)
+    earlier = whole is not None and whole.value is not None and whole.value < found.value
+    return found if earlier else None
+
+
+# Not the dot of a date ("am 16.03. war das", "am 5. März").
+_SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|\n+")
 
 
 def _day_after_contrast(text: str, today: date, dates: DateWords) -> DateFound | None:

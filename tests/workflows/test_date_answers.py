@@ -30,6 +30,18 @@ def valid(year: int, month: int, day: int) -> DateFound:
         ("en", "Saturday 28 February. They replied on the 4th of March.", date(2026, 2, 28)),
         # A day of buying before it still gives way.
         ("fr", "payé le 8 janvier, annulé le 2 mars", date(2026, 3, 2)),
+        # An earlier day in a sentence after is the story before it.
+        ("en", "This Monday, the 16th. Pawned it January 16th.", date(2026, 3, 16)),
+        # A later day in a sentence after may be the day put right.
+        (
+            "en",
+            "should've been Wednesday. Well, you changed it to Thursdays so yesterday actually",
+            date(2026, 3, 19),
+        ),
+        # Ordinals in words, and "March the 3rd".
+        ("en", "Saturday the seventh of March, the day of the wedding.", date(2026, 3, 7)),
+        ("en", "the twenty-first of February", date(2026, 2, 21)),
+        ("en", "March the 3rd, a Tuesday", date(2026, 3, 3)),
     ],
 )
 def test_an_answer_naming_several_days_means_the_first_it_names(
