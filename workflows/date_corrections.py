@@ -28,8 +28,23 @@ def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None
                 return DateFound(moved, valid=True)
         corrected = first_date(after, today, dates)
         if corrected is not None:
-            return corrected
+            return _past_the_day_taken_back(text[: marker.start()], after, corrected, today, dates)
     return None
+
+
+def _past_the_day_taken_back(
+    before: str, after: str, corrected: DateFound, today: date, dates: DateWords
+) -> DateFound:
+    """The day meant, when the correction first names again the day it takes back to say why
+    ("the 1st, no hang on, the 1st was a Sunday so it went out the Monday, the 2nd")."""
+    taken_back = first_date(before, today, dates)
+    if taken_back is None or taken_back.value != corrected.value:
+        return corrected
+    for boundary in re.finditer(r"[,;.]\s+", after):
+        found = first_date(after[boundary.end() :], today, dates)
+        if found is not None and found.valid and found.value != taken_back.value:
+            return found
+    return corrected
 
 
 def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> date | None:

@@ -42,10 +42,24 @@ def words_of(text: str, dates: DateWords) -> str:
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     text = _DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text))
     text = _DASHED.sub(r"\1/\2/\3", text)
+    text = _HYPHENED_NAME.sub(lambda named: _name_not_holiday(named, dates), text)
     if dates.bare_dotted:
         text = _DOTTED_BARE.sub(r"\1/\2", text)
     words = normalise(text)
     return " ".join(_weekday_meant(token, dates) for token in words.split())
+
+
+# Two capitalised words joined by a hyphen: "Pierre-Toussaint", "Jean-Noël", "Saint-Valentin".
+_HYPHENED_NAME = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
+_SAINTS = frozenset({"saint", "sainte", "st", "ste", "sankt", "san", "santa"})
+
+
+def _name_not_holiday(named: re.Match[str], dates: DateWords) -> str:
+    """A person named after a feast is not the feast: "Moi c'est Pierre-Toussaint" is no 1
+    November, though "la Saint-Valentin" is 14 February."""
+    first, second = named[1], named[2]
+    feast = normalise(second) in dates.holidays and normalise(first) not in _SAINTS
+    return first + second if feast and first[0].isupper() and second[0].isupper() else named[0]
 
 
 def _weekday_meant(token: str, dates: DateWords) -> str:

@@ -57,6 +57,13 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("fr", "le montant a été prélevé lundi... non attends, c'tait mardi", valid(2026, 3, 17)),
         ("fr", "le 11, ah non le 12, je viens de regarder", valid(2026, 3, 12)),
         ("es", "el lunes, no espera, el martes", valid(2026, 3, 17)),
+        # The day taken back, said again to say why, then the day meant.
+        (
+            "en",
+            "Came out on the 1st, no hang on, the 1st was a Sunday so it went out the Monday, "
+            "the 2nd. Only copped it Wednesday.",
+            valid(2026, 3, 2),
+        ),
         (
             "en",
             "They finished on the Thursday, the 12th. No hang on, it was the Wednesday, the 11th.",

@@ -74,3 +74,21 @@ def test_a_weekday_before_or_after_a_named_day_is_the_nearest_on_that_side(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
     assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # People named after a feast are not the feast.
+        ("fr", "Moi c'est Pierre-Toussaint et ma femme c'est Laetitia !", None),
+        ("fr", "Jean-Noël, votre livreur, a laissé le colis dehors", None),
+        # The feast of a saint, hyphened, is the feast.
+        ("fr", "le gâteau de la Saint-Valentin", date(2026, 2, 14)),
+        ("fr", "pendant la Toussaint", date(2025, 11, 1)),
+    ],
+)
+def test_a_name_with_a_feast_in_it_is_no_day(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
+) -> None:
+    expected = None if day is None else DateFound(day, valid=True)
+    assert any_date(text, TODAY, vocabularies[language].dates) == expected
