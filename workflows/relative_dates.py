@@ -45,6 +45,8 @@ def relative_date(
     """
     if (weekday_then := _weekday_of_a_day_back(words, today, dates)) is not None:
         return weekday_then
+    if (listed := _count_listed(words, today, dates)) is not None:
+        return listed
     tokens = words.split()
     # "two weeks ago", "zwei Wochen": number words read as numbers.
     tokens = [str(dates.numbers[t]) if t in dates.numbers else t for t in tokens]
@@ -113,6 +115,16 @@ def _weekday_of_a_day_back(words: str, today: date, dates: DateWords) -> DateFou
             return DateFound(
                 back - timedelta(days=(back.weekday() - dates.weekdays[said[1]]) % 7), True
             )
+    return None
+
+
+def _count_listed(words: str, today: date, dates: DateWords) -> DateFound | None:
+    """A count of days the vocabulary lists as meaning otherwise than it counts: "il y a huit
+    jours", "hace ocho días", "vor acht Tagen" are a week ago, "quinze jours" two weeks."""
+    for phrase, days in sorted(dates.days_ago.items(), key=lambda item: -len(item[0])):
+        counted = any(word.isdigit() or word in dates.numbers for word in phrase.split())
+        if counted and contains_phrase(words, phrase):
+            return DateFound(today - timedelta(days=days), valid=True)
     return None
 
 
