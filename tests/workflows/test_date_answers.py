@@ -57,6 +57,11 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("fr", "le montant a été prélevé lundi... non attends, c'tait mardi", valid(2026, 3, 17)),
         ("fr", "le 11, ah non le 12, je viens de regarder", valid(2026, 3, 12)),
         ("es", "el lunes, no espera, el martes", valid(2026, 3, 17)),
+        (
+            "es",
+            "El domingo, el 15. No, pará, el domingo fue la vuelta. La ida fue el viernes 13",
+            valid(2026, 3, 13),
+        ),
         # The day taken back, said again to say why, then the day meant.
         (
             "en",

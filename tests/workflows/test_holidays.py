@@ -85,9 +85,11 @@ def test_a_weekday_before_or_after_a_named_day_is_the_nearest_on_that_side(
         # The feast of a saint, hyphened, is the feast.
         ("fr", "le gâteau de la Saint-Valentin", date(2026, 2, 14)),
         ("fr", "pendant la Toussaint", date(2025, 11, 1)),
+        # A weekday with a feast that falls on it is that day.
+        ("es", "me pusisteis la fibra el sábado del Día de Andalucía", date(2026, 2, 28)),
     ],
 )
-def test_a_name_with_a_feast_in_it_is_no_day(
+def test_a_feast_is_its_day_and_a_person_named_after_one_is_none(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
 ) -> None:
     expected = None if day is None else DateFound(day, valid=True)

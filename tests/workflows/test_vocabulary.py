@@ -288,6 +288,12 @@ def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, ou
         ("de", "Nicht das Geld zurück \u2013 ich will einen Ersatz", "replacement"),
         # "de nuevo" is "again", not a new one; "bien" alone offers no choice.
         ("es", "que me lo arreglen bien sin cobrarme de nuevo", "repair"),
+        # The customer's own "excuse me" is courtesy, not a wish for an apology.
+        ("de", "Guten Tag, bitte entschuldigen Sie die Störung. Der Tisch kam nicht.", None),
+        ("fr", "Excusez-moi de vous déranger, la bouilloire fuit.", None),
+        ("es", "Perdonen la molestia, el hervidor gotea.", None),
+        ("en", "Sorry to bother you, the kettle leaks.", None),
+        ("es", "que se disculpen, ya lo he dicho", "apology"),
     ],
 )
 def test_the_outcome_wanted_in_each_language(
