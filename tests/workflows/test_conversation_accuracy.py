@@ -39,19 +39,19 @@ CONSENT = "consent"
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.975,
-        "when": 0.93,
+        "when": 0.935,
         "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
-        "consent": 0.98,
+        "consent": 0.985,
     },
     "held-out": {
         "product": 0.975,
-        "when": 0.90,
+        "when": 0.905,
         "outcome": 0.895,
         "name": 0.995,
         "contact": 0.98,
-        "consent": 0.94,
+        "consent": 0.945,
     },
 }
 
