@@ -89,6 +89,9 @@ class Vocabulary(YesNoWords):
     limits: frozenset[str] = frozenset()
     # Words after an outcome that refuse it ("Geld will ich keins").
     negations_after: frozenset[str] = frozenset()
+    # "why", "warum": a negation after one is what the customer asks about ("I want to know why
+    # it was not sent"), not a refusal of the wish.
+    question_words: frozenset[str] = frozenset()
     # A change of mind between outcomes ("a new one, or actually no, my money back").
     changes_of_mind: frozenset[str] = frozenset()
     # Asking to change an answer on the summary ("change something").
@@ -155,6 +158,7 @@ class Vocabulary(YesNoWords):
             markers=ClauseMarkers.from_mapping(data),
             changes_of_mind=phrases(data.get("changes_of_mind", [])),
             negations_after=phrases(data.get("negations_after", [])),
+            question_words=phrases(data.get("question_words", [])),
             negations=phrases(data.get("negations", [])),
             prefer=phrases(data.get("prefer", [])),
             alternatives=phrases(data.get("alternatives", [])),
@@ -233,6 +237,7 @@ class Vocabulary(YesNoWords):
             alternatives=self.alternatives,
             negations=self.negations,
             negations_after=self.negations_after,
+            question_words=self.question_words,
             changes_of_mind=self.changes_of_mind,
             wishes=self.wishes,
             clause_words=self.dates.clause_words,

@@ -43,6 +43,8 @@ class WishWords:
     # "if", "wenn": a negation after one sets a condition on the outcome, it does not refuse
     # it ("si vous êtes pas capables de le réparer" hopes for a repair).
     conditionals: frozenset[str] = frozenset()
+    # "why", "warum": the question, not the wish, is what a negation after one belongs to.
+    question_words: frozenset[str] = frozenset()
     # Phrases whose words look like an outcome and are not ("de nuevo" is "again").
     idioms: frozenset[str] = frozenset()
     # How a clause sets an outcome aside or holds it back.
@@ -202,6 +204,7 @@ class WishWords:
                         continue
                     # "Geld will ich keins": a negation after it, in the same clause.
                     after = self._same_clause(words[match.end() :].split())[:_AFTER_REACH]
+                    after = self._before_question(words[match.start() : match.end()], after)
                     if set(after) & self.negations_after:
                         continue
                     if self._dismissed(words, match.start(), match.end()):
@@ -263,6 +266,14 @@ class WishWords:
                 ):
                     named = wished_before
         return named
+
+    def _before_question(self, phrase: str, after: list[str]) -> list[str]:
+        """The words after a wish up to a question word, in the phrase or after it: in "ich will
+        wissen warum die Kündigung nicht bearbeitet wurde" the "nicht" is what is asked about."""
+        if any(word in self.question_words for word in phrase.split()):
+            return []
+        asking = next((at for at, word in enumerate(after) if word in self.question_words), None)
+        return after if asking is None else after[:asking]
 
     def _same_clause(self, words: list[str]) -> list[str]:
         """The words up to the next clause end ("_") or clause word ("und", "but")."""

@@ -294,6 +294,11 @@ def test_the_outcome_wanted_among_several_named(vocab: Vocabulary, text: str, ou
         ("es", "Perdonen la molestia, el hervidor gotea.", None),
         ("en", "Sorry to bother you, the kettle leaks.", None),
         ("es", "que se disculpen, ya lo he dicho", "apology"),
+        # A negation after "why" is what is asked about, not a refusal of the wish.
+        ("de", "ich will wissen warum die Kündigung nicht bearbeitet wurde", "explanation"),
+        ("de", "Vor allem will ich wissen, warum das nicht angekündigt wurde", "explanation"),
+        ("en", "I want to know why it was not sent", "explanation"),
+        ("de", "Erklärung will ich nicht, ich will mein Geld", "refund"),
     ],
 )
 def test_the_outcome_wanted_in_each_language(
