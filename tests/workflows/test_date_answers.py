@@ -62,6 +62,12 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
             "El domingo, el 15. No, pará, el domingo fue la vuelta. La ida fue el viernes 13",
             valid(2026, 3, 13),
         ),
+        # Swabian "dr 25." is "der 25.".
+        (
+            "de",
+            "Am Dienschdag, 24. Februar \u2013 noi, Mittwoch, dr 25., weil's gschifft hot",
+            valid(2026, 2, 25),
+        ),
         # The day taken back, said again to say why, then the day meant.
         (
             "en",
