@@ -262,19 +262,21 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if _one_day_or_another(text, dates) and corrected_date(text, today, dates) is None:
         return None
     text = _without_restated_weekday(text, today, dates)
-    return (
-        _day_after_contrast(text, today, dates)
-        or _first_sentences_day(text, today, dates)
-        or find_date(text, today, dates)
-        or first_date(text, today, dates)
-    )
+    if (contrasted := _day_after_contrast(text, today, dates)) is not None:
+        return contrasted
+    whole = find_date(text, today, dates)
+    opening = _first_sentences_day(text, whole, today, dates)
+    return opening or whole or first_date(text, today, dates)
 
 
-def _first_sentences_day(text: str, today: date, dates: DateWords) -> DateFound | None:
+def _first_sentences_day(
+    text: str, whole: DateFound | None, today: date, dates: DateWords
+) -> DateFound | None:
     """In "This Monday, the 16th. Pawned it January 16th.", the day the answer opens with: an
     earlier day in the sentences after is the story before it. A later one may be the day put
     right ("Wednesday. Well, you changed it to Thursdays, so yesterday actually"), and a first
-    sentence that is a day of buying gives way as it does anywhere."""
+    sentence that is a day of buying gives way as it does anywhere. ``whole``: the day the
+    whole answer gives (``find_date``), read once by the caller."""
     first, *rest = _SENTENCE_END.split(text.strip(), maxsplit=1)
     if not rest or corrected_date(text, today, dates) is not None:
         return None
@@ -283,7 +285,6 @@ def _first_sentences_day(text: str, today: date, dates: DateWords) -> DateFound 
     found = find_date(first, today, dates)
     if found is None or not found.valid or found.value is None:
         return None
-    whole = find_date(text, today, dates)
     earlier = whole is not None and whole.value is not None and whole.value < found.value
     return found if earlier else None
 
