@@ -139,21 +139,28 @@ def _one_day_or_another(text: str, dates: DateWords) -> bool:
     return re.search(rf"\b(?:{days}) (?:{either}) (?:{days})\b", normalise(text)) is not None
 
 
+def several_days(text: str, today: date, dates: DateWords) -> bool:
+    """Whether a message names more than one day gone by ("bought on 2 March, broke on the
+    10th"): which went wrong is the customer's to say. Read from the words around them (a day
+    of buying, of finding out, of ringing us), one in nine was not the day meant ("depuis la
+    pose le 26 février … j'ai appelé le 9 mars")."""
+    dates = replace(dates, soon_is_ahead=True)
+    bought, rest = purchase_clauses(_without_days_ahead(text, today, dates), dates)
+    return len(_days_named(bought + rest, today, dates)) > 1
+
+
 def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
-    """The date a message says it happened, or None when it names several days and does not
-    say which ("due on the 12th, charged on the 15th"; "since" among other days too, for
-    "seit 12. März unterwegs, gesperrt am 14." is not since the 12th): then it is better to
-    ask. A day of buying or of finding out beside another day is not a second candidate, and
-    a day of buying alone is no answer ("commandé le 1er mars, toujours pas reçu")."""
+    """The date a message says it happened, or None when it is better to ask: it names
+    several days ("due on the 12th, charged on the 15th"; "bought on 2 March, broke on the
+    10th"), or only the day of buying ("commandé le 1er mars, toujours pas reçu")."""
+    if several_days(text, today, dates):
+        return None
     # "My flight on 3/4" in a complaint is a day to come, whichever way round: only asked
     # "when?", a day still to come read the other way is the day just past.
     dates = replace(dates, soon_is_ahead=True)
     text = _without_days_ahead(text, today, dates)
     bought, rest = purchase_clauses(text, dates)
-    rest, _ = _without_noticing(rest, today, dates)
     named = _days_named(rest, today, dates)
-    if len(named) > 1:
-        return None
     found = _date_in(text, today, dates)
     if found is not None and counts_on(text, found, today, dates):
         # "Arrived on the 9th, the next day it died" is the 10th, but "I rang you the next
@@ -267,6 +274,29 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     whole = find_date(text, today, dates)
     opening = _first_sentences_day(text, whole, today, dates)
     return opening or whole or first_date(text, today, dates)
+
+
+def weekday_told_of(answer: str, told: str, today: date, dates: DateWords) -> DateFound | None:
+    """The day the complaint named with the weekday an answer to "when?" says alone ("le
+    mardi" after "livraison le mardi 10"), not the latest such weekday; None when the answer
+    says more than a weekday ("se me cayó ayer, me la hicieron el martes") or the complaint
+    named no day, or two, with that weekday."""
+    words = words_of(answer, dates).split()
+    said = {dates.weekdays[word] for word in words if word in dates.weekdays}
+    if len(said) != 1:
+        return None
+    weekday = said.pop()
+    rest = " ".join(word for word in words if word not in dates.weekdays)
+    if any(character.isdigit() for character in answer) or first_date(rest, today, dates):
+        return None
+    bought, others = purchase_clauses(told, dates)
+    clauses = [
+        clause
+        for clause in bought + others
+        if any(dates.weekdays.get(word) == weekday for word in words_of(clause, dates).split())
+    ]
+    named = {day for day in _days_named(clauses, today, dates) if day.weekday() == weekday}
+    return DateFound(named.pop(), valid=True) if len(named) == 1 else None
 
 
 def _first_sentences_day(

@@ -21,18 +21,14 @@ from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mode
 from workflows.dates import day_not_known
-from workflows.effects import (
-    ChoiceSpec,
-    Decision,
-    Effect,
-    Reply,
-)
+from workflows.effects import ChoiceSpec, Decision, Effect, Reply
 from workflows.extraction import clean_text, word_count
 from workflows.harvest import bare_name, contact_in, harvest, not_the_product
 from workflows.phrases import normalise
 from workflows.questions import (
     accept,
     ask,
+    ask_next,
     fallback,
     only_yes_or_no,
     prefill,
@@ -368,7 +364,7 @@ def _next_question(
     for question in applicable(message):
         if not conversation.answered(question):
             asking = replace(conversation, mode=Mode.COLLECTING, asking=question, retries=0)
-            return decision(asking, *before, ask(question, settings))
+            return decision(asking, *before, ask_next(question, conversation, context, settings))
     return show_summary(conversation, message, *before)
 
 

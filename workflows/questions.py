@@ -6,7 +6,7 @@ import re
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
-from workflows.dates import any_date, certain_date
+from workflows.dates import any_date, certain_date, several_days, weekday_told_of
 from workflows.effects import (
     ChoiceSpec,
     Reply,
@@ -88,6 +88,12 @@ def accept(
         if stay is not None and not any(c.isdigit() for c in text):
             of_stay = day_of_stay(f"{stay} {text}", today, vocab.dates)
             found = of_stay if of_stay is not None and of_stay.value is not None else found
+        # "Le mardi", asked which of the days the complaint named went wrong, is the Tuesday
+        # among them ("livraison le mardi 10"), not the latest Tuesday.
+        told = weekday_told_of(
+            text, conversation.answer(Field.DESCRIPTION) or "", today, vocab.dates
+        )
+        found = told or found
         return found.value.isoformat() if found.value is not None else None
     if asking is Field.OUTCOME:
         if _menu_outcome(text) is None and only_yes_or_no(text, vocab):
@@ -177,15 +183,29 @@ def fallback(asking: Field, text: str) -> str:
     return text
 
 
-def ask(question: Field, settings: IntakeSettings, *, retry: bool = False) -> Reply:
-    """The reply asking ``question`` (with its choices, and help when re-asked)."""
+def ask(
+    question: Field, settings: IntakeSettings, *, retry: bool = False, several_days: bool = False
+) -> Reply:
+    """The reply asking ``question`` (with its choices, and help when re-asked);
+    ``several_days``: the complaint named more than one day, and we ask which went wrong."""
     choices: tuple[ChoiceSpec, ...] = ()
     if question is Field.OUTCOME:
         choices = tuple(ChoiceSpec(value, f"outcome.{value}") for value in OUTCOMES)
     elif question is Field.CONSENT:
         choices = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.no"))
-    context = {"retry": retry, "optional": question in OPTIONAL}
+    context = {"retry": retry, "optional": question in OPTIONAL, "several_days": several_days}
     return Reply(f"customer/ask_{question.value}", context, choices)
+
+
+def ask_next(
+    question: Field, conversation: Conversation, context: CustomerContext, settings: IntakeSettings
+) -> Reply:
+    """The reply asking ``question`` for the first time; asking when, it says so if the
+    complaint named several days ("which of them did it go wrong?")."""
+    told = conversation.answer(Field.DESCRIPTION) or ""
+    today = context.local_date(settings)
+    which = question is Field.WHEN and several_days(told, today, settings.vocab.dates)
+    return ask(question, settings, several_days=which)
 
 
 def reask(conversation: Conversation, settings: IntakeSettings) -> list[Reply]:

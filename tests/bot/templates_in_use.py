@@ -77,6 +77,7 @@ REALISTIC = {
     "categories": ["delivery", "billing", "product", "service", "privacy", "general"],
     "retry": True,
     "optional": True,
+    "several_days": True,
     "collecting": True,
     "limit": 5000,
     "longest": 60,

@@ -232,3 +232,13 @@ def test_the_banner_reminds_an_operator_with_live_sms_to_ask_twilio_to_retry(
         "cli/serve_banner", {**context, "command": "complaintbot", "python": "python"}, "cli"
     ).text
     assert ("#rc=3&rp=ct,rt,5xx" in banner) is reminded
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "es"])
+def test_asked_when_after_naming_several_days_the_customer_is_told_why(language: str) -> None:
+    renderer = Renderer(TEMPLATES, language, "Example Ltd")
+    plain = {"retry": False, "optional": True, "several_days": False}
+    asked = renderer.render("customer/ask_when", plain, "console").text
+    which = renderer.render("customer/ask_when", {**plain, "several_days": True}, "console").text
+    assert which != asked
+    assert which.split("(")[-1] == asked.split("(")[-1], "the same way to skip"

@@ -57,7 +57,6 @@ def test_a_day_counted_on_from_the_one_named_is_asked_about(
             "Am 12. März kaputt gegangen, am nächsten Tag habe ich angerufen",
             date(2026, 3, 12),
         ),
-        ("en", "It broke on 2 March and I rang you the Sunday after", date(2026, 3, 2)),
     ],
 )
 def test_the_customers_own_step_the_next_day_leaves_the_day_named(

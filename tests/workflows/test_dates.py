@@ -295,16 +295,18 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
     # A day on the calendar beside a different day said another way is as unclear.
     text = "Le modem envoyé le 2 mars n'a jamais marché, branché avant-hier, rien"
     assert certain_date(text, TODAY, dates) is None
-    # A date of buying beside another day says which; so does a day of finding out.
+    # A day of buying or of finding out beside another day is asked about too (read from the
+    # words around them, one in nine such days was not the day meant); asked "when?", the
+    # customer who answers with the same words is read as the words say.
     english = vocabularies["en"].dates
-    assert certain_date("bought on 2 March, broke on the 10th", TODAY, english) == valid(
-        2026, 3, 10
-    )
+    assert certain_date("bought on 2 March, broke on the 10th", TODAY, english) is None
+    assert find_date("bought on 2 March, broke on the 10th", TODAY, english) == valid(2026, 3, 10)
     german = vocabularies["de"].dates
     text = (
         "Auf dem Auszug vom 16. März habe ich gesehen, dass es doppelt abgebucht wurde, am 13. März"
     )
-    assert certain_date(text, TODAY, german) == valid(2026, 3, 13)
+    assert certain_date(text, TODAY, german) is None
+    assert find_date(text, TODAY, german) == valid(2026, 3, 13)
     # Picking a car up from a service is collecting it, not finding out: which day is asked.
     text = (
         "Car went in Wednesday for a service, picked it up Thursday evening and the engine light"
@@ -337,12 +339,6 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
             None,
         ),
         ("fr", "Déposé un colis au casier le 9, il est revenu il y a une semaine", None),
-        # A word of paying far from the day is not about that day.
-        (
-            "fr",
-            "réservé le 15 janvier. Le 11 mars vous avez remplacé l'hôtel 4 étoiles payé",
-            valid(2026, 3, 11),
-        ),
         ("de", "letscht Fritig bin ich nicht mitgekommen", valid(2026, 3, 13)),
         ("de", "vorgestren früh ging sie aus", valid(2026, 3, 18)),
         ("de", "Hab vorletzten Freitag die Reifen wechseln lassen", valid(2026, 3, 6)),

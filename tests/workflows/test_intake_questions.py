@@ -209,9 +209,49 @@ def test_a_first_message_naming_two_days_asks_which_rather_than_guessing(chat: C
         "Your cleaner was due on Thursday the 12th and never came, and you still charged me "
         "on the 15th. Booking CLN-2291."
     )
-    assert asked(decision) == "customer/ask_when"
+    ask = question(decision)
+    assert ask is not None
+    assert (ask.template, ask.context["several_days"]) == ("customer/ask_when", True)
     chat.say("the 12th, when nobody came")
     assert chat.conversation.answer(Field.WHEN) == "2026-03-12"
+
+
+@pytest.mark.parametrize(
+    ("first", "answer", "day"),
+    [
+        # A day of buying beside the day it broke: read from the words around them, one such
+        # day in nine was not the day meant, so the customer says which.
+        ("Bought kettle #K200 on 2 March, it broke on the 10th", "the 10th", "2026-03-10"),
+        # "Tuesday", asked which of the days named, is the Tuesday among them, not the latest.
+        (
+            "Order #4471, 3 olive trees bought Saturday 7 March, came Tuesday the 10th, 2 broken",
+            "on the Tuesday, the delivery",
+            "2026-03-10",
+        ),
+        # A weekday with its day's number is that day.
+        (
+            "Order #4471, 3 olive trees bought Saturday 7 March, came Tuesday the 10th, 2 broken",
+            "sorry, Tuesday the 17th, the second delivery",
+            "2026-03-17",
+        ),
+    ],
+)
+def test_a_complaint_naming_a_day_of_buying_and_another_asks_which_went_wrong(
+    chat: Chat, first: str, answer: str, day: str
+) -> None:
+    ask = question(chat.say(first))
+    assert ask is not None
+    assert (ask.template, ask.context["several_days"]) == ("customer/ask_when", True)
+    chat.say(answer)
+    assert chat.conversation.answer(Field.WHEN) == day
+
+
+def test_one_day_named_is_kept_and_a_weekday_alone_is_the_latest_such_day(chat: Chat) -> None:
+    chat.say("The kettle I bought on 2 March arrived with a cracked lid and leaks everywhere")
+    assert chat.conversation.answer(Field.WHEN) is None, "only the day of buying: asked"
+    assert question(chat.say("Kettle K200")) is not None
+    chat.say("on Monday")  # the complaint named no Monday: the latest one
+    assert chat.conversation.answer(Field.WHEN) == "2026-03-16"
 
 
 # The desired outcome --------------------------------------------------------------------------
