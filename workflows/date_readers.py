@@ -129,7 +129,7 @@ def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         )
     except (ValueError, OverflowError):
         return None
-    words = _date_words(dates)
+    words = date_words(dates)
     units = dates.day_units | dates.week_units
     ago = {word for phrase in dates.ago_words for word in phrase.split()}
     for said, when in matches or ():
@@ -147,7 +147,8 @@ def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     return None
 
 
-def _date_words(dates: DateWords) -> set[str]:
+def date_words(dates: DateWords) -> set[str]:
+    """The single words that are part of a date: months, weekdays, "yesterday", "last"."""
     # Whole words only: the words of "ayer por la mañana" would let "la" and "por" through.
     singles = {phrase for phrase in dates.days_ago if " " not in phrase}
     return set(dates.months) | set(dates.weekdays) | singles | set(dates.last_words)
@@ -388,6 +389,7 @@ __all__ = [
     "ORDINAL_DAY",
     "RELATIVE_READERS",
     "DateFound",
+    "date_words",
     "first_date",
     "words_of",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from workflows.date_readers import first_date
+from workflows.date_readers import date_words, first_date
 from workflows.date_words import DateWords
 from workflows.phrases import alternation, longest_first, normalise, pattern, phrase_matches
 
@@ -22,9 +22,22 @@ def past_purchase(clause: str, today: date, dates: DateWords) -> str:
             after = words[match.end() :].split()
             bought_on = first_date(" ".join(after), today, dates)
             # Drop words after "bought" until its date is gone ("on the 28th of February").
-            for cut in range(1, min(len(after), _PURCHASE_REACH) + 1):
-                if first_date(" ".join(after[cut:]), today, dates) != bought_on:
-                    break
+            reach = min(len(after), _PURCHASE_REACH)
+            cut = next(
+                (
+                    cut
+                    for cut in range(1, reach + 1)
+                    if first_date(" ".join(after[cut:]), today, dates) != bought_on
+                ),
+                reach,
+            )
+            # And the rest of its words: "installed the day before yesterday" left "before
+            # yesterday", and "First reported it on 2nd March" left "first march", other days.
+            rest = date_words(dates) | dates.before_day
+            while first_date(" ".join(after[cut:]), today, dates) != bought_on and (
+                cut < len(after) and after[cut] in rest
+            ):
+                cut += 1
             return " ".join([words[: match.start()], *after[cut:]]) if after else words
     return words
 

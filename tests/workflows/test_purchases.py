@@ -80,6 +80,10 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
         ("es", "Os devolví el router por Correos el 2 de febrero y en la factura me metéis 120 €"),
         ("de", "Ich hab am 31.12. selbst abgelesen: 48213 kWh, auf der Rechnung steht mehr."),
         ("fr", "Débité deux fois. J'ai déjà téléphoné le 13 et on m'a dit d'attendre."),
+        # The whole day goes with the word of reporting or installing, not part of it: "first
+        # … 2nd March" was left as "first march", "the day before yesterday" as "yesterday".
+        ("en", "Fly tipping behind Station Parade for weeks. First reported it on 2nd March."),
+        ("en", "The washer you installed the day before yesterday has been leaking since"),
     ],
 )
 def test_a_day_of_reporting_or_sending_back_alone_is_asked_about(
