@@ -111,7 +111,11 @@ def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
             for reach in range(1, len(after) + 1):
                 end = said.end() + after[reach - 1].end()
                 if _to_come(text[said.start() : end], today, dates):
-                    text = text[: said.start()] + " " * (end - said.start()) + text[end:]
+                    # "pour le 27 février" is a day gone by: "pour le 27" alone was to come.
+                    month = reach < len(after) and _is_month(after[reach][0], dates)
+                    whole = said.end() + after[reach].end() if month else end
+                    if whole == end or _to_come(text[said.start() : whole], today, dates):
+                        text = text[: said.start()] + " " * (end - said.start()) + text[end:]
                     break
     return text
 
@@ -124,6 +128,11 @@ def _to_come(words: str, today: date, dates: DateWords) -> bool:
     if any(word in dates.months for word in words_of(words, dates).split()):
         days |= _calendar_days([words], date(today.year, 12, 31), dates)
     return any(day > today for day in days)
+
+
+def _is_month(word: str, dates: DateWords) -> bool:
+    """Whether a word is a month's name ("février", "März,")."""
+    return words_of(word, dates).strip() in dates.months
 
 
 # Words after "due on", "pour le" within which the day to come is said.
@@ -295,7 +304,11 @@ def weekday_told_of(answer: str, told: str, today: date, dates: DateWords) -> Da
         for clause in bought + others
         if any(dates.weekdays.get(word) == weekday for word in words_of(clause, dates).split())
     ]
-    named = {day for day in _days_named(clauses, today, dates) if day.weekday() == weekday}
+    # "el martes 10 … una ecografía el martes": the Tuesday with its number is the one meant.
+    numbered = [clause for clause in clauses if any(c.isdigit() for c in clause)]
+    named = {
+        day for day in _days_named(numbered or clauses, today, dates) if day.weekday() == weekday
+    }
     return DateFound(named.pop(), valid=True) if len(named) == 1 else None
 
 

@@ -19,7 +19,7 @@ import re
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.date_readers import without_numeric_dates
-from workflows.dates import certain_date
+from workflows.dates import certain_date, weekday_told_of
 from workflows.extraction import find_order_reference
 from workflows.phrases import contains_phrase, longest_first, normalise
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH, with_wish_words
@@ -177,7 +177,11 @@ def harvest(
         # Numbers in an answer to "which product" name the thing ("Chambre 3.07", "Cello
         # 1/2", "facture du 24/12"), not the day it went wrong.
         said = without_numeric_dates(text) if besides is Field.PRODUCT else text
-        found = certain_date(said, context.local_date(settings), settings.vocab.dates)
+        today, dates = context.local_date(settings), settings.vocab.dates
+        found = certain_date(said, today, dates)
+        # "La consulta, la del martes" after "el martes 10 … el jueves 12": the Tuesday named.
+        told = updated.answer(Field.DESCRIPTION) or ""
+        found = (weekday_told_of(said, told, today, dates) or found) if found else None
         if found is not None and found.valid and found.value is not None:
             updated = updated.with_answer(Field.WHEN, found.value.isoformat())
     if open_(Field.PRODUCT):

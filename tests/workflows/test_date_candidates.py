@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, any_date, certain_date, find_date
+from workflows.dates import DateFound, any_date, certain_date, find_date, weekday_told_of
 from workflows.vocabulary import Vocabulary
 
 TODAY = date(2026, 3, 20)  # a Friday
@@ -290,3 +290,32 @@ def test_days_said_in_words_and_in_dialect(
     vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+def test_a_day_gone_by_after_pour_le_is_a_candidate_not_a_day_to_come(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    # "pour le 27" alone would be the 27th to come; with its month it is a day gone by.
+    text = (
+        "J'ai reçu une redevance de 35 euros pour le 27 février alors que j'avais payé par "
+        "l'appli. Le courrier est arrivé le 13 mars."
+    )
+    assert certain_date(text, TODAY, vocabularies["fr"].dates) is None, "two days: asked"
+    ahead = "Chambre réservée pour le 27 juin, annulée par vous le 13 mars"
+    assert certain_date(ahead, TODAY, vocabularies["fr"].dates) == DateFound(
+        date(2026, 3, 13), valid=True
+    )
+
+
+def test_a_weekday_in_an_answer_to_another_question_is_the_one_the_complaint_numbered(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    told = (
+        "Llevé a mi gata a vuestra clínica el martes 10 porque no comía. El jueves 12 tuvimos "
+        "que ir a urgencias. Si hubierais hecho una ecografía el martes..."
+    )
+    dates = vocabularies["es"].dates
+    said = "La consulta de Kira, la del martes"
+    assert weekday_told_of(said, told, TODAY, dates) == DateFound(date(2026, 3, 10), valid=True)
+    assert weekday_told_of("el martes o el jueves", told, TODAY, dates) is None
+    assert weekday_told_of("el martes 17", told, TODAY, dates) is None
