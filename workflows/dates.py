@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from workflows.counted_days import (
     BETWEEN_WORDS,
@@ -310,6 +310,35 @@ def weekday_told_of(answer: str, told: str, today: date, dates: DateWords) -> Da
         day for day in _days_named(numbered or clauses, today, dates) if day.weekday() == weekday
     }
     return DateFound(named.pop(), valid=True) if len(named) == 1 else None
+
+
+def weekday_after_told(answer: str, told: str, today: date, dates: DateWords) -> DateFound | None:
+    """The first such weekday after the earliest day the complaint named, for an answer to
+    "when?" that gives a weekday after something ("Le dimanche après la livraison" after
+    "livré le jeudi 26 février"; "Am Sunntig nach em Service" after "am 3.3. zum Service");
+    None when the answer gives a number, no weekday or two, or no word of "after"."""
+    words = normalise(words_of(answer, dates)).split()
+    at = [index for index, word in enumerate(words) if word in dates.weekdays]
+    if len({words[index] for index in at}) != 1 or any(c.isdigit() for c in answer):
+        return None
+    # Right after the weekday: "im IC nach Bern" is no "after".
+    soon = [" ".join(words[start:]) + " " for start in range(at[0] + 1, at[0] + _AFTER_REACH)]
+    after = (*dates.after_day, *dates.next_day)
+    if not any(following.startswith(f"{phrase} ") for following in soon for phrase in after):
+        return None
+    weekday = dates.weekdays[words[at[0]]]
+    ahead = replace(dates, soon_is_ahead=True)
+    bought, rest = purchase_clauses(_without_days_ahead(told, today, ahead), ahead)
+    named = _days_named(bought + rest, today, ahead)
+    if not named:
+        return None
+    first = min(named)
+    day = first + timedelta(days=(weekday - first.weekday() - 1) % 7 + 1)
+    return DateFound(day, valid=True) if day <= today else None
+
+
+# Words after a weekday within which "after" tells what it came after ("Sunday, the day after").
+_AFTER_REACH = 3
 
 
 def _first_sentences_day(

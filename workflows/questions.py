@@ -6,7 +6,13 @@ import re
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
-from workflows.dates import any_date, certain_date, several_days, weekday_told_of
+from workflows.dates import (
+    any_date,
+    certain_date,
+    several_days,
+    weekday_after_told,
+    weekday_told_of,
+)
 from workflows.effects import (
     ChoiceSpec,
     Reply,
@@ -89,11 +95,11 @@ def accept(
             of_stay = day_of_stay(f"{stay} {text}", today, vocab.dates)
             found = of_stay if of_stay is not None and of_stay.value is not None else found
         # "Le mardi", asked which of the days the complaint named went wrong, is the Tuesday
-        # among them ("livraison le mardi 10"), not the latest Tuesday.
-        told = weekday_told_of(
-            text, conversation.answer(Field.DESCRIPTION) or "", today, vocab.dates
-        )
-        found = told or found
+        # among them ("livraison le mardi 10"), not the latest Tuesday; "le dimanche après
+        # la livraison" the first Sunday after the day it named.
+        description = conversation.answer(Field.DESCRIPTION) or ""
+        told = weekday_after_told(text, description, today, vocab.dates)
+        found = told or weekday_told_of(text, description, today, vocab.dates) or found
         return found.value.isoformat() if found.value is not None else None
     if asking is Field.OUTCOME:
         if _menu_outcome(text) is None and only_yes_or_no(text, vocab):
