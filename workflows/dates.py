@@ -153,9 +153,14 @@ def several_days(text: str, today: date, dates: DateWords) -> bool:
     10th"): which went wrong is the customer's to say. Read from the words around them (a day
     of buying, of finding out, of ringing us), one in nine was not the day meant ("depuis la
     pose le 26 février … j'ai appelé le 9 mars")."""
+    return len(_days_gone_by(text, today, dates)) > 1
+
+
+def _days_gone_by(text: str, today: date, dates: DateWords) -> set[date]:
+    """Every day a message names, one per clause, less the days it says are to come."""
     dates = replace(dates, soon_is_ahead=True)
     bought, rest = purchase_clauses(_without_days_ahead(text, today, dates), dates)
-    return len(_days_named(bought + rest, today, dates)) > 1
+    return _days_named(bought + rest, today, dates)
 
 
 def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -327,9 +332,7 @@ def weekday_after_told(answer: str, told: str, today: date, dates: DateWords) ->
     if not any(following.startswith(f"{phrase} ") for following in soon for phrase in after):
         return None
     weekday = dates.weekdays[words[at[0]]]
-    ahead = replace(dates, soon_is_ahead=True)
-    bought, rest = purchase_clauses(_without_days_ahead(told, today, ahead), ahead)
-    named = _days_named(bought + rest, today, ahead)
+    named = _days_gone_by(told, today, dates)
     if not named:
         return None
     first = min(named)
