@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from workflows.counted_days import (
     BETWEEN_WORDS,
@@ -41,7 +41,15 @@ from workflows.phrases import (
 from workflows.purchases import of_buying, past_purchase, purchase_clauses
 from workflows.stays import day_of_stay, without_stays
 
-__all__ = ["DateFound", "any_date", "certain_date", "day_not_known", "find_date"]
+__all__ = [
+    "DateFound",
+    "any_date",
+    "certain_date",
+    "day_not_known",
+    "days_gone_by",
+    "days_named",
+    "find_date",
+]
 
 
 def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -153,14 +161,14 @@ def several_days(text: str, today: date, dates: DateWords) -> bool:
     10th"): which went wrong is the customer's to say. Read from the words around them (a day
     of buying, of finding out, of ringing us), one in nine was not the day meant ("depuis la
     pose le 26 février … j'ai appelé le 9 mars")."""
-    return len(_days_gone_by(text, today, dates)) > 1
+    return len(days_gone_by(text, today, dates)) > 1
 
 
-def _days_gone_by(text: str, today: date, dates: DateWords) -> set[date]:
+def days_gone_by(text: str, today: date, dates: DateWords) -> set[date]:
     """Every day a message names, one per clause, less the days it says are to come."""
     dates = replace(dates, soon_is_ahead=True)
     bought, rest = purchase_clauses(_without_days_ahead(text, today, dates), dates)
-    return _days_named(bought + rest, today, dates)
+    return days_named(bought + rest, today, dates)
 
 
 def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -174,13 +182,13 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     dates = replace(dates, soon_is_ahead=True)
     text = _without_days_ahead(text, today, dates)
     bought, rest = purchase_clauses(text, dates)
-    named = _days_named(rest, today, dates)
+    named = days_named(rest, today, dates)
     found = _date_in(text, today, dates)
     if found is not None and counts_on(text, found, today, dates):
         # "Arrived on the 9th, the next day it died" is the 10th, but "I rang you the next
         # day" is the 9th, and which is which is a verb away: ask.
         return None
-    bought_on = _days_named(bought, today, dates)
+    bought_on = days_named(bought, today, dates)
     if found is not None and found.value not in named and found.value in bought_on:
         return None  # only the day of buying, and nothing counts on from it: ask
     if bought_on and named and _noticed_only(rest, today, dates):
@@ -195,7 +203,7 @@ def _noticed_only(clauses: list[str], today: date, dates: DateWords) -> bool:
     return all(
         any(contains_phrase(normalise(clause), word) for word in dates.discovery_words)
         for clause in clauses
-        if _days_named([clause], today, dates)
+        if days_named([clause], today, dates)
     )
 
 
@@ -209,7 +217,7 @@ def _without_noticing(clauses: list[str], today: date, dates: DateWords) -> tupl
         if any(contains_phrase(words, word) for word in dates.discovery_words)
     ]
     others = [clause for clause in clauses if clause not in noticing]
-    if noticing and _days_named(others, today, dates):
+    if noticing and days_named(others, today, dates):
         return others, True
     return clauses, False
 
@@ -221,17 +229,17 @@ def _not_before_buying(
     goes wrong with a thing before it is had ("received on 6 March, reserved since 15
     January"; "bought yesterday, expired since the 15th"). A day of reporting it is no such
     day ("it failed on the 15th, I reported it the next day, the 16th")."""
-    bought_on = _days_named([c for c in bought if of_buying(c, dates, reports=False)], today, dates)
+    bought_on = days_named([c for c in bought if of_buying(c, dates, reports=False)], today, dates)
     if not bought_on:
         return rest
     return [
         clause
         for clause in rest
-        if not (named := _days_named([clause], today, dates)) or max(named) >= min(bought_on)
+        if not (named := days_named([clause], today, dates)) or max(named) >= min(bought_on)
     ]
 
 
-def _days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
+def days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:
     """The days the clauses name, in any form ("le 2 mars", "avant-hier"): one per clause, and
     a day counted back from today beside it ("posée le 20 février, tombée anoche")."""
     found: set[date] = set()
@@ -290,60 +298,6 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     return opening or whole or first_date(text, today, dates)
 
 
-def weekday_told_of(answer: str, told: str, today: date, dates: DateWords) -> DateFound | None:
-    """The day the complaint named with the weekday an answer to "when?" says alone ("le
-    mardi" after "livraison le mardi 10"), not the latest such weekday; None when the answer
-    says more than a weekday ("se me cayó ayer, me la hicieron el martes") or the complaint
-    named no day, or two, with that weekday."""
-    words = words_of(answer, dates).split()
-    said = {dates.weekdays[word] for word in words if word in dates.weekdays}
-    if len(said) != 1:
-        return None
-    weekday = said.pop()
-    rest = " ".join(word for word in words if word not in dates.weekdays)
-    if any(character.isdigit() for character in answer) or first_date(rest, today, dates):
-        return None
-    bought, others = purchase_clauses(told, dates)
-    clauses = [
-        clause
-        for clause in bought + others
-        if any(dates.weekdays.get(word) == weekday for word in words_of(clause, dates).split())
-    ]
-    # "el martes 10 … una ecografía el martes": the Tuesday with its number is the one meant.
-    numbered = [clause for clause in clauses if any(c.isdigit() for c in clause)]
-    named = {
-        day for day in _days_named(numbered or clauses, today, dates) if day.weekday() == weekday
-    }
-    return DateFound(named.pop(), valid=True) if len(named) == 1 else None
-
-
-def weekday_after_told(answer: str, told: str, today: date, dates: DateWords) -> DateFound | None:
-    """The first such weekday after the earliest day the complaint named, for an answer to
-    "when?" that gives a weekday after something ("Le dimanche après la livraison" after
-    "livré le jeudi 26 février"; "Am Sunntig nach em Service" after "am 3.3. zum Service");
-    None when the answer gives a number, no weekday or two, or no word of "after"."""
-    words = normalise(words_of(answer, dates)).split()
-    at = [index for index, word in enumerate(words) if word in dates.weekdays]
-    if len({words[index] for index in at}) != 1 or any(c.isdigit() for c in answer):
-        return None
-    # Right after the weekday: "im IC nach Bern" is no "after".
-    soon = [" ".join(words[start:]) + " " for start in range(at[0] + 1, at[0] + _AFTER_REACH)]
-    after = (*dates.after_day, *dates.next_day)
-    if not any(following.startswith(f"{phrase} ") for following in soon for phrase in after):
-        return None
-    weekday = dates.weekdays[words[at[0]]]
-    named = _days_gone_by(told, today, dates)
-    if not named:
-        return None
-    first = min(named)
-    day = first + timedelta(days=(weekday - first.weekday() - 1) % 7 + 1)
-    return DateFound(day, valid=True) if day <= today else None
-
-
-# Words after a weekday within which "after" tells what it came after ("Sunday, the day after").
-_AFTER_REACH = 3
-
-
 def _first_sentences_day(
     text: str, whole: DateFound | None, today: date, dates: DateWords
 ) -> DateFound | None:
@@ -381,7 +335,7 @@ def _day_after_contrast(text: str, today: date, dates: DateWords) -> DateFound |
     if any(contains_phrase(normalise(after), word) for word in dates.discovery_words):
         return None
     one_each = all(
-        len(_days_named(SENTENCES.split(side), today, dates)) == 1 for side in (before, after)
+        len(days_named(SENTENCES.split(side), today, dates)) == 1 for side in (before, after)
     )
     if not one_each:
         return None

@@ -19,10 +19,11 @@ import re
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
 from workflows.date_readers import without_numeric_dates
-from workflows.dates import certain_date, weekday_told_of
+from workflows.dates import certain_date
 from workflows.extraction import find_order_reference
 from workflows.phrases import contains_phrase, longest_first, normalise
 from workflows.questions import MAX_CONTACT_LENGTH, MAX_NAME_LENGTH, with_wish_words
+from workflows.told_weekdays import weekday_told_of
 from workflows.vocabulary import Vocabulary
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")

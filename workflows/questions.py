@@ -6,13 +6,7 @@ import re
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
-from workflows.dates import (
-    any_date,
-    certain_date,
-    several_days,
-    weekday_after_told,
-    weekday_told_of,
-)
+from workflows.dates import any_date, certain_date, several_days
 from workflows.effects import (
     ChoiceSpec,
     Reply,
@@ -25,6 +19,7 @@ from workflows.extraction import (
 )
 from workflows.phrases import normalise
 from workflows.stays import day_of_stay, stay_in
+from workflows.told_weekdays import weekday_after_told, weekday_told_of
 from workflows.vocabulary import Vocabulary
 
 OUTCOMES = ("refund", "replacement", "repair", "explanation", "apology", "other")
