@@ -17,15 +17,21 @@ from workflows.questions import reask
 from workflows.references import ReferenceCheck, parse_reference
 
 
-def status_reply(argument: str, context: CustomerContext, settings: IntakeSettings) -> Reply:
-    """The reply to "status" with or without a reference."""
+def status_reply(
+    argument: str, context: CustomerContext, settings: IntakeSettings, *, drafting: bool = False
+) -> Reply:
+    """The reply to "status" with or without a reference.
+
+    ``drafting``: a complaint is being told and not yet registered ("where is my complaint?"
+    halfway through the questions): the list says so rather than "you have no complaints".
+    """
     if not argument:
         cases = [case_facts(case) for case in context.cases[:5]]
-        return Reply("customer/status_list", {"cases": cases})
+        return Reply("customer/status_list", {"cases": cases, "drafting": drafting})
     parsed = parse_reference(argument, settings.reference_prefix)
     if parsed.check is ReferenceCheck.NOT_A_REFERENCE and not any(c.isdigit() for c in argument):
         # "status of my complaint": words, not a reference; show their cases.
-        return status_reply("", context, settings)
+        return status_reply("", context, settings, drafting=drafting)
     if parsed.check is not ReferenceCheck.VALID:
         return Reply("customer/reference_mistyped")
     case = next((c for c in context.cases if c.reference == parsed.canonical), None)

@@ -381,7 +381,8 @@ def _command(
         help_reply = Reply("customer/help", {"collecting": collecting})
         return decision(conversation, help_reply, *reask(conversation, settings))
     if command is Command.STATUS:
-        status = status_reply(argument, context, settings)
+        drafting = conversation.mode in (Mode.COLLECTING, Mode.CONFIRMING)
+        status = status_reply(argument, context, settings, drafting=drafting)
         return decision(conversation, status, *reask(conversation, settings))
     if command is Command.NEW and message.batch:
         # Email is not a chat: the new complaint comes as a new email, registered on its own.

@@ -57,3 +57,29 @@ def test_every_reply_of_the_labelled_conversations_renders(code: str) -> None:
                 assert renderer.render(reply.template, reply.context, item.channel).text.strip()
                 rendered += 1
     assert rendered > len(conversations)
+
+
+@pytest.mark.parametrize("code", LANGUAGES_SHIPPED)
+def test_a_status_asked_halfway_through_says_the_complaint_is_not_registered_yet(
+    code: str,
+) -> None:
+    renderer = Renderer(PROJECT_ROOT / "templates", code, "Example Ltd", fallback="en")
+
+    def status(cases: list[dict[str, object]], drafting: bool) -> str:
+        facts = {"cases": cases, "drafting": drafting}
+        return renderer.render("customer/status_list", facts, "console").text
+
+    none, drafting = status([], drafting=False), status([], drafting=True)
+    # Not "you have no complaints, tell me what went wrong" to someone telling us just that.
+    assert none not in drafting
+    case = {
+        "reference": "CB-AAAA-AAAA",
+        "status": "investigating",
+        "opened_at": NOW,
+        "due_at": None,
+    }
+    listed = status([case], drafting=True)
+    assert "CB-AAAA-AAAA" in listed
+    assert listed.endswith(drafting)
+    if code == "en":
+        assert drafting.startswith("The complaint you're telling me about now isn't registered")

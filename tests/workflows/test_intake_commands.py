@@ -78,6 +78,25 @@ def test_status_during_intake_answers_then_asks_the_pending_question_again(chat:
     assert chat.conversation == before
 
 
+def test_asking_after_a_complaint_not_yet_registered_is_told_it_is_still_being_taken(
+    chat: Chat, make_case: Callable[..., CaseView]
+) -> None:
+    chat.say(DESCRIPTION)
+    decision = chat.say("where is my complaint? it's been ages")
+    assert templates(decision) == ["customer/status_list", "customer/ask_product"]
+    assert reply(decision, "customer/status_list").context == {"cases": [], "drafting": True}
+    chat.cases = (make_case(status=CaseStatus.INVESTIGATING),)
+    listed = reply(chat.say("status"), "customer/status_list").context
+    assert listed["drafting"] is True
+    assert isinstance(listed["cases"], list)
+    assert len(listed["cases"]) == 1
+
+
+def test_asking_with_no_complaint_under_way_is_not_told_of_one(chat: Chat) -> None:
+    decision = chat.say("any news?")
+    assert reply(decision, "customer/status_list").context == {"cases": [], "drafting": False}
+
+
 @pytest.mark.parametrize(
     "typed",
     [
