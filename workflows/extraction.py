@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from workflows.date_readers import ORDINAL_DAY
 from workflows.phrases import alternation
@@ -43,7 +44,7 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
             rf"({_CODE})",
         )
     for pattern in patterns:
-        for match in re.finditer(pattern, text):
+        for match in _overlapping(re.compile(pattern), text):
             candidate = match.group(1).strip("-")
             # A complaint reference ("ref CB-K7M3-XD9A") is ours, not the customer's order;
             # "order 2day" and "the 21st" are dates.
@@ -56,6 +57,16 @@ def find_order_reference(text: str, vocab: Vocabulary) -> str | None:
             ):
                 return candidate
     return None
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match, each tried from one character after the last one's start: in "parcel
+    order 88123", "parcel" takes "order" as its code, which is refused, and "order 88123" must
+    still be found."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        yield match
+        at = match.start() + 1
 
 
 # What makes a number a price or a measure, not an order ("compte : 189,99 €", "order 45

@@ -92,6 +92,9 @@ def test_a_word_is_not_an_order_number_with_the_number_after_it(
         ("ref: 7781-22", "7781-22"),
         ("your reference 55-901 on the letter", "55-901"),
         ("the worktop is cut short. Job 4471.", "4471"),
+        # "parcel" (an order word) takes "order" as its code; the number after is still found.
+        ("my parcel order 88123 never arrived", "88123"),
+        ("the booking invoice 55-1234 is wrong", "55-1234"),
     ],
 )
 def test_order_and_invoice_numbers_are_found(vocab: Vocabulary, text: str, expected: str) -> None:
