@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings
 from workflows.conversation import OPTIONAL, Conversation, Field, Mode
@@ -110,6 +111,9 @@ def accept(
             # "1", "07700 900123", "franz.hofer@example.at" are not a name: asked again (an
             # address given here still fills the contact).
             return None
+        if _tells_a_day(text, context.local_date(settings), vocab):
+            # "ya te dije el martes" answers "when?", not this ("Domingo Pérez" is a name).
+            return None
         # "My name is Bea Jones" answers with "Bea Jones".
         return _NAME_LEAD.sub("", text).strip()[:MAX_NAME_LENGTH] or text[:MAX_NAME_LENGTH]
     if asking is Field.CONTACT:
@@ -138,6 +142,15 @@ def _a_name(text: str, vocab: Vocabulary) -> bool:
         return False
     known = vocab.yes | vocab.no | vocab.courtesy | vocab.assents
     return not any(normalise(word) in known for word in words[1:])
+
+
+def _tells_a_day(text: str, today: date, vocab: Vocabulary) -> bool:
+    """Whether an answer names a day in words that are not all capitalised, as a name is."""
+    words = text.strip().rstrip(".!").split()
+    if all(word[:1].isupper() for word in words):
+        return False
+    found = any_date(text, today, vocab.dates)
+    return found is not None and found.valid
 
 
 def parse_outcome(text: str, vocab: Vocabulary) -> str | None:

@@ -395,3 +395,33 @@ def test_a_name_given_where_a_date_or_an_outcome_was_asked_is_the_name(
     assert asked(decision) == question  # asked again, as the question it was
     answer_until_summary(chat, decision)
     assert opened(chat.say("yes")).details.customer_name == "Bea Jones"
+
+@pytest.mark.parametrize(
+    ("language", "first", "not_a_name", "name"),
+    [
+        (
+            "es",
+            "me cobraron dos veces el pedido 55821 el martes, quiero que me devuelvan la plata",
+            "ya te dije el martes",
+            "Domingo Pérez",  # a name that is also a weekday
+        ),
+        ("en", "charged twice for order 55821 on tuesday, refund please", "told u, tuesday", "Al"),
+        ("fr", "Commande 44521 livrée cassée hier, je veux un échange", "dit: hier", "Mardi"),
+    ],
+)
+def test_a_day_said_where_the_name_was_asked_is_not_taken_as_the_name(
+    intake_settings: IntakeSettings,
+    vocabularies: dict[str, Vocabulary],
+    language: str,
+    first: str,
+    not_a_name: str,
+    name: str,
+) -> None:
+    settings = replace(intake_settings, vocab=vocabularies[language])
+    chat = Chat(settings=settings, now=NOW, new_reference="CB-K7M3-XD9A")
+    chat.lasting_address = False
+    chat.say(first)
+    assert asked(chat.say(not_a_name)) == "customer/ask_name"  # asked again
+    assert not chat.conversation.answered(Field.NAME)
+    chat.say(name)
+    assert chat.conversation.answer(Field.NAME) == name
