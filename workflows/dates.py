@@ -368,3 +368,17 @@ def day_not_known(text: str, dates: DateWords) -> bool:
     paar tagen halt"): a day after that is a guess the customer did not stand by."""
     words = normalise(text)
     return any(pattern(phrase).match(words) is not None for phrase in dates.not_known)
+
+
+def day_guessed(text: str, dates: DateWords) -> bool:
+    """Whether an answer to "when?" says the day is not known, then guesses ("no idea,
+    sometime last week"): no day to file, but words staff should read."""
+    words = normalise(text)
+    for phrase in dates.not_known:
+        if (opening := pattern(phrase).match(words)) is not None:
+            return len(words[opening.end() :].split()) >= _GUESS_WORDS
+    return False
+
+
+# "No idea, sorry" declines; "no idea, sometime last week" guesses.
+_GUESS_WORDS = 2

@@ -20,7 +20,7 @@ from workflows.clock import fair_to_all
 from workflows.commands import cancel, person, status_reply
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mode
-from workflows.dates import day_not_known
+from workflows.dates import day_guessed, day_not_known
 from workflows.effects import ChoiceSpec, Decision, Effect, Reply
 from workflows.extraction import clean_text, word_count
 from workflows.harvest import bare_name, contact_in, harvest, not_the_product
@@ -280,6 +280,9 @@ def _collect(
         return decision(
             conversation, Reply("customer/attachment_noted"), *reask(conversation, settings)
         )
+    if asking is Field.WHEN and day_guessed(text, vocab.dates):
+        guessed = harvest(conversation.with_answer(asking, text), text, context, settings)
+        return _after_answer(guessed, message, context, settings)  # shown to staff as written
     if vocab.is_skip(text) or (asking is Field.WHEN and day_not_known(text, vocab.dates)):
         if asking in OPTIONAL or (conversation.retries and asking in _DECLINABLE):
             # Asked twice and declined twice ("n/a"): staff go without it rather than the

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, any_date, day_not_known
+from workflows.dates import DateFound, any_date, day_guessed, day_not_known
 from workflows.vocabulary import Vocabulary
 
 # Friday 20 March 2026.
@@ -131,6 +131,22 @@ def test_an_answer_opening_with_i_dont_know_says_the_day_is_not_known(
     vocabularies: dict[str, Vocabulary], language: str, text: str, unknown: bool
 ) -> None:
     assert day_not_known(text, vocabularies[language].dates) is unknown
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "guessed"),
+    [
+        ("en", "no idea, sometime last week", True),
+        ("de", "keine Ahnung, vor paar Tagen halt", True),
+        ("en", "no idea sorry", False),
+        ("es", "ni idea", False),
+        ("fr", "mardi, je sais pas à quelle heure", False),
+    ],
+)
+def test_a_guess_after_i_dont_know_is_told_from_a_plain_i_dont_know(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, guessed: bool
+) -> None:
+    assert day_guessed(text, vocabularies[language].dates) is guessed
 
 
 @pytest.mark.parametrize(

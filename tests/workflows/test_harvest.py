@@ -83,16 +83,18 @@ def test_a_yes_or_no_is_never_saved_as_the_outcome_wanted(
     assert opened(chat.say("yes")).details.outcome is None
 
 
-def test_a_day_guessed_after_i_dont_know_is_not_recorded_and_the_chat_moves_on(
+def test_a_day_guessed_after_i_dont_know_is_kept_in_words_and_no_day_is_filed(
     chat: Chat, vocabularies: dict[str, Vocabulary]
 ) -> None:
     chat.settings = replace(chat.settings, vocab=vocabularies["de"])
     advance_to(chat, "customer/ask_when")
     decision = chat.say("keine ahnung, vor paar tagen halt")
-    assert chat.conversation.answer(Field.WHEN) is None
     assert asked(decision) == "customer/ask_outcome"
     answer_until_summary(chat, decision)
-    assert opened(chat.say("ja")).details.occurred_on is None
+    details = opened(chat.say("ja")).details
+    # A guess the customer did not stand by is no date; staff still read it.
+    assert details.occurred_on is None
+    assert details.occurred_text == "keine ahnung, vor paar tagen halt"
 
 
 def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_again(
@@ -395,6 +397,7 @@ def test_a_name_given_where_a_date_or_an_outcome_was_asked_is_the_name(
     assert asked(decision) == question  # asked again, as the question it was
     answer_until_summary(chat, decision)
     assert opened(chat.say("yes")).details.customer_name == "Bea Jones"
+
 
 @pytest.mark.parametrize(
     ("language", "first", "not_a_name", "name"),
