@@ -75,13 +75,10 @@ class LanguagePicker:
 
     def asked_for(self, text: str) -> str | None:
         """The language a message asks to be answered in ("in English please"), if any."""
-        words = normalise(text)
-        if len(words.split()) > 6:
-            return None  # a complaint that mentions "French" is not a request to switch
-        for code in self.languages:
-            if words in self.vocabularies[code].switch_to:
-                return code
-        return None
+        # A complaint that mentions "French" is not a request to switch (see is_switch).
+        return next(
+            (code for code in self.languages if self.vocabularies[code].is_switch(text)), None
+        )
 
     def detect(self, text: str) -> str | None:
         """The language of a message that says enough to tell, else None."""

@@ -19,6 +19,10 @@ from workflows.phrases import contains_phrase, normalise, phrase_set
 from workflows.wish_model import WishModel
 from workflows.wish_words import WishWords
 
+# A request to switch language is short; a longer message is a complaint that names a language.
+_SWITCH_WORDS = 8
+_SWITCH_PHRASE_WORDS = 3
+
 
 class Command(StrEnum):
     """What a customer can ask for at any point of a conversation."""
@@ -180,8 +184,16 @@ class Vocabulary(YesNoWords):
         )
 
     def is_switch(self, text: str) -> bool:
-        """Whether the whole message asks to be answered in this language."""
-        return normalise(text) in self.switch_to
+        """Whether a message asks to be answered in this language: one of the phrases alone,
+        or one of three words or more in a short message ("can we do this in french please?");
+        "in french" inside a complaint ("the manual is only in french") asks nothing."""
+        words = normalise(text)
+        if words in self.switch_to:
+            return True
+        return len(words.split()) <= _SWITCH_WORDS and any(
+            len(phrase.split()) >= _SWITCH_PHRASE_WORDS and contains_phrase(words, phrase)
+            for phrase in self.switch_to
+        )
 
     def command_in(self, text: str) -> tuple[Command, str] | None:
         """The command a whole message asks for, with any words after it (e.g. a reference)."""

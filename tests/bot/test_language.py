@@ -50,6 +50,10 @@ def test_a_short_answer_keeps_the_language_we_knew(picker: LanguagePicker, text:
         ("En français SVP", "fr"),
         ("auf Deutsch bitte", "de"),
         ("en español, por favor", "es"),
+        # Asked in a few words of a sentence, not only as a phrase alone.
+        ("can we do this in french please?", "fr"),
+        ("Could you reply in English please", "en"),
+        ("do you speak german?", "de"),
     ],
 )
 def test_asking_for_a_language_switches_to_it(
@@ -59,10 +63,17 @@ def test_asking_for_a_language_switches_to_it(
     assert picker.pick(text, other) == language
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I ordered the French dictionary in English please check the order",
+        "the manual is only in french",
+        "the instructions were in english only and no french",
+    ],
+)
 def test_a_complaint_that_mentions_a_language_is_not_a_request_to_switch(
-    picker: LanguagePicker,
+    picker: LanguagePicker, text: str
 ) -> None:
-    text = "I ordered the French dictionary in English please check the order"
     assert picker.asked_for(text) is None
 
 

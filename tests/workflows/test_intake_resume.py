@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tests.workflows.chat import Chat, reach_summary, templates
 from workflows.conversation import Field
 from workflows.effects import OpenCase, Reply
+from workflows.vocabulary import Vocabulary
 
 
 @pytest.mark.parametrize("greeting", ["hi", "Hello!", "good morning"])
@@ -23,6 +25,18 @@ def test_a_greeting_mid_intake_says_where_we_were_and_is_never_an_answer(
         resume.context["about"] == "My parcel never arrived and the courier says it was delivered"
     )
     assert not chat.conversation.answered(Field.PRODUCT)
+
+
+@pytest.mark.parametrize("asking", ["can we do this in french please?", "in french please"])
+def test_asking_for_another_language_mid_intake_is_never_an_answer(
+    chat: Chat, vocabularies: dict[str, Vocabulary], asking: str
+) -> None:
+    # The shell answers in French from here; the workflow reads with French words.
+    chat.settings = replace(chat.settings, vocab=vocabularies["fr"])
+    chat.say("Ma bouilloire, commande 5512, a fait des étincelles hier")
+    decision = chat.say(asking)
+    assert templates(decision) == ["customer/resume", "customer/ask_outcome"]
+    assert not chat.conversation.answered(Field.OUTCOME)
 
 
 def test_a_greeting_at_the_summary_shows_the_summary_again(chat: Chat) -> None:
