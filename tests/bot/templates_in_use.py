@@ -79,6 +79,7 @@ REALISTIC = {
     "optional": True,
     "several_days": True,
     "collecting": True,
+    "drafting": True,
     "limit": 5000,
     "longest": 60,
     "length": 100000,
