@@ -6,7 +6,10 @@ from dataclasses import replace
 
 from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
 from workflows.conversation import Conversation, Field, Mode
+from workflows.dates import any_date
 from workflows.effects import ChoiceSpec, Decision, Effect, Reply
+from workflows.extraction import find_order_reference
+from workflows.harvest import bare_contact, contact_in, name_in
 from workflows.phrases import normalise
 from workflows.questions import ask
 from workflows.registration import register
@@ -68,4 +71,40 @@ def confirm(
     if stripped == "2" or normalise(text) in settings.vocab.change:
         which = Reply("customer/summary_which", {"first": letters[0], "last": letters[-1]})
         return decision(conversation, which)
+    corrected = _corrected(conversation, text, message, context, settings)
+    if corrected != conversation:
+        return show_summary(corrected, message, Reply("customer/summary_corrected"))
     return show_summary(conversation, message, Reply("customer/summary_help"))
+
+
+def _corrected(
+    conversation: Conversation,
+    text: str,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Conversation:
+    """The answers with what a message at the summary puts right, in so many words: a day
+    ("actually it was the 12th, not yesterday"), an email address or a number said to be
+    theirs, an order number, a name introduced ("my name is Bea Jones")."""
+    vocab = settings.vocab
+    day = any_date(text, context.local_date(settings), vocab.dates)
+    said = {
+        Field.WHEN: day.value.isoformat() if day and day.valid and day.value else None,
+        Field.CONTACT: contact_in(text, asked=False, cues=vocab.contact_cues)
+        or bare_contact(text)
+        or _email(text),
+        Field.PRODUCT: find_order_reference(text, vocab),
+        Field.NAME: name_in(text, vocab.name_intros),
+    }
+    shown = _summary_fields(message)
+    for question, value in said.items():
+        if value is not None and question in shown:
+            conversation = conversation.with_answer(question, value)
+    return conversation
+
+
+def _email(text: str) -> str | None:
+    """An email address anywhere in the message: on the summary, nobody sends the shop's."""
+    found = contact_in(text)
+    return found if found is not None and "@" in found else None

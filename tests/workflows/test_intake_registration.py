@@ -90,6 +90,27 @@ def test_correcting_the_date_accepts_a_new_date_and_returns_to_the_summary(chat:
     assert summary(decision)["when"]["value"] == "2026-03-19"
 
 
+@pytest.mark.parametrize(
+    ("said", "field", "value"),
+    [
+        ("actually it was the 12th not yesterday", "when", "2026-03-12"),
+        ("sorry my email is jo.smith@example.org", "contact", "jo.smith@example.org"),
+        ("the order number is 5521, not the one above", "product", "5521"),
+        ("oh and my name is Bea Jones", "name", "Bea Jones"),
+    ],
+)
+def test_a_correction_in_words_at_the_summary_changes_that_answer(
+    chat: Chat, said: str, field: str, value: str
+) -> None:
+    chat.lasting_address = False
+    reach_summary(chat)
+    decision = chat.say(said)
+    assert templates(decision) == ["customer/summary_corrected", "customer/summary"]
+    assert summary(decision)[field]["value"] == value
+    assert chat.conversation.mode is Mode.CONFIRMING
+    assert not decision.of_type(OpenCase)
+
+
 @pytest.mark.parametrize("answer", ["no", "what?", "9", "Z", "0"])
 def test_anything_else_at_the_summary_explains_and_shows_it_again(chat: Chat, answer: str) -> None:
     reach_summary(chat)
