@@ -136,19 +136,82 @@ def bare_name(text: str, vocab: Vocabulary) -> str | None:
     return said[:MAX_NAME_LENGTH]
 
 
-def name_in(text: str, intros: frozenset[str] = frozenset()) -> str | None:
-    """A name the customer gives in so many words ("my name is Bea Jones", "je m'appelle …")."""
+def name_in(
+    text: str, intros: frozenset[str] = frozenset(), self_intros: frozenset[str] = frozenset()
+) -> str | None:
+    """A name the customer gives in so many words ("my name is Bea Jones", "je m'appelle …",
+    or after ``self_intros`` two capitalised words or more: "I'm Priya Shah")."""
     found = _NAME_IN.search(text)
-    for intro in longest_first(intros):
+    least = 1
+    if _title_case(text):
+        self_intros = frozenset()  # "I'm Very Disappointed With Your Service"
+    for intro in longest_first(intros | self_intros):
         if found is not None:
             break
         # The phrase is stored normalised ("je m appelle", "ich heisse"): any punctuation may
         # stand between its words, and "ss" was "ß" before case folding.
         words = r"[\W_]+".join(re.escape(w).replace("ss", "(?:ss|ß)") for w in intro.split())
         found = re.search(rf"(?i:(?<!\w){words})\s+{_A_NAME}", text)
-    if found is None or not found.group(1)[0].isupper():
+        least = 2 if intro in self_intros and intro not in intros else 1
+    if found is None:
         return None
-    return found.group(1)[:MAX_NAME_LENGTH]
+    name = _name_words(found.group(1), least)
+    if name and least > 1 and not _plainly_a_name(name):
+        return None
+    return name[:MAX_NAME_LENGTH] if name else None
+
+
+def _plainly_a_name(name: str) -> bool:
+    """Whether words after "I'm" are a person's name, not a title and surname ("je suis Mme
+    Perrin": her first name is asked) or a course ("I am MSc Data Science student")."""
+    first = name.split()[0]
+    return first.rstrip(".").lower() not in _TITLES and sum(c.isupper() for c in first[:3]) < 2
+
+
+_TITLES = frozenset(
+    "mr mrs ms miss dr prof mme mlle madame monsieur herr frau sr sra srta don doña".split()  # noqa: SIM905
+)
+
+
+def _title_case(text: str) -> bool:
+    """Whether a message capitalises most of its words, as some customers write throughout
+    ("I'm Very Disappointed With Your Service"); a sentence's first word and "I" say nothing."""
+    inside = [
+        word
+        for sentence in re.split(r"[.!?\n]+", text)
+        for word in sentence.split()[1:]
+        if word[:1].isalpha() and word.lower() not in _I
+    ]
+    capitalised = sum(word[:1].isupper() for word in inside)
+    return len(inside) >= _TITLE_WORDS and capitalised * 2 > len(inside)
+
+
+_I = frozenset(["i", "i'm", "i've", "i'd", "i'll", "im"])
+_TITLE_WORDS = 4
+
+
+# Small words inside names ("María de la Cruz", "Ludwig van Beethoven").
+_PARTICLES = frozenset(
+    "de del della der di du da das dos la le van von ten ter bin ibn al el".split()  # noqa: SIM905
+)
+
+
+def _name_words(said: str, least: int) -> str | None:
+    """The capitalised words a name is made of at the start of ``said`` ("Bea" of "Bea and I
+    want a refund"), at least ``least`` of them, and not shouted ("UNA CLIENTA MUY ENFADADA")."""
+    words = said.split()
+    kept: list[str] = []
+    for index, word in enumerate(words):
+        inside = kept and word in _PARTICLES and index + 1 < len(words)
+        if not (word[:1].isupper() or inside):
+            break
+        kept.append(word)
+    while kept and not kept[-1][:1].isupper():
+        kept.pop()  # "María de": the particle belongs to a word that did not come
+    named = [word for word in kept if word[:1].isupper()]
+    if len(named) < least or any(len(word) > 1 and word.isupper() for word in named):
+        return None
+    return " ".join(kept)
 
 
 def harvest(
@@ -166,7 +229,7 @@ def harvest(
         return question is not besides and not updated.answered(question)
 
     if open_(Field.NAME):
-        name = name_in(text, settings.vocab.name_intros)
+        name = name_in(text, settings.vocab.name_intros, settings.vocab.self_intros)
         if name is not None:
             updated = updated.with_answer(Field.NAME, name)
     if open_(Field.CONTACT):

@@ -95,7 +95,7 @@ def _corrected(
         or bare_contact(text)
         or _email(text),
         Field.PRODUCT: find_order_reference(text, vocab),
-        Field.NAME: name_in(text, vocab.name_intros),
+        Field.NAME: name_in(text, vocab.name_intros, vocab.self_intros),
     }
     shown = _summary_fields(message)
     for question, value in said.items():

@@ -66,6 +66,9 @@ class Vocabulary(YesNoWords):
     # How customers give their name ("je m'appelle", "ich heiße") and say a contact is theirs
     # ("mon numéro", "meine E-Mail"), besides the English forms the core knows.
     name_intros: frozenset[str] = frozenset()
+    # Words that may introduce a name or anything else ("I'm Priya Shah", "I'm fed up"): a
+    # name after them is two capitalised words or more.
+    self_intros: frozenset[str] = frozenset()
     contact_cues: frozenset[str] = frozenset()
     # Words that offer a choice between outcomes ("a refund or a replacement").
     alternatives: frozenset[str] = frozenset()
@@ -167,6 +170,7 @@ class Vocabulary(YesNoWords):
             prefer=phrases(data.get("prefer", [])),
             alternatives=phrases(data.get("alternatives", [])),
             name_intros=phrases(data.get("name_intros", [])),
+            self_intros=phrases(data.get("self_intros", [])),
             contact_cues=phrases(data.get("contact_cues", [])),
             limits=phrases(data.get("limits", [])),
             decisions=DecisionWords.from_mapping(decisions),

@@ -12,7 +12,7 @@ from tests.workflows.chat import Chat, advance_to, answer_until_summary, asked, 
 from tests.workflows.conftest import NOW
 from workflows.cases import CaseView
 from workflows.conversation import Field
-from workflows.harvest import contact_in
+from workflows.harvest import contact_in, name_in
 from workflows.intake import IntakeSettings
 from workflows.vocabulary import Vocabulary
 
@@ -138,6 +138,29 @@ def test_a_first_message_that_says_everything_is_taken_whole(chat: Chat) -> None
     assert answers[Field.NAME] == "Bea Jones"
     assert answers[Field.CONTACT] == "bea@example.net"
     assert asked(decision) == "customer/ask_consent"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "name"),
+    [
+        ("en", "Hi, I'm Priya Shah. Order 88213 arrived with a cracked jug.", "Priya Shah"),
+        ("en", "my name is Bea and I want a refund", "Bea"),
+        ("fr", "Bonjour, je suis Marie Dupont et ma commande n'est jamais arrivée", "Marie Dupont"),
+        ("es", "soy María de la Cruz y quiero un reembolso", "María de la Cruz"),
+        # After "I'm", one word, shouting, Title Case writing, a title or a course is no name.
+        ("en", "I'm Priya, order 88213 arrived broken", None),
+        ("es", "SOY UNA CLIENTA MUY ENFADADA", None),
+        ("en", "I'm Very Disappointed With Your Service", None),
+        ("fr", "Bonjour je suis Mme Perrin j'ai 79 ans", None),
+        ("en", "I am MSc Data Science student, ID 2291874", None),
+        ("en", "I'm fed up, Tesco did it again", None),
+    ],
+)
+def test_a_name_given_in_so_many_words_is_the_capitalised_words_after_them(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, name: str | None
+) -> None:
+    vocab = vocabularies[language]
+    assert name_in(text, vocab.name_intros, vocab.self_intros) == name
 
 
 @pytest.mark.parametrize(
