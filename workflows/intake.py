@@ -257,13 +257,13 @@ def _start(
     text: str, message: CustomerMessage, context: CustomerContext, settings: IntakeSettings
 ) -> Decision:
     fresh = Conversation(mode=Mode.COLLECTING, started_at=context.now)
-    fresh = prefill(fresh, message, context)
-    is_greeting = _greets(text, settings)
-    if word_count(text) >= settings.min_description_words and not is_greeting:
+    welcome = "customer/welcome"
+    if word_count(text) >= settings.min_description_words and not _greets(text, settings):
         fresh = take_description(fresh, text, context, settings)
         fresh = harvest(fresh, text, context, settings, besides=Field.DESCRIPTION)
-        return _next_question(fresh, message, context, settings, Reply("customer/welcome_back"))
-    return _next_question(fresh, message, context, settings, Reply("customer/welcome"))
+        welcome = "customer/welcome_back"
+    fresh = prefill(fresh, message, context)
+    return _next_question(fresh, message, context, settings, Reply(welcome))
 
 
 def _collect(

@@ -34,17 +34,17 @@ _NAME_LEAD = re.compile(r"(?i)^\s*(?:my name is|my name's|i am|i'm|it's|this is)
 def prefill(
     conversation: Conversation, message: CustomerMessage, context: CustomerContext
 ) -> Conversation:
-    """Fill in what is already known about the customer."""
+    """Fill in what is already known about the customer, where the message did not say it
+    ("I'm Priya Shah" wins over the chat's login "priya")."""
     shown = message.display_name if plausible_name(message.display_name) else None
-    name = context.known_name or shown
-    if name:
-        conversation = conversation.with_answer(Field.NAME, name[:MAX_NAME_LENGTH])
-    if context.known_contact:
-        conversation = conversation.with_answer(
-            Field.CONTACT, context.known_contact[:MAX_CONTACT_LENGTH]
-        )
-    if context.consented_before:
-        conversation = conversation.with_answer(Field.CONSENT, "yes")
+    known = {
+        Field.NAME: (context.known_name or shown or "")[:MAX_NAME_LENGTH],
+        Field.CONTACT: (context.known_contact or "")[:MAX_CONTACT_LENGTH],
+        Field.CONSENT: "yes" if context.consented_before else "",
+    }
+    for question, value in known.items():
+        if value and not conversation.answered(question):
+            conversation = conversation.with_answer(question, value)
     return conversation
 
 

@@ -360,6 +360,16 @@ def test_the_name_the_channel_gives_is_not_asked(chat: Chat) -> None:
     assert summary(decision)["name"]["value"] == "Ana Silva"
 
 
+@pytest.mark.parametrize("known", [None, "Priya S"])
+def test_a_name_given_in_the_first_message_wins_over_what_we_knew(
+    chat: Chat, known: str | None
+) -> None:
+    chat.display_name = "priya"  # the terminal chat's login
+    chat.known_name = known
+    chat.say("Hi, I'm Priya Shah. My parcel, order 88213, never arrived")
+    assert chat.conversation.answer(Field.NAME) == "Priya Shah"
+
+
 def test_a_name_known_from_before_wins_over_the_display_name(chat: Chat) -> None:
     chat.display_name = "ana_s_1987"
     chat.known_name = "Ana Silva"
