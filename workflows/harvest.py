@@ -88,6 +88,12 @@ def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozense
     return min(found)[1][:MAX_CONTACT_LENGTH] if found else None
 
 
+def email_in(text: str) -> str | None:
+    """The first email address anywhere in a message, whoever it belongs to."""
+    found = _EMAIL_IN.search(text)
+    return found.group(0)[:MAX_CONTACT_LENGTH] if found else None
+
+
 def bare_contact(text: str) -> str | None:
     """An email address, or a phone number in international form, sent as a message of its
     own ("sam.jones@example.com" typed where the outcome was asked): nobody sends the shop's

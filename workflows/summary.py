@@ -9,7 +9,7 @@ from workflows.conversation import Conversation, Field, Mode
 from workflows.dates import any_date
 from workflows.effects import ChoiceSpec, Decision, Effect, Reply
 from workflows.extraction import find_order_reference
-from workflows.harvest import bare_contact, contact_in, name_in
+from workflows.harvest import bare_contact, contact_in, email_in, name_in
 from workflows.phrases import normalise
 from workflows.questions import ask
 from workflows.registration import register
@@ -93,7 +93,8 @@ def _corrected(
         Field.WHEN: day.value.isoformat() if day and day.valid and day.value else None,
         Field.CONTACT: contact_in(text, asked=False, cues=vocab.contact_cues)
         or bare_contact(text)
-        or _email(text),
+        # An email address anywhere: on the summary, nobody sends the shop's.
+        or email_in(text),
         Field.PRODUCT: find_order_reference(text, vocab),
         Field.NAME: name_in(text, vocab.name_intros, vocab.self_intros),
     }
@@ -102,9 +103,3 @@ def _corrected(
         if value is not None and question in shown:
             conversation = conversation.with_answer(question, value)
     return conversation
-
-
-def _email(text: str) -> str | None:
-    """An email address anywhere in the message: on the summary, nobody sends the shop's."""
-    found = contact_in(text)
-    return found if found is not None and "@" in found else None
