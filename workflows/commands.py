@@ -1,4 +1,4 @@
-"""Commands a customer can give at any point: status, cancel, a person."""
+"""Commands a customer can give at any point: help, status, new, cancel, a person."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from workflows.effects import (
     RecordEvent,
     Reply,
 )
-from workflows.questions import reask
+from workflows.questions import prefill, reask
 from workflows.references import ReferenceCheck, parse_reference
+from workflows.summary import next_question
+from workflows.vocabulary import Command
 
 
 def status_reply(
@@ -81,3 +83,33 @@ def person(
         effects.append(RecordEvent(reference, "person_requested", {"channel": message.channel}))
     effects.append(Reply("customer/person_requested", {"reference": reference}))
     return decision(conversation, *effects, *reask(conversation, settings))
+
+
+def run_command(
+    conversation: Conversation,
+    command: Command,
+    argument: str,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+) -> Decision:
+    """Carry out a command the customer gave (help, status, new, cancel, a person)."""
+    collecting = conversation.mode is not Mode.IDLE
+    if command is Command.HELP:
+        help_reply = Reply("customer/help", {"collecting": collecting})
+        return decision(conversation, help_reply, *reask(conversation, settings))
+    if command is Command.STATUS:
+        drafting = conversation.mode in (Mode.COLLECTING, Mode.CONFIRMING)
+        status = status_reply(argument, context, settings, drafting=drafting)
+        return decision(conversation, status, *reask(conversation, settings))
+    if command is Command.NEW and message.batch:
+        # Email is not a chat: the new complaint comes as a new email, registered on its own.
+        return decision(conversation, Reply("customer/new_complaint_email"))
+    if command is Command.NEW:
+        fresh = prefill(
+            Conversation(mode=Mode.COLLECTING, started_at=context.now), message, context
+        )
+        return next_question(fresh, message, context, settings, Reply("customer/new_complaint"))
+    if command is Command.CANCEL:
+        return cancel(conversation, context)
+    return person(conversation, message, context, settings)

@@ -17,18 +17,17 @@ from workflows.case_messages import (
 )
 from workflows.cases import open_cases
 from workflows.clock import fair_to_all
-from workflows.commands import cancel, person, status_reply
-from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, applicable, decision
+from workflows.commands import run_command
+from workflows.context import CustomerContext, CustomerMessage, IntakeSettings, decision
 from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mode
 from workflows.dates import day_guessed, day_not_known
-from workflows.effects import ChoiceSpec, Decision, Effect, Reply
+from workflows.effects import ChoiceSpec, Decision, Reply
 from workflows.extraction import clean_text, word_count
 from workflows.harvest import bare_name, contact_in, harvest, not_the_product
 from workflows.phrases import normalise
 from workflows.questions import (
     accept,
     ask,
-    ask_next,
     fallback,
     only_yes_or_no,
     prefill,
@@ -37,7 +36,7 @@ from workflows.questions import (
 )
 from workflows.quoted import reference_and_new_complaint
 from workflows.references import ReferenceCheck, find_references, first_reference_typed
-from workflows.summary import confirm, show_summary
+from workflows.summary import confirm, next_question, show_summary
 from workflows.unverified import from_unverified_sender
 from workflows.vocabulary import Command
 
@@ -113,7 +112,7 @@ def _decide_proven(
     if conversation.unsure_of is not None:
         meant, conversation = Command(conversation.unsure_of), replace(conversation, unsure_of=None)
         if settings.vocab.says_yes(text):
-            return _command(conversation, meant, "", message, context, settings)
+            return run_command(conversation, meant, "", message, context, settings)
         if settings.vocab.says_no(text):
             return decision(conversation, *reask(conversation, settings))  # "no, carry on"
         # Anything else is read as it would have been.
@@ -139,7 +138,7 @@ def _decide_proven(
         # where their complaint stands (with none open, the welcome).
         command = Command.STATUS, ""
     if command is not None:
-        return _command(conversation, command[0], command[1], message, context, settings)
+        return run_command(conversation, command[0], command[1], message, context, settings)
     if conversation.mode in AFTERCARE_MODES:
         going_on = continuing(conversation, text, message, context, settings)
         if going_on is not None:
@@ -263,7 +262,7 @@ def _start(
         fresh = harvest(fresh, text, context, settings, besides=Field.DESCRIPTION)
         welcome = "customer/welcome_back"
     fresh = prefill(fresh, message, context)
-    return _next_question(fresh, message, context, settings, Reply(welcome))
+    return next_question(fresh, message, context, settings, Reply(welcome))
 
 
 def _collect(
@@ -354,47 +353,4 @@ def _after_answer(
 ) -> Decision:
     if conversation.correcting:
         return show_summary(replace(conversation, correcting=False), message)
-    return _next_question(conversation, message, context, settings)
-
-
-def _next_question(
-    conversation: Conversation,
-    message: CustomerMessage,
-    context: CustomerContext,
-    settings: IntakeSettings,
-    *before: Effect,
-) -> Decision:
-    for question in applicable(message):
-        if not conversation.answered(question):
-            asking = replace(conversation, mode=Mode.COLLECTING, asking=question, retries=0)
-            return decision(asking, *before, ask_next(question, conversation, context, settings))
-    return show_summary(conversation, message, *before)
-
-
-def _command(
-    conversation: Conversation,
-    command: Command,
-    argument: str,
-    message: CustomerMessage,
-    context: CustomerContext,
-    settings: IntakeSettings,
-) -> Decision:
-    collecting = conversation.mode is not Mode.IDLE
-    if command is Command.HELP:
-        help_reply = Reply("customer/help", {"collecting": collecting})
-        return decision(conversation, help_reply, *reask(conversation, settings))
-    if command is Command.STATUS:
-        drafting = conversation.mode in (Mode.COLLECTING, Mode.CONFIRMING)
-        status = status_reply(argument, context, settings, drafting=drafting)
-        return decision(conversation, status, *reask(conversation, settings))
-    if command is Command.NEW and message.batch:
-        # Email is not a chat: the new complaint comes as a new email, registered on its own.
-        return decision(conversation, Reply("customer/new_complaint_email"))
-    if command is Command.NEW:
-        fresh = prefill(
-            Conversation(mode=Mode.COLLECTING, started_at=context.now), message, context
-        )
-        return _next_question(fresh, message, context, settings, Reply("customer/new_complaint"))
-    if command is Command.CANCEL:
-        return cancel(conversation, context)
-    return person(conversation, message, context, settings)
+    return next_question(conversation, message, context, settings)

@@ -11,7 +11,7 @@ from workflows.effects import ChoiceSpec, Decision, Effect, Reply
 from workflows.extraction import find_order_reference
 from workflows.harvest import bare_contact, contact_in, email_in, name_in
 from workflows.phrases import normalise
-from workflows.questions import ask
+from workflows.questions import ask, ask_next
 from workflows.registration import register
 
 # On the summary a menu number means what it means on every other screen (1 = yes); the
@@ -103,3 +103,18 @@ def _corrected(
         if value is not None and question in shown:
             conversation = conversation.with_answer(question, value)
     return conversation
+
+
+def next_question(
+    conversation: Conversation,
+    message: CustomerMessage,
+    context: CustomerContext,
+    settings: IntakeSettings,
+    *before: Effect,
+) -> Decision:
+    """Ask the first question still unanswered, or show the summary when all are."""
+    for question in applicable(message):
+        if not conversation.answered(question):
+            asking = replace(conversation, mode=Mode.COLLECTING, asking=question, retries=0)
+            return decision(asking, *before, ask_next(question, conversation, context, settings))
+    return show_summary(conversation, message, *before)
