@@ -65,6 +65,7 @@ def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> da
 _A_DAY_ALONE = re.compile(rf"\W*(?:\w{{1,3}}\s+){{0,2}}{DAY_NUMBER}\.?(?=\s*(?:[,;:!)\n-]|$))")
 
 
-# "el lunes 9... no, el martes 10": a no after a trailing off takes back the day before it
-# (a bare "no" does not: "no one called until Wednesday").
-_TRAILING_NO = re.compile(r"(?:\.{3}|…)\s*(?:no|non|nein|nee|ne)\b", re.IGNORECASE)
+# "el lunes 9... no, el martes 10", "Dimanche le 15? Non, samedi le 14": a no after a
+# trailing off or a question to oneself takes back the day before it (a bare "no" does not:
+# "no one called until Wednesday").
+_TRAILING_NO = re.compile(r"(?:\.{3}|…|\?)\s*(?:no|non|nein|nee|ne|nei|nah|naw)\b", re.IGNORECASE)

@@ -355,9 +355,12 @@ def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
     # Not one with its own day ("Tuesday the 10th") or a word of last ("last Tuesday").
     restated = rf"(?<!\w)(?:{names})(?!\w)(?![\W_]*(?:\w{{1,3}}[\W_]+)?\d)"
     # Only after the day it restates: in "mardi, pas lundi, le 17" the weekday is the answer.
+    # Before it, only when the day is then said with that weekday ("El martes... el martes
+    # 10, por la mañana").
+    dated = re.search(rf"(?<!\w)(?:{names})(?!\w)[\W_]*(?:\w{{1,3}}[\W_]+)?\d", text, re.I)
     return re.sub(
         restated,
-        lambda m: " " if re.search(r"\d", text[: m.start()]) else m[0],
+        lambda m: " " if dated or re.search(r"\d", text[: m.start()]) else m[0],
         text,
         flags=re.IGNORECASE,
     )

@@ -43,7 +43,8 @@ def without_stays(words: str, dates: DateWords) -> str:
 
 def day_of_stay(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The day of a stay a weekday names ("del 6 al 8 de marzo … la noche del sábado"): only
-    when the stay's days and month are said, and one day of it has the first weekday said."""
+    when the stay's days are said (its month, or the latest such days), and one day of it has
+    the first weekday said."""
     stay = _stay_pattern(dates)
     words = words_of(text, dates)
     found = re.search(stay, words) if stay else None
@@ -55,9 +56,11 @@ def day_of_stay(text: str, today: date, dates: DateWords) -> DateFound | None:
     outside = (words[: found.start()] + " " + words[found.end() :]).split()
     # The first weekday said: "the night from Saturday to Sunday" is Saturday's.
     weekdays = [dates.weekdays[word] for word in outside if word in dates.weekdays]
-    if not named or not weekdays or not 1 <= first <= last <= 31:
+    if not weekdays or not 1 <= first <= last <= 31:
         return None
-    month, weekday = named[0], weekdays[0]
+    # "du samedi 7 au dimanche 15" with no month: the latest such days, this month or last.
+    month = named[0] if named else today.month if last <= today.day else today.month - 1 or 12
+    weekday = weekdays[0]
     year = today.year if (month, last) <= (today.month, today.day) else today.year - 1
     try:
         days = [date(year, month, day) for day in range(first, last + 1)]

@@ -181,9 +181,13 @@ class WishWords:
 
     def _for_costs_borne(self, words: str, named: list[_NamedWish]) -> bool:
         """Whether the only money back wanted is for costs the fault caused ("le billet
-        d'avion que j'ai dû racheter"): compensation, not a refund of what was paid."""
-        return {wish.outcome for wish in named} == {"refund"} and any(
-            contains_phrase(words, c) for c in self.markers.costs_borne
+        d'avion que j'ai dû racheter", "qu'elles remboursent mes frais de médecin"):
+        compensation, not a refund of what was paid."""
+        kinds = {wish.outcome for wish in named}
+        return (
+            "refund" in kinds
+            and kinds <= {"refund", "other"}
+            and any(contains_phrase(words, c) for c in self.markers.costs_borne)
         )
 
     def _wishes_named(self, words: str, table: Mapping[str, frozenset[str]]) -> list[_NamedWish]:

@@ -175,6 +175,12 @@ from workflows.vocabulary import Vocabulary
         ("fr", "Je n'y vois pas d'objection.", True),
         ("de", "Jo, bassd scho.", True),
         ("es", "Sí, por supuesto, faltaría más", True),
+        # Regional words beside a yes (Costa Rica, Kölsch, Bavaria, Tunisia), and a relative's.
+        ("es", "Sí, tuanis", True),
+        ("de", "Jo, is jut.", True),
+        ("de", "Ja fei.", True),
+        ("fr", "Oui behi, pas de problème", True),
+        ("en", "Yes, that's fine, she says ok.", True),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(

@@ -104,6 +104,23 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
             valid(2026, 3, 13),
         ),
         ("de", "Am Donnerstag, nicht am 10., da war ich noch weg", valid(2026, 3, 19)),
+        # A question to oneself, then no: the day after the no.
+        (
+            "fr",
+            "Dimanche le 15? Non, samedi le 14, le dimanche on avait la fête",
+            valid(2026, 3, 14),
+        ),
+        ("en", "Sunday the 15th? No, Saturday the 14th", valid(2026, 3, 14)),
+        ("es", "¿El domingo 15? No, el sábado 14", valid(2026, 3, 14)),
+        ("en", "Was it Tuesday? No idea, sometime last week", valid(2026, 3, 17)),
+        (
+            "en",
+            "tuesday. aw naw it was the monday, the 16th, cos tuesday was paddys day",
+            valid(2026, 3, 16),
+        ),
+        ("de", "Am Mäntig, nei, stimmt nöd, am Zischtig isch es gsi, de 17.", valid(2026, 3, 17)),
+        # A weekday, then the same weekday with its day: that day, not the latest such weekday.
+        ("es", "O martes... el martes 10, por la mañana", valid(2026, 3, 10)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),

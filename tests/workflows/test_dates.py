@@ -350,6 +350,13 @@ def test_a_message_naming_several_days_without_saying_which_leaves_the_question_
             valid(2026, 3, 7),
         ),
         ("en", "not working from day befor yesterday evening", valid(2026, 3, 18)),
+        # A stay with no month: the latest such days; a weekday said beside it is one of them.
+        (
+            "fr",
+            "on est partis du samedi 7 au dimanche 15, la pet-sitter n'est plus venue à partir "
+            "du jeudi",
+            valid(2026, 3, 12),
+        ),
     ],
 )
 def test_the_day_it_went_wrong_among_days_said_in_passing(

@@ -42,6 +42,14 @@ from workflows.vocabulary import Vocabulary
         ),
         ("en", "You must pay for new curtains. Refunding the R640 won't help me.", "other"),
         ("de", "Kündigen. Das war jetzt das dritte Mal, Gutschrift brauch ich keine.", "other"),
+        # Dialect: "kans" is "keins", "wurscht" is "egal"; "ni" after the money refuses it.
+        ("de", "Geld brauch ma kans zruck. A ehrliche Entschuldigung wär's Mindeste.", "apology"),
+        (
+            "de",
+            "Die 65 Euro san ma wurscht, i will wissen warum die Feile ned sauber war",
+            "explanation",
+        ),
+        ("es", "Los 45 euros ni los quiero. Quiero que alguien me diga que lo siente.", "apology"),
     ],
 )
 def test_an_outcome_said_not_to_matter_is_not_the_wish(
@@ -66,6 +74,8 @@ def test_an_outcome_said_not_to_matter_is_not_the_wish(
         ("fr", "Qu'il arrange le problème. S'il n'arrive pas, qu'il me rembourse", "repair"),
         # "Gratis" says how they want the repair, not another wish.
         ("es", "q me lo retoquéis gratis y si no tiene arreglo pues la pasta", "repair"),
+        # "lui ou un autre" is whoever comes, not "another one" offered as an alternative.
+        ("fr", "Qu'il revienne, lui ou un autre, changer la charnière. Sinon remboursez", "repair"),
     ],
 )
 def test_what_follows_a_fallback_is_wanted_only_if_the_first_wish_cannot_be_had(
@@ -137,6 +147,8 @@ def test_a_first_message_naming_only_the_fallback_is_asked_what_they_want(
         ("es", "que me paguen un edredón nuevo", "other"),
         ("es", "que me paguen los daños", "other"),
         ("es", "que me paguen una parte del precio", "refund"),
+        # Costs borne named as compensation beside the word for refunding.
+        ("fr", "Qu'elles remboursent mes frais de médecin, j'ai les reçus", "other"),
         ("en", "I want my money back", "refund"),
         # Goodwill is no standard outcome either.
         ("en", "Please give us free tickets to come again", "other"),
