@@ -22,6 +22,9 @@ class ClauseMarkers:
     # Costs the customer bore because of the fault ("the taxi", "a day off work", "Mehrkosten"):
     # money back for them is compensation, not a refund of what was paid.
     costs_borne: frozenset[str] = frozenset()
+    # "money", "Geld", "dinero": said not to matter ("el dinero me da igual"), no reading of
+    # the answer is a refund ("Quiero mi guitarra de vuelta").
+    money: frozenset[str] = frozenset()
     # "hadn't", "hätte", "hubiera": a condition about the past hopes for nothing.
     counterfactuals: frozenset[str] = frozenset()
     # "All of it.", "les deux", "Todo.": closing a list of wishes, the customer wants them
@@ -38,6 +41,7 @@ class ClauseMarkers:
             dismissals=phrase_set(data.get("dismissals", [])),
             fallbacks=phrase_set(data.get("fallbacks", [])),
             costs_borne=phrase_set(data.get("costs_borne", [])),
+            money=phrase_set(data.get("money", [])),
             counterfactuals=phrase_set(data.get("counterfactuals", [])),
             together=phrase_set(data.get("together", [])),
             imperatives=phrase_set(data.get("imperatives", [])),

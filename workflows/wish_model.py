@@ -49,9 +49,10 @@ class WishModel:
     # So sure that the model's choice (other included) overrules the phrase lists; None: never.
     overrule: float | None = None
 
-    def nearest(self, text: str) -> str | None:
-        """The standard outcome nearest to the wish, or None when it is not sure or it is other."""
-        probability, best = self._best(text)
+    def nearest(self, text: str, ruled_out: str | None = None) -> str | None:
+        """The standard outcome nearest to the wish (not ``ruled_out``), or None when it is not
+        sure or it is other."""
+        probability, best = self._best(text, ruled_out)
         return best if best != OTHER and probability >= self.threshold else None
 
     def surely(self, text: str) -> str | None:
@@ -59,9 +60,13 @@ class WishModel:
         probability, best = self._best(text)
         return best if self.overrule is not None and probability >= self.overrule else None
 
-    def _best(self, text: str) -> tuple[float, str]:
+    def _best(self, text: str, ruled_out: str | None = None) -> tuple[float, str]:
         found = dict.fromkeys(wish_features(text, self.language), "")
-        scored = [(model.probability(found), name) for name, model in self.outcomes.items()]
+        scored = [
+            (model.probability(found), name)
+            for name, model in self.outcomes.items()
+            if name != ruled_out
+        ]
         return max(scored, default=(0.0, OTHER))
 
     @staticmethod

@@ -14,10 +14,10 @@ from workflows.clause_markers import ClauseMarkers
 from workflows.phrases import (
     contains_phrase,
     normalise,
-    pattern,
     phrase_matches,
     without,
 )
+from workflows.wish_clauses import CLAUSE_END, NamedWish, clauses_marked, inside, opens, wished_part
 from workflows.wish_model import WishModel
 
 
@@ -63,7 +63,44 @@ class WishWords:
         return self._changed_outcome(words) or self._named_outcome(words)
 
     def answered_outcome(self, text: str) -> str | None:
-        """The outcome an answer to "what would you like" names: by phrase, stem, or model."""
+        """The outcome an answer to "what would you like" names: by phrase, stem, or model.
+
+        Never a refund when the answer says the money does not matter ("Quiero mi guitarra de
+        vuelta, el dinero me da igual" wants the guitarra), unless it names the sum to give
+        back ("que me devuelvan los 4,50, no es por el dinero, es por principio"): then the
+        model's nearest other outcome, or none (the customer's words are kept).
+        """
+        found = self._answered(text)
+        words = self._read(text)
+        if found != "refund" or not self._money_waived(words) or self._sum_asked(words):
+            return found
+        return None if self.model is None else self.model.nearest(text, ruled_out="refund")
+
+    def _sum_asked(self, words: str) -> bool:
+        """Whether a sum follows a word of giving money back ("devuelvan los 4,50")."""
+        table = {"refund": self.outcomes.get("refund", frozenset())}
+        stems = {"refund": self.outcome_stems.get("refund", frozenset())}
+        return any(
+            any(word[:1].isdigit() for word in self._same_clause(words[wish.end :].split())[:3])
+            for wish in self._wishes_named(words, table) + self._wishes_named(words, stems)
+        )
+
+    def _money_waived(self, words: str) -> bool:
+        """Whether a clause says money is not the point ("I'm not after the money", "des Geld
+        is ma wurscht", "Geld brauch ma kans zruck")."""
+        for clause in words.split(CLAUSE_END):
+            for money in self.markers.money:
+                for match in phrase_matches(clause, money):
+                    after = self._same_clause(clause[match.end() :].split())[:_AFTER_REACH]
+                    if (
+                        self._dismissed(clause, match.start(), match.end())
+                        or set(after) & self.negations_after
+                        or inside(clause, match, self.markers.dismissals)
+                    ):
+                        return True
+        return False
+
+    def _answered(self, text: str) -> str | None:
         words = self._read(text)
         named = self._wishes_named(words, self.outcomes)
         kept = self._before_fallback(words, named)
@@ -72,7 +109,7 @@ class WishWords:
         if self._for_costs_borne(words, kept):
             return "other"  # the model cannot tell whose costs the money is for
         # What the model reads: the answer, or its words before a fallback.
-        wished = _wished_part(text, words, named, kept)
+        wished = wished_part(text, words, named, kept)
         # An answer the model is all but certain of ("que me paguen el refri po" is
         # compensation) is read by it: phrase lists lag behind the words customers find.
         if self.model is not None:
@@ -92,7 +129,7 @@ class WishWords:
         # when the model is sure of it; the answer's own words are kept beside it. A clause
         # that refuses ("je ne veux pas être remboursée") is not what they want: the model
         # reads the others, where there are any.
-        clauses = (c.strip() for c in self._read(wished).split(_CLAUSE_END))
+        clauses = (c.strip() for c in self._read(wished).split(CLAUSE_END))
         wanted = [c for c in clauses if c and not self._refuses(c) and not self._dismisses(c)]
         return self.model.nearest(" . ".join(wanted) if wanted else wished)
 
@@ -106,14 +143,14 @@ class WishWords:
             if self._dismissed(words, match.start(), match.end())
         }
 
-    def _all_together(self, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> bool:
+    def _all_together(self, words: str, named: list[NamedWish], kept: list[NamedWish]) -> bool:
         """Whether the answer ends on "all of it" ("les deux", "Todo") after naming two or
         more different outcomes (in phrases or stems), none of them a fallback ("if you can't
         fix it, my money back, all of it" wants the repair)."""
         if len(kept) < len(named):
             return False
         said = words.split()
-        while said and said[-1] == _CLAUSE_END:
+        while said and said[-1] == CLAUSE_END:
             said.pop()
         last = self._same_clause(said[::-1])[::-1]
         if " ".join(last) not in self.markers.together:
@@ -124,7 +161,7 @@ class WishWords:
 
     def _read(self, text: str) -> str:
         """The words as the outcome is read from them: clauses marked, idioms taken out."""
-        return " ".join(without(_clauses(text), self.idioms).split())
+        return " ".join(without(clauses_marked(text), self.idioms).split())
 
     def _refuses(self, clause: str) -> bool:
         """Whether a clause says no to something ("nicht das Geld zurück", "no quiero")."""
@@ -179,7 +216,7 @@ class WishWords:
         first = favourites[0] if favourites else min(wish.start for wish in named)
         return next(wish.outcome for wish in named if wish.start == first)
 
-    def _for_costs_borne(self, words: str, named: list[_NamedWish]) -> bool:
+    def _for_costs_borne(self, words: str, named: list[NamedWish]) -> bool:
         """Whether the only money back wanted is for costs the fault caused ("le billet
         d'avion que j'ai dû racheter", "qu'elles remboursent mes frais de médecin"):
         compensation, not a refund of what was paid."""
@@ -190,9 +227,9 @@ class WishWords:
             and any(contains_phrase(words, c) for c in self.markers.costs_borne)
         )
 
-    def _wishes_named(self, words: str, table: Mapping[str, frozenset[str]]) -> list[_NamedWish]:
+    def _wishes_named(self, words: str, table: Mapping[str, frozenset[str]]) -> list[NamedWish]:
         """The outcomes the words name and do not refuse, each where it is named."""
-        named: list[_NamedWish] = []
+        named: list[NamedWish] = []
         for outcome, options in table.items():
             for option in options:
                 for match in phrase_matches(words, option):
@@ -225,7 +262,7 @@ class WishWords:
                         )
                     )
                     named.append(
-                        _NamedWish(match.start(), match.end(), preferred, outcome, hoped=hoped)
+                        NamedWish(match.start(), match.end(), preferred, outcome, hoped=hoped)
                     )
         # A phrase inside a longer one is not said on its own: "another visit" is not "another".
         return [
@@ -239,7 +276,7 @@ class WishWords:
             )
         ]
 
-    def _before_fallback(self, words: str, named: list[_NamedWish]) -> list[_NamedWish]:
+    def _before_fallback(self, words: str, named: list[NamedWish]) -> list[NamedWish]:
         """The wishes named before a fallback ("if not", "sonst"): what follows one is not the
         wish itself, even when the wish is said in words no list holds ("take the M if you have
         it, otherwise money back")."""
@@ -247,7 +284,7 @@ class WishWords:
             for match in phrase_matches(words, fallback):
                 before = words[: match.start()].split()
                 # Only a fallback that opens a clause: "twice if not three times" is none.
-                opens = {_CLAUSE_END, *self.alternatives, *self.clause_words}
+                opens = {CLAUSE_END, *self.alternatives, *self.clause_words}
                 if not before or before[-1] not in opens:
                     continue
                 wished_before = [wish for wish in named if wish.end <= match.start()]
@@ -283,14 +320,14 @@ class WishWords:
         """The words up to the next clause end ("_") or clause word ("und", "but")."""
         kept: list[str] = []
         for word in words:
-            if word == _CLAUSE_END or word in self.clause_words:
+            if word == CLAUSE_END or word in self.clause_words:
                 break
             kept.append(word)
         return kept
 
     def corrected_outcome(self, text: str) -> str | None:
         """The outcome named after a change of mind ("a new one, or actually no, my money")."""
-        return self._changed_outcome(_clauses(text))
+        return self._changed_outcome(clauses_marked(text))
 
     def _changed_outcome(self, words: str) -> str | None:
         for marker in self.changes_of_mind:
@@ -333,52 +370,15 @@ class WishWords:
             return True
         # Only after punctuation: after "and" a bare verb may be an infinitive ("was
         # supposed to come and fix my boiler").
-        clauses = (c.strip() for c in _clauses(sentence).split(_CLAUSE_END))
-        return any(_opens(c, verb) for c in clauses for verb in self.markers.imperatives)
-
-
-@dataclass(frozen=True, slots=True)
-class _NamedWish:
-    """An outcome named in a message, where its phrase starts and ends."""
-
-    start: int
-    end: int
-    preferred: bool
-    outcome: str
-    # Named in a condition that says no ("if you can't fix it"): hoped for, fallback after.
-    hoped: bool = False
+        clauses = (c.strip() for c in clauses_marked(sentence).split(CLAUSE_END))
+        return any(opens(c, verb) for c in clauses for verb in self.markers.imperatives)
 
 
 # Words before an outcome that can say it is not wanted ("not a refund", "I don't want it
 # touched up or resprayed").
 _NEGATION_REACH = 8
-_CLAUSE_END = "_"
-_IN_NUMBER = re.compile(r"(?<=\d)[.,](?=\d)")
 # Words after an outcome that can say it is not wanted ("Geld zurück will ich nicht").
 _AFTER_REACH = 4
 # Words before an outcome within which a dismissal is about it ("ya fue la plata"; in "déjà
 # remboursé les frais de port, il manque le remboursement du produit" the second is wanted).
 _DISMISSAL_REACH = 6
-
-
-def _wished_part(text: str, words: str, named: list[_NamedWish], kept: list[_NamedWish]) -> str:
-    """The answer, or its words before a fallback ("fix it, if not a refund"; "new bicycle
-    same model, if not possible the money"): what the model reads."""
-    if len(kept) == len(named):
-        return text
-    cut = min(wish.start for wish in named if wish not in kept)
-    return words[:cut].replace(_CLAUSE_END, " ")
-
-
-def _opens(words: str, phrase: str) -> bool:
-    """Whether the words begin with the phrase ("réparez-le" begins with "réparez")."""
-    return pattern(phrase).match(words) is not None
-
-
-def _clauses(text: str) -> str:
-    """Normalised words with "_" where punctuation ended a clause (a negation stops there)."""
-    # A dash (hyphen, en or em dash) between words ends a clause too ("Nicht das Geld
-    # zurück - ich will das Sofa").
-    # Nor does the separator inside a number ("Refund of ₹1,499 is not the point").
-    text = _IN_NUMBER.sub("", text)
-    return normalise(re.sub(r"[,;.!?]+|\s[\u2013\u2014-]+\s", f" {_CLAUSE_END} ", text))

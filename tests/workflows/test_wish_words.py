@@ -388,3 +388,34 @@ def test_money_said_not_to_matter_is_not_the_wish(
     vocabularies: dict[str, Vocabulary], language: str, text: str, outcome: str
 ) -> None:
     assert vocabularies[language].answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "Quiero mi guitarra de vuelta, el dinero me da igual"),
+        ("es", "Que me devuelvan mi guitarra, el dinero me da igual"),
+        ("en", "I want my coat back, I'm not after the money"),
+        ("de", "Ich will mei Uhr zrück. Des Geld is ma wurscht."),
+        ("fr", "Je veux récupérer ma veste, l'argent je m'en fiche"),
+    ],
+)
+def test_their_own_thing_back_with_the_money_waived_is_never_a_refund(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) != "refund"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A sum to give back is a refund, whatever is said of the money.
+        ("es", "Que me devuelvan los 4,50, no es por el dinero es por principio"),
+        ("en", "I want my money back"),
+        ("de", "Ich will mein Geld zurück"),
+    ],
+)
+def test_a_sum_given_back_is_a_refund_even_on_principle(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert vocabularies[language].answered_outcome(text) == "refund"
