@@ -59,8 +59,8 @@ def day_of_stay(text: str, today: date, dates: DateWords) -> DateFound | None:
     if not weekdays or not 1 <= first <= last <= 31:
         return None
     # "du samedi 7 au dimanche 15" with no month: the latest such days, this month or last.
-    month = named[0] if named else today.month if last <= today.day else today.month - 1 or 12
-    weekday = weekdays[0]
+    latest = today.month if last <= today.day else (today.month - 2) % 12 + 1
+    month, weekday = (named[0] if named else latest), weekdays[0]
     year = today.year if (month, last) <= (today.month, today.day) else today.year - 1
     try:
         days = [date(year, month, day) for day in range(first, last + 1)]

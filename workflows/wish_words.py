@@ -70,19 +70,19 @@ class WishWords:
         back ("que me devuelvan los 4,50, no es por el dinero, es por principio"): then the
         model's nearest other outcome, or none (the customer's words are kept).
         """
-        found = self._answered(text)
         words = self._read(text)
+        found = self._answered(text, words)
         if found != "refund" or not self._money_waived(words) or self._sum_asked(words):
             return found
         return None if self.model is None else self.model.nearest(text, ruled_out="refund")
 
     def _sum_asked(self, words: str) -> bool:
         """Whether a sum follows a word of giving money back ("devuelvan los 4,50")."""
-        table = {"refund": self.outcomes.get("refund", frozenset())}
-        stems = {"refund": self.outcome_stems.get("refund", frozenset())}
+        giving_back = self.outcomes.get("refund", frozenset())
+        giving_back |= self.outcome_stems.get("refund", frozenset())
         return any(
             any(word[:1].isdigit() for word in self._same_clause(words[wish.end :].split())[:3])
-            for wish in self._wishes_named(words, table) + self._wishes_named(words, stems)
+            for wish in self._wishes_named(words, {"refund": giving_back})
         )
 
     def _money_waived(self, words: str) -> bool:
@@ -100,8 +100,7 @@ class WishWords:
                         return True
         return False
 
-    def _answered(self, text: str) -> str | None:
-        words = self._read(text)
+    def _answered(self, text: str, words: str) -> str | None:
         named = self._wishes_named(words, self.outcomes)
         kept = self._before_fallback(words, named)
         if self._all_together(words, named, kept):
