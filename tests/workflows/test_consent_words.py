@@ -181,6 +181,22 @@ from workflows.vocabulary import Vocabulary
         ("de", "Ja fei.", True),
         ("fr", "Oui behi, pas de problème", True),
         ("en", "Yes, that's fine, she says ok.", True),
+        # Kiwi, Welsh, Canadian, Réunion, Ivorian, Alsatian, Bavarian, Saxon, Kölsch, Platt.
+        ("en", "Yeah, sweet as.", True),
+        ("en", "Yes, no problem at all, love.", True),
+        ("en", "Sure, eh", True),
+        ("en", "Yes, that would be acceptable.", True),
+        ("en", "Yes, fine for the both of us.", True),
+        ("fr", "Oui, lé bon", True),
+        ("fr", "Ya pas drap.", True),
+        ("fr", "Oui hopla", True),
+        ("de", "Jo, kei Problem", True),
+        ("de", "Nu, machen Se das.", True),
+        ("de", "Jawoi, freilich.", True),
+        ("de", "Jo, dat es en Ordnung.", True),
+        ("de", "Jo, kannste maken.", True),
+        ("es", "Sí, muchas gracias", True),
+        ("en", "Not acceptable, no.", False),
     ],
 )
 def test_a_longer_answer_agrees_when_it_opens_with_yes_and_takes_nothing_back(
@@ -282,6 +298,8 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         # "Ya" after a refusal is "already", not a yes that gives way.
         ("es", "No, mejor no. Ya bastante tienen ustedes."),
         ("es", "Prefiero que no."),
+        # "Nur" here is what they want instead, not a limit on a consent.
+        ("de", "Nein, bitte nicht speichern. Nur antworten."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(
