@@ -242,6 +242,7 @@ def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None
             # "my dad's 70th, Saturday the 7th": an ordinal no month has is a birthday.
             if 1 <= int(m[1]) <= 31
             and not _counted(words[m.end() :], dates)
+            and not dates.owned(words[: m.start()])
             and not _month_after(words[m.end() :], dates)
         ),
         None,

@@ -96,6 +96,9 @@ class DateWords:
     range_to: frozenset[str] = frozenset()
     # Words after an ordinal that make it a count, not a day ("the 3rd time").
     counted: frozenset[str] = frozenset()
+    # Words just before an ordinal that make it someone's age or anniversary ("my daughter's
+    # 5th", "his 40th"), not a day of the month.
+    owners: frozenset[str] = frozenset()
     # The language's code, for dateparser.
     # "or" and its kind: "Saturday or Sunday" is no one day.
     alternatives: frozenset[str] = frozenset()
@@ -107,6 +110,11 @@ class DateWords:
     # was the 28th but the gallery came Monday, the 16th").
     contrasts: frozenset[str] = frozenset()
     language: str = "en"
+
+    def owned(self, before: str) -> bool:
+        """Whether the words before an ordinal make it someone's ("my daughter's 5th")."""
+        words = before.split()
+        return bool(words) and words[-1] in self.owners
 
     @staticmethod
     def from_mapping(data: Mapping[str, object], language: str = "en") -> DateWords:
@@ -162,6 +170,7 @@ class DateWords:
             ordinal_dots=data.get("ordinal_dots", False) is True,
             discovery_words=listed("discovery_words"),
             counted=listed("counted"),
+            owners=listed("owners"),
             since_words=listed("since_words"),
             not_known=listed("not_known"),
             range_from=listed("range_from"),

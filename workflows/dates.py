@@ -356,11 +356,13 @@ def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
     restated = rf"(?<!\w)(?:{names})(?!\w)(?![\W_]*(?:\w{{1,3}}[\W_]+)?\d)"
     # Only after the day it restates: in "mardi, pas lundi, le 17" the weekday is the answer.
     # Before it, only when the day is then said with that weekday ("El martes... el martes
-    # 10, por la mañana").
+    # 10, por la mañana") or no other weekday is named ("montag kam die. … 9.3.").
     dated = re.search(rf"(?<!\w)(?:{names})(?!\w)[\W_]*(?:\w{{1,3}}[\W_]+)?\d", text, re.I)
+    others = alternation(name for name, day in dates.weekdays.items() if day != weekday)
+    alone = dated or not re.search(rf"(?<!\w)(?:{others})(?!\w)", text, re.I)
     return re.sub(
         restated,
-        lambda m: " " if dated or re.search(r"\d", text[: m.start()]) else m[0],
+        lambda m: " " if alone or re.search(r"\d", text[: m.start()]) else m[0],
         text,
         flags=re.IGNORECASE,
     )

@@ -21,6 +21,13 @@ from workflows.vocabulary import Vocabulary
         ("es", "respondan a lu.pereyra@gmail.com por favor", "lu.pereyra@gmail.com"),
         # Kenyan English: "reply on" an address.
         ("en", "Please reply on wanjiru.k@gmail.com as my line is off", "wanjiru.k@gmail.com"),
+        # Swiss German "Rückmäldig per Mail", and English "reply by email".
+        (
+            "de",
+            "Bitte Rückmäldig per Mail: r.meier@example.ch, bi im Gschäft",
+            "r.meier@example.ch",
+        ),
+        ("en", "Please reply by email: tom.h@example.org, I work nights", "tom.h@example.org"),
     ],
 )
 def test_a_first_text_asking_for_replies_elsewhere_gives_the_contact(

@@ -121,6 +121,11 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("de", "Am Mäntig, nei, stimmt nöd, am Zischtig isch es gsi, de 17.", valid(2026, 3, 17)),
         # A weekday, then the same weekday with its day: that day, not the latest such weekday.
         ("es", "O martes... el martes 10, por la mañana", valid(2026, 3, 10)),
+        # A weekday, then only the date it falls on: that date.
+        ("de", "Montag kam das Paket, nicht diesen, den davor. 9.3.", valid(2026, 3, 9)),
+        # "Hold on", "pardon me": what follows puts the day right.
+        ("en", "Monday the 9th. Hold on, no, they came Tuesday the 10th", valid(2026, 3, 10)),
+        ("en", "On Monday 9 March. Pardon me, Tuesday the 10th.", valid(2026, 3, 10)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),

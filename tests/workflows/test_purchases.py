@@ -62,6 +62,8 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
         ("es", "me cortaron la luz y YA HABIA PAGADO!!! tengo el comprobante del 2 de marzo"),
         ("de", "Keine Führung da. Die Buchungsbestätigung vom 15. Januar habe ich hier."),
         ("de", "i hob mei Mitgliedschaft zum 31. Jänner kündigt, jetzt buchts ma wieder ab"),
+        ("de", "Die Rosen san welk ankemma. Bestellung vom 2. März, Nr. 55-1203."),
+        ("es", "Hice una donación el 3 de febrero y la campaña ya no aparece"),
     ):
         assert certain_date(said, TODAY, vocabularies[language].dates) is None, said
     # Asked "when?", the same words are the answer given.

@@ -78,6 +78,8 @@ def test_the_lists_alone_read_wishes_the_model_had_learnt(
         ),
         ("de", "Meine Daten wiederherstellen. Geld oder Gutschein bringt mir nichts.", "repair"),
         ("de", "Mer wolle kaa Geld, mer wolle e Gutschein fürs nächste Mal.", "other"),
+        # Swabian "koi": no money, the work done properly.
+        ("de", "I will koi Geld, des Fenster soll ordentlich g'macht werre.", "repair"),
         (
             "de",
             "Die 59 € zurück, sofort. Und ne Entschuldigung wär och nett, aber Hauptsache Geld.",
