@@ -8,6 +8,7 @@ from datetime import date
 from workflows.counted_days import loosely
 from workflows.date_readers import DAY_NUMBER, MONTH_READERS, DateFound, first_date, words_of
 from workflows.date_words import DateWords
+from workflows.phrases import alternation, normalise
 
 
 def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -21,11 +22,8 @@ def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None
     said += list(_TRAILING_NO.finditer(text))
     for marker in sorted(said, key=lambda found: found.start(), reverse=True):
         after = text[marker.end() :]
-        if (day := _A_DAY_ALONE.match(after)) is not None:
-            # "Am 27.02, nein, 28., war Samstag": the month taken back, with another day.
-            moved = _in_the_month_said(text[: marker.start()], int(day[1]), today, dates)
-            if moved is not None:
-                return DateFound(moved, valid=True)
+        if (moved := _day_alone_moved(text[: marker.start()], after, today, dates)) is not None:
+            return DateFound(moved, valid=True)
         corrected = first_date(after, today, dates)
         if corrected is not None:
             return _past_the_day_taken_back(text[: marker.start()], after, corrected, today, dates)
@@ -45,6 +43,23 @@ def _past_the_day_taken_back(
         if found is not None and found.valid and found.value != taken_back.value:
             return found
     return corrected
+
+
+def _day_alone_moved(before: str, after: str, today: date, dates: DateWords) -> date | None:
+    """A day's number said alone after a correction, in the month taken back ("Am 27.02,
+    nein, 28., war Samstag"; "Sunday, Feb 15th. Or, no sorry, the Saturday, the 14th"),
+    provided a weekday said with it is that day's."""
+    weekday = None
+    day = _A_DAY_ALONE.match(after)
+    if day is None and dates.weekdays:
+        named = re.match(rf"\W*(?:\w{{1,3}}\s+)?({alternation(dates.weekdays)})\b\W*", after, re.I)
+        if named is not None:
+            weekday = dates.weekdays.get(normalise(named[1]))
+            day = _A_DAY_ALONE.match(after[named.end() :])
+    if day is None:
+        return None
+    moved = _in_the_month_said(before, int(day[1]), today, dates)
+    return moved if moved is not None and weekday in (None, moved.weekday()) else None
 
 
 def _in_the_month_said(text: str, day: int, today: date, dates: DateWords) -> date | None:

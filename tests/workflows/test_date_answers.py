@@ -126,6 +126,9 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         # "Hold on", "pardon me": what follows puts the day right.
         ("en", "Monday the 9th. Hold on, no, they came Tuesday the 10th", valid(2026, 3, 10)),
         ("en", "On Monday 9 March. Pardon me, Tuesday the 10th.", valid(2026, 3, 10)),
+        # A day said again without its month is in the month taken back, if its weekday is.
+        ("en", "The Sunday, Feb 15th. Or, no sorry, the Saturday, the 14th.", valid(2026, 2, 14)),
+        ("en", "The Sunday, Feb 15th. Or, no sorry, the Friday, the 13th.", valid(2026, 2, 13)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),
