@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, any_date, certain_date
+from workflows.dates import DateFound, any_date, certain_date, find_date
 from workflows.vocabulary import Vocabulary
 
 TODAY = date(2026, 3, 20)  # a Friday
@@ -78,3 +78,17 @@ def test_numbers_beside_a_day_are_read_as_customers_mean_them(
 ) -> None:
     # A count after a weekday's own day is another number; "2e" counts; "nein" takes back.
     assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The magician you sent to my son's 6th left after ten minutes",
+        "booked the hall for his 40th",
+        "cake for our 25th anniversary was wrong",
+    ],
+)
+def test_an_ordinal_that_is_someones_age_or_anniversary_is_no_day(
+    vocabularies: dict[str, Vocabulary], text: str
+) -> None:
+    assert find_date(text, TODAY, vocabularies["en"].dates) is None
