@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from rapidfuzz.distance import OSA
 
 from workflows.date_words import DateFound, DateWords
-from workflows.holidays import weekday_beside
+from workflows.named_days import holiday_date, people_not_feasts
 from workflows.phrases import alternation, contains_phrase, normalise
 from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of_last_week
 
@@ -42,24 +42,11 @@ def words_of(text: str, dates: DateWords) -> str:
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     text = _DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text))
     text = _DASHED.sub(r"\1/\2/\3", text)
-    text = _HYPHENED_NAME.sub(lambda named: _name_not_holiday(named, dates), text)
+    text = people_not_feasts(text, dates)
     if dates.bare_dotted:
         text = _DOTTED_BARE.sub(r"\1/\2", text)
     words = normalise(text)
     return " ".join(_weekday_meant(token, dates) for token in words.split())
-
-
-# Two capitalised words joined by a hyphen: "Pierre-Toussaint", "Jean-Noël", "Saint-Valentin".
-_HYPHENED_NAME = re.compile(r"\b([^\W\d_]+)-([^\W\d_]+)\b")
-_SAINTS = frozenset({"saint", "sainte", "st", "ste", "sankt", "san", "santa"})
-
-
-def _name_not_holiday(named: re.Match[str], dates: DateWords) -> str:
-    """A person named after a feast is not the feast: "Moi c'est Pierre-Toussaint" is no 1
-    November, though "la Saint-Valentin" is 14 February."""
-    first, second = named[1], named[2]
-    feast = normalise(second) in dates.holidays and normalise(first) not in _SAINTS
-    return first + second if feast and first[0].isupper() and second[0].isupper() else named[0]
 
 
 def _weekday_meant(token: str, dates: DateWords) -> str:
@@ -89,7 +76,7 @@ def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         _named_date,
         # "The Saturday before Mother's Day, the 14th": the day's number says which.
         _day_of_month,
-        _holiday,
+        holiday_date,
         weekday_of_last_week,
         _marked_day,
         relative_date,
@@ -219,18 +206,6 @@ def _named_date(words: str, today: date, dates: DateWords) -> DateFound | None:
 ORDINAL_DAY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 # Ordinal endings after a day's number: 3rd, 1er, 2e, 1ro, 2do, 1º (folded to "o").
 _SUFFIX = r"(?:st|nd|rd|th|er|ème|eme|e|ro|do|to|vo|mo|no|o)"
-
-
-def _holiday(words: str, today: date, dates: DateWords) -> DateFound | None:
-    """ "On Valentine's Day", "Rosenmontag": its latest date that is not in the future."""
-    for name, holiday in sorted(dates.holidays.items(), key=lambda item: -len(item[0])):
-        if contains_phrase(words, name):
-            found = holiday.latest(today)
-            if found is not None:
-                sides = (dates.before_day, dates.after_day)
-                found = weekday_beside(words, name, found, dates.weekdays, *sides) or found
-            return DateFound(found, valid=found is not None and found <= today)
-    return None
 
 
 def _day_of_month(words: str, today: date, dates: DateWords) -> DateFound | None:

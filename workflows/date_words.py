@@ -106,6 +106,10 @@ class DateWords:
     # before or after a named day is the nearest such weekday on that side of it.
     before_day: frozenset[str] = frozenset()
     after_day: frozenset[str] = frozenset()
+    # "Family Day weekend", "le pont de la Toussaint": words after or before a named day that
+    # make it the days around it, not the day itself.
+    spans_after: frozenset[str] = frozenset()
+    spans_before: frozenset[str] = frozenset()
     # "but", "mais": in an answer to "when?", a day after one is the day meant ("the wedding
     # was the 28th but the gallery came Monday, the 16th").
     contrasts: frozenset[str] = frozenset()
@@ -158,6 +162,8 @@ class DateWords:
             contrasts=listed("contrasts"),
             before_day=listed("before_day"),
             after_day=listed("after_day"),
+            spans_after=listed("spans_after"),
+            spans_before=listed("spans_before"),
             holidays={normalise(str(k)): Holiday.parse(str(v)) for k, v in holidays.items()},
             numbers=numbered(data.get("numbers", {})),
             before_last=listed("before_last"),

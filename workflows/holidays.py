@@ -106,3 +106,9 @@ def weekday_beside(
     while day.weekday() != weekdays[said[1]]:
         day += timedelta(days=step)
     return day
+
+
+def day_of_span(holiday: date, weekday: int) -> date:
+    """The day of that weekday in the days around a named day ("got there Sat", of the Family
+    Day weekend): of the three days either side, the one that falls on it."""
+    return holiday + timedelta(days=(weekday - holiday.weekday() + 3) % 7 - 3)

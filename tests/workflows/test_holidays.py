@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import DateFound, any_date
+from workflows.dates import DateFound, any_date, find_date
 from workflows.holidays import Holiday
 from workflows.vocabulary import Vocabulary
 
@@ -94,3 +94,35 @@ def test_a_feast_is_its_day_and_a_person_named_after_one_is_none(
 ) -> None:
     expected = None if day is None else DateFound(day, valid=True)
     assert any_date(text, TODAY, vocabularies[language].dates) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "I rented skis at your shop over the Family Day long weekend, binding released"),
+        ("en", "The weekend of Valentine's the DJ never showed"),
+        ("fr", "pendant le pont de la Toussaint, le chauffage est tombé en panne"),
+        ("de", "übers Wochenende nach Rosenmontag hat keiner die Anlage gewartet"),
+        ("es", "en el puente de la Constitución se nos rompió la caldera"),
+    ],
+)
+def test_the_days_around_a_named_day_are_no_one_day_so_the_customer_is_asked(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert find_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("en", "It was the Sunday of the Family Day long weekend", date(2026, 2, 15)),
+        ("en", "Thanksgiving weekend, the Saturday", date(2025, 11, 29)),
+        ("fr", "le samedi du pont de l'Ascension", date(2025, 5, 31)),
+        ("fr", "le week-end de la Toussaint, le dimanche", date(2025, 11, 2)),
+        ("es", "el lunes del puente de la Constitución", date(2025, 12, 8)),
+    ],
+)
+def test_a_weekday_said_with_the_days_around_a_named_day_is_that_day_of_them(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
