@@ -83,4 +83,10 @@ _A_DAY_ALONE = re.compile(rf"\W*(?:\w{{1,3}}\s+){{0,2}}{DAY_NUMBER}\.?(?=\s*(?:[
 # "el lunes 9... no, el martes 10", "Dimanche le 15? Non, samedi le 14": a no after a
 # trailing off or a question to oneself takes back the day before it (a bare "no" does not:
 # "no one called until Wednesday").
-_TRAILING_NO = re.compile(r"(?:\.{3}|…|\?)\s*(?:no|non|nein|nee|ne|nei|nah|naw)\b", re.IGNORECASE)
+_TRAILING_NO = re.compile(
+    r"(?:\.{3}|…|\?)\s*(?:no|non|nan|nein|nee|nä|ne|nei|nah|naw)\b"
+    # "vers 17h. Non, mercredi 11", "Sunday, no, nay, it were Saturday": a no of its own
+    # after a full stop or a dash ("No one came on Monday" is none).
+    r"|(?:[.\u2014\u2013]|\s-)\s*(?:no|non|nan|nein|nee|nä|nah|naw)\s*[,!.]",
+    re.IGNORECASE,
+)

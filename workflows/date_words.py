@@ -118,6 +118,9 @@ class DateWords:
     def owned(self, before: str) -> bool:
         """Whether the words before an ordinal make it someone's ("my daughter's 5th")."""
         words = before.split()
+        if len(words) >= 2 and words[-2] in self.owners and len(words[-1]) > 3:
+            # "my mates 16th", "his sons 18th": whose, with the apostrophe left out.
+            return words[-1].endswith("s")
         return bool(words) and words[-1] in self.owners
 
     @staticmethod

@@ -28,7 +28,12 @@ from workflows.vocabulary import Vocabulary
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
-_PHONE_IN = re.compile(r"(?<![\w+./-])(?:\+|0)\d[\d ()]{8,18}\d(?![\w./-])")
+# A full stop may end the sentence after it ("call him on 07 81 44 29 63."), not a dotted number.
+_PHONE_IN = re.compile(r"(?<![\w+./-])(?:\+|0)\d[\d ()]{8,18}\d(?![\w/-]|\.\w)")
+# Right after words that say it is theirs ("Llámenme al fijo 922 38 14 07"): a number written
+# without its leading 0 or + is theirs too.
+_CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?: \d{2,4}){2,4}(?![\w/-]|\.\w)")
+_CUED_PHONE_REACH = 25
 # Said of a contact that is the customer's own ("email me at", "my mobile is", "call me on").
 _OWN_CONTACT = re.compile(
     r"(?i)\b(?:e-?mail|mail|write to|contact|reach|call|ring|phone|text|message|get hold of)"
@@ -59,23 +64,34 @@ _REFUSED = re.compile(
 )
 
 
-def contact_in(text: str, *, asked: bool = True, cues: frozenset[str] = frozenset()) -> str | None:
+def contact_in(
+    text: str,
+    *,
+    asked: bool = True,
+    cues: frozenset[str] = frozenset(),
+    orders: frozenset[str] = frozenset(),
+) -> str | None:
     """An email address or phone number in a message.
 
     ``asked``: the customer is answering "how can we reach you", so any address or number is
     theirs; otherwise only one they say is theirs ("email me at ...", "my mobile is ...", or
-    one of the language's ``cues``: "mon numéro").
+    one of the language's ``cues``: "mon numéro"). A number without its leading 0 or + is
+    theirs only just after such words, and not after an ``orders`` word ("mon numéro de
+    commande 4412 887 01").
     """
     # The first one said: "01423 566 120 in the day, or m.o@gmail.com" puts the phone first.
     found: list[tuple[int, str]] = []
-    for pattern in (_EMAIL_IN, _PHONE_IN):
+    for pattern in (_EMAIL_IN, _PHONE_IN, _CUED_PHONE):
         for match in pattern.finditer(text):
-            if pattern is _PHONE_IN:
+            if pattern is not _EMAIL_IN:
                 digits = sum(character.isdigit() for character in match.group(0))
-                if not 10 <= digits <= 15:
+                if not (9 if pattern is _CUED_PHONE else 10) <= digits <= 15:
                     continue
-            before = text[max(0, match.start() - _CUE_REACH) : match.start()]
+            reach = _CUED_PHONE_REACH if pattern is _CUED_PHONE else _CUE_REACH
+            before = text[max(0, match.start() - reach) : match.start()]
             said = normalise(before)
+            if pattern is _CUED_PHONE and any(contains_phrase(said, word) for word in orders):
+                continue
             if (
                 asked
                 or _OWN_CONTACT.search(before)
@@ -239,7 +255,8 @@ def harvest(
         if name is not None:
             updated = updated.with_answer(Field.NAME, name)
     if open_(Field.CONTACT):
-        contact = contact_in(text, asked=False, cues=settings.vocab.contact_cues)
+        vocab = settings.vocab
+        contact = contact_in(text, asked=False, cues=vocab.contact_cues, orders=vocab.order_words)
         contact = contact or bare_contact(text)
         if contact is not None:
             updated = updated.with_answer(Field.CONTACT, contact)

@@ -175,8 +175,9 @@ _UNSURE = (ChoiceSpec("yes", "answer.yes"), ChoiceSpec("no", "answer.carry_on"))
 
 def _gives_contact(text: str, conversation: Conversation, settings: IntakeSettings) -> bool:
     """Whether "call me on ..." gives a number rather than asking for a person."""
-    asked = conversation.asking is Field.CONTACT
-    return contact_in(text, asked=asked, cues=settings.vocab.contact_cues) is not None
+    asked, vocab = conversation.asking is Field.CONTACT, settings.vocab
+    given = contact_in(text, asked=asked, cues=vocab.contact_cues, orders=vocab.order_words)
+    return given is not None
 
 
 def _greets(text: str, settings: IntakeSettings) -> bool:

@@ -53,9 +53,9 @@ def relative_date(
     for index, name in enumerate(tokens):
         weekday = dates.weekdays.get(name)
         following = " ".join(tokens[index + 1 : index + 3])
-        preceding = tokens[index - 1] if index else ""
         if weekday is not None and any(
-            contains_phrase(following, p) or preceding == p for p in dates.before_last
+            contains_phrase(following, p) or _just_before(tokens, index, p)
+            for p in dates.before_last
         ):
             # "the Tuesday before last", "vorletzten Dienstag": a week before last Tuesday.
             back = ((today.weekday() - weekday) % 7 or 7) + 7
@@ -155,3 +155,9 @@ def relative_beside(words: str, today: date, dates: DateWords) -> DateFound | No
 # Readers of a day counted back from today, which a clause may say beside a calendar day
 # ("posée le 20 février, décollée anoche").
 RELATIVE_READERS = (relative_beside,)
+
+
+def _just_before(tokens: list[str], index: int, phrase: str) -> bool:
+    """Whether the phrase is the words right before the token ("last to last Saturday")."""
+    size = len(phrase.split())
+    return index >= size and " ".join(tokens[index - size : index]) == phrase

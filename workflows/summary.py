@@ -91,7 +91,9 @@ def _corrected(
     day = any_date(text, context.local_date(settings), vocab.dates)
     said = {
         Field.WHEN: day.value.isoformat() if day and day.valid and day.value else None,
-        Field.CONTACT: contact_in(text, asked=False, cues=vocab.contact_cues)
+        Field.CONTACT: contact_in(
+            text, asked=False, cues=vocab.contact_cues, orders=vocab.order_words
+        )
         or bare_contact(text)
         # An email address anywhere: on the summary, nobody sends the shop's.
         or email_in(text),

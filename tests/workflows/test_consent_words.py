@@ -196,6 +196,23 @@ from workflows.vocabulary import Vocabulary
         ("de", "Jo, dat es en Ordnung.", True),
         ("de", "Jo, kannste maken.", True),
         ("es", "Sí, muchas gracias", True),
+        # Geordie, a carer, Norman, banlieue, Lebanese, Saxon, Swiss, Bogotá, Costa Rica, a
+        # Romanian writing Spanish; "me da igual" alone is no yes.
+        ("en", "Aye, gan on.", True),
+        ("en", "Yes, that's fine, on his behalf as well.", True),
+        ("fr", "Dame oui, allez-y", True),
+        ("fr", "ouais vsy", True),
+        ("fr", "Oui, merci kteer", True),
+        ("fr", "Oui, pour moi et pour papa aussi", True),
+        ("de", "Jo, man to.", True),
+        ("de", "ja wayne", True),
+        ("de", "Ja, im Rahmen der Bearbeitung dieser Beschwerde.", True),
+        ("de", "Jo, des goht en Ordnung.", True),
+        ("es", "Sí, sumercé, no hay problema", True),
+        ("es", "Sí, claro, pura vida", True),
+        ("es", "Da, sí, vale", True),
+        ("es", "vale si, lo q sea", True),
+        ("es", "me da igual", False),
         ("en", "Not acceptable, no.", False),
     ],
 )
@@ -300,6 +317,8 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("es", "Prefiero que no."),
         # "Nur" here is what they want instead, not a limit on a consent.
         ("de", "Nein, bitte nicht speichern. Nur antworten."),
+        # Tyrolean: "I would not like that".
+        ("de", "Na, des mecht i nit. Meine Daten kriegs es nit a no."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(

@@ -86,6 +86,8 @@ def test_numbers_beside_a_day_are_read_as_customers_mean_them(
         "The magician you sent to my son's 6th left after ten minutes",
         "booked the hall for his 40th",
         "cake for our 25th anniversary was wrong",
+        # Whose, with the apostrophe left out.
+        "booked a table for my mates 16th at dice & slice and u gave it away",
     ],
 )
 def test_an_ordinal_that_is_someones_age_or_anniversary_is_no_day(

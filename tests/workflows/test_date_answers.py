@@ -129,6 +129,23 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         # A day said again without its month is in the month taken back, if its weekday is.
         ("en", "The Sunday, Feb 15th. Or, no sorry, the Saturday, the 14th.", valid(2026, 2, 14)),
         ("en", "The Sunday, Feb 15th. Or, no sorry, the Friday, the 13th.", valid(2026, 2, 13)),
+        # A no of its own after a full stop or a dash takes back the day before it.
+        (
+            "fr",
+            "C'était mardi 10 mars vers 17h. Non, mercredi 11, oui, mercredi 11.",
+            valid(2026, 3, 11),
+        ),
+        ("en", "Sunday \u2014 no, nay, it were Saturday, the 14th", valid(2026, 3, 14)),
+        ("en", "It was Monday. No one came until Wednesday", valid(2026, 3, 16)),
+        ("fr", "c t mercredi... nan jme trompe c mardi, mardi 17 jsuis sur", valid(2026, 3, 17)),
+        ("fr", "Hier soir. Enfin non, avant-hier, mercredi", valid(2026, 3, 18)),
+        ("de", "Am Mittwoch... wart, nä, des war de Dienschdaach, de 17.", valid(2026, 3, 17)),
+        (
+            "de",
+            "Mittwoch hob i's gsehn... na wort, de Mail is scho Dienstag kemman",
+            valid(2026, 3, 17),
+        ),
+        ("de", "Am Dienstag woar i do... na Moment, Mittwoch, da 18.", valid(2026, 3, 18)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),

@@ -216,6 +216,7 @@ def test_a_period_of_months_is_no_day_it_went_wrong(
         ("en", "bins not collected, its the 3rd week running"),
         # "Up to now" is no day: not today.
         ("de", "Ausweis im Januar beantragt und bis heute nichts bekommen"),
+        ("de", "Ich habe angerufen, Mann sagt wir melden uns, aber bis heute niemand meldet sich."),
         ("es", "Lo pedí en enero y hasta el día de hoy nada"),
         ("en", "I applied in January and as of today nothing has come"),
         # An earlier time it happened is its history: this time is asked about.

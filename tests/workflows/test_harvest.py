@@ -333,6 +333,23 @@ def test_asked_how_to_reach_them_a_number_in_any_national_format_is_taken(
             "hab ich kaum Netz.",
             "s.w@example.de",
         ),
+        # A full stop after the number; a local number without its 0 right after "call me".
+        (
+            "fr",
+            "Il dit pas sa faute. Mon mari parle mieux français, appelez lui 07 81 44 29 63.",
+            "07 81 44 29 63",
+        ),
+        (
+            "es",
+            "nadie nos avisó. Llámenme mejor al fijo 922 38 14 07 que aquí el móvil no coge",
+            "922 38 14 07",
+        ),
+        (
+            "fr",
+            "Merci de me répondre par mail, f.b@example.ch, je ne lis pas bien les SMS.",
+            "f.b@example.ch",
+        ),
+        ("es", "los kids llorando. Mándenme email a lupe@example.com porfa", "lupe@example.com"),
     ],
 )
 def test_a_texter_asking_to_be_reached_elsewhere_has_that_contact_recorded(
@@ -347,6 +364,14 @@ def test_a_texter_asking_to_be_reached_elsewhere_has_that_contact_recorded(
 
 def test_unasked_a_loose_number_in_a_complaint_is_not_taken_as_the_contact() -> None:
     assert contact_in("order 114-8823019-5521 came on the 11th", asked=False) is None
+
+
+def test_an_order_number_after_words_that_call_it_theirs_is_not_their_contact(
+    vocabularies: dict[str, Vocabulary],
+) -> None:
+    fr = vocabularies["fr"]
+    said = "voici mon numéro de commande 4412 887 01, rien reçu"
+    assert contact_in(said, asked=False, cues=fr.contact_cues, orders=fr.order_words) is None
 
 
 def test_call_me_on_a_number_gives_the_contact_and_calls_for_no_one(
