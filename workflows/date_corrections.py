@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from workflows.counted_days import loosely
 from workflows.date_readers import DAY_NUMBER, MONTH_READERS, DateFound, first_date, words_of
@@ -20,6 +20,8 @@ def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None
         for found in re.finditer(loosely(marker), text, re.IGNORECASE)
     ]
     said += list(_TRAILING_NO.finditer(text))
+    if (earlier := _the_week_before(text, today, dates)) is not None:
+        return earlier
     for marker in sorted(said, key=lambda found: found.start(), reverse=True):
         after = text[marker.end() :]
         if (moved := _day_alone_moved(text[: marker.start()], after, today, dates)) is not None:
@@ -27,6 +29,19 @@ def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None
         corrected = first_date(after, today, dates)
         if corrected is not None:
             return _past_the_day_taken_back(text[: marker.start()], after, corrected, today, dates)
+    return None
+
+
+def _the_week_before(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The same weekday a week before the one taken back ("Samedi dernier, non, celui
+    d'avant"; "last Saturday, no, the one before")."""
+    for phrase in dates.week_earlier:
+        for said in re.finditer(loosely(phrase), text, re.IGNORECASE):
+            before = text[: said.start()]
+            named = set(words_of(before, dates).split()) & set(dates.weekdays)
+            taken_back = first_date(before, today, dates) if named else None
+            if taken_back is not None and taken_back.valid and taken_back.value is not None:
+                return DateFound(taken_back.value - timedelta(days=7), valid=True)
     return None
 
 

@@ -51,6 +51,8 @@ class DateWords:
     soon_is_ahead: bool = False
     # "sorry, I meant the 12th": what follows is the date meant.
     corrections: frozenset[str] = frozenset()
+    # "last Saturday, no, the one before": the weekday taken back, a week earlier.
+    week_earlier: frozenset[str] = frozenset()
     # "due on", "prévue le": the day after them is to come, not the last such day past.
     ahead_words: frozenset[str] = frozenset()
     # "to this day", "bis heute", "hasta hoy": up to now, not a day it went wrong.
@@ -156,6 +158,7 @@ class DateWords:
             counted_on=listed("counted_on"),
             not_days=listed("not_days"),
             corrections=listed("corrections"),
+            week_earlier=listed("week_earlier"),
             ahead_words=listed("ahead_words"),
             until_now=listed("until_now"),
             purchase_words=listed("purchase_words") | listed("report_words"),

@@ -146,6 +146,11 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
             valid(2026, 3, 17),
         ),
         ("de", "Am Dienstag woar i do... na Moment, Mittwoch, da 18.", valid(2026, 3, 18)),
+        # "No, the one before": the weekday taken back, a week earlier.
+        ("fr", "Samedi dernier, non, celui d'avant, mon code ne marchait plus", valid(2026, 3, 7)),
+        ("en", "last Saturday, no, the one before", valid(2026, 3, 7)),
+        ("de", "letzten Samstag, nein, den davor", valid(2026, 3, 7)),
+        ("es", "el sábado pasado, no, el anterior", valid(2026, 3, 7)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),
