@@ -39,15 +39,15 @@ CONSENT = "consent"
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.975,
-        "when": 0.945,
+        "when": 0.94,
         "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
-        "consent": 0.985,
+        "consent": 0.98,
     },
     "held-out": {
         "product": 0.975,
-        "when": 0.91,
+        "when": 0.905,
         "outcome": 0.89,
         "name": 0.995,
         "contact": 0.98,
