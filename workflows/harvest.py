@@ -30,9 +30,9 @@ _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
 # A full stop may end the sentence after it ("call him on 07 81 44 29 63."), not a dotted number.
 _PHONE_IN = re.compile(r"(?<![\w+./-])(?:\+|0)\d[\d ()]{8,18}\d(?![\w/-]|\.\w)")
-# Right after words that say it is theirs ("Llámenme al fijo 922 38 14 07"): a number written
-# without its leading 0 or + is theirs too.
-_CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?: \d{2,4}){2,4}(?![\w/-]|\.\w)")
+# Right after words that say it is theirs ("Llámenme al fijo 922 38 14 07", "Rappelez-moi au
+# 581 307-4456"): a number written without its leading 0 or + is theirs too.
+_CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\w/-]|\.\w)")
 _CUED_PHONE_REACH = 25
 # Said of a contact that is the customer's own ("email me at", "my mobile is", "call me on").
 _OWN_CONTACT = re.compile(
@@ -134,9 +134,11 @@ def _any_phone(text: str) -> tuple[int, str] | None:
     for match in _ANY_PHONE.finditer(text):
         number = match.group(0).strip()
         digits = sum(character.isdigit() for character in number)
-        # Six digits in groups, said alone, is a number in New Caledonia or the Faroes
-        # ("75 42 18"); inside a sentence six digits are more often an order.
-        fewest = 6 if number == text.strip(" .") and len(number.split()) >= 3 else 7
+        # Six digits in groups, said alone or first, is a number in New Caledonia or the
+        # Faroes ("75 42 18", "78 44 92, ou le fixe"); inside a sentence six digits are more
+        # often an order.
+        opens = number == text.strip(" .") or not text[: match.start()].strip()
+        fewest = 6 if opens and len(number.split()) >= 3 else 7
         if fewest <= digits <= 15 and not _A_DATE.match(number):
             return match.start(), _whole(text, match.start(), number)
     return None

@@ -213,6 +213,13 @@ from workflows.vocabulary import Vocabulary
         ("es", "Da, sí, vale", True),
         ("es", "vale si, lo q sea", True),
         ("es", "me da igual", False),
+        ("en", "Yes that's fine darling", True),
+        ("fr", "oui bien sûr habibi", True),
+        ("de", "Jo, sell passt.", True),
+        ("de", "Jo, dat jeiht klar.", True),
+        ("es", "Sí, ensin problema", True),
+        ("es", "Sí, nítido", True),
+        ("es", "sí, mi arma", True),
         ("en", "Not acceptable, no.", False),
     ],
 )
@@ -319,6 +326,7 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("de", "Nein, bitte nicht speichern. Nur antworten."),
         # Tyrolean: "I would not like that".
         ("de", "Na, des mecht i nit. Meine Daten kriegs es nit a no."),
+        ("de", "Na, liabr ned. Mached's eifach."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(

@@ -43,7 +43,7 @@ FLOOR: dict[str, dict[str, float]] = {
         "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
-        "consent": 0.98,
+        "consent": 0.985,
     },
     "held-out": {
         "product": 0.975,

@@ -151,6 +151,9 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("en", "last Saturday, no, the one before", valid(2026, 3, 7)),
         ("de", "letzten Samstag, nein, den davor", valid(2026, 3, 7)),
         ("es", "el sábado pasado, no, el anterior", valid(2026, 3, 7)),
+        ("en", "wednesday, 18th. nay wait it were tuesday, tuesday 17th", valid(2026, 3, 17)),
+        ("en", "Picked it up Wednesday the 11th. Or no, Thursday the 12th", valid(2026, 3, 12)),
+        ("de", "Samschdag, de 14., so gege elf Uhr morjens.", valid(2026, 3, 14)),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),

@@ -153,6 +153,9 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
         ("en", "your tech was supposed to come 3/14 and never showed", valid(2026, 3, 14)),
         ("en", "it broke the Tuesday before last", valid(2026, 3, 10)),
         ("en", "We come last to last Saturday 11am and there is no class", valid(2026, 3, 7)),
+        # "A week last Saturday": a week before last Saturday, not the Saturday of last week.
+        ("en", "the driver did not arrive a week last Saturday", valid(2026, 3, 7)),
+        ("en", "done at your salon a week last Tuesday and its gone patchy", valid(2026, 3, 10)),
         ("en", "the crack appeared Monday just gone", valid(2026, 3, 16)),
         ("en", "two weeks ago today", valid(2026, 3, 6)),
         ("en", "last month on the 14th", valid(2026, 2, 14)),

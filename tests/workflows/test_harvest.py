@@ -303,6 +303,8 @@ def test_what_is_the_status_is_a_status_request(chat: Chat) -> None:
         ("tél : 06.45.78.12.09", "06.45.78.12.09"),
         ("Handy: 0176 / 44 21 98 03", "0176 / 44 21 98 03"),
         ("llamame al 11 5823-4417 o mandame whatsapp ahi", "11 5823-4417"),
+        # Six digits in groups first in the answer: a New Caledonian number.
+        ("75 21 48 (mobile), ou s.w@example.nc", "75 21 48"),
         ("any time after 14/03/2026", None),
     ],
 )
@@ -350,6 +352,10 @@ def test_asked_how_to_reach_them_a_number_in_any_national_format_is_taken(
             "f.b@example.ch",
         ),
         ("es", "los kids llorando. Mándenme email a lupe@example.com porfa", "lupe@example.com"),
+        ("fr", "rechargé 34,99 $ le 3 mars. Rappelez-moi au 581 307-4456 svp", "581 307-4456"),
+        ("es", "Si no me contestan aquí llamen a mi esposo al 956-214-7730.", "956-214-7730"),
+        ("fr", "allez quoi! Répondez-moi par mail svp: l.p@example.be", "l.p@example.be"),
+        ("en", "Email photos to c.mc@example.com if yous want them", "c.mc@example.com"),
     ],
 )
 def test_a_texter_asking_to_be_reached_elsewhere_has_that_contact_recorded(

@@ -44,6 +44,7 @@ def test_a_rule_that_names_no_day_is_refused_when_the_vocabulary_loads(rule: str
         ("de", "Mer wore an Wieverfastelovend op dr Brauereiführung", date(2026, 2, 12)),
         ("de", "Der Monteur war am Faschingsdienstag da", date(2026, 2, 17)),
         ("fr", "le livreur est passé le mardi gras", date(2026, 2, 17)),
+        ("fr", "le soir de la mi-carême, vers 21h à Trinité", date(2026, 3, 12)),
         ("es", "fue el miércoles de ceniza por la tarde", date(2026, 2, 18)),
         ("de", "Geschter am Morge isch's mer ufgfalle", date(2026, 3, 19)),
         # The British Mother's Day, the fourth Sunday of Lent.
