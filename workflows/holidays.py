@@ -109,6 +109,6 @@ def weekday_beside(
 
 
 def day_of_span(holiday: date, weekday: int) -> date:
-    """The day of that weekday in the days around a named day ("got there Sat", of the Family
-    Day weekend): of the three days either side, the one that falls on it."""
+    """The day of that weekday in the days around a named day ("the Sunday of the Family Day
+    long weekend"): of the three days either side, the one that falls on it."""
     return holiday + timedelta(days=(weekday - holiday.weekday() + 3) % 7 - 3)
