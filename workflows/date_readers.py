@@ -20,6 +20,8 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})\b")
 _DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(0?[1-9]|1[0-2])\.(?!\d)")
+# "1.450", "1,450", "1 450" (a no-break space): a number's thousands.
+_THOUSANDS = re.compile(r"(?<![\d.,/])(\d{1,3})[.,\u00a0\u202f](\d{3})(?![\d.,/])")
 # "16-03-2026": a day, a month and a whole year (without the year, "35-40" is a range).
 _DASHED = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
 # "am 12.03", "du 03.03", "12.3 nachmittags" without the last dot, where a dot is never a
@@ -45,6 +47,8 @@ def words_of(text: str, dates: DateWords) -> str:
     text = people_not_feasts(text, dates)
     if dates.bare_dotted:
         text = _DOTTED_BARE.sub(r"\1/\2", text)
+    # "en noviembre, 1.450 euros": a sum's thousands, kept whole, are no day after a month.
+    text = _THOUSANDS.sub(r"\1\2", text)
     words = normalise(text)
     return " ".join(_weekday_meant(token, dates) for token in words.split())
 

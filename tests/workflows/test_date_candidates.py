@@ -306,3 +306,22 @@ def test_a_day_gone_by_after_pour_le_is_a_candidate_not_a_day_to_come(
     assert certain_date(ahead, TODAY, vocabularies["fr"].dates) == DateFound(
         date(2026, 3, 13), valid=True
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        (
+            "es",
+            "Hicisteis el tratamiento en noviembre, 1.450 euros, y col temporal del martes volvió",
+            date(2026, 3, 17),
+        ),
+        ("en", "the refund for March, 1,200 pounds, never came", None),
+    ],
+)
+def test_a_sums_thousands_after_a_month_are_no_day_of_it(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
+) -> None:
+    # "noviembre, 1.450 euros" had been read as 1 November.
+    expected = None if day is None else DateFound(day, valid=True)
+    assert find_date(text, TODAY, vocabularies[language].dates) == expected
