@@ -38,7 +38,7 @@ def _the_week_before(text: str, today: date, dates: DateWords) -> DateFound | No
     for phrase in dates.week_earlier:
         for said in re.finditer(loosely(phrase), text, re.IGNORECASE):
             before = text[: said.start()]
-            named = set(words_of(before, dates).split()) & set(dates.weekdays)
+            named = dates.weekday_named(words_of(before, dates)) is not None
             taken_back = first_date(before, today, dates) if named else None
             if taken_back is not None and taken_back.valid and taken_back.value is not None:
                 return DateFound(taken_back.value - timedelta(days=7), valid=True)

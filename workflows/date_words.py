@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from workflows.holidays import Holiday
-from workflows.phrases import normalise, phrase_set
+from workflows.phrases import alternation, normalise, phrase_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,11 @@ class DateWords:
     # was the 28th but the gallery came Monday, the 16th").
     contrasts: frozenset[str] = frozenset()
     language: str = "en"
+
+    def weekday_named(self, words: str) -> int | None:
+        """The first weekday normalised words name, if any."""
+        said = re.search(rf"\b({alternation(self.weekdays)})\b", words) if self.weekdays else None
+        return None if said is None else self.weekdays[said[1]]
 
     def owned(self, before: str) -> bool:
         """Whether the words before an ordinal make it someone's ("my daughter's 5th")."""

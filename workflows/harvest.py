@@ -41,6 +41,13 @@ _OWN_CONTACT = re.compile(
     r"|\b(?:mobile|tel|telephone|phone number|email address)\s*(?:is|:)"
 )
 _CUE_REACH = 60  # characters before a contact in which its cue must stand
+# Each kind of contact: its pattern, how many digits a phone number of it holds (an address's
+# are not counted), how far back its cue may stand.
+_CONTACT_PATTERNS = (
+    (_EMAIL_IN, None, _CUE_REACH),
+    (_PHONE_IN, range(10, 16), _CUE_REACH),
+    (_CUED_PHONE, range(9, 16), _CUED_PHONE_REACH),
+)
 # Asked how to reach them, customers write numbers in their country's own way: "(312)
 # 555-0148", "07700.900.331", "0176 / 44 21 98 03", "11 5823-4417", "9 5544 3322".
 _ANY_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,22}\d(?![\w])")
@@ -81,16 +88,15 @@ def contact_in(
     """
     # The first one said: "01423 566 120 in the day, or m.o@gmail.com" puts the phone first.
     found: list[tuple[int, str]] = []
-    for pattern in (_EMAIL_IN, _PHONE_IN, _CUED_PHONE):
+    for pattern, digit_counts, reach in _CONTACT_PATTERNS:
+        cued_only = pattern is _CUED_PHONE
         for match in pattern.finditer(text):
-            if pattern is not _EMAIL_IN:
-                digits = sum(character.isdigit() for character in match.group(0))
-                if not (9 if pattern is _CUED_PHONE else 10) <= digits <= 15:
-                    continue
-            reach = _CUED_PHONE_REACH if pattern is _CUED_PHONE else _CUE_REACH
+            digits = sum(character.isdigit() for character in match.group(0))
+            if digit_counts is not None and digits not in digit_counts:
+                continue
             before = text[max(0, match.start() - reach) : match.start()]
             said = normalise(before)
-            if pattern is _CUED_PHONE and any(contains_phrase(said, word) for word in orders):
+            if cued_only and any(contains_phrase(said, word) for word in orders):
                 continue
             if (
                 asked

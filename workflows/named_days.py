@@ -41,7 +41,7 @@ def holiday_date(words: str, today: date, dates: DateWords) -> DateFound | None:
                 if beside is None and _spanned(words, name, dates):
                     # "Over the Family Day long weekend": which of its days is for a weekday
                     # said with it ("got there Sat") or for the customer to say.
-                    named = _weekday_named(words, dates)
+                    named = dates.weekday_named(words)
                     if named is None:
                         return None
                     beside = day_of_span(found, named)
@@ -59,9 +59,3 @@ def _spanned(words: str, name: str, dates: DateWords) -> bool:
         (after and re.search(rf"\b{named} (?:{after})\b", words))
         or (before and re.search(rf"\b(?:{before}) {named}\b", words))
     )
-
-
-def _weekday_named(words: str, dates: DateWords) -> int | None:
-    """The first weekday the words name, if any."""
-    said = re.search(rf"\b({alternation(dates.weekdays)})\b", words)
-    return None if said is None else dates.weekdays[said[1]]
