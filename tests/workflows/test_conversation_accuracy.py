@@ -51,7 +51,7 @@ FLOOR: dict[str, dict[str, float]] = {
         "outcome": 0.89,
         "name": 0.995,
         "contact": 0.98,
-        "consent": 0.935,
+        "consent": 0.93,
     },
 }
 
