@@ -99,7 +99,7 @@ _A_DAY_ALONE = re.compile(rf"\W*(?:\w{{1,3}}\s+){{0,2}}{DAY_NUMBER}\.?(?=\s*(?:[
 # trailing off or a question to oneself takes back the day before it (a bare "no" does not:
 # "no one called until Wednesday").
 _TRAILING_NO = re.compile(
-    r"(?:\.{3}|…|\?)\s*(?:no|non|nan|nein|nee|nä|ne|nei|nah|naw)\b"
+    r"(?:\.{3}|…|\?)\s*(?:no|non|nan|nein|nee|nä|ne|nei|nah|naw|na|não)\b"
     # "vers 17h. Non, mercredi 11", "Sunday, no, nay, it were Saturday": a no of its own
     # after a full stop or a dash ("No one came on Monday" is none).
     r"|(?:[.\u2014\u2013]|\s-)\s*(?:no|non|nan|nein|nee|nä|nah|naw)\s*[,!.]",

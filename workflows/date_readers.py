@@ -264,9 +264,15 @@ def _month_after(after: str, dates: DateWords) -> bool:
 
 
 def _counted(after: str, dates: DateWords) -> bool:
-    """Whether the words after an ordinal make it a count ("the 3rd time this week")."""
-    following = after.split()[:1]
-    return bool(following) and any(contains_phrase(following[0], word) for word in dates.counted)
+    """Whether the words after an ordinal make it a count ("the 3rd time this week") or an
+    hour ("Thursday 5 o'clock")."""
+    opening = after.split()[:2]
+    if not opening:
+        return False
+    two = " ".join(opening)
+    return any(
+        contains_phrase(opening[0], word) or (" " in word and two == word) for word in dates.counted
+    )
 
 
 def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
@@ -284,16 +290,16 @@ def _marked_day(words: str, today: date, dates: DateWords) -> DateFound | None:
     for match in re.finditer(pattern, words):
         if match[4] in _COUNTING_SUFFIXES:
             continue  # "le 2e prélèvement" counts; "le 2 mars" and "le 1er" are days
+        if _counted(words[match.end() :], dates):
+            continue  # "Monday 3 times", "the Thursday 5 o'clock class": not a day of the month
         after = words[match.end() :].split()[:2]
         if len(after) == 2 and len(after[0]) == 1 and after[1].isalpha():
             after = []  # "le 18, j'ai attendu": "j" is "je", not "jours"
         # "samedi 7, 3 semaines d'arrêt": a number after a weekday's own day is another.
         said = match[1] or match[2]
         named_day = said in dates.weekdays and _weekday_is(match[3], said, today, dates)
-        if after and (
-            after[0] in units or (after[0].isdigit() and not named_day) or _counted(after[0], dates)
-        ):
-            continue  # "am 2 Tagen", "Monday 3 times", "Montag 10 Uhr": not a day of the month
+        if after and (after[0] in units or (after[0].isdigit() and not named_day)):
+            continue  # "am 2 Tagen", "Montag 10 Uhr": not a day of the month
         if _month_after(words[match.end() :], dates):
             continue  # "le 2 avril" is April's (still to come), not this month's 2nd
         found = _day_of_month(f"{match[3]}th {earlier}", today, dates)

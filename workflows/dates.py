@@ -314,9 +314,15 @@ def _first_sentences_day(
     found = find_date(first, today, dates)
     if found is None or not found.valid or found.value is None:
         return None
-    earlier = whole is not None and whole.value is not None and whole.value < found.value
-    return found if earlier else None
+    if whole is None or whole.value is None or whole.value >= found.value:
+        return None
+    # "A week last Thursday. 5th I think it were. Aye, Thursday 5th": the opening's weekday
+    # pinned to its day after, not a story before it.
+    pinned = whole.value.weekday() == found.value.weekday() and not _DIGIT.search(first)
+    return None if pinned else found
 
+
+_DIGIT = re.compile(r"\d")
 
 # Not the dot of a date ("am 16.03. war das", "am 5. März").
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|\n+")

@@ -154,6 +154,17 @@ def test_an_answer_naming_several_days_means_the_first_it_names(
         ("en", "wednesday, 18th. nay wait it were tuesday, tuesday 17th", valid(2026, 3, 17)),
         ("en", "Picked it up Wednesday the 11th. Or no, Thursday the 12th", valid(2026, 3, 12)),
         ("de", "Samschdag, de 14., so gege elf Uhr morjens.", valid(2026, 3, 14)),
+        # A "na" or a Portuguese "não" after a trailing off takes the day back too.
+        (
+            "de",
+            "Am Mittwoch... na, Dienstag is kommen, den 17., weil am Mittwoch",
+            valid(2026, 3, 17),
+        ),
+        (
+            "es",
+            "Fue el domingo... não, el domingo la encontramos. Se escapó el sábado, el 14",
+            valid(2026, 3, 14),
+        ),
         # Two days offered as alternatives are no one day: better to ask again.
         ("fr", "en fin de semaine passée je pense, samedi ou dimanche", None),
         ("de", "letzte Woche irgendwann, Mittwoch oder Donnerstag", None),
@@ -228,6 +239,14 @@ def test_a_guess_after_i_dont_know_is_told_from_a_plain_i_dont_know(
         # The weekday first, then the weeks back: that week's Thursday.
         ("es", "el jueves de hace dos semanas", date(2026, 3, 5)),
         ("es", "El dilluns, a la sesión de las 18:30", date(2026, 3, 16)),
+        # The opening's weekday pinned to its day after: which Thursday, not a story before.
+        (
+            "en",
+            "Started drippin' a week last Thursday. 5th I think it were. Aye, Thursday 5th.",
+            date(2026, 3, 5),
+        ),
+        # An hour after a weekday is no day of the month (5 March was a Thursday too).
+        ("en", "the Thursday 5 o'clock class, member no 20931", date(2026, 3, 19)),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(
