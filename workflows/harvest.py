@@ -33,6 +33,11 @@ _PHONE_IN = re.compile(r"(?<![\w+./-])(?:\+|0)\d[\d ()]{8,18}\d(?![\w/-]|\.\w)")
 # Right after words that say it is theirs ("Llámenme al fijo 922 38 14 07", "Rappelez-moi au
 # 581 307-4456"): a number written without its leading 0 or + is theirs too.
 _CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\w/-]|\.\w)")
+# Shorter ones there too: six digits in pairs ("Rappelez au 44.18.27", New Caledonia), eight
+# in two fours ("call my office 6123 4567", Singapore).
+_CUED_SHORT_PHONE = re.compile(
+    r"(?<![\w+./-])(?<!\d )(?:\d{2}([ .])\d{2}\1\d{2}|\d{4} \d{4})(?![\w/-]|\.\w|[ .]\d)"
+)
 _CUED_PHONE_REACH = 25
 # Said of a contact that is the customer's own ("email me at", "my mobile is", "call me on").
 _OWN_CONTACT = re.compile(
@@ -47,6 +52,7 @@ _CONTACT_PATTERNS = (
     (_EMAIL_IN, None, _CUE_REACH),
     (_PHONE_IN, range(10, 16), _CUE_REACH),
     (_CUED_PHONE, range(9, 16), _CUED_PHONE_REACH),
+    (_CUED_SHORT_PHONE, range(6, 9), _CUED_PHONE_REACH),
 )
 # Asked how to reach them, customers write numbers in their country's own way: "(312)
 # 555-0148", "07700.900.331", "0176 / 44 21 98 03", "11 5823-4417", "9 5544 3322".
@@ -89,7 +95,7 @@ def contact_in(
     # The first one said: "01423 566 120 in the day, or m.o@gmail.com" puts the phone first.
     found: list[tuple[int, str]] = []
     for pattern, digit_counts, reach in _CONTACT_PATTERNS:
-        cued_only = pattern is _CUED_PHONE
+        cued_only = pattern in (_CUED_PHONE, _CUED_SHORT_PHONE)
         for match in pattern.finditer(text):
             digits = sum(character.isdigit() for character in match.group(0))
             if digit_counts is not None and digits not in digit_counts:
@@ -98,16 +104,23 @@ def contact_in(
             said = normalise(before)
             if cued_only and any(contains_phrase(said, word) for word in orders):
                 continue
-            if (
-                asked
-                or _OWN_CONTACT.search(before)
-                or any(contains_phrase(said, cue) for cue in cues)
-            ):
+            if pattern is _CUED_SHORT_PHONE and _a_day(match.group(0)):
+                continue  # "call me before 14.03.26"
+            cued = _OWN_CONTACT.search(before) or any(contains_phrase(said, cue) for cue in cues)
+            # Asked, a short number inside a sentence is still no number without its cue
+            # ("dossier 75 42 18, conteneur 20 pieds").
+            if cued or (asked and pattern is not _CUED_SHORT_PHONE):
                 found.append((match.start(), _whole(text, match.start(), match.group(0))))
                 break
     if asked and (loose := _any_phone(text)) is not None:
         found.append(loose)
     return min(found)[1][:MAX_CONTACT_LENGTH] if found else None
+
+
+def _a_day(value: str) -> bool:
+    """Whether three pairs of digits could be a day, a month and a year ("14.03.26")."""
+    pairs = [int(pair) for pair in re.split(r"[ .]", value)]
+    return len(pairs) == 3 and 1 <= pairs[0] <= 31 and 1 <= pairs[1] <= 12
 
 
 def email_in(text: str) -> str | None:
