@@ -318,11 +318,10 @@ def _first_sentences_day(
         return None
     # "A week last Thursday. 5th I think it were. Aye, Thursday 5th": the opening's weekday
     # pinned to its day after, not a story before it.
-    pinned = whole.value.weekday() == found.value.weekday() and not _DIGIT.search(first)
+    same_weekday = whole.value.weekday() == found.value.weekday()
+    pinned = same_weekday and not any(character.isdigit() for character in first)
     return None if pinned else found
 
-
-_DIGIT = re.compile(r"\d")
 
 # Not the dot of a date ("am 16.03. war das", "am 5. März").
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|\n+")

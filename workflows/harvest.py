@@ -15,6 +15,7 @@ address or a number in a complaint may be the shop's, a tracking number or an or
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from workflows.context import CustomerContext, IntakeSettings
 from workflows.conversation import Conversation, Field
@@ -46,13 +47,25 @@ _OWN_CONTACT = re.compile(
     r"|\b(?:mobile|tel|telephone|phone number|email address)\s*(?:is|:)"
 )
 _CUE_REACH = 60  # characters before a contact in which its cue must stand
-# Each kind of contact: its pattern, how many digits a phone number of it holds (an address's
-# are not counted), how far back its cue may stand.
+
+
+class _ContactKind(NamedTuple):
+    """A kind of contact and how sure its pattern is of one."""
+
+    pattern: re.Pattern[str]
+    digits: range | None  # how many digits a phone number of it holds (None: an address)
+    reach: int  # how far back its cue may stand
+    cued_only: bool = False  # a number without 0 or +: never after an order word
+    # Short enough to be anything ("dossier 75 42 18", "avant le 14.03.26"): even asked, only
+    # with its cue, and never a date.
+    short: bool = False
+
+
 _CONTACT_PATTERNS = (
-    (_EMAIL_IN, None, _CUE_REACH),
-    (_PHONE_IN, range(10, 16), _CUE_REACH),
-    (_CUED_PHONE, range(9, 16), _CUED_PHONE_REACH),
-    (_CUED_SHORT_PHONE, range(6, 9), _CUED_PHONE_REACH),
+    _ContactKind(_EMAIL_IN, None, _CUE_REACH),
+    _ContactKind(_PHONE_IN, range(10, 16), _CUE_REACH),
+    _ContactKind(_CUED_PHONE, range(9, 16), _CUED_PHONE_REACH, cued_only=True),
+    _ContactKind(_CUED_SHORT_PHONE, range(6, 9), _CUED_PHONE_REACH, cued_only=True, short=True),
 )
 # Asked how to reach them, customers write numbers in their country's own way: "(312)
 # 555-0148", "07700.900.331", "0176 / 44 21 98 03", "11 5823-4417", "9 5544 3322".
@@ -94,22 +107,22 @@ def contact_in(
     """
     # The first one said: "01423 566 120 in the day, or m.o@gmail.com" puts the phone first.
     found: list[tuple[int, str]] = []
-    for pattern, digit_counts, reach in _CONTACT_PATTERNS:
-        cued_only = pattern in (_CUED_PHONE, _CUED_SHORT_PHONE)
-        for match in pattern.finditer(text):
+    for kind in _CONTACT_PATTERNS:
+        for match in kind.pattern.finditer(text):
             digits = sum(character.isdigit() for character in match.group(0))
-            if digit_counts is not None and digits not in digit_counts:
+            if kind.digits is not None and digits not in kind.digits:
                 continue
-            before = text[max(0, match.start() - reach) : match.start()]
+            before = text[max(0, match.start() - kind.reach) : match.start()]
             said = normalise(before)
-            if cued_only and any(contains_phrase(said, word) for word in orders):
+            if kind.cued_only and any(contains_phrase(said, word) for word in orders):
                 continue
-            if pattern is _CUED_SHORT_PHONE and _a_day(match.group(0)):
-                continue  # "call me before 14.03.26"
-            cued = _OWN_CONTACT.search(before) or any(contains_phrase(said, cue) for cue in cues)
-            # Asked, a short number inside a sentence is still no number without its cue
-            # ("dossier 75 42 18, conteneur 20 pieds").
-            if cued or (asked and pattern is not _CUED_SHORT_PHONE):
+            if kind.short and _a_day(match.group(0)):
+                continue
+            if (
+                (asked and not kind.short)
+                or _OWN_CONTACT.search(before)
+                or any(contains_phrase(said, cue) for cue in cues)
+            ):
                 found.append((match.start(), _whole(text, match.start(), match.group(0))))
                 break
     if asked and (loose := _any_phone(text)) is not None:
