@@ -48,7 +48,7 @@ FLOOR: dict[str, dict[str, float]] = {
     "held-out": {
         "product": 0.975,
         "when": 0.90,
-        "outcome": 0.89,
+        "outcome": 0.90,
         "name": 0.995,
         "contact": 0.98,
         "consent": 0.93,

@@ -116,6 +116,18 @@ def test_features_are_stems_and_neighbouring_pairs_with_the_small_words_kept() -
     assert "geld_zuruck" in wish_features("Geld zurück", "de")
 
 
+def test_features_include_each_words_runs_of_four_letters_without_accents() -> None:
+    found = wish_features("Remboursé!", "fr")
+    assert {"<rem", "remb", "embo", "mbou", "bour", "ours", "urse", "rse>"} <= {
+        feature.removeprefix("#") for feature in found
+    }
+    # A dialect's spelling shares the runs of the word the model learnt ("zruck", "zurück").
+    assert "#uck>" in wish_features("zruck", "de")
+    assert "#uck>" in wish_features("zurück", "de")
+    # A short word is one run, its ends marked.
+    assert "#<no>" in wish_features("no", "en")
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
