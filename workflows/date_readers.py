@@ -13,6 +13,7 @@ from rapidfuzz.distance import OSA
 
 from workflows.date_words import DateFound, DateWords
 from workflows.named_days import holiday_date, people_not_feasts
+from workflows.overnight import overnight
 from workflows.phrases import alternation, contains_phrase, normalise
 from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of_last_week
 
@@ -24,6 +25,8 @@ _DOTTED_SHORT = re.compile(r"\b(\d{1,2})\.(0?[1-9]|1[0-2])\.(?!\d)")
 _THOUSANDS = re.compile(r"(?<![\d.,/])(\d{1,3})[.,\u00a0\u202f](\d{3})(?![\d.,/])")
 # "16-03-2026": a day, a month and a whole year (without the year, "35-40" is a range).
 _DASHED = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
+# "el tique es el 4-0921": a reference's number, kept whole, is no day of the month.
+_HYPHENED_NUMBER = re.compile(r"(?<![\d/.-])(\d{1,2})-(\d{3,})\b")
 # "am 12.03", "du 03.03", "12.3 nachmittags" without the last dot, where a dot is never a
 # decimal point (French, German, Spanish write "2,5"): a day and a month, not a time ("12.03
 # Uhr"), a sum ("12.03 €") or a measure ("2.5 km").
@@ -43,14 +46,14 @@ def words_of(text: str, dates: DateWords) -> str:
     """
     # normalise() drops dots, so make "14.03.2026" read as "14/03/2026" first ("10.3." too).
     text = _DOTTED_SHORT.sub(r"\1/\2", _DOTTED.sub(r"\1/\2/\3", text))
-    text = _DASHED.sub(r"\1/\2/\3", text)
+    text = _HYPHENED_NUMBER.sub(r"\1\2", _DASHED.sub(r"\1/\2/\3", text))
     text = people_not_feasts(text, dates)
     if dates.bare_dotted:
         text = _DOTTED_BARE.sub(r"\1/\2", text)
     # "en noviembre, 1.450 euros": a sum's thousands, kept whole, are no day after a month.
     text = _THOUSANDS.sub(r"\1\2", text)
-    words = normalise(text)
-    return " ".join(_weekday_meant(token, dates) for token in words.split())
+    words = " ".join(_weekday_meant(token, dates) for token in normalise(text).split())
+    return overnight(words, dates)
 
 
 def _weekday_meant(token: str, dates: DateWords) -> str:
@@ -129,8 +132,13 @@ def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
         # Tuesday, and "10 días de retraso" (no "hace") as ten days ago.
         if not tokens & words and not (tokens & units and tokens & ago):
             continue
-        # A month without a day ("résilié en janvier") is not the day it happened.
-        if tokens & set(dates.months) and not any(t.isdigit() for t in tokens):
+        # A month without a day ("résilié en janvier", "Montage war letzten Monat") is not the
+        # day it happened.
+        months = dates.previous_month | dates.this_month
+        month_said = tokens & set(dates.months) or any(
+            contains_phrase(normalise(said), phrase) for phrase in months
+        )
+        if month_said and not any(t.isdigit() for t in tokens):
             continue
         if not today - _OLDEST <= when.date() <= today:
             continue

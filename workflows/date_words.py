@@ -75,6 +75,11 @@ class DateWords:
     before_last: frozenset[str] = frozenset()
     previous_month: frozenset[str] = frozenset()
     this_month: frozenset[str] = frozenset()
+    # "la nuit de mardi à mercredi": a night named by its two days, and the words that say
+    # it was after midnight ("madrugada"; an hour before six says so in any language).
+    nights: frozenset[str] = frozenset()
+    night_joins: frozenset[str] = frozenset()
+    small_hours: frozenset[str] = frozenset()
     # "Monday last week", "jeudi de la semaine passée": that weekday of the week before this.
     week_before: frozenset[str] = frozenset()
     # Words before a bare number that make it a day of this month ("am 3.", "el 2").
@@ -182,6 +187,9 @@ class DateWords:
             previous_month=listed("previous_month"),
             this_month=listed("this_month"),
             week_before=listed("week_before"),
+            nights=listed("nights"),
+            night_joins=listed("night_joins"),
+            small_hours=listed("small_hours"),
             day_marks=listed("day_marks"),
             day_articles=listed("day_articles"),
             bare_dotted=data.get("bare_dotted_dates", False) is True,

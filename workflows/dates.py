@@ -39,6 +39,7 @@ from workflows.phrases import (
     pattern,
 )
 from workflows.purchases import of_buying, past_purchase, purchase_clauses
+from workflows.relative_dates import relative_date
 from workflows.stays import day_of_stay, without_stays
 
 __all__ = [
@@ -318,8 +319,10 @@ def _first_sentences_day(
         return None
     # "A week last Thursday. 5th I think it were. Aye, Thursday 5th": the opening's weekday
     # pinned to its day after, not a story before it.
+    # A day of buying after it pins nothing ("samedi passé. Je les avais achetées le 28").
     same_weekday = whole.value.weekday() == found.value.weekday()
-    pinned = same_weekday and not any(character.isdigit() for character in first)
+    bought_after = bool(purchase_clauses(rest[0], dates)[0])
+    pinned = same_weekday and not bought_after and not any(c.isdigit() for c in first)
     return None if pinned else found
 
 
@@ -357,7 +360,8 @@ def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
         return text
     weekday = next(iter(days)).weekday()
     names = alternation(name for name, day in dates.weekdays.items() if day == weekday)
-    # Not one with its own day ("Tuesday the 10th") or a word of last ("last Tuesday").
+    # Not one with its own day ("Tuesday the 10th"); nor one counted back with its own words
+    # ("Thursday a week ago. The 12th", "samedi passé. Achetées le 28 février"), below.
     restated = rf"(?<!\w)(?:{names})(?!\w)(?![\W_]*(?:\w{{1,3}}[\W_]+)?\d)"
     # Only after the day it restates: in "mardi, pas lundi, le 17" the weekday is the answer.
     # Before it, only when the day is then said with that weekday ("El martes... el martes
@@ -365,12 +369,14 @@ def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
     dated = re.search(rf"(?<!\w)(?:{names})(?!\w)[\W_]*(?:\w{{1,3}}[\W_]+)?\d", text, re.I)
     others = alternation(name for name, day in dates.weekdays.items() if day != weekday)
     alone = dated or not re.search(rf"(?<!\w)(?:{others})(?!\w)", text, re.I)
-    return re.sub(
-        restated,
-        lambda m: " " if alone or re.search(r"\d", text[: m.start()]) else m[0],
-        text,
-        flags=re.IGNORECASE,
-    )
+
+    def without(match: re.Match[str]) -> str:
+        clause = re.split(r"[.,;!?\n]", text[match.start() :], maxsplit=1)[0]
+        if relative_date(words_of(clause, dates), today, dates, counted_back=True) is not None:
+            return match[0]
+        return " " if alone or re.search(r"\d", text[: match.start()]) else match[0]
+
+    return re.sub(restated, without, text, flags=re.IGNORECASE)
 
 
 def day_not_known(text: str, dates: DateWords) -> bool:

@@ -39,7 +39,7 @@ _CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\w/-
 _CUED_SHORT_PHONE = re.compile(
     r"(?<![\w+./-])(?<!\d )(?:\d{2}([ .])\d{2}\1\d{2}|\d{4} \d{4})(?![\w/-]|\.\w|[ .]\d)"
 )
-_CUED_PHONE_REACH = 25
+_CUED_PHONE_REACH = 32
 # Said of a contact that is the customer's own ("email me at", "my mobile is", "call me on").
 _OWN_CONTACT = re.compile(
     r"(?i)\b(?:e-?mail|mail|write to|contact|reach|call|ring|phone|text|message|get hold of)"

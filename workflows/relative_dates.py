@@ -80,7 +80,9 @@ def relative_date(
             after = " ".join(tokens[index + 1 : index + 3])
             if any(before.endswith(word) or after.startswith(word) for word in dates.last_words):
                 back = (today.weekday() - weekday) % 7 or 7
-                return DateFound(today - timedelta(days=back), valid=True)
+                # Yesterday would be "yesterday": "jeudi passé" said on a Friday is the
+                # Thursday of the week before, as most who said it put it right when asked.
+                return DateFound(today - timedelta(days=8 if back == 1 else back), valid=True)
     # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
     # counted ones: "two weeks ago today" is not today).
     if (named := day_named_back(words, today, dates)) is not None:

@@ -229,6 +229,13 @@ from workflows.vocabulary import Vocabulary
         ("de", "Jo, mache Se ruhig.", True),
         ("es", "Sí, ñaño", True),
         ("es", "Sí, pode ser", True),
+        # Alsatian "yo", Basque "bai", Réunion "mi veut bien", Belgian "non, peut-être".
+        ("fr", "Yo, d'accord", True),
+        ("fr", "Bai, oui", True),
+        ("fr", "Oui mi veut bien", True),
+        ("fr", "Non, peut-être !", True),
+        ("de", "Jo, isch recht.", True),
+        ("es", "Otorgo mi consentimiento, naturalmente.", True),
         ("en", "Not acceptable, no.", False),
     ],
 )
@@ -336,6 +343,7 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         # Tyrolean: "I would not like that".
         ("de", "Na, des mecht i nit. Meine Daten kriegs es nit a no."),
         ("de", "Na, liabr ned. Mached's eifach."),
+        ("de", "Na. Des geht niemand was an, des is eh privat gnua."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(

@@ -28,6 +28,17 @@ from workflows.vocabulary import Vocabulary
             "r.meier@example.ch",
         ),
         ("en", "Please reply by email: tom.h@example.org, I work nights", "tom.h@example.org"),
+        # Someone else's number to call, a landline, a home: theirs to be reached on.
+        ("en", "Floor all wet lor. Can call my hubby 9123 4567 he wfh today", "9123 4567"),
+        ("en", "Pls call on landline 022 2640 1188 after 6pm.", "022 2640 1188"),
+        ("fr", "vous voudrez bien me joindre à mon domicile au 03 80 41 22 19.", "03 80 41 22 19"),
+        ("fr", "Appelez mon mari au 76.54.21, c'est lui qui a les billets.", "76.54.21"),
+        ("de", "Bin tagsüber unter 0521 55 73 21 erreichbar", "0521 55 73 21"),
+        (
+            "de",
+            "Bitte schriibe Sie mir an h.faller@web.de, am Händy bin i selte.",
+            "h.faller@web.de",
+        ),
     ],
 )
 def test_a_first_text_asking_for_replies_elsewhere_gives_the_contact(

@@ -39,7 +39,7 @@ CONSENT = "consent"
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.975,
-        "when": 0.935,
+        "when": 0.94,
         "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
@@ -47,7 +47,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.975,
-        "when": 0.90,
+        "when": 0.905,
         "outcome": 0.90,
         "name": 0.995,
         "contact": 0.98,

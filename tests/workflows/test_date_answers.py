@@ -247,6 +247,21 @@ def test_a_guess_after_i_dont_know_is_told_from_a_plain_i_dont_know(
         ),
         # An hour after a weekday is no day of the month (5 March was a Thursday too).
         ("en", "the Thursday 5 o'clock class, member no 20931", date(2026, 3, 19)),
+        # A weekday counted back with its own words is its own day, not one restated.
+        ("en", "It came back Thursday a week ago. The 12th, I believe.", date(2026, 3, 12)),
+        (
+            "fr",
+            "Le lavage c'était samedi passé. Je les ai achetées le 28 février.",
+            date(2026, 3, 14),
+        ),
+        # Said on a Friday, "last Thursday" is the week before's: yesterday is "yesterday".
+        ("fr", "jeudi passé on m'a fait payer septante euros", date(2026, 3, 12)),
+        ("de", "vorichen Donnerschdaach", date(2026, 3, 12)),
+        ("en", "last Friday", date(2026, 3, 13)),
+        ("de", "am Mittwoch vor aaner Woch", date(2026, 3, 11)),
+        ("de", "Abgholt am Mittwoch vor zwee Woche, also de 4.", date(2026, 3, 4)),
+        ("es", "Antié por la mañana, sobre las 11", date(2026, 3, 18)),
+        ("de", "Am Sunndaach, beim Putze halt. Abgeholt hab ich se am 5. März.", date(2026, 3, 15)),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(
@@ -297,3 +312,17 @@ def test_a_day_after_but_is_the_day_meant(
     assert any_date(text, TODAY, vocabularies[language].dates) == valid(
         day.year, day.month, day.day
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A month is no day of it, and a reference's hyphened number is no day of the month.
+        ("de", "Sat-Anlage, Montage war letzten Monat"),
+        ("es", "Un abrigo de lana gris. El tique es el 4-0921"),
+    ],
+)
+def test_an_answer_naming_no_day_gives_none(
+    vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    assert any_date(text, TODAY, vocabularies[language].dates) is None
