@@ -126,6 +126,7 @@ def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     words = date_words(dates)
     units = dates.day_units | dates.week_units
     ago = {word for phrase in dates.ago_words for word in phrase.split()}
+    months = dates.previous_month | dates.this_month
     for said, when in matches or ():
         tokens = set(normalise(said).split())
         # Only what says a date in the vocabulary's words: dateparser alone reads "Die" as
@@ -134,7 +135,6 @@ def _parsed_date(text: str, today: date, dates: DateWords) -> DateFound | None:
             continue
         # A month without a day ("résilié en janvier", "Montage war letzten Monat") is not the
         # day it happened.
-        months = dates.previous_month | dates.this_month
         month_said = tokens & set(dates.months) or any(
             contains_phrase(normalise(said), phrase) for phrase in months
         )

@@ -23,7 +23,8 @@ _SMALL_HOUR = re.compile(
 
 def overnight(words: str, dates: DateWords) -> str:
     """Normalised words with a night between two weekdays read as the one it was."""
-    if not dates.nights or not dates.night_joins or not dates.weekdays:
+    # Most messages name no night: read on before building the pattern of every weekday.
+    if not dates.night_joins or not dates.weekdays or not any(n in words for n in dates.nights):
         return words
     days = alternation(dates.weekdays)
     nights, joins = alternation(dates.nights), alternation(dates.night_joins)

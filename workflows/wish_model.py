@@ -31,7 +31,7 @@ MAX_WISH_CHARS = 2_000
 
 def wish_features(text: str, language: str) -> list[str]:
     """Every word's stem, every pair of neighbouring stems ("money_back", "not_again") and
-    every four letters of each word without accents ("#<rem", "#bols")."""
+    every four letters of each word without accents ("#<rem", "#bour")."""
     folded = unicodedata.normalize("NFKC", text[:MAX_WISH_CHARS]).lower()
     folded = folded.replace("\u2019", "'").replace("\u2018", "'")
     # Unlike triage, no word is too plain: "not", "no" and "again" say a lot about a wish.
