@@ -102,7 +102,11 @@ def test_the_model_does_not_read_a_clause_that_refuses(chat: Chat) -> None:
             shown.append(text)
             return None
 
-    reading = Reading(**{f.name: getattr(model, f.name) for f in fields(model)})
+    # Never all but certain (whatever the shipped model learnt): the lists and then the
+    # model's nearest reading decide.
+    reading = Reading(
+        **{f.name: getattr(model, f.name) for f in fields(model)} | {"overrule": None}
+    )
     vocab = replace(chat.settings.vocab, wish_model=reading)
     vocab.answered_outcome("I don't want my money back, I want the sofa I ordered")
     # "I don't want my money back" is what they do not want: the model reads the rest.
