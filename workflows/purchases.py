@@ -35,7 +35,7 @@ def past_purchase(clause: str, today: date, dates: DateWords) -> str:
             # yesterday", and "First reported it on 2nd March" left "first march", other days.
             rest = date_words(dates) | dates.before_day
             while first_date(" ".join(after[cut:]), today, dates) != bought_on and (
-                cut < len(after) and after[cut] in rest
+                cut < len(after) and (after[cut] in rest or _remnant(after[cut:], today, dates))
             ):
                 cut += 1
             return " ".join([words[: match.start()], *after[cut:]]) if after else words
@@ -44,6 +44,20 @@ def past_purchase(clause: str, today: date, dates: DateWords) -> str:
 
 # Most words after "bought", "installed" that can hold the date of buying.
 _PURCHASE_REACH = 8
+
+
+def _remnant(words: list[str], today: date, dates: DateWords) -> bool:
+    """Whether the day the words name is what is left of the day of buying's words, gone a
+    word or two further on: "achetées il y a quinze jours" cut to "y a quinze jours" reads
+    fifteen days back, not the fortnight said."""
+    return first_date(" ".join(words), today, dates) is not None and any(
+        first_date(" ".join(words[skip:]), today, dates) is None
+        for skip in range(1, _REMNANT_REACH + 1)
+    )
+
+
+# Words of a day of buying's phrase that can be left once its first words are cut.
+_REMNANT_REACH = 2
 
 
 def purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]:
@@ -60,6 +74,11 @@ def purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]
     text = _SENTENCE_AFTER_NUMBER.sub(
         lambda m: m[0] if m[2].casefold() in dates.months else f"{m[1]};{m[2]}", text
     )
+    if dates.ordinal_dots:
+        openers = {*dates.day_marks, *dates.clause_words}
+        text = _SENTENCE_AFTER_DAY.sub(
+            lambda m: f"{m[1]};{m[2]}" if m[2].casefold() in openers else m[0], text
+        )
     clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
     bought = [c for c in clauses if of_buying(c, dates)]
     return bought, [c for c in clauses if c not in bought]
@@ -69,6 +88,9 @@ def purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]
 # 11th"): the next starts with a capital that is not a month's. A day's number and a dot
 # before a capital is a German ordinal ("am 2. Januar", "am 2. Weihnachtsfeiertag").
 _SENTENCE_AFTER_NUMBER = re.compile(r"(\d{3}\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
+# "am Samstag, den 7. Am Dienstag ging er ein": a day's dot before a capitalised word that
+# opens a clause ("Am", "Dann") ends the sentence; before a noun ("am 2. Januar") it does not.
+_SENTENCE_AFTER_DAY = re.compile(r"\b(\d{1,2}\.)\s+([A-ZÀ-ÖØ-Þ]\w*)")
 
 # Words after a clause's date within which a word of buying is about that date ("le 2 mars
 # payé"); further on it is about something else ("le 11 mars vous avez remplacé notre hôtel

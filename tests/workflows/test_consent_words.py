@@ -236,6 +236,9 @@ from workflows.vocabulary import Vocabulary
         ("fr", "Non, peut-être !", True),
         ("de", "Jo, isch recht.", True),
         ("es", "Otorgo mi consentimiento, naturalmente.", True),
+        ("de", "Jo, das isch i dr Ornig.", True),
+        ("de", "Jo, mache mer so.", True),
+        ("es", "Sí, home, sí.", True),
         ("en", "Not acceptable, no.", False),
     ],
 )
@@ -344,6 +347,7 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("de", "Na, des mecht i nit. Meine Daten kriegs es nit a no."),
         ("de", "Na, liabr ned. Mached's eifach."),
         ("de", "Na. Des geht niemand was an, des is eh privat gnua."),
+        ("en", "naw. just gie me ma money"),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(

@@ -262,6 +262,16 @@ def test_a_guess_after_i_dont_know_is_told_from_a_plain_i_dont_know(
         ("de", "Abgholt am Mittwoch vor zwee Woche, also de 4.", date(2026, 3, 4)),
         ("es", "Antié por la mañana, sobre las 11", date(2026, 3, 18)),
         ("de", "Am Sunndaach, beim Putze halt. Abgeholt hab ich se am 5. März.", date(2026, 3, 15)),
+        # "heit vor a Wochn" is a week ago today, not today; Plattdüütsch "vörgüstern".
+        ("de", "Gliefert worn is's heit vor a Wochn, am Freitag.", date(2026, 3, 13)),
+        ("de", "Dat weer vörgüstern. Middeweken.", date(2026, 3, 18)),
+        # A formal "el pasado día 10 del corriente"; "a fecha de hoy" is up to now, no day.
+        (
+            "es",
+            "el pasado día 10 del corriente se me practicó una endodoncia que, a fecha de hoy, "
+            "me sigue doliendo",
+            date(2026, 3, 10),
+        ),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(

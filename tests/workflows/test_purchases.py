@@ -64,6 +64,9 @@ def test_a_day_of_buying_alone_is_asked_about_in_a_first_message(
         ("de", "i hob mei Mitgliedschaft zum 31. Jänner kündigt, jetzt buchts ma wieder ab"),
         ("de", "Die Rosen san welk ankemma. Bestellung vom 2. März, Nr. 55-1203."),
         ("es", "Hice una donación el 3 de febrero y la campaña ya no aparece"),
+        ("fr", "Il s'agit de la commande n° CV-2231, passée sur votre site le lundi 2 mars."),
+        # All of "il y a quinze jours" is the day of buying: no "fifteen days" is left of it.
+        ("fr", "Les huîtres que j'ai achetées il y a quinze jours, la moitié étaient mortes."),
     ):
         assert certain_date(said, TODAY, vocabularies[language].dates) is None, said
     # Asked "when?", the same words are the answer given.
@@ -114,6 +117,43 @@ def test_a_day_of_reporting_or_sending_back_alone_is_asked_about(
     ],
 )
 def test_a_day_before_the_thing_was_had_is_not_when_it_went_wrong(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, meant: date
+) -> None:
+    found = find_date(text, TODAY, vocabularies[language].dates)
+    assert found == DateFound(meant, valid=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "meant"),
+    [
+        # Cancelling was the customer's own step: what went wrong is the charge after it.
+        (
+            "en",
+            "I already cancelled my gym membership last Feb 27 but you charged March dues on "
+            "the 5th.",
+            date(2026, 3, 5),
+        ),
+        (
+            "fr",
+            "J'avais résilié le 20 février et vous m'avez encore prélevé le 2 mars",
+            date(2026, 3, 2),
+        ),
+        # The filling put in on 26 February fell out yesterday.
+        (
+            "de",
+            "Mei Plombn, die wo mir Ihr Herr Doktor am 26. Februar neigmacht hat, is gestern "
+            "rausgfalln.",
+            date(2026, 3, 19),
+        ),
+        # "den 7. Am Dienstag": a day's dot before "Am" ends the sentence of buying.
+        (
+            "de",
+            "Kauft hab i ihn am Samstag, den 7. Am Dienstag in der Früh hat er alles hänga lassa.",
+            date(2026, 3, 17),
+        ),
+    ],
+)
+def test_the_customers_own_earlier_step_is_not_when_it_went_wrong(
     vocabularies: dict[str, Vocabulary], language: str, text: str, meant: date
 ) -> None:
     found = find_date(text, TODAY, vocabularies[language].dates)

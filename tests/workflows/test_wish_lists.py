@@ -58,6 +58,26 @@ from workflows.vocabulary import Vocabulary
         ("es", "que al menos me devuelvan el dinero", "refund"),
         # "je paie" is the customer paying, no wish.
         ("fr", "Je paie mon loyer, qu'on vienne remettre le chauffage en marche", "repair"),
+        # Round 30: money "not the most important", a preference said after an either/or,
+        # another appointment or lesson, a voucher for another day.
+        (
+            "fr",
+            "L'argent ce n'est pas le plus important. Mais qu'on me fasse des excuses au moins.",
+            "apology",
+        ),
+        (
+            "fr",
+            "Soit vous remplacez le plateau, soit vous nous remboursez sa valeur. On préférerait "
+            "le remplacement.",
+            "replacement",
+        ),
+        ("fr", "quon me redonne un rdv vite jai lexam le 2 avril", "other"),
+        (
+            "fr",
+            "Qu'on me redonne un rendez-vous rapidement, la dent me fait toujours mal.",
+            "other",
+        ),
+        ("fr", "Je ne demande pas tout, mais un bon pour une autre journée cette saison.", "other"),
     ],
 )
 def test_the_lists_alone_read_wishes_the_model_had_learnt(
