@@ -234,7 +234,7 @@ class WishWords:
                 for match in phrase_matches(words, option):
                     # "not a new one but my money back": a negation ends at a new clause.
                     back = self._same_clause(words[: match.start()].split()[::-1])
-                    before = back[:_NEGATION_REACH][::-1]
+                    before = self._since_last_wish(back[:_NEGATION_REACH][::-1])
                     condition = any(contains_phrase(" ".join(back), c) for c in self.conditionals)
                     if condition and self.counterfactual(" ".join(back[::-1])):
                         continue  # "if you hadn't sent the wrong replacement": it happened
@@ -274,6 +274,21 @@ class WishWords:
                 for other in named
             )
         ]
+
+    def _since_last_wish(self, before: list[str]) -> list[str]:
+        """The words before an outcome from the last wish said after another outcome: in "i
+        dont want me money back i want a fresh bunch" the "dont" was about the money, but in
+        "i dont really want a new one" about the new one."""
+        for at in range(len(before) - 1, 0, -1):
+            if any(opens(" ".join(before[at:]), wish) for wish in self.wishes):
+                earlier = " ".join(before[:at])
+                named = any(
+                    phrase_matches(earlier, option)
+                    for options in self.outcomes.values()
+                    for option in options
+                )
+                return before[at:] if named else before
+        return before
 
     def _before_fallback(self, words: str, named: list[NamedWish]) -> list[NamedWish]:
         """The wishes named before a fallback ("if not", "sonst"): what follows one is not the

@@ -78,6 +78,9 @@ from workflows.vocabulary import Vocabulary
             "other",
         ),
         ("fr", "Je ne demande pas tout, mais un bon pour une autre journée cette saison.", "other"),
+        # A "dont" before a first wish is about that one, not about the wish said after it.
+        ("en", "i dont want me money back i want a fresh bunch sent to her today", "replacement"),
+        ("en", "Mi nuh want no money back, mi want a next cylinder weh nuh leak.", "replacement"),
     ],
 )
 def test_the_lists_alone_read_wishes_the_model_had_learnt(
@@ -85,6 +88,21 @@ def test_the_lists_alone_read_wishes_the_model_had_learnt(
 ) -> None:
     lists_only = replace(vocabularies[language], wish_model=None)
     assert lists_only.answered_outcome(text) == outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't really want a replacement",
+        "I really don't think I want a replacement",
+        "I don't want you to send another one",
+    ],
+)
+def test_a_negation_before_the_only_wish_still_refuses_it(
+    vocabularies: dict[str, Vocabulary], text: str
+) -> None:
+    lists_only = replace(vocabularies["en"], wish_model=None)
+    assert lists_only.answered_outcome(text) != "replacement"
 
 
 @pytest.mark.parametrize(
