@@ -92,7 +92,7 @@ def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     for reader in readers:
         said = reader(words, today, dates)
         if said is not None and said.valid and said.value is not None and said.value <= today:
-            found = said
+            found = _feast_restated(said, words, today, dates) if reader is _day_of_month else said
             break
         # An impossible or future date gives way to a real one said elsewhere ("MHD 22.03.,
         # am Sonntag hat es gestunken"); alone, it is reported so the customer is asked again.
@@ -104,6 +104,15 @@ def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     if found is not None and found.value is not None and found.value > today:
         return DateFound(found.value, valid=False)
     return found
+
+
+def _feast_restated(found: DateFound, words: str, today: date, dates: DateWords) -> DateFound:
+    """The feast's day where "the 14th" restates it ("valentines day innit. the 14th" is 14
+    February, not 14 March)."""
+    feast = holiday_date(words, today, dates)
+    if feast is None or feast.value is None or found.value is None:
+        return found
+    return feast if feast.valid and feast.value.day == found.value.day else found
 
 
 # A date read by dateparser further back than this is a misreading ("a customer for ten years").

@@ -239,6 +239,10 @@ from workflows.vocabulary import Vocabulary
         ("de", "Jo, das isch i dr Ornig.", True),
         ("de", "Jo, mache mer so.", True),
         ("es", "Sí, home, sí.", True),
+        ("en", "she says yes thats fine love", True),
+        ("fr", "ui", True),
+        ("fr", "Oui, va bene", True),
+        ("fr", "Oui, biloute", True),
         ("en", "Not acceptable, no.", False),
     ],
 )

@@ -39,6 +39,12 @@ from workflows.vocabulary import Vocabulary
             "Bitte schriibe Sie mir an h.faller@web.de, am Händy bin i selte.",
             "h.faller@web.de",
         ),
+        (
+            "fr",
+            "Appelez plutôt ma fille au 514-555-0176, moi je travaille de nuit.",
+            "514-555-0176",
+        ),
+        ("es", "Llamen al 928 55 01 23 que es el fijo de casa", "928 55 01 23"),
     ],
 )
 def test_a_first_text_asking_for_replies_elsewhere_gives_the_contact(

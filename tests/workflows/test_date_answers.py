@@ -272,6 +272,23 @@ def test_a_guess_after_i_dont_know_is_told_from_a_plain_i_dont_know(
             "me sigue doliendo",
             date(2026, 3, 10),
         ),
+        # Texting's "wed", "fri"; Swabian "Mendig" and "em 16."; days people keep.
+        ("en", "wed just gone", date(2026, 3, 18)),
+        ("de", "Am Mendig, em 16.", date(2026, 3, 16)),
+        ("fr", "Pour la journée de la femme, le dimanche.", date(2026, 3, 8)),
+        (
+            "fr",
+            "Le jour de la fête des grands-mères, le dimanche au début du mois",
+            date(2026, 3, 1),
+        ),
+        # "The 14th" after a feast restates the feast's day, not this month's 14th.
+        ("en", "valentines day innit. the 14th", date(2026, 2, 14)),
+        (
+            "en",
+            "booked the penguin feeding for me and my girlfriend for valentines, got there and "
+            "they said its cancelled",
+            date(2026, 2, 14),
+        ),
     ],
 )
 def test_an_answer_is_read_as_the_customer_meant_it(
