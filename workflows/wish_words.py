@@ -279,6 +279,8 @@ class WishWords:
         """The words before an outcome from the last wish said after another outcome: in "i
         dont want me money back i want a fresh bunch" the "dont" was about the money, but in
         "i dont really want a new one" about the new one."""
+        if not any(contains_phrase(" ".join(before), n) for n in self.negations):
+            return before  # nothing to refuse: the words stay as they are (and cost nothing)
         for at in range(len(before) - 1, 0, -1):
             if any(opens(" ".join(before[at:]), wish) for wish in self.wishes):
                 earlier = " ".join(before[:at])
