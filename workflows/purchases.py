@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from workflows.date_readers import date_words, first_date
+from workflows.date_readers import DateFound, date_words, first_date
 from workflows.date_words import DateWords
 from workflows.phrases import alternation, longest_first, normalise, pattern, phrase_matches
 
@@ -34,9 +34,12 @@ def past_purchase(clause: str, today: date, dates: DateWords) -> str:
             # And the rest of its words: "installed the day before yesterday" left "before
             # yesterday", and "First reported it on 2nd March" left "first march", other days.
             rest = date_words(dates) | dates.before_day
-            while first_date(" ".join(after[cut:]), today, dates) != bought_on and (
-                cut < len(after) and (after[cut] in rest or _remnant(after[cut:], today, dates))
-            ):
+            while cut < len(after):
+                now = first_date(" ".join(after[cut:]), today, dates)
+                if now == bought_on or not (
+                    after[cut] in rest or _remnant(now, after[cut:], today, dates)
+                ):
+                    break
                 cut += 1
             return " ".join([words[: match.start()], *after[cut:]]) if after else words
     return words
@@ -46,11 +49,11 @@ def past_purchase(clause: str, today: date, dates: DateWords) -> str:
 _PURCHASE_REACH = 8
 
 
-def _remnant(words: list[str], today: date, dates: DateWords) -> bool:
-    """Whether the day the words name is what is left of the day of buying's words, gone a
-    word or two further on: "achetées il y a quinze jours" cut to "y a quinze jours" reads
-    fifteen days back, not the fortnight said."""
-    return first_date(" ".join(words), today, dates) is not None and any(
+def _remnant(read: DateFound | None, words: list[str], today: date, dates: DateWords) -> bool:
+    """Whether the day ``read`` from the words is what is left of the day of buying's words,
+    gone a word or two further on: "achetées il y a quinze jours" cut to "y a quinze jours"
+    reads fifteen days back, not the fortnight said."""
+    return read is not None and any(
         first_date(" ".join(words[skip:]), today, dates) is None
         for skip in range(1, _REMNANT_REACH + 1)
     )

@@ -285,7 +285,7 @@ class WishWords:
             if any(opens(" ".join(before[at:]), wish) for wish in self.wishes):
                 earlier = " ".join(before[:at])
                 named = any(
-                    phrase_matches(earlier, option)
+                    contains_phrase(earlier, option)
                     for options in self.outcomes.values()
                     for option in options
                 )
