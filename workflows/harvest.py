@@ -88,6 +88,12 @@ _BARE_WISH_WORDS = 3
 _REFUSED = re.compile(
     r"(?i)\b(?:don'?t|do not|not|never)\s+(?:want|need|asking for|looking for)\b|\bno need for\b"
 )
+# "i dont want another booking i want me money back": a wish after the refusal is wanted.
+_WISH_AFTER = re.compile(
+    r"(?i)\b(?:i|we)\s+(?:(?:just|only|really)\s+)?(?:want|need|'d like|would like)\b"
+)
+# How many words an answer to "which product" may open with before saying what they want.
+_WISH_OPENING = 4
 
 
 def contact_in(
@@ -337,7 +343,7 @@ def _wish_clauses(sentence: str, settings: IntakeSettings) -> list[str]:
     with the wish after its comma.
     """
     vocab = settings.vocab
-    parts = [p.strip() for p in sentence.split(",") if p.strip() and not _REFUSED.search(p)]
+    parts = [kept for p in sentence.split(",") if (kept := _unrefused(p.strip()))]
     joined: list[str] = []
     glue_next = False
     for part in parts:
@@ -348,6 +354,16 @@ def _wish_clauses(sentence: str, settings: IntakeSettings) -> list[str]:
             joined.append(part)
         glue_next = _negated_condition(words, settings) or _bare_wish(words, settings)
     return joined
+
+
+def _unrefused(part: str) -> str:
+    """What of a part is not refused: all of it, or the wish after its last refusal ("i dont
+    want another booking i want me money back"), or nothing."""
+    refusals = list(_REFUSED.finditer(part))
+    if not refusals:
+        return part
+    wish = _WISH_AFTER.search(part, refusals[-1].end())
+    return part[wish.start() :] if wish is not None else ""
 
 
 def _negated_condition(words: str, settings: IntakeSettings) -> bool:
@@ -380,10 +396,22 @@ def not_the_product(
     conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
 ) -> bool:
     """Whether an answer to "which product" answers other questions instead: it begins like
-    an answer to one ("It was last Friday, and I'd like an apology") with no order number in
+    an answer to one ("It was last Friday, and I'd like an apology", "je voudrais être
+    remboursé", "i dont want another booking i want me money back") with no order number in
     it, or it is a contact alone ("sam.jones@example.com")."""
+    vocab = settings.vocab
+    opens_otherwise = _NOT_A_PRODUCT.match(text) is not None or _opens_with_wish(text, vocab)
     if bare_contact(text) is None and (
-        find_order_reference(text, settings.vocab) is not None or _NOT_A_PRODUCT.match(text) is None
+        find_order_reference(text, vocab) is not None or not opens_otherwise
     ):
         return False
     return harvest(conversation, text, context, settings).answers != conversation.answers
+
+
+def _opens_with_wish(text: str, vocab: Vocabulary) -> bool:
+    """Whether a message opens by saying what the customer wants, or does not ("no quiero
+    otra reserva", "je ne veux pas…", "i dont want"): negations aside, it starts with a wish,
+    after a pronoun or not ("Breville kettle, I want a refund" opens with the product)."""
+    opening = [w for w in normalise(text).split()[:_WISH_OPENING] if w not in vocab.negations]
+    starts = (" ".join(opening), " ".join(opening[1:]))
+    return any(_starts(said, wish) for said in starts for wish in vocab.wishes - vocab.courtesy)

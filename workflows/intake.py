@@ -302,6 +302,8 @@ def _collect(
             ask(asking, settings),
         )
     accepted = accept(asking, text, conversation, context, settings)
+    if asking is Field.OUTCOME and bare_name(text, vocab) and not vocab.worded_outcome(text):
+        accepted = None  # "Jake Turner" for "what would you like?": a name, not a wish
     if asking is Field.CONTACT and accepted is None:
         accepted = contact_in(text)  # "I already told you, bea.jones@example.net"
     if asking is Field.PRODUCT and not_the_product(conversation, text, context, settings):

@@ -7,7 +7,7 @@ The core matches words but never stores them: the shell loads a Vocabulary from
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
@@ -270,6 +270,11 @@ class Vocabulary(YesNoWords):
     def answered_outcome(self, text: str) -> str | None:
         """The outcome an answer to "what would you like" names, by phrase or else by stem."""
         return self.wish_words.answered_outcome(text)
+
+    def worded_outcome(self, text: str) -> str | None:
+        """The outcome an answer names in words the lists hold, the learnt model aside: a name
+        ("Jake Turner") is no wish, whatever letters it shares with one ("return")."""
+        return replace(self.wish_words, model=None).answered_outcome(text)
 
     def corrected_outcome(self, text: str) -> str | None:
         """The outcome named after a change of mind ("a new one, or actually no, my money")."""

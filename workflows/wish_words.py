@@ -11,12 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from workflows.clause_markers import ClauseMarkers
-from workflows.phrases import (
-    contains_phrase,
-    normalise,
-    phrase_matches,
-    without,
-)
+from workflows.phrases import contains_phrase, normalise, phrase_matches, without
 from workflows.wish_clauses import CLAUSE_END, NamedWish, clauses_marked, inside, opens, wished_part
 from workflows.wish_model import WishModel
 
@@ -276,9 +271,10 @@ class WishWords:
         ]
 
     def _since_last_wish(self, before: list[str]) -> list[str]:
-        """The words before an outcome from the last wish said after another outcome: in "i
-        dont want me money back i want a fresh bunch" the "dont" was about the money, but in
-        "i dont really want a new one" about the new one."""
+        """The words before an outcome from the last wish said after another outcome or wish:
+        in "i dont want me money back i want a fresh bunch" and "no quiero otra reserva quiero
+        mi dinero" the negation was about the first, but in "i dont really want a new one" and
+        "I want to say I don't want a refund" about the one named."""
         if not any(contains_phrase(" ".join(before), n) for n in self.negations):
             return before  # nothing to refuse: the words stay as they are (and cost nothing)
         for at in range(len(before) - 1, 0, -1):
@@ -289,7 +285,11 @@ class WishWords:
                     for options in self.outcomes.values()
                     for option in options
                 )
-                return before[at:] if named else before
+                just_before = " ".join(before[max(0, at - 2) : at])  # "i don t want"
+                rewished = not any(contains_phrase(just_before, n) for n in self.negations) and any(
+                    contains_phrase(earlier, wish) for wish in self.wishes
+                )
+                return before[at:] if named or rewished else before
         return before
 
     def _before_fallback(self, words: str, named: list[NamedWish]) -> list[NamedWish]:

@@ -108,6 +108,37 @@ def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_ag
     assert asked(decision) == "customer/ask_product"
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "i dont want another booking i want me money back"),
+        ("fr", "je veux pas d'autre réservation je veux être remboursé"),
+        ("fr", "Je voudrais être remboursée"),
+        ("de", "Ich will keine neue Buchung, ich will mein Geld zurück"),
+        ("es", "no quiero otra reserva quiero mi dinero"),
+    ],
+)
+def test_a_wish_given_for_the_product_is_the_wish_and_the_product_is_asked_again(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    advance_to(chat, "customer/ask_product")
+    decision = chat.say(text)
+    assert not chat.conversation.answered(Field.PRODUCT)
+    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith("refund")
+    assert asked(decision) == "customer/ask_product"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Need for Speed game", "I don't know the model, it's the blue one", "Bitte: Kaffeemaschine"],
+)
+def test_a_product_that_opens_like_a_wish_is_still_the_product(chat: Chat, text: str) -> None:
+    advance_to(chat, "customer/ask_product")
+    chat.say(text)
+    assert chat.conversation.answer(Field.PRODUCT) == text
+
+
 @pytest.mark.parametrize("contact", ["sam.jones@example.com", "+44 7700 900123"])
 def test_a_contact_sent_alone_where_something_else_was_asked_is_kept(
     chat: Chat, contact: str

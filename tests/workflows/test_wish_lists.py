@@ -81,6 +81,9 @@ from workflows.vocabulary import Vocabulary
         # A "dont" before a first wish is about that one, not about the wish said after it.
         ("en", "i dont want me money back i want a fresh bunch sent to her today", "replacement"),
         ("en", "Mi nuh want no money back, mi want a next cylinder weh nuh leak.", "replacement"),
+        # ... and one before a first wish of anything, not only of an outcome.
+        ("es", "no quiero otra reserva quiero mi dinero", "refund"),
+        ("fr", "je veux pas d'autre réservation je veux être remboursé", "refund"),
     ],
 )
 def test_the_lists_alone_read_wishes_the_model_had_learnt(
@@ -96,6 +99,7 @@ def test_the_lists_alone_read_wishes_the_model_had_learnt(
         "I don't really want a replacement",
         "I really don't think I want a replacement",
         "I don't want you to send another one",
+        "I want to say I don't want a replacement",
     ],
 )
 def test_a_negation_before_the_only_wish_still_refuses_it(
