@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from workflows.holidays import Holiday
 from workflows.phrases import alternation, normalise, phrase_set
@@ -17,6 +18,10 @@ class DateFound:
 
     value: date | None
     valid: bool
+
+
+# Words this short are articles and prepositions ("por la", "am", "on the"), not a thing.
+_SMALL_WORD = 3
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,20 @@ class DateWords:
         """The first weekday normalised words name, if any."""
         said = re.search(rf"\b({alternation(self.weekdays)})\b", words) if self.weekdays else None
         return None if said is None else self.weekdays[said[1]]
+
+    @cached_property
+    def _day_tokens(self) -> frozenset[str]:
+        named = (
+            self.months, self.weekdays, self.days_ago, self.last_words, self.ago_words,
+            self.day_units, self.week_units, self.numbers, self.day_articles, self.holidays,
+            self.small_hours, self.nights, self.before_last, self.week_before, self.day_marks,
+        )  # fmt: skip
+        return frozenset(word for phrases in named for phrase in phrases for word in phrase.split())
+
+    def only_day_words(self, words: str) -> bool:
+        """Whether normalised words say a day and nothing else ("ayer por la tarde", "hier
+        soir", not "Sunday roast"): each word longer than three letters is a word for a day."""
+        return all(len(word) <= _SMALL_WORD or word in self._day_tokens for word in words.split())
 
     def owned(self, before: str) -> bool:
         """Whether the words before an ordinal make it someone's ("my daughter's 5th")."""

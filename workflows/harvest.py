@@ -78,10 +78,6 @@ _NAME_IN = re.compile(r"(?i:\bmy name is|\bmy name's)\s+" + _A_NAME)
 _BARE_WORD = r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*"
 _BARE_NAME = re.compile(rf"{_BARE_WORD}(?: {_BARE_WORD})*")
 _NAME_WORDS = 4
-# Answers that begin like an answer to another question: not a product.
-_NOT_A_PRODUCT = re.compile(
-    r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
-)
 # "Ich will," / "je veux," before the wish itself.
 _BARE_WISH_WORDS = 3
 # "I don't want an apology, I want it fixed": an outcome named to be refused is not wanted.
@@ -92,8 +88,6 @@ _REFUSED = re.compile(
 _WISH_AFTER = re.compile(
     r"(?i)\b(?:i|we)\s+(?:(?:just|only|really)\s+)?(?:want|need|'d like|would like)\b"
 )
-# How many words an answer to "which product" may open with before saying what they want.
-_WISH_OPENING = 4
 
 
 def contact_in(
@@ -390,28 +384,3 @@ def _bare_wish(words: str, settings: IntakeSettings) -> bool:
 
 def _starts(words: str, phrase: str) -> bool:
     return words == phrase or words.startswith(f"{phrase} ")
-
-
-def not_the_product(
-    conversation: Conversation, text: str, context: CustomerContext, settings: IntakeSettings
-) -> bool:
-    """Whether an answer to "which product" answers other questions instead: it begins like
-    an answer to one ("It was last Friday, and I'd like an apology", "je voudrais être
-    remboursé", "i dont want another booking i want me money back") with no order number in
-    it, or it is a contact alone ("sam.jones@example.com")."""
-    vocab = settings.vocab
-    opens_otherwise = _NOT_A_PRODUCT.match(text) is not None or _opens_with_wish(text, vocab)
-    if bare_contact(text) is None and (
-        find_order_reference(text, vocab) is not None or not opens_otherwise
-    ):
-        return False
-    return harvest(conversation, text, context, settings).answers != conversation.answers
-
-
-def _opens_with_wish(text: str, vocab: Vocabulary) -> bool:
-    """Whether a message opens by saying what the customer wants, or does not ("no quiero
-    otra reserva", "je ne veux pas…", "i dont want"): negations aside, it starts with a wish,
-    after a pronoun or not ("Breville kettle, I want a refund" opens with the product)."""
-    opening = [w for w in normalise(text).split()[:_WISH_OPENING] if w not in vocab.negations]
-    starts = (" ".join(opening), " ".join(opening[1:]))
-    return any(_starts(said, wish) for said in starts for wish in vocab.wishes - vocab.courtesy)

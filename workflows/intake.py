@@ -23,8 +23,9 @@ from workflows.conversation import OPTIONAL, UNDER_WAY, Conversation, Field, Mod
 from workflows.dates import day_guessed, day_not_known
 from workflows.effects import ChoiceSpec, Decision, Reply
 from workflows.extraction import clean_text, word_count
-from workflows.harvest import bare_name, contact_in, harvest, not_the_product
+from workflows.harvest import bare_name, contact_in, harvest
 from workflows.phrases import normalise
+from workflows.product_answers import not_the_product
 from workflows.questions import (
     accept,
     ask,

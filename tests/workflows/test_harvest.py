@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 
@@ -93,50 +92,6 @@ def test_a_day_guessed_after_i_dont_know_is_kept_in_words_and_no_day_is_filed(
     # A guess the customer did not stand by is no date; staff still read it.
     assert details.occurred_on is None
     assert details.occurred_text == "keine ahnung, vor paar tagen halt"
-
-
-def test_an_answer_to_other_questions_fills_them_and_the_pending_one_is_asked_again(
-    chat: Chat,
-) -> None:
-    advance_to(chat, "customer/ask_product")
-    decision = chat.say("It was last Friday, and I'd like an apology")
-    assert not chat.conversation.answered(Field.PRODUCT)
-    assert chat.conversation.answer(Field.OUTCOME) is not None
-    assert chat.conversation.answer(Field.OUTCOME).startswith("apology")  # type: ignore[union-attr]
-    friday = chat.now.date() - timedelta(days=(chat.now.weekday() - 4) % 7 or 7)
-    assert chat.conversation.answer(Field.WHEN) == friday.isoformat()
-    assert asked(decision) == "customer/ask_product"
-
-
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "i dont want another booking i want me money back"),
-        ("fr", "je veux pas d'autre réservation je veux être remboursé"),
-        ("fr", "Je voudrais être remboursée"),
-        ("de", "Ich will keine neue Buchung, ich will mein Geld zurück"),
-        ("es", "no quiero otra reserva quiero mi dinero"),
-    ],
-)
-def test_a_wish_given_for_the_product_is_the_wish_and_the_product_is_asked_again(
-    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, text: str
-) -> None:
-    chat.settings = replace(chat.settings, vocab=vocabularies[language])
-    advance_to(chat, "customer/ask_product")
-    decision = chat.say(text)
-    assert not chat.conversation.answered(Field.PRODUCT)
-    assert (chat.conversation.answer(Field.OUTCOME) or "").startswith("refund")
-    assert asked(decision) == "customer/ask_product"
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["Need for Speed game", "I don't know the model, it's the blue one", "Bitte: Kaffeemaschine"],
-)
-def test_a_product_that_opens_like_a_wish_is_still_the_product(chat: Chat, text: str) -> None:
-    advance_to(chat, "customer/ask_product")
-    chat.say(text)
-    assert chat.conversation.answer(Field.PRODUCT) == text
 
 
 @pytest.mark.parametrize("contact", ["sam.jones@example.com", "+44 7700 900123"])
@@ -309,15 +264,6 @@ def test_an_outcome_the_customer_refuses_is_not_what_they_want(chat: Chat) -> No
     chat.say("I don't want an apology, I want the heater to work again, it has been broken a week")
     assert chat.conversation.answer(Field.OUTCOME) != "apology"
     assert not (chat.conversation.answer(Field.OUTCOME) or "").startswith("apology")
-
-
-@pytest.mark.parametrize(
-    "product", ["The Breville kettle I bought last Friday", "Breville kettle, I want a refund"]
-)
-def test_a_product_answer_that_says_more_is_still_the_product(chat: Chat, product: str) -> None:
-    advance_to(chat, "customer/ask_product")
-    chat.say(product)
-    assert chat.conversation.answer(Field.PRODUCT) == product
 
 
 def test_what_is_the_status_is_a_status_request(chat: Chat) -> None:
