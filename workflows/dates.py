@@ -9,21 +9,18 @@
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from dataclasses import replace
 from datetime import date
 
+from workflows.calendar_days import calendar_days, long_ago, without_days_ahead
 from workflows.counted_days import (
-    BETWEEN_WORDS,
     SENTENCES,
     counts_on,
     days_after,
     days_later,
-    loosely,
 )
 from workflows.date_corrections import corrected_date
 from workflows.date_readers import (
-    CALENDAR_READERS,
     DAY_NUMBER,
     RELATIVE_READERS,
     DateFound,
@@ -34,7 +31,6 @@ from workflows.date_words import DateWords
 from workflows.phrases import (
     alternation,
     contains_phrase,
-    longest_first,
     normalise,
     pattern,
 )
@@ -62,7 +58,7 @@ def find_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     March, the touch screen stopped working the next day"); a day said to come ("due on the
     31st") is none.
     """
-    return _date_in(_without_days_ahead(text, today, dates), today, dates)
+    return _date_in(without_days_ahead(text, today, dates), today, dates)
 
 
 def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -102,52 +98,6 @@ def _date_in(text: str, today: date, dates: DateWords) -> DateFound | None:
     return found
 
 
-def _without_days_ahead(text: str, today: date, dates: DateWords) -> str:
-    """The text without the days it says are to come ("the balance is due on the 31st",
-    "réservée pour le 27 juin"), which would otherwise read as the last such day past, nor
-    its "up to now" ("bis heute nichts bekommen"), which would read as today."""
-    for phrase in longest_first(dates.until_now):
-        text = re.sub(loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
-    for phrase in longest_first(dates.not_days):
-        # "Le vendredi 13 (pas le 10)": a day said not to be the one is none of its days.
-        denied = rf"{loosely(phrase)}\s*{DAY_NUMBER}\b\.?"
-        text = re.sub(denied, lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
-    for phrase in longest_first(dates.ahead_words):
-        for said in re.finditer(loosely(phrase) + BETWEEN_WORDS, text, re.IGNORECASE):
-            after = list(re.finditer(r"\S+", text[said.end() :]))[:_AHEAD_REACH]
-            # The fewest words after it that say a day to come; the phrase's own words may
-            # mark the day ("fällig am 28.").
-            for reach in range(1, len(after) + 1):
-                end = said.end() + after[reach - 1].end()
-                if _to_come(text[said.start() : end], today, dates):
-                    # "pour le 27 février" is a day gone by: "pour le 27" alone was to come.
-                    month = reach < len(after) and _is_month(after[reach][0], dates)
-                    whole = said.end() + after[reach].end() if month else end
-                    if whole == end or _to_come(text[said.start() : whole], today, dates):
-                        text = text[: said.start()] + " " * (end - said.start()) + text[end:]
-                    break
-    return text
-
-
-def _to_come(words: str, today: date, dates: DateWords) -> bool:
-    """Whether the words name a calendar day still to come: read as if later in the month,
-    or the year when a month is named, it is after today ("yesterday" is no such day)."""
-    month_end = date(today.year, today.month, monthrange(today.year, today.month)[1])
-    days = _calendar_days([words], month_end, dates)
-    if any(word in dates.months for word in words_of(words, dates).split()):
-        days |= _calendar_days([words], date(today.year, 12, 31), dates)
-    return any(day > today for day in days)
-
-
-def _is_month(word: str, dates: DateWords) -> bool:
-    """Whether a word is a month's name ("février", "März,")."""
-    return words_of(word, dates).strip() in dates.months
-
-
-# Words after "due on", "pour le" within which the day to come is said.
-_AHEAD_REACH = 4
-
-
 def _one_day_or_another(text: str, dates: DateWords) -> bool:
     """Two weekdays offered as alternatives ("samedi ou dimanche", "Mittwoch oder Donnerstag")."""
     if not dates.alternatives:
@@ -168,7 +118,7 @@ def several_days(text: str, today: date, dates: DateWords) -> bool:
 def days_gone_by(text: str, today: date, dates: DateWords) -> set[date]:
     """Every day a message names, one per clause, less the days it says are to come."""
     dates = replace(dates, soon_is_ahead=True)
-    bought, rest = purchase_clauses(_without_days_ahead(text, today, dates), dates)
+    bought, rest = purchase_clauses(without_days_ahead(text, today, dates), dates)
     return days_named(bought + rest, today, dates)
 
 
@@ -181,13 +131,17 @@ def certain_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     # "My flight on 3/4" in a complaint is a day to come, whichever way round: only asked
     # "when?", a day still to come read the other way is the day just past.
     dates = replace(dates, soon_is_ahead=True)
-    text = _without_days_ahead(text, today, dates)
+    text = without_days_ahead(text, today, dates)
     bought, rest = purchase_clauses(text, dates)
     named = days_named(rest, today, dates)
     found = _date_in(text, today, dates)
     if found is not None and counts_on(text, found, today, dates):
         # "Arrived on the 9th, the next day it died" is the 10th, but "I rang you the next
         # day" is the 9th, and which is which is a verb away: ask.
+        return None
+    if found is not None and found.value is not None and long_ago(text, found.value, today):
+        # "notre wedding du 13 juin" (to come), "Calzada de 10 de Octubre" (a street): a day
+        # and month without a year, read that far back, is likelier not the day: ask.
         return None
     bought_on = days_named(bought, today, dates)
     if found is not None and found.value not in named and found.value in bought_on:
@@ -269,20 +223,6 @@ def _since(clauses: list[str], today: date, dates: DateWords) -> DateFound | Non
 _OPENS_WITH_A_DAY = re.compile(rf"\W*(?:\w{{1,3}}\s+)?{DAY_NUMBER}(?![\d:/]|\.\d)")
 
 
-def _calendar_days(clauses: list[str], today: date, dates: DateWords) -> set[date]:
-    """The days on the calendar the clauses name, one per clause, none in the future."""
-    found: set[date] = set()
-    for clause in clauses:
-        words = without_stays(words_of(clause, dates), dates)
-        for reader in CALENDAR_READERS:
-            day = reader(words, today, dates)
-            if day is not None:
-                if day.valid and day.value is not None and day.value <= today:
-                    found.add(day.value)
-                break
-    return found
-
-
 def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     """The first date the text mentions, a date of buying included.
 
@@ -355,7 +295,7 @@ def _without_restated_weekday(text: str, today: date, dates: DateWords) -> str:
     """The answer without a weekday that only restates its one calendar day's ("am 26.
     Februar, das war ein Donnerstag"; "c'est le 10 en fait, mardi"), which would otherwise
     read as the latest such weekday."""
-    days = _calendar_days(SENTENCES.split(text) + re.split(r",", text), today, dates)
+    days = calendar_days(SENTENCES.split(text) + re.split(r",", text), today, dates)
     if len(days) != 1 or not dates.weekdays:
         return text
     weekday = next(iter(days)).weekday()

@@ -1,0 +1,49 @@
+"""Days named on the calendar that are not the day a complaint is about (issue 14)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from tests.workflows.chat import Chat
+from workflows.conversation import Field
+from workflows.vocabulary import Vocabulary
+
+
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [
+        (
+            "fr",
+            "Bonjour, le domaine a annulé notre wedding du 13 juin par un simple mail, sans "
+            "aucune explication.",
+        ),
+        (
+            "es",
+            "Se me quedó botada la motorina en plena Calzada de 10 de Octubre, con la batería "
+            "nueva.",
+        ),
+        ("en", "The venue cancelled our wedding of 14 August by text, no reason given."),
+    ],
+)
+def test_a_day_and_month_read_months_back_without_a_year_is_asked(
+    chat: Chat, vocabularies: dict[str, Vocabulary], language: str, first: str
+) -> None:
+    chat.settings = replace(chat.settings, vocab=vocabularies[language])
+    chat.say(first)
+    assert chat.conversation.answer(Field.WHEN) is None  # asked, not read months back
+
+
+@pytest.mark.parametrize(
+    ("first", "day"),
+    [
+        ("The boiler you serviced on 3 December has leaked ever since.", "2025-12-03"),
+        ("You charged me twice on 13 June 2025 and never refunded it.", "2025-06-13"),
+    ],
+)
+def test_a_day_months_back_is_taken_when_recent_enough_or_its_year_is_written(
+    chat: Chat, first: str, day: str
+) -> None:
+    chat.say(first)
+    assert chat.conversation.answer(Field.WHEN) == day
