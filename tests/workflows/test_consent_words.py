@@ -243,6 +243,13 @@ from workflows.vocabulary import Vocabulary
         ("fr", "ui", True),
         ("fr", "Oui, va bene", True),
         ("fr", "Oui, biloute", True),
+        ("en", "Yes, I understand. You may.", True),
+        ("en", "I understand", False),
+        ("fr", "Je vous en donne bien volontiers l'autorisation.", True),
+        ("de", "Jo, is jot.", True),
+        ("es", "Naturalmente, no tengo inconveniente.", True),
+        ("es", "Sí, claro, ve", True),
+        ("es", "Sí, bé", True),
         ("en", "Not acceptable, no.", False),
     ],
 )
@@ -352,6 +359,8 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("de", "Na, liabr ned. Mached's eifach."),
         ("de", "Na. Des geht niemand was an, des is eh privat gnua."),
         ("en", "naw. just gie me ma money"),
+        ("de", "Na. Meine Daten bleiben bei mir."),
+        ("de", "Naa, lieber ned."),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(
