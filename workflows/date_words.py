@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -127,6 +127,8 @@ class DateWords:
     # was the 28th but the gallery came Monday, the 16th").
     contrasts: frozenset[str] = frozenset()
     language: str = "en"
+    # "sat", "sun", "mon": weekdays only in a short answer to "when?" ("I sat", "c'mon").
+    answer_weekdays: Mapping[str, int] = field(default_factory=dict)
 
     def weekday_named(self, words: str) -> int | None:
         """The first weekday normalised words name, if any."""
@@ -141,6 +143,21 @@ class DateWords:
             self.small_hours, self.nights, self.before_last, self.week_before, self.day_marks,
         )  # fmt: skip
         return frozenset(word for phrases in named for phrase in phrases for word in phrase.split())
+
+    @cached_property
+    def in_a_short_answer(self) -> DateWords:
+        """These words as a short answer to "when?" reads them: "last sat" names a day."""
+        return replace(self, weekdays={**self.weekdays, **self.answer_weekdays})
+
+    def clips_a_weekday(self, words: str) -> bool:
+        """Whether normalised words open with a clipped weekday or say one after "last", "on"
+        ("sat night", "last sun"), not after a word it would follow as a verb ("I sat")."""
+        said = words.split()
+        leads = self.last_words | self.day_articles
+        return any(
+            word in self.answer_weekdays and (at == 0 or said[at - 1] in leads)
+            for at, word in enumerate(said)
+        )
 
     def only_day_words(self, words: str) -> bool:
         """Whether normalised words say a day and nothing else ("ayer por la tarde", "hier
@@ -173,6 +190,7 @@ class DateWords:
         return DateWords(
             months=numbered(data["months"]),
             weekdays=numbered(data["weekdays"]),
+            answer_weekdays=numbered(data.get("answer_weekdays", {})),
             days_ago=numbered(data["days_ago"]),
             last_words=phrase_set(data["last_words"]),
             ago_words=phrase_set(data["ago_words"]),

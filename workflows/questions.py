@@ -82,6 +82,9 @@ def accept(
         # Asked when, "bought it on 28 Feb" is the only date they have: take it.
         today = context.local_date(settings)
         found = any_date(text, today, vocab.dates)
+        short = word_count(text) <= _SHORT_WHEN_WORDS
+        if found is None and short and vocab.dates.clips_a_weekday(normalise(text)):
+            found = any_date(text, today, vocab.dates.in_a_short_answer)  # "last sat"
         if found is None or not found.valid or found.value is None:
             return None
         # "Le samedi, le lendemain de notre arrivée": a weekday alone is the one of the stay
@@ -129,6 +132,9 @@ def only_yes_or_no(text: str, vocab: Vocabulary) -> bool:
     return words in vocab.yes or words in vocab.no or vocab.agrees(text)
 
 
+# An answer to "when?" this short may clip its weekday ("sat night"), as a longer one would
+# not ("I sat there for an hour").
+_SHORT_WHEN_WORDS = 3
 # A short answer opening with a yes is left to says_yes; a longer agreement ("Yes, that is
 # quite all right") is an answer to another question, not a name.
 _SHORT_NAME_WORDS = 3

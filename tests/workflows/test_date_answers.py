@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from tests.workflows.chat import Chat, advance_to
+from workflows.conversation import Field
 from workflows.dates import DateFound, any_date, day_guessed, day_not_known
 from workflows.vocabulary import Vocabulary
 
@@ -353,3 +355,20 @@ def test_an_answer_naming_no_day_gives_none(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert any_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("sat", "2026-03-14"),
+        ("last sun", "2026-03-15"),
+        ("mon night", "2026-03-16"),
+        ("I sat", None),
+    ],
+)
+def test_a_short_answer_to_when_may_clip_its_weekday(
+    chat: Chat, text: str, day: str | None
+) -> None:
+    advance_to(chat, "customer/ask_when")
+    chat.say(text)
+    assert chat.conversation.answer(Field.WHEN) == day
