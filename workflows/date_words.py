@@ -150,8 +150,8 @@ class DateWords:
         return replace(self, weekdays={**self.weekdays, **self.answer_weekdays})
 
     def clips_a_weekday(self, words: str) -> bool:
-        """Whether normalised words open with a clipped weekday or say one after "last", "on"
-        ("sat night", "last sun"), not after a word it would follow as a verb ("I sat")."""
+        """Whether normalised words open with a clipped weekday or say one after a word for
+        "last" or a day's article ("sat night", "last sun"), not after a subject ("I sat")."""
         said = words.split()
         leads = self.last_words | self.day_articles
         return any(

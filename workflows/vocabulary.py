@@ -271,10 +271,14 @@ class Vocabulary(YesNoWords):
         """The outcome an answer to "what would you like" names, by phrase or else by stem."""
         return self.wish_words.answered_outcome(text)
 
+    @cached_property
+    def _listed_wish_words(self) -> WishWords:
+        return replace(self.wish_words, model=None)
+
     def worded_outcome(self, text: str) -> str | None:
         """The outcome an answer names in words the lists hold, the learnt model aside: a name
         ("Jake Turner") is no wish, whatever letters it shares with one ("return")."""
-        return replace(self.wish_words, model=None).answered_outcome(text)
+        return self._listed_wish_words.answered_outcome(text)
 
     def corrected_outcome(self, text: str) -> str | None:
         """The outcome named after a change of mind ("a new one, or actually no, my money")."""
