@@ -129,6 +129,8 @@ class DateWords:
     language: str = "en"
     # "sat", "sun", "mon": weekdays only in a short answer to "when?" ("I sat", "c'mon").
     answer_weekdays: Mapping[str, int] = field(default_factory=dict)
+    # "on sat", "this sun": words before one besides "last" and a day's article.
+    answer_weekday_leads: frozenset[str] = frozenset()
 
     def weekday_named(self, words: str) -> int | None:
         """The first weekday normalised words name, if any."""
@@ -151,9 +153,10 @@ class DateWords:
 
     def clips_a_weekday(self, words: str) -> bool:
         """Whether normalised words open with a clipped weekday or say one after a word for
-        "last" or a day's article ("sat night", "last sun"), not after a subject ("I sat")."""
+        "last", a day's article or a lead ("sat night", "last sun", "on sat"), not after a
+        subject ("I sat")."""
         said = words.split()
-        leads = self.last_words | self.day_articles
+        leads = self.last_words | self.day_articles | self.answer_weekday_leads
         return any(
             word in self.answer_weekdays and (at == 0 or said[at - 1] in leads)
             for at, word in enumerate(said)
@@ -191,6 +194,7 @@ class DateWords:
             months=numbered(data["months"]),
             weekdays=numbered(data["weekdays"]),
             answer_weekdays=numbered(data.get("answer_weekdays", {})),
+            answer_weekday_leads=listed("answer_weekday_leads"),
             days_ago=numbered(data["days_ago"]),
             last_words=phrase_set(data["last_words"]),
             ago_words=phrase_set(data["ago_words"]),

@@ -363,6 +363,8 @@ def test_an_answer_naming_no_day_gives_none(
         ("sat", "2026-03-14"),
         ("last sun", "2026-03-15"),
         ("mon night", "2026-03-16"),
+        ("on sat", "2026-03-14"),
+        ("this past sun", "2026-03-15"),
         ("I sat", None),
     ],
 )
