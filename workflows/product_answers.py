@@ -17,15 +17,15 @@ from workflows.extraction import find_order_reference
 from workflows.harvest import bare_contact, harvest
 from workflows.phrases import normalise
 from workflows.vocabulary import Vocabulary
+from workflows.wish_clauses import opens
 
 # Answers that begin like an answer to another question: not a product.
 _NOT_A_PRODUCT = re.compile(
     r"(?i)^\s*(?:it was|it happened|i'?d like|i would like|i want|i need)\b"
 )
-# How many words an answer to "which product" may open with before saying what they want,
-# or when it was.
-_WISH_OPENING = 4
-_DAY_OPENING = 4
+# How many words of an answer to "which product" are its opening: where it says what they
+# want, or when it was, if it answers another question.
+_OPENING_WORDS = 4
 
 
 def not_the_product(
@@ -40,14 +40,15 @@ def not_the_product(
     vocab = settings.vocab
     opens_otherwise = _NOT_A_PRODUCT.match(text) is not None or _opens_with_wish(text, vocab)
     said = text.split()
-    day_first = _opens_with_day(" ".join(said[:_DAY_OPENING]), context, settings)
+    day_first = _opens_with_day(" ".join(said[:_OPENING_WORDS]), context, settings)
     a_day_alone = day_first and vocab.dates.only_day_words(normalise(text))
-    if bare_contact(text) is None and (
+    a_contact = bare_contact(text) is not None
+    if not a_contact and (
         find_order_reference(text, vocab) is not None or not (opens_otherwise or day_first)
     ):
         return False
     harvested = harvest(conversation, text, context, settings).answers
-    if opens_otherwise or a_day_alone or bare_contact(text) is not None:
+    if opens_otherwise or a_day_alone or a_contact:
         return harvested != conversation.answers
     # "Last Friday at the Leeds store, the blue kettle", "Sunday roast": a day, then the
     # product; only a day and more ("… et je voudrais des excuses") answers other questions.
@@ -71,10 +72,6 @@ def _opens_with_wish(text: str, vocab: Vocabulary) -> bool:
     """Whether a message opens by saying what the customer wants, or does not ("no quiero
     otra reserva", "je ne veux pas…", "i dont want"): negations aside, it starts with a wish,
     after a pronoun or not ("Breville kettle, I want a refund" opens with the product)."""
-    opening = [w for w in normalise(text).split()[:_WISH_OPENING] if w not in vocab.negations]
+    opening = [w for w in normalise(text).split()[:_OPENING_WORDS] if w not in vocab.negations]
     starts = (" ".join(opening), " ".join(opening[1:]))
-    return any(
-        said == wish or said.startswith(f"{wish} ")
-        for said in starts
-        for wish in vocab.wishes - vocab.courtesy
-    )
+    return any(opens(said, wish) for said in starts for wish in vocab.wishes - vocab.courtesy)
