@@ -1,8 +1,10 @@
 """Benchmark: `cases list` queries at scale (newest first; by status; by queue).
 
     .venv/bin/python -m benchmarks.case_list [--cases 1000000] [--without-indexes]
+        [--database sqlite|postgresql]
 
-Fills a fresh SQLite database with ``--cases`` cases (bulk inserts, one customer), then
+Fills a fresh SQLite database (or PostgreSQL: a private server the script starts, or
+COMPLAINTBOT_TEST_DATABASE_URL) with ``--cases`` cases (bulk inserts, one customer), then
 times the query behind `complaintbot cases list` (50 newest, and 50 newest of one status or
 queue), median of 5 runs each. ``--without-indexes`` drops the case-list indexes first, to
 show what they save. Then the staff commands themselves, as staff run them (a new
@@ -30,6 +32,7 @@ from bot.services.app import App
 from bot.services.queries import list_cases
 from bot.storage.models import Case, Customer, Identity
 from fakes import SeededRandom
+from fakes.postgres import postgres_url_for_tests
 from workflows.references import generate_reference
 
 BATCH = 20_000
@@ -81,10 +84,10 @@ async def timed(app: App, **filters: str) -> float:
     return statistics.median(runs)
 
 
-def command_seconds(folder: Path, *command: str) -> float:
+def command_seconds(app: App, *command: str) -> float:
     """Median seconds of five runs of a staff command in its own process, as staff run it."""
-    env = {**os.environ, "COMPLAINTBOT_DATA_DIR": str(folder)}
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+    env = {**os.environ, "COMPLAINTBOT_DATA_DIR": str(app.settings.data_dir)}
+    env["DATABASE_URL"] = str(app.settings.database_url)
     complaintbot = str(Path(sys.executable).with_name("complaintbot"))
     runs = []
     for _ in range(5):
@@ -125,17 +128,16 @@ async def looked_up(app: App) -> str:
 
 def time_commands(app: App, reference: str, label: str) -> None:
     """`cases list` and `cases show` on the app's database, printed in milliseconds."""
-    folder = Path(app.settings.data_dir)
-    listed = command_seconds(folder, "cases", "list")
-    shown = command_seconds(folder, "cases", "show", reference)
+    listed = command_seconds(app, "cases", "list")
+    shown = command_seconds(app, "cases", "show", reference)
     print(
         f"{label}: complaintbot cases list {listed * 1000:.0f} ms, cases show {shown * 1000:.0f} ms"
     )
 
 
-async def run(count: int, without_indexes: bool) -> None:
+async def run(count: int, without_indexes: bool, database_url: str | None) -> None:
     """Fill, optionally drop the indexes, time the three queries and the staff commands."""
-    async with fresh_app() as app:
+    async with fresh_app(database_url=database_url) as app:
         reference = await looked_up(app)
         time_commands(app, reference, "empty database (one case)")
         started = time.perf_counter()
@@ -145,6 +147,9 @@ async def run(count: int, without_indexes: bool) -> None:
             async with app.engine.begin() as connection:
                 for name in INDEXES:
                     await connection.execute(text(f"DROP INDEX {name}"))
+        if app.engine.dialect.name == "postgresql":
+            async with app.engine.begin() as connection:
+                await connection.execute(text("ANALYZE"))  # as autovacuum soon would
         newest = await timed(app)
         by_status = await timed(app, status="investigating")
         by_queue = await timed(app, queue="billing")
@@ -161,8 +166,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--without-indexes", action="store_true")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    asyncio.run(run(args.cases, args.without_indexes))
+    if args.database == "sqlite":
+        asyncio.run(run(args.cases, args.without_indexes, None))
+        return 0
+    with postgres_url_for_tests() as url:
+        asyncio.run(run(args.cases, args.without_indexes, url))
     return 0
 
 

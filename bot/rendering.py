@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -87,6 +87,30 @@ class TemplateMissing(LookupError):
     """No template exists for a purpose in any format the channel accepts."""
 
 
+class RenderingSettings(Protocol):
+    """What staff text is rendered with: ``Settings`` has it, and so do quicker readers."""
+
+    @property
+    def templates_dir(self) -> Path:
+        """Where the templates are."""
+
+    @property
+    def locale(self) -> str:
+        """The default language."""
+
+    @property
+    def organisation(self) -> str:
+        """The organisation's name."""
+
+    @property
+    def reference_prefix(self) -> str:
+        """The letters before every reference."""
+
+    @property
+    def zone(self) -> tzinfo:
+        """The organisation's timezone."""
+
+
 class Renderer:
     """Renders ``<locale>/<name>.<format>.j2`` with strict undefined variables.
 
@@ -139,6 +163,17 @@ class Renderer:
         )
         # Templates shared by the staff feed and Slack quote customer text only on Slack.
         self._env.globals["slack"] = False
+
+    @classmethod
+    def for_staff(cls, settings: RenderingSettings) -> Renderer:
+        """The renderer of the organisation's default language (staff text, and its fallback)."""
+        return cls(
+            settings.templates_dir,
+            settings.locale,
+            settings.organisation,
+            settings.reference_prefix,
+            settings.zone,
+        )
 
     def label(self, key: str) -> str:
         """A short label (a choice, a field name, a status) from labels.toml."""

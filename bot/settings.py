@@ -11,8 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
+from bot.paths import PROJECT_ROOT as PROJECT_ROOT  # where it always was, for importers
 
 # Local test credentials the product and the pretend clients agree on (see pretend_channels).
 # They reach nothing but fakes on 127.0.0.1: they are not secrets.

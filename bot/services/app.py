@@ -172,13 +172,7 @@ class App:
         mistake in them is then a ConfigError at that use, not here.
         """
         engine = create_engine(settings.database)
-        renderer = Renderer(
-            settings.templates_dir,
-            settings.locale,
-            settings.organisation,
-            settings.reference_prefix,
-            settings.zone,
-        )
+        renderer = Renderer.for_staff(settings)
         app = App(
             settings=settings,
             engine=engine,

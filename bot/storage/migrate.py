@@ -7,20 +7,15 @@ a second less to start a command).
 
 from __future__ import annotations
 
-import functools
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.revisions import MIGRATIONS, head_revision
+
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-_REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
-_DOWN = re.compile(r'^down_revision: str \| None = "([^"]+)"', re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -60,23 +55,6 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
-
-
-@functools.cache
-def head_revision() -> str:
-    """The newest revision the code knows: the one no other revision builds on."""
-    revisions: set[str] = set()
-    builds_on: set[str] = set()
-    for script in (MIGRATIONS / "versions").glob("*.py"):
-        source = script.read_text(encoding="utf-8")
-        if (revision := _REVISION.search(source)) is not None:
-            revisions.add(revision[1])
-        if (down := _DOWN.search(source)) is not None:
-            builds_on.add(down[1])
-    heads = revisions - builds_on
-    if len(heads) != 1:
-        raise RuntimeError(f"expected one newest migration, found {sorted(heads) or 'none'}")
-    return heads.pop()
 
 
 class MigrationError(RuntimeError):

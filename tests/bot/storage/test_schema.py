@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.services.app import App
 from bot.settings import Settings
-from bot.storage.migrate import SchemaOutOfDate, current_revision, ensure_schema, head_revision
+from bot.storage.migrate import SchemaOutOfDate, current_revision, ensure_schema
 from bot.storage.models import Base, Customer, Identity
+from bot.storage.revisions import head_revision
 
 
 async def test_migrations_reach_head_and_match_the_models(app: App) -> None:
