@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.rendering import Renderer
-from bot.staff_reads.rows import OutOfDate, Row, Rows, opened
+from bot.staff_reads.rows import Row, Rows, Unreadable, opened
 from bot.staff_reads.settings import ReadSettings, read_settings
 from workflows.lifecycle import CaseStatus
 from workflows.references import ReferenceCheck, parse_reference
@@ -39,8 +39,9 @@ def answer(argv: Sequence[str] | None = None, settings: ReadSettings | None = No
         return None  # the full command reads (and explains) unusual settings, and no database
     try:
         return asyncio.run(_answer(settings, args))
-    except OutOfDate:
-        return None  # the full command upgrades SQLite, or says to upgrade PostgreSQL
+    except Unreadable:
+        # The full command upgrades SQLite, says to upgrade PostgreSQL, or says what is wrong.
+        return None
 
 
 def _parsed(argv: Sequence[str]) -> argparse.Namespace:

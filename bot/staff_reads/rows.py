@@ -29,7 +29,11 @@ class Rows(Protocol):
         ...
 
 
-class OutOfDate(Exception):
+class Unreadable(Exception):
+    """The database could not be read here: the full command says why, or mends it."""
+
+
+class OutOfDate(Unreadable):
     """The database is not at the schema this code reads (the full command upgrades it)."""
 
 
@@ -41,7 +45,10 @@ async def opened(settings: ReadSettings) -> AsyncIterator[Rows]:
     else:
         rows = await _Postgres.connect(str(settings.postgres_dsn))
     try:
-        found = await rows.all("SELECT version_num FROM alembic_version")
+        try:
+            found = await rows.all("SELECT version_num FROM alembic_version")
+        except Unreadable:
+            raise OutOfDate from None  # no schema at all
         if [row.version_num for row in found] != [head_revision()]:
             raise OutOfDate
         yield rows
@@ -78,14 +85,20 @@ class _SQLite:
     def __init__(self, path: Path) -> None:
         for declared, convert in _CONVERTERS.items():
             sqlite3.register_converter(declared, convert)
-        self.connection = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro", uri=True, detect_types=sqlite3.PARSE_DECLTYPES
-        )
+        try:
+            self.connection = sqlite3.connect(
+                f"{path.as_uri()}?mode=ro", uri=True, detect_types=sqlite3.PARSE_DECLTYPES
+            )
+        except sqlite3.Error as error:
+            raise Unreadable(str(error)) from error
         self.connection.row_factory = sqlite3.Row
 
     async def all(self, statement: str, *parameters: object) -> list[Row]:
         """Every row the statement gives (an index lookup: no need to leave the loop)."""
-        found = self.connection.execute(statement, parameters).fetchall()
+        try:
+            found = self.connection.execute(statement, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise Unreadable(str(error)) from error
         return [Row(**dict(row)) for row in found]
 
 
@@ -100,16 +113,24 @@ class _Postgres:
         """A connection that decodes JSON columns as SQLAlchemy's JSON type does."""
         import asyncpg  # type: ignore[import-untyped]  # only on PostgreSQL (no type hints)
 
-        connection = await asyncpg.connect(dsn)
-        for kind in ("json", "jsonb"):
-            await connection.set_type_codec(
-                kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
-            )
+        try:
+            connection = await asyncpg.connect(dsn)
+            for kind in ("json", "jsonb"):
+                await connection.set_type_codec(
+                    kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+                )
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            raise Unreadable(str(error)) from error
         return cls(connection)
 
     async def all(self, statement: str, *parameters: object) -> list[Row]:
         """Every row the statement gives, its ``?`` placeholders numbered as asyncpg wants."""
         parts = statement.split("?")
         numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
-        found: Sequence[Any] = await self.connection.fetch(numbered, *parameters)
+        import asyncpg  # already loaded by connect
+
+        try:
+            found: Sequence[Any] = await self.connection.fetch(numbered, *parameters)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            raise Unreadable(str(error)) from error
         return [Row(**dict(row)) for row in found]

@@ -126,6 +126,20 @@ def test_no_sqlite_database_is_left_to_the_full_command(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir()), "no empty database made"
 
 
+@pytest.mark.parametrize("content", [b"", b"not a database at all\n" * 100])
+def test_a_file_that_is_no_database_of_ours_is_left_to_the_full_command(
+    tmp_path: Path, content: bytes
+) -> None:
+    (tmp_path / "complaintbot.db").write_bytes(content)
+    settings = read_settings({"COMPLAINTBOT_DATA_DIR": str(tmp_path)}, env_file=None)
+    assert answer(["cases", "show", "CB-2222-2222"], settings) is None
+
+
+def test_an_unreachable_postgresql_is_left_to_the_full_command() -> None:
+    settings = read_settings({"DATABASE_URL": "postgresql://staff@127.0.0.1:9/cases"}, None)
+    assert answer(["cases", "list"], settings) is None
+
+
 async def test_the_command_lists_cases_without_loading_the_orm(app: App) -> None:
     reference = await register_complaint(app)
     environment = {**os.environ, "DATABASE_URL": str(app.settings.database_url)}
