@@ -47,7 +47,7 @@ FLOOR: dict[str, dict[str, float]] = {
     },
     "held-out": {
         "product": 0.975,
-        "when": 0.90,
+        "when": 0.895,
         "outcome": 0.895,
         "name": 0.995,
         "contact": 0.98,
