@@ -250,6 +250,9 @@ from workflows.vocabulary import Vocabulary
         ("es", "Naturalmente, no tengo inconveniente.", True),
         ("es", "Sí, claro, ve", True),
         ("es", "Sí, bé", True),
+        ("fr", "Je n'y vois pas d'inconvénient.", True),  # not a "pas" that refuses
+        ("fr", "Yalla oui", True),
+        ("fr", "Waaw", True),  # Wolof
         ("en", "Not acceptable, no.", False),
     ],
 )
@@ -361,6 +364,8 @@ def test_a_yes_limited_to_handling_this_complaint_is_consent(
         ("en", "naw. just gie me ma money"),
         ("de", "Na. Meine Daten bleiben bei mir."),
         ("de", "Naa, lieber ned."),
+        ("de", "Na. Ned speichern bitte."),
+        ("en", "nah rather you didn't, just cancel it"),
     ],
 )
 def test_a_refusal_in_the_customers_own_words_is_a_refusal(

@@ -45,6 +45,11 @@ from workflows.vocabulary import Vocabulary
             "514-555-0176",
         ),
         ("es", "Llamen al 928 55 01 23 que es el fijo de casa", "928 55 01 23"),
+        # "You can write to me at", "call me on" in Bremen, South Tyrol and Jamaica.
+        ("es", "Pueden escribirme a m.ochoa@example.com porque no contesto", "m.ochoa@example.com"),
+        ("de", "Koennen Sie mich bitte unter 0421 69 40 117 zurueckrufen", "0421 69 40 117"),
+        ("de", "Bitte ruft mi unter 0471 97 33 20 an, nit auf dem Handy.", "0471 97 33 20"),
+        ("en", "Call mi pon 876-555-0177 cause dis a mi wife phone", "876-555-0177"),
     ],
 )
 def test_a_first_text_asking_for_replies_elsewhere_gives_the_contact(

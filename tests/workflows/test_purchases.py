@@ -139,6 +139,24 @@ def test_a_day_of_reporting_or_sending_back_alone_is_asked_about(
             "Kauft hab i ihn am Samstag, den 7. Am Dienstag in der Früh hat er alles hänga lassa.",
             date(2026, 3, 17),
         ),
+        # Left for repair or cleaning, or received: the day it was handed back wrong counts.
+        (
+            "fr",
+            "Déposé le lundi 9, récupéré le jeudi 12. C'est au retrait que j'ai vu la tache.",
+            date(2026, 3, 12),
+        ),
+        (
+            "fr",
+            "Je l'ai déposé le samedi 7, vous l'avez gardé plus d'une semaine, je l'ai récupéré "
+            "mercredi et c'est en repartant de chez vous que ça a sauté",
+            date(2026, 3, 18),
+        ),
+        (
+            "en",
+            "Well I left them on the 24th of February, they were meant to be ready the 4th, "
+            "that's when it all started going wrong",
+            date(2026, 3, 4),
+        ),
     ],
 )
 def test_a_day_before_having_it_or_of_the_customers_own_step_is_not_when_it_went_wrong(
