@@ -6,9 +6,23 @@ application to import (see ``bot.staff_reads``); everything else goes to ``bot.c
 
 from __future__ import annotations
 
+import os
+import sys
+
 
 def main() -> int:
     """Entry point; returns the process exit code."""
+    try:
+        return _run()
+    except BrokenPipeError:
+        # Output piped into `head` or a pager closed early: nothing went wrong to show.
+        # Python would complain again flushing stdout at exit, so it is pointed at nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _run() -> int:
     from bot.staff_reads.commands import answer
 
     quick = answer()

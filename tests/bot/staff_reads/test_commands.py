@@ -155,3 +155,27 @@ async def test_the_command_lists_cases_without_loading_the_orm(app: App) -> None
     assert reference in run.stdout
     imported = {line.split("|")[-1].strip().split(".")[0] for line in run.stderr.splitlines()}
     assert not imported & {"sqlalchemy", "pydantic", "pydantic_settings", "alembic"}
+
+
+async def test_output_cut_short_by_a_closed_pipe_is_no_error(app: App) -> None:
+    reference = await register_complaint(app)
+    environment = {**os.environ, "DATABASE_URL": str(app.settings.database_url)}
+
+    def shown_to_a_closed_pipe(*command: str) -> subprocess.CompletedProcess[str]:
+        # As `complaintbot cases show REF | head -1` ends once head has its line.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", *command],
+            env=environment,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        process.stdout.close()
+        _, errors = process.communicate()
+        return subprocess.CompletedProcess(command, process.returncode, "", errors)
+
+    for command in (("cases", "show", reference), ("cases", "inbox")):
+        done = await asyncio.to_thread(shown_to_a_closed_pipe, *command)
+        assert "Traceback" not in done.stderr, done.stderr
