@@ -162,8 +162,27 @@ class Classification:
         return [reason.to_data() for reason in self.reasons]
 
 
-def classify(text: str, rules: Rules) -> Classification:
-    """Pick category, severity and queue for a complaint's whole text."""
+def classify(text: str, rules: Rules, *, wishes: str = "") -> Classification:
+    """Pick category, severity and queue for a complaint's whole text.
+
+    ``wishes``: what the customer asked to be done. A hazard in it counts, but the category it
+    names only when the complaint itself names none: "I want my money back" for a wardrobe
+    door that came off is no billing complaint.
+    """
+    whole = _classified("\n".join(part for part in (text, wishes) if part), rules)
+    if not wishes:
+        return whole
+    about = _classified(text, rules)
+    if about.category in (rules.default_category, whole.category):
+        return whole
+    reasons = tuple(reason for reason in whole.reasons if reason.kind != "category")
+    reasons += tuple(reason for reason in about.reasons if reason.kind == "category")
+    return Classification(
+        about.category, whole.severity, route(about.category, whole.severity, rules), reasons
+    )
+
+
+def _classified(text: str, rules: Rules) -> Classification:
     found = assess(text, rules.lexicon, rules.default_category, rules.opinion)
     severity, reasons = found.severity, found.reasons
     if rules.also is not None and severity != CRITICAL:

@@ -39,7 +39,11 @@ def register(
     reference = context.new_reference
     details = details_from(conversation)
     description, product = details.description, details.product
-    found = classify(complaint_text(conversation, message, context), settings.rules)
+    found = classify(
+        complaint_text(conversation, message, context, wishes=False),
+        settings.rules,
+        wishes=complaint_text(conversation, message, context, facts=False),
+    )
     targets = settings.rules.targets[found.severity]
     due_at = settings.rules.deadline(context.now, targets.respond_within)
     facts = {
@@ -86,19 +90,28 @@ def linked(reference: str, follows: str | None) -> list[Effect]:
 
 
 def complaint_text(
-    conversation: Conversation, message: CustomerMessage, context: CustomerContext
+    conversation: Conversation,
+    message: CustomerMessage,
+    context: CustomerContext,
+    *,
+    facts: bool = True,
+    wishes: bool = True,
 ) -> str:
     """Everything the customer said about the complaint in this intake, for triage.
 
     A hazard mentioned while answering any question counts; the customer's name and contact
-    details do not (a Mr Burns has not been burnt).
+    details do not (a Mr Burns has not been burnt). ``facts``: what they told, every message
+    and answer but the one to "what would you like us to do"; ``wishes``: that answer.
     """
-    parts = [
-        message.subject,
-        *context.earlier_messages,
-        message.text,
-        *(conversation.answer(question) for question in _TRIAGED),
-    ]
+    told = [message.subject, *context.earlier_messages, message.text] if facts else []
+    if not wishes:
+        # The message that answered "what would you like us to do" is a wish, not a fact: as
+        # kept ("refund: I want my money back"), as chosen, or in the customer's words.
+        wish = conversation.answer(Field.OUTCOME) or ""
+        said = {wish, *wish.partition(": ")[::2]} - {""}
+        told = [part for part in told if (part or "").strip().casefold() not in _folded(said)]
+    asked = [q for q in _TRIAGED if (wishes if q is Field.OUTCOME else facts)]
+    parts = [*told, *(conversation.answer(question) for question in asked)]
     personal = [
         value
         for value in (
@@ -116,6 +129,10 @@ def complaint_text(
         if part.strip():
             kept[part.strip()] = None
     return "\n".join(kept)
+
+
+def _folded(texts: set[str]) -> set[str]:
+    return {text.strip().casefold() for text in texts}
 
 
 def _without(text: str, value: str) -> str:

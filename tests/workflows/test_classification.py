@@ -160,3 +160,12 @@ def test_from_mapping_rejects_a_reminder_that_is_not_before_the_target(
     data["targets"]["high"] = {"respond_hours": 24, "warn_hours_before": 24}
     with pytest.raises(ValueError, match=r"targets\.high"):
         Rules.from_mapping(data, lexicon)
+
+
+def test_staff_see_the_complaints_own_words_for_its_category_not_the_wish(rules: Rules) -> None:
+    found = classify("The wardrobe door came off its hinges", rules, wishes="I want my money back")
+    assert (found.category, found.queue) == ("product", "complaints")
+    assert {r.words for r in found.reasons if r.kind == "category"} == {"came off", "wardrobe"}
+    # Without the complaint's own category, the wish's stands, with its words as the reason.
+    wished = classify("I am not happy", rules, wishes="refund my call-out fee")
+    assert (wished.category, wished.queue) == ("billing", "billing")

@@ -197,3 +197,37 @@ def test_a_billing_complaint_goes_to_the_billing_queue(chat: Chat) -> None:
     decision = chat.say("yes")
     assert [notify.queue for notify in decision.of_type(NotifyStaff)] == ["billing"]
     assert opened(decision).classification.category == "billing"
+
+
+@pytest.mark.parametrize(
+    ("first", "wish", "category", "queue", "severity"),
+    [
+        # The refund wanted names no billing complaint: the wardrobe's makers should see it.
+        (
+            "The wardrobe door came off its hinges",
+            "I want my money back",
+            "product",
+            "complaints",
+            "normal",
+        ),
+        # A hazard told only in the wish still counts.
+        (
+            "The wardrobe door came off",
+            "A refund. It nearly hit my child, it could have killed her",
+            "product",
+            "complaints-urgent",
+            "critical",
+        ),
+        # A complaint that names no category takes the one the wish names ("job 4471" none).
+        ("I am not happy with you", "a refund of the call-out fee", "billing", "billing", "normal"),
+    ],
+)
+def test_what_the_customer_wants_done_does_not_move_the_complaint_to_another_team(
+    chat: Chat, first: str, wish: str, category: str, queue: str, severity: str
+) -> None:
+    answers = {"customer/ask_outcome": wish, "customer/ask_product": "job 4471"}
+    answer_until_summary(chat, chat.say(first), answers)
+    decision = chat.say("yes")
+    case = opened(decision)
+    assert (case.classification.category, case.classification.severity) == (category, severity)
+    assert [notify.queue for notify in decision.of_type(NotifyStaff)] == [queue]
