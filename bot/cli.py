@@ -20,10 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cli_audit import add_audit_commands, run_audit
 from bot.cli_customer import add_customer_commands, run_customer
 from bot.cli_improve import add_improve_commands, run_improve
-from bot.cli_output import STAFF_CHANNEL, say
+from bot.cli_output import say
 from bot.cli_report import add_report_command, run_report
 from bot.config_files import ConfigError
 from bot.logs import configure as configure_logging
+from bot.rendering import STAFF_CHANNEL
 from bot.services.app import App
 from bot.services.lookup import CaseNotFound
 from bot.services.queries import case_file, list_cases, unfiled_messages

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from bot.rendering import STAFF_CHANNEL
 from bot.services.app import App
-
-# Staff commands render their templates for the terminal.
-STAFF_CHANNEL = "cli"
 
 
 def say(app: App, template: str, **context: object) -> None:

@@ -34,6 +34,8 @@ CHANNEL_FORMATS: dict[str, tuple[str, ...]] = {
 # Output read in a terminal or a log (a staff member's screen): customer text there must not
 # carry escape sequences that move the cursor, retitle the window or reorder the line.
 TERMINAL_CHANNELS = frozenset({"console", "cli", "staff-feed"})
+# The channel staff commands in a terminal act as, and render their templates for.
+STAFF_CHANNEL = "cli"
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 

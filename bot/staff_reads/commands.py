@@ -11,14 +11,11 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.rendering import Renderer
+from bot.rendering import STAFF_CHANNEL, Renderer
 from bot.staff_reads.rows import Row, Rows, Unreadable, opened
 from bot.staff_reads.settings import ReadSettings, read_settings
 from workflows.lifecycle import CaseStatus
 from workflows.references import ReferenceCheck, parse_reference
-
-# Staff commands render their templates for the terminal (as bot.cli_output does).
-STAFF_CHANNEL = "cli"
 
 
 class _Unsure(Exception):

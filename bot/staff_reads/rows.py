@@ -105,32 +105,32 @@ class _SQLite:
 class _Postgres:
     """asyncpg, which SQLAlchemy uses underneath on PostgreSQL."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, errors: tuple[type[Exception], ...]) -> None:
         self.connection = connection
+        self._errors = errors  # what asyncpg raises when the database cannot answer
 
     @classmethod
     async def connect(cls, dsn: str) -> _Postgres:
         """A connection that decodes JSON columns as SQLAlchemy's JSON type does."""
         import asyncpg  # type: ignore[import-untyped]  # only on PostgreSQL (no type hints)
 
+        errors = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
         try:
             connection = await asyncpg.connect(dsn)
             for kind in ("json", "jsonb"):
                 await connection.set_type_codec(
                     kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
                 )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        except errors as error:
             raise Unreadable(str(error)) from error
-        return cls(connection)
+        return cls(connection, errors)
 
     async def all(self, statement: str, *parameters: object) -> list[Row]:
         """Every row the statement gives, its ``?`` placeholders numbered as asyncpg wants."""
         parts = statement.split("?")
         numbered = parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1))
-        import asyncpg  # already loaded by connect
-
         try:
             found: Sequence[Any] = await self.connection.fetch(numbered, *parameters)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        except self._errors as error:
             raise Unreadable(str(error)) from error
         return [Row(**dict(row)) for row in found]
