@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
+from bot.attention import LOOK_BACK, needs_attention
 from bot.services.app import App
 from bot.services.lookup import find_case
 from bot.storage.models import (
@@ -76,27 +77,6 @@ async def case_file(app: App, reference: str) -> CaseFile:
         )
 
 
-# Flags that make a message on no case worth a person's eye even from a known customer.
-ATTENTION_FLAGS = (
-    "processing-failed",
-    "auto",
-    "unparseable",
-    "mime-",
-    "binary-body",
-    "no-text",
-    "too-many-",
-    "attachment-too-large",
-    "group",
-    "from-bot",
-    "channel-post",
-    "contact-not-own",
-    "bad-press",
-    "unverified",
-    "media-over-limit",
-    "sender-unverified",
-)
-
-
 async def unfiled_messages(app: App, limit: int = 50) -> list[tuple[MessageIn, Identity]]:
     """Messages on no case that need a person's eye, newest first: from strangers (people with
     no case), automated or broken mail, failed processing, what a channel could not place.
@@ -111,12 +91,10 @@ async def unfiled_messages(app: App, limit: int = 50) -> list[tuple[MessageIn, I
             .join(Identity, Identity.id == MessageIn.identity_id)
             .where(MessageIn.case_id.is_(None))
             .order_by(MessageIn.id.desc())
-            # Routine words are most of what is on no case: look further back for the rest.
-            .limit(limit * 20)
+            .limit(limit * LOOK_BACK)
         )
         for message, identity, known in rows:
-            flagged = any(str(flag).startswith(ATTENTION_FLAGS) for flag in message.flags or [])
-            if flagged or not known:
+            if needs_attention(message.flags, known_customer=bool(known)):
                 found.append((message, identity))
             if len(found) == limit:
                 break

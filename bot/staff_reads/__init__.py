@@ -1,4 +1,4 @@
-"""Staff commands that only read cases (`cases list`, `cases show`), answered quickly.
+"""Staff commands that only read (`cases list`, `cases show`, `cases inbox`), answered quickly.
 
 A staff command used to spend half a second importing SQLAlchemy and pydantic before its 2 ms
 query. These read the same settings, the same tables and the same templates with the standard

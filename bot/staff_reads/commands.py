@@ -1,4 +1,4 @@
-"""`complaintbot cases list` and `cases show`, read and rendered without the ORM.
+"""`complaintbot cases list`, `cases show` and `cases inbox`, read and rendered without the ORM.
 
 The same statements and templates as ``bot.services.queries`` and ``bot.cli``;
 tests/bot/staff_reads/test_commands.py holds the two to the same output on both databases.
@@ -11,6 +11,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot.attention import LOOK_BACK, needs_attention
 from bot.rendering import STAFF_CHANNEL, Renderer
 from bot.staff_reads.rows import Row, Rows, Unreadable, opened
 from bot.staff_reads.settings import ReadSettings, read_settings
@@ -23,7 +24,7 @@ class _Unsure(Exception):
 
 
 def answer(argv: Sequence[str] | None = None, settings: ReadSettings | None = None) -> int | None:
-    """Answer a `cases list` or `cases show` command; None when the full command must.
+    """Answer `cases list`, `cases show` or `cases inbox`; None when the full command must.
 
     ``settings``: as read from the environment and the project's ``.env`` unless given.
     """
@@ -42,7 +43,8 @@ def answer(argv: Sequence[str] | None = None, settings: ReadSettings | None = No
 
 
 def _parsed(argv: Sequence[str]) -> argparse.Namespace:
-    """`cases list [--status S] [--queue Q] [--limit N]` or `cases show REF`, nothing else."""
+    """`cases list [--status S] [--queue Q] [--limit N]`, `cases show REF` or `cases inbox
+    [--limit N]`, nothing else."""
     if len(argv) < 2 or argv[0] != "cases" or any(arg in ("-h", "--help") for arg in argv):
         raise _Unsure
     parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
@@ -52,6 +54,8 @@ def _parsed(argv: Sequence[str]) -> argparse.Namespace:
         parser.add_argument("--limit", type=int, default=50)
     elif argv[1] == "show":
         parser.add_argument("reference")
+    elif argv[1] == "inbox":
+        parser.add_argument("--limit", type=int, default=50)
     else:
         raise _Unsure
     try:
@@ -69,6 +73,9 @@ async def _answer(settings: ReadSettings, args: argparse.Namespace) -> int:
     async with opened(settings) as rows:
         if args.cases_command == "list":
             _say(renderer, "cli/case_list", cases=await _listed(rows, args))
+            return 0
+        if args.cases_command == "inbox":
+            _say(renderer, "cli/inbox", messages=await _unfiled(rows, args.limit))
             return 0
         parsed = parse_reference(args.reference, settings.reference_prefix)
         if parsed.check is not ReferenceCheck.VALID:
@@ -93,6 +100,30 @@ async def _listed(rows: Rows, args: argparse.Namespace) -> list[Row]:
     if where:
         statement += " WHERE " + " AND ".join(where)
     return await rows.all(statement + " ORDER BY opened_at DESC LIMIT ?", *parameters, args.limit)
+
+
+async def _unfiled(rows: Rows, limit: int) -> list[tuple[Row, Row]]:
+    """Messages on no case that need a person's eye (``queries.unfiled_messages``)."""
+    messages = await rows.all(
+        "SELECT messages_in.*, EXISTS (SELECT 1 FROM cases"
+        " WHERE cases.customer_id = identities.customer_id) AS known_customer"
+        " FROM messages_in JOIN identities ON identities.id = messages_in.identity_id"
+        " WHERE messages_in.case_id IS NULL ORDER BY messages_in.id DESC LIMIT ?",
+        limit * LOOK_BACK,
+    )
+    kept = [
+        message
+        for message in messages
+        if needs_attention(message.flags, known_customer=bool(message.known_customer))
+    ][:limit]
+    if not kept:
+        return []
+    wanted = sorted({message.identity_id for message in kept})
+    marks = ", ".join("?" * len(wanted))
+    statement = f"SELECT * FROM identities WHERE id IN ({marks})"  # noqa: S608 (placeholders)
+    identities = await rows.all(statement, *wanted)
+    by_id = {identity.id: identity for identity in identities}
+    return [(message, by_id[message.identity_id]) for message in kept]
 
 
 async def _case_file(rows: Rows, case: Row) -> Row:

@@ -6,19 +6,21 @@ import asyncio
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.services.app import App
-from bot.services.queries import case_file, list_cases
+from bot.services.intake import handle_inbound, store_only
+from bot.services.queries import case_file, list_cases, unfiled_messages
 from bot.settings import PROJECT_ROOT
 from bot.staff_reads.commands import answer
 from bot.staff_reads.settings import ReadSettings, read_settings
 from channels.base import Attachment
 from fakes import FakeClock, SeededRandom
-from tests.bot.conversation import register_complaint, send, staff_action
+from tests.bot.conversation import message, register_complaint, send, staff_action
 from workflows.references import generate_reference
 from workflows.staff import StaffActionKind
 
@@ -81,6 +83,32 @@ async def test_the_case_list_and_a_case_file_read_the_same_as_the_full_commands(
     assert shown == _full(app, "cli/case_show", file=await case_file(app, first))
     for seen in ("kettle.jpg (image/jpeg, 4 bytes)", "receipt.pdf", "Assigned to:  bob", "& co"):
         assert seen in shown
+
+
+async def test_the_inbox_reads_the_same_as_the_full_command(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = _read_settings(app)
+    assert await _answer(["cases", "inbox"], settings) == 0
+    assert capsys.readouterr().out == "No messages outside cases.\n"
+
+    await register_complaint(app, "alice")
+    await send(app, "status", "alice")  # a customer's routine word: not shown
+    await send(app, "status CB-AAAA-AAAA", "mallory")
+    await store_only(app, replace(message(app, "hi all", "alice"), flags=("group",)))
+    await handle_inbound(app, replace(message(app, "Out of office", "alice"), flags=("auto:oof",)))
+
+    assert await _answer(["cases", "inbox", "--limit", "2"], settings) == 0
+    shown = capsys.readouterr().out
+    assert shown == _full(app, "cli/inbox", messages=await unfiled_messages(app, 2))
+    assert "Out of office" in shown
+    assert "hi all" in shown
+    assert "mallory" not in shown, "two, newest first"
+    assert await _answer(["cases", "inbox"], settings) == 0
+    everything = capsys.readouterr().out
+    assert everything == _full(app, "cli/inbox", messages=await unfiled_messages(app))
+    assert "mallory" in everything
+    assert "status\n" not in everything
 
 
 async def test_a_mistyped_or_unknown_reference_is_said_so(
