@@ -108,8 +108,8 @@ def complaint_text(
         # The message that answered "what would you like us to do" is a wish, not a fact: as
         # kept ("refund: I want my money back"), as chosen, or in the customer's words.
         wish = conversation.answer(Field.OUTCOME) or ""
-        said = {wish, *wish.partition(": ")[::2]} - {""}
-        told = [part for part in told if (part or "").strip().casefold() not in _folded(said)]
+        said = {text.strip().casefold() for text in (wish, *wish.partition(": ")[::2])} - {""}
+        told = [part for part in told if (part or "").strip().casefold() not in said]
     asked = [q for q in _TRIAGED if (wishes if q is Field.OUTCOME else facts)]
     parts = [*told, *(conversation.answer(question) for question in asked)]
     personal = [
@@ -129,10 +129,6 @@ def complaint_text(
         if part.strip():
             kept[part.strip()] = None
     return "\n".join(kept)
-
-
-def _folded(texts: set[str]) -> set[str]:
-    return {text.strip().casefold() for text in texts}
 
 
 def _without(text: str, value: str) -> str:

@@ -28,6 +28,10 @@ class Rows(Protocol):
         """Every row the statement gives."""
         ...
 
+    async def close(self) -> None:
+        """Let the database go."""
+        ...
+
 
 class Unreadable(Exception):
     """The database could not be read here: the full command says why, or mends it."""
@@ -53,14 +57,7 @@ async def opened(settings: ReadSettings) -> AsyncIterator[Rows]:
             raise OutOfDate
         yield rows
     finally:
-        await _close(rows)
-
-
-async def _close(rows: Rows) -> None:
-    if isinstance(rows, _SQLite):
-        rows.connection.close()
-    elif isinstance(rows, _Postgres):
-        await rows.connection.close()
+        await rows.close()
 
 
 def _utc(text: bytes) -> datetime:
@@ -101,6 +98,10 @@ class _SQLite:
             raise Unreadable(str(error)) from error
         return [Row(**dict(row)) for row in found]
 
+    async def close(self) -> None:
+        """Close the file."""
+        self.connection.close()
+
 
 class _Postgres:
     """asyncpg, which SQLAlchemy uses underneath on PostgreSQL."""
@@ -134,3 +135,7 @@ class _Postgres:
         except self._errors as error:
             raise Unreadable(str(error)) from error
         return [Row(**dict(row)) for row in found]
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self.connection.close()
