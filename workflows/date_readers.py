@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from rapidfuzz.distance import OSA
-
 from workflows.date_words import DateFound, DateWords
 from workflows.named_days import holiday_date, people_not_feasts
 from workflows.overnight import overnight
 from workflows.phrases import alternation, contains_phrase, normalise
 from workflows.relative_dates import RELATIVE_READERS, relative_date, weekday_of_last_week
+from workflows.weekday_slips import weekday_meant
 
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
@@ -52,26 +51,8 @@ def words_of(text: str, dates: DateWords) -> str:
         text = _DOTTED_BARE.sub(r"\1/\2", text)
     # "en noviembre, 1.450 euros": a sum's thousands, kept whole, are no day after a month.
     text = _THOUSANDS.sub(r"\1\2", text)
-    words = " ".join(_weekday_meant(token, dates) for token in normalise(text).split())
+    words = " ".join(weekday_meant(token, dates) for token in normalise(text).split())
     return overnight(words, dates)
-
-
-def _weekday_meant(token: str, dates: DateWords) -> str:
-    """The weekday a token is one slip away from, or the token as it is."""
-    if len(token) < _SLIPPED_WORD or token in dates.weekdays:
-        return token
-    for name in dates.weekdays:
-        # A letter too many is another word ("saturdays", "Montage" is fitting).
-        long_enough = len(name) >= _SLIPPED_WEEKDAY and len(token) <= len(name)
-        if long_enough and OSA.distance(token, name, score_cutoff=1) <= 1:
-            return name
-    return token
-
-
-# Shorter words and names are too often other words one slip away ("mari" and "mardi",
-# "luces" and "lunes", "thers" and "thurs").
-_SLIPPED_WORD = 5
-_SLIPPED_WEEKDAY = 6
 
 
 def first_date(text: str, today: date, dates: DateWords) -> DateFound | None:
@@ -182,6 +163,12 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
 
     year = _full_year(match[3], today) if match[3] else None
     found = _with_year(day, month, year, today)
+    said = _weekday_before(words[: match.start()], dates)
+    if said is not None and max(first, second) <= 12 and first != second:
+        # "el viernes 3/6" from a Spanish speaker in the US: the reading on a Friday.
+        other = _with_year(month, day, year, today)
+        if _falls_on(other, said) and not _falls_on(found, said):
+            return other
     if dates.either_order and max(first, second) <= 12 and first != second:
         # Read the other way round, a day just past beats "appt was 3/4" from an American on
         # 20 March as 3 April to come, "03/12/2026" as December, and "on 3/10 you charged
@@ -194,6 +181,16 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
         if past and (far or (soon and not dates.soon_is_ahead)):
             return other
     return found
+
+
+def _weekday_before(words: str, dates: DateWords) -> int | None:
+    """The weekday the words end with ("... el viernes"), if they do."""
+    said = words.split()[-1:]
+    return dates.weekdays.get(said[0]) if said else None
+
+
+def _falls_on(found: DateFound, weekday: int) -> bool:
+    return found.valid and found.value is not None and found.value.weekday() == weekday
 
 
 def without_numeric_dates(text: str) -> str:

@@ -131,6 +131,9 @@ class DateWords:
     answer_weekdays: Mapping[str, int] = field(default_factory=dict)
     # "on sat", "this sun": words before one besides "last" and a day's article.
     answer_weekday_leads: frozenset[str] = frozenset()
+    # Words one slip from a weekday that are words of their own ("partes", "sundae"): never
+    # read as a mistyped weekday.
+    weekday_lookalikes: frozenset[str] = frozenset()
 
     def weekday_named(self, words: str) -> int | None:
         """The first weekday normalised words name, if any."""
@@ -195,6 +198,7 @@ class DateWords:
             weekdays=numbered(data["weekdays"]),
             answer_weekdays=numbered(data.get("answer_weekdays", {})),
             answer_weekday_leads=listed("answer_weekday_leads"),
+            weekday_lookalikes=listed("weekday_lookalikes"),
             days_ago=numbered(data["days_ago"]),
             last_words=phrase_set(data["last_words"]),
             ago_words=phrase_set(data["ago_words"]),
