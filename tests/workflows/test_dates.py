@@ -239,18 +239,6 @@ def test_a_date_inside_a_longer_complaint_is_found(vocab: Vocabulary) -> None:
             "ordered on 3 March, promised for the 25th, nothing on the 10th",
             valid(2026, 3, 10),
         ),
-        # A weekday typed with one slip; an ordinal that counts visits is not a day.
-        ("en", "on tuesdy the left arm snapped clean off", valid(2026, 3, 17)),
-        ("fr", "c'était samdi passé", valid(2026, 3, 14)),
-        ("de", "das Schreiben kam am Dienstga per Post", valid(2026, 3, 17)),
-        ("en", "we work saturdays", None),
-        # A key held down; words one slip from a weekday that are words of their own.
-        ("de", "am Monntag war die Heizung kalt", valid(2026, 3, 16)),
-        ("de", "freilich, des war a Schmarrn", None),
-        ("es", "he sacado las partes rotas", None),
-        # A weekday says which way round a date in digits is meant.
-        ("es", "lo trajeron el viernes 3/6 en la tarde", valid(2026, 3, 6)),
-        ("en", "truck was meant to come out a wk ago today, still no show", valid(2026, 3, 13)),
         # Today is a Friday: "on Friday" is last week's (today's would be "today").
         ("en", "the dishwasher broke on Friday", valid(2026, 3, 13)),
         ("fr", "le frigo ne refroidit plus depuis vendredi", valid(2026, 3, 13)),
