@@ -29,8 +29,11 @@ from workflows.vocabulary import Vocabulary
 
 _EMAIL_IN = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 # A phone number: + or 0 first, then 10 to 15 digits with the usual separators.
-# A full stop may end the sentence after it ("call him on 07 81 44 29 63."), not a dotted number.
-_PHONE_IN = re.compile(r"(?<![\w+./-])(?:\+|0)\d[\d ()]{8,18}\d(?![\w/-]|\.\w)")
+# A full stop may end the sentence after it ("call him on 07 81 44 29 63."), not a dotted number;
+# a slash only after the area code ("0231 / 52 19 84").
+_PHONE_IN = re.compile(
+    r"(?<![\w+./-])(?:\+|0)\d(?:\d{1,4} ?/ ?(?=\d))?[\d ()]{4,18}\d(?![\w/-]|\.\w)"
+)
 # Right after words that say it is theirs ("Llámenme al fijo 922 38 14 07", "Rappelez-moi au
 # 581 307-4456"): a number written without its leading 0 or + is theirs too.
 _CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\w/-]|\.\w)")

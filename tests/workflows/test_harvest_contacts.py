@@ -78,6 +78,12 @@ def test_asked_how_to_reach_them_a_number_in_any_national_format_is_taken(
         ("en", "Got my ticket still with me leh. Call my office 6123 4567 if needed.", "6123 4567"),
         ("fr", "Rappelez au 44.18.27 c'est le fixe de la station, oh", "44.18.27"),
         ("es", "le pusieron el EpiPen. Pueden contestarme a y.n@example.com", "y.n@example.com"),
+        # A landline with a slash after its area code.
+        (
+            "de",
+            "Bitte rufen Sie auf dem Festnetz an: 0231 / 52 19 84, das Handy höre ich oft nicht.",
+            "0231 / 52 19 84",
+        ),
     ],
 )
 def test_a_texter_asking_to_be_reached_elsewhere_has_that_contact_recorded(
