@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         "triage", help="show the severity, category and queue a complaint's text would get, and why"
     )
     triage.add_argument("text", help='the complaint\'s text, or "-" to read it from standard input')
+    triage.add_argument(
+        "--language",
+        metavar="CODE",
+        help="read it as a customer writing in this language is read (default: the language the "
+        "bot would answer the text in)",
+    )
 
     add_audit_commands(commands)
     add_customer_commands(commands)
@@ -287,7 +293,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
                 await scratch.dispose()
         return 0
     if args.command == "triage":
-        return _triage(app, args.text)
+        return _triage(app, args.text, args.language)
     if args.command == "db":
         await upgrade(app.engine)
         say(app, "cli/db_upgraded")
@@ -312,13 +318,20 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
         return 1
 
 
-def _triage(app: App, text: str) -> int:
+def _triage(app: App, text: str, language: str | None) -> int:
     """What triage makes of a text: for an operator checking an edit to the lexicon."""
     if text == "-":
         text = sys.stdin.read()
     from workflows.classification import classify  # what cases list and show never need
 
-    rules = app.intake.rules
+    offered = app.settings.language_codes
+    if language is not None and language not in offered:
+        say(app, "cli/triage_unknown_language", language=language, offered=offered)
+        return 2
+    # As a new customer's first message is read: in the language the bot would answer it in,
+    # with that language's lexicon (and the default's hazards).
+    code = language or app.locales.picker.pick(text, known=None)
+    rules = app.locales.intake(code).rules
     found = classify(text, rules)
     say(
         app,
@@ -329,6 +342,8 @@ def _triage(app: App, text: str) -> int:
         respond_hours=round(rules.targets[found.severity].respond_within.total_seconds() / 3600),
         reasons=found.reasons_data(),
         lexicon=rules.lexicon.language,
+        language=code,
+        chosen=language is not None,
     )
     return 0
 

@@ -120,6 +120,22 @@ def test_an_operator_checks_what_a_text_would_get(product: Product) -> None:
     assert 'not counted, ruled out by the customer: injury ("hurt")' in calm
 
 
+def test_an_operator_sees_a_complaint_read_in_its_own_language(product: Product) -> None:
+    # As the bot reads a French customer: with the French lexicon, not the default's.
+    fire = "Ma bouilloire a pris feu hier soir et ma fille s'est brûlée la main."
+    shown = product.run("triage", fire).stdout
+    assert "Read as:  French" in shown
+    assert "Severity: critical" in shown
+    assert 'product: "a pris feu", "brûlée", "bouilloire"' in shown
+    chosen = product.run("triage", "--language", "de", "the heater sparked").stdout
+    assert "Read as:  German (as asked)" in chosen
+    unknown = product.run("triage", "--language", "xx", "hello", check=False)
+    assert unknown.returncode == 2
+    assert 'No customers are answered in "xx" here. Languages offered: en, fr, de, es' in (
+        unknown.stdout
+    )
+
+
 def test_another_customer_cannot_read_a_case_by_its_reference(product: Product) -> None:
     chat = product.chat("alice")
     answer(chat, "My order #5512 arrived damaged and the box was soaked through")
