@@ -22,6 +22,7 @@ from bot.cli_customer import add_customer_commands, run_customer
 from bot.cli_improve import add_improve_commands, run_improve
 from bot.cli_output import say
 from bot.cli_report import add_report_command, run_report
+from bot.cli_triage import add_triage_command, run_triage
 from bot.config_files import ConfigError
 from bot.logs import configure as configure_logging
 from bot.rendering import STAFF_CHANNEL
@@ -72,17 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     revision.add_argument("message", help="what the change is, e.g. 'add case priority'")
 
-    triage = commands.add_parser(
-        "triage", help="show the severity, category and queue a complaint's text would get, and why"
-    )
-    triage.add_argument("text", help='the complaint\'s text, or "-" to read it from standard input')
-    triage.add_argument(
-        "--language",
-        metavar="CODE",
-        help="read it as a customer writing in this language is read (default: the language the "
-        "bot would answer the text in)",
-    )
-
+    add_triage_command(commands)
     add_audit_commands(commands)
     add_customer_commands(commands)
     add_report_command(commands)
@@ -293,7 +284,7 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
                 await scratch.dispose()
         return 0
     if args.command == "triage":
-        return _triage(app, args.text, args.language)
+        return run_triage(app, args.text, args.language)
     if args.command == "db":
         await upgrade(app.engine)
         say(app, "cli/db_upgraded")
@@ -316,36 +307,6 @@ async def _dispatch(app: App, args: argparse.Namespace) -> int:
     except CaseNotFound as error:
         say(app, "cli/case_not_found", reference=error.reference, mistyped=error.mistyped)
         return 1
-
-
-def _triage(app: App, text: str, language: str | None) -> int:
-    """What triage makes of a text: for an operator checking an edit to the lexicon."""
-    if text == "-":
-        text = sys.stdin.read()
-    from workflows.classification import classify  # what cases list and show never need
-
-    offered = app.settings.language_codes
-    if language is not None and language not in offered:
-        say(app, "cli/triage_unknown_language", language=language, offered=offered)
-        return 2
-    # As a new customer's first message is read: in the language the bot would answer it in,
-    # with that language's lexicon (and the default's hazards).
-    code = language or app.locales.picker.pick(text, known=None)
-    rules = app.locales.intake(code).rules
-    found = classify(text, rules)
-    say(
-        app,
-        "cli/triage",
-        severity=found.severity,
-        category=found.category,
-        queue=found.queue,
-        respond_hours=round(rules.targets[found.severity].respond_within.total_seconds() / 3600),
-        reasons=found.reasons_data(),
-        lexicon=rules.lexicon.language,
-        language=code,
-        chosen=language is not None,
-    )
-    return 0
 
 
 async def _list(app: App, args: argparse.Namespace) -> int:
