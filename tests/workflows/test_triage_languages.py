@@ -122,3 +122,38 @@ def test_crackling_sound_is_not_an_electrical_hazard(
 ) -> None:
     chosen = rules if code == "en" else rules_for(code, rules)
     assert classify(text, chosen).severity == severity
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "category"),
+    [
+        # A tradesperson's work, with the invoice's number quoted: service, not billing.
+        (
+            "es",
+            "El cerrajero vino el martes a cambiar la cerradura y ahora la llave no gira, me quedé "
+            "fuera de casa toda la noche. Factura 3318",
+            "service",
+        ),
+        (
+            "fr",
+            "le ramoneur est passé mardi et il a mis de la suie partout sur mon tapis blanc, "
+            "facture R-7714",
+            "service",
+        ),
+        (
+            "de",
+            "Der Schornsteinfeger kam zu spät und hat den Teppich schmutzig gemacht. Rechnung 4471",
+            "service",
+        ),
+        ("en", "The locksmith came Tuesday and now the key won't turn, invoice 3318", "service"),
+        # The invoice itself wrong, or charged twice: billing.
+        ("es", "Me han cobrado dos veces la factura de marzo", "billing"),
+        ("fr", "Ma facture est incorrecte", "billing"),
+        ("de", "Die Rechnung ist falsch, Sie haben 80 Euro zu viel berechnet", "billing"),
+    ],
+)
+def test_the_number_on_an_invoice_does_not_make_a_tradespersons_work_a_billing_complaint(
+    rules: Rules, code: str, text: str, category: str
+) -> None:
+    language = rules if code == "en" else rules_for(code, rules)
+    assert classify(text, language).category == category
