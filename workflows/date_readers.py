@@ -163,13 +163,15 @@ def _numeric_date(words: str, today: date, dates: DateWords) -> DateFound | None
 
     year = _full_year(match[3], today) if match[3] else None
     found = _with_year(day, month, year, today)
+    # Both ways round a day and a month: "3/6", not "3/14" nor "6/6".
+    either = max(first, second) <= 12 and first != second
     said = _weekday_before(words[: match.start()], dates)
-    if said is not None and max(first, second) <= 12 and first != second:
+    if said is not None and either:
         # "el viernes 3/6" from a Spanish speaker in the US: the reading on a Friday.
         other = _with_year(month, day, year, today)
         if _falls_on(other, said) and not _falls_on(found, said):
             return other
-    if dates.either_order and max(first, second) <= 12 and first != second:
+    if dates.either_order and either:
         # Read the other way round, a day just past beats "appt was 3/4" from an American on
         # 20 March as 3 April to come, "03/12/2026" as December, and "on 3/10 you charged
         # me" as last October.

@@ -11,6 +11,8 @@ def weekday_meant(token: str, dates: DateWords) -> str:
     """The weekday a token is one slip away from, or the token as it is."""
     if len(token) < _SLIPPED_WORD or token in dates.weekdays or token in dates.weekday_lookalikes:
         return token
+    # A key held down is a slip ("Monntag"); another letter is another word.
+    undoubled = _undoubled(token)
     near = [
         name
         for name in dates.weekdays
@@ -18,8 +20,7 @@ def weekday_meant(token: str, dates: DateWords) -> str:
         if len(name) >= _SLIPPED_WEEKDAY
         and (
             (len(token) <= len(name) and OSA.distance(token, name, score_cutoff=1) <= 1)
-            # A key held down is a slip ("Monntag"); another letter is another word.
-            or name in _undoubled(token)
+            or name in undoubled
         )
     ]
     # "Monntag" is one slip from Montag and from Sonntag: a word's first letter is seldom the
