@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import say
-from bot.services.app import App
+
+if TYPE_CHECKING:
+    from bot.services.app import App
 
 
 def add_audit_commands(commands: Any) -> None:

@@ -6,10 +6,12 @@ import argparse
 import getpass
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import say
-from bot.services.app import App
+
+if TYPE_CHECKING:
+    from bot.services.app import App
 
 
 def add_customer_commands(commands: Any) -> None:

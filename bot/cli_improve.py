@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import day, say
-from bot.services.app import App
-from bot.services.improvement import (
-    DONE,
-    DROPPED,
-    UnknownAction,
-    UnknownRootCause,
-    add_action,
-    finish_action,
-    progress,
-)
+
+if TYPE_CHECKING:
+    from bot.services.app import App
 
 
 def add_improve_commands(commands: Any) -> None:
@@ -39,6 +32,16 @@ def add_improve_commands(commands: Any) -> None:
 
 async def run_improve(app: App, args: argparse.Namespace) -> int:
     """Run one ``improve`` command; the exit code."""
+    from bot.services.improvement import (
+        DONE,
+        DROPPED,
+        UnknownAction,
+        UnknownRootCause,
+        add_action,
+        finish_action,
+        progress,
+    )
+
     command = args.improve_command
     try:
         if command == "add":

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
-from bot.rendering import STAFF_CHANNEL
-from bot.services.app import App
+if TYPE_CHECKING:
+    from bot.services.app import App
 
 
 def say(app: App, template: str, **context: object) -> None:
     """Print a staff template, in the organisation's default language."""
+    from bot.rendering import STAFF_CHANNEL
+
     print(app.renderer.render(template, context, STAFF_CHANNEL).text, flush=True)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import day, say
-from bot.services.app import App
+
+if TYPE_CHECKING:
+    from bot.services.app import App
 
 
 def add_report_command(commands: Any) -> None:

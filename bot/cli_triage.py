@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli_output import say
-from bot.services.app import App
+
+if TYPE_CHECKING:
+    from bot.services.app import App
 
 
 def add_triage_command(commands: Any) -> None:

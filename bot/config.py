@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from bot.config_files import ConfigError, read_toml
 from bot.settings import Settings
-from bot.working_hours import working_time
+from bot.working_hours import working_time_in
 from workflows.classification import Rules
 from workflows.intake import IntakeSettings
 from workflows.lexicon import Lexicon
@@ -97,11 +97,8 @@ def load_rules(settings: Settings) -> Rules:
     lexicon = load_lexicon(settings)
     opinion = load_opinion(settings)
     data = read_toml(settings.routing_file)
-    hours = data.pop("working_hours", {})
+    working = working_time_in(settings, data.pop("working_hours", {}))
     try:
-        if not isinstance(hours, dict):
-            raise ValueError("[working_hours] must be a table")
-        working = working_time(hours, settings.zone, datetime.now(settings.zone).date())
         return replace(Rules.from_mapping(data, lexicon, opinion), working=working)
     except (KeyError, ValueError, TypeError) as error:
         raise ConfigError(f"{settings.routing_file}: {error}") from None

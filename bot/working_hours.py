@@ -7,17 +7,37 @@ Public holidays come from the ``holidays`` library (its country and subdivision 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from bot.config_files import ConfigError, read_toml
 from workflows.working_time import WorkingTime
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _KNOWN = frozenset({"enabled", "days", "opens", "closes", "holidays", "subdivision", "closed"})
 # Years of public holidays expanded either side of this one (a target is weeks away at most).
 _YEARS_BEFORE, _YEARS_AFTER = 1, 3
+
+
+def load_working_time(settings: Settings) -> WorkingTime | None:
+    """The clock the targets run on, read alone (the report needs it, not the triage lexicon)."""
+    return working_time_in(settings, read_toml(settings.routing_file).get("working_hours", {}))
+
+
+def working_time_in(settings: Settings, hours: object) -> WorkingTime | None:
+    """``working_time`` of the routing file's table, as of today; ConfigError if it is wrong."""
+    try:
+        if not isinstance(hours, dict):
+            raise ValueError("[working_hours] must be a table")
+        return working_time(hours, settings.zone, datetime.now(settings.zone).date())
+    except (KeyError, ValueError, TypeError) as error:
+        raise ConfigError(f"{settings.routing_file}: {error}") from None
 
 
 def working_time(data: Mapping[str, object], zone: ZoneInfo, today: date) -> WorkingTime | None:

@@ -20,6 +20,7 @@ from bot.rendering import Renderer
 from bot.reports.figures import AGE_BUCKETS, Durations, Figures, figures, open_cases
 from bot.services.app import App
 from bot.services.improvement import progress
+from bot.working_hours import load_working_time
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,7 +59,7 @@ async def build(
     end = datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(UTC)
     length = end - start
     async with app.sessions() as session:
-        working = app.intake.rules.working
+        working = load_working_time(app.settings)
         current = await figures(session, start, end, queue, working, now)
         previous = await figures(session, start - length, start, queue, working, now)
         open_now = await open_cases(session, now, queue)
