@@ -14,7 +14,7 @@ from datetime import date
 from workflows.counted_days import BETWEEN_WORDS, loosely
 from workflows.date_readers import CALENDAR_READERS, DAY_NUMBER, words_of
 from workflows.date_words import DateWords
-from workflows.phrases import longest_first
+from workflows.phrases import longest_first, normalise
 from workflows.stays import without_stays
 
 # A day and month said without a year, read further back than this, is likelier a day to come
@@ -31,9 +31,11 @@ def long_ago(text: str, day: date, today: date) -> bool:
 def without_days_ahead(text: str, today: date, dates: DateWords) -> str:
     """The text without the days it says are to come ("the balance is due on the 31st",
     "réservée pour le 27 juin"), which would otherwise read as the last such day past, nor
-    its "up to now" ("bis heute nichts bekommen"), which would read as today."""
+    its "up to now" ("bis heute nichts bekommen"), which would read as today, nor a weekday
+    it leaves open ("un mercredi ou un jeudi", "on a Sunday")."""
     for phrase in longest_first(dates.until_now):
         text = re.sub(loosely(phrase), lambda m: " " * len(m[0]), text, flags=re.IGNORECASE)
+    text = without_some_weekdays(text, dates)
     for phrase in longest_first(dates.not_days):
         # "Le vendredi 13 (pas le 10)": a day said not to be the one is none of its days.
         denied = rf"{loosely(phrase)}\s*{DAY_NUMBER}\b\.?"
@@ -52,6 +54,16 @@ def without_days_ahead(text: str, today: date, dates: DateWords) -> str:
                     if whole == end or _to_come(text[said.start() : whole], today, dates):
                         text = text[: said.start()] + " " * (end - said.start()) + text[end:]
                     break
+    return text
+
+
+def without_some_weekdays(text: str, dates: DateWords) -> str:
+    """The text without the weekdays it leaves open ("un mercredi ou un jeudi", "on a
+    Sunday, can't remember which"): any such day, not the last one."""
+    for phrase in longest_first(dates.some_weekday):
+        for some in re.finditer(loosely(phrase) + r"[\W_]+(\w+)", text, re.IGNORECASE):
+            if normalise(some[1]) in dates.weekdays:
+                text = text[: some.start()] + " " * len(some[0]) + text[some.end() :]
     return text
 
 

@@ -134,6 +134,9 @@ class DateWords:
     # Words one slip from a weekday that are words of their own ("partes", "sundae"): never
     # read as a mistyped weekday.
     weekday_lookalikes: frozenset[str] = frozenset()
+    # "un dimanche soir je crois", "on a Sunday", "an einem Montag": a weekday after these is
+    # some such day, not the last one.
+    some_weekday: frozenset[str] = frozenset()
 
     def weekday_named(self, words: str) -> int | None:
         """The first weekday normalised words name, if any."""
@@ -199,6 +202,7 @@ class DateWords:
             answer_weekdays=numbered(data.get("answer_weekdays", {})),
             answer_weekday_leads=listed("answer_weekday_leads"),
             weekday_lookalikes=listed("weekday_lookalikes"),
+            some_weekday=listed("some_weekday"),
             days_ago=numbered(data["days_ago"]),
             last_words=phrase_set(data["last_words"]),
             ago_words=phrase_set(data["ago_words"]),

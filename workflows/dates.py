@@ -12,7 +12,12 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from workflows.calendar_days import calendar_days, long_ago, without_days_ahead
+from workflows.calendar_days import (
+    calendar_days,
+    long_ago,
+    without_days_ahead,
+    without_some_weekdays,
+)
 from workflows.counted_days import (
     SENTENCES,
     counts_on,
@@ -229,6 +234,7 @@ def any_date(text: str, today: date, dates: DateWords) -> DateFound | None:
     For an answer to "when did it happen?": a customer who answers "bought it on 28 Feb" gives
     the only date they have.
     """
+    text = without_some_weekdays(text, dates)
     if _one_day_or_another(text, dates) and corrected_date(text, today, dates) is None:
         return None
     text = _without_restated_weekday(text, today, dates)

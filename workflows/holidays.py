@@ -108,6 +108,31 @@ def weekday_beside(
     return day
 
 
+def day_beside(
+    words: str,
+    name: str,
+    holiday: date,
+    dates: tuple[frozenset[str], Mapping[str, int]],
+    before: frozenset[str],
+    after: frozenset[str],
+) -> date | None:
+    """The day before or after the named day ("am Tag vor Josefi", "the day after Boxing
+    Day"), or as many days as counted ("drei Tage vor Weihnachten"). ``dates``: the
+    language's words for a day and its number words."""
+    units, numbers = dates
+    if not (units and (before or after)):
+        return None
+    sides = alternation(before | after)
+    said = re.search(
+        rf"(?:\b(\w+) )?\b(?:{alternation(units)}) ({sides}) (?:\w+ ){{0,2}}?{re.escape(name)}\b",
+        words,
+    )
+    if said is None:
+        return None
+    count = int(said[1]) if said[1] and said[1].isdigit() else numbers.get(said[1] or "", 1)
+    return holiday + timedelta(days=count if said[2] in after else -count)
+
+
 def day_of_span(holiday: date, weekday: int) -> date:
     """The day of that weekday in the days around a named day ("the Sunday of the Family Day
     long weekend"): of the three days either side, the one that falls on it."""

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from workflows.date_words import DateFound, DateWords
-from workflows.holidays import day_of_span, weekday_beside
+from workflows.holidays import day_beside, day_of_span, weekday_beside
 from workflows.phrases import alternation, contains_phrase, normalise
 
 
@@ -38,6 +38,8 @@ def holiday_date(words: str, today: date, dates: DateWords) -> DateFound | None:
             if found is not None:
                 sides = (dates.before_day, dates.after_day)
                 beside = weekday_beside(words, name, found, dates.weekdays, *sides)
+                days = (dates.day_units, dates.numbers)
+                beside = beside or day_beside(words, name, found, days, *sides)
                 if beside is None and _spanned(words, name, dates):
                     # "Over the Family Day long weekend": which of its days is for a weekday
                     # said with it ("got there Sat") or for the customer to say.

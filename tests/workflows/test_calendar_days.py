@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from tests.workflows.chat import Chat
 from workflows.conversation import Field
+from workflows.dates import DateFound, any_date
 from workflows.vocabulary import Vocabulary
 
 
@@ -47,3 +49,25 @@ def test_a_day_months_back_is_taken_when_recent_enough_or_its_year_is_written(
 ) -> None:
     chat.say(first)
     assert chat.conversation.answer(Field.WHEN) == day
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "day"),
+    [
+        ("en", "It was on a Sunday, can't remember which", None),
+        ("fr", "pendant les vacances de février, je l'ai récupéré un dimanche soir je crois", None),
+        ("fr", "Je les ai récupérées mi-février. Un mercredi ou un jeudi.", None),
+        ("de", "an einem Sonntag im Februar, genau weiß ich's nicht mehr", None),
+        ("es", "fue un sábado, no sé cuál", None),
+        # The weekday itself, or the last one, is a day.
+        ("en", "It was last Sunday", date(2026, 3, 15)),
+        ("fr", "dimanche soir", date(2026, 3, 15)),
+        ("es", "el sábado", date(2026, 3, 14)),
+    ],
+)
+def test_a_weekday_said_as_one_of_many_is_no_day(
+    vocabularies: dict[str, Vocabulary], language: str, answer: str, day: date | None
+) -> None:
+    today = date(2026, 3, 20)  # a Friday
+    expected = None if day is None else DateFound(day, valid=True)
+    assert any_date(answer, today, vocabularies[language].dates) == expected

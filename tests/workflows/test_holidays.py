@@ -88,6 +88,12 @@ def test_a_weekday_before_or_after_a_named_day_is_the_nearest_on_that_side(
         ("fr", "pendant la Toussaint", date(2025, 11, 1)),
         # A weekday with a feast that falls on it is that day.
         ("es", "me pusisteis la fibra el sábado del Día de Andalucía", date(2026, 2, 28)),
+        # St Joseph's day in Bavaria and Tyrol.
+        ("de", "Hab am Josefi bei enk Ski ausgliehn", date(2026, 3, 19)),
+        # The day before or after one, or a count of days.
+        ("de", "Am Tog vor Josefi bin i kemmen", date(2026, 3, 18)),
+        ("en", "the day after Valentine's Day", date(2026, 2, 15)),
+        ("de", "drei Tage vor Rosenmontag", date(2026, 2, 13)),
     ],
 )
 def test_a_feast_is_its_day_and_a_person_named_after_one_is_none(
@@ -105,6 +111,8 @@ def test_a_feast_is_its_day_and_a_person_named_after_one_is_none(
         ("fr", "pendant le pont de la Toussaint, le chauffage est tombé en panne"),
         ("de", "übers Wochenende nach Rosenmontag hat keiner die Anlage gewartet"),
         ("es", "en el puente de la Constitución se nos rompió la caldera"),
+        # A market named after a feast runs for weeks.
+        ("fr", "j'ai tenu un chalet au marché de Noël en décembre, on me retient la caution"),
     ],
 )
 def test_the_days_around_a_named_day_are_no_one_day_so_the_customer_is_asked(
