@@ -92,13 +92,9 @@ def weekday_beside(
 ) -> date | None:
     """The weekday said before or after the named day in the words ("the Monday before Fat
     Tuesday", "le jeudi juste après le mercredi des Cendres"): the nearest on that side."""
-    if not (weekdays and (before or after)):
+    if not weekdays:
         return None
-    sides = alternation(before | after)
-    said = re.search(
-        rf"\b({alternation(weekdays)}) (?:\w+ )?({sides}) (?:\w+ ){{0,2}}?{re.escape(name)}\b",
-        words,
-    )
+    said = _beside(words, name, rf"\b({alternation(weekdays)}) (?:\w+ )?", before | after)
     if said is None:
         return None
     step = 1 if said[2] in after else -1
@@ -120,17 +116,22 @@ def day_beside(
     Day"), or as many days as counted ("drei Tage vor Weihnachten"). ``dates``: the
     language's words for a day and its number words."""
     units, numbers = dates
-    if not (units and (before or after)):
+    if not units:
         return None
-    sides = alternation(before | after)
-    said = re.search(
-        rf"(?:\b(\w+) )?\b(?:{alternation(units)}) ({sides}) (?:\w+ ){{0,2}}?{re.escape(name)}\b",
-        words,
-    )
+    said = _beside(words, name, rf"(?:\b(\w+) )?\b(?:{alternation(units)}) ", before | after)
     if said is None:
         return None
     count = int(said[1]) if said[1] and said[1].isdigit() else numbers.get(said[1] or "", 1)
     return holiday + timedelta(days=count if said[2] in after else -count)
+
+
+def _beside(words: str, name: str, lead: str, sides: frozenset[str]) -> re.Match[str] | None:
+    """Where the words say ``lead`` (its first group), a word of ``sides`` (the second) and
+    the named day, in that order."""
+    if not sides:
+        return None
+    pattern = rf"{lead}({alternation(sides)}) (?:\w+ ){{0,2}}?{re.escape(name)}\b"
+    return re.search(pattern, words)
 
 
 def day_of_span(holiday: date, weekday: int) -> date:
