@@ -39,7 +39,7 @@ CONSENT = "consent"
 FLOOR: dict[str, dict[str, float]] = {
     "tuning": {
         "product": 0.975,
-        "when": 0.938,
+        "when": 0.937,
         "outcome": 0.98,
         "name": 0.995,
         "contact": 0.99,
