@@ -253,7 +253,8 @@ def _first_sentences_day(
     right ("Wednesday. Well, you changed it to Thursdays, so yesterday actually"), and a first
     sentence that is a day of buying gives way as it does anywhere. ``whole``: the day the
     whole answer gives (``find_date``), read once by the caller."""
-    first, *rest = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    ends = _SENTENCE_END if dates.ordinal_dots else _SENTENCE_OR_DAY_END
+    first, *rest = ends.split(text.strip(), maxsplit=1)
     if not rest or corrected_date(text, today, dates) is not None:
         return None
     if purchase_clauses(first, dates)[0]:
@@ -274,6 +275,9 @@ def _first_sentences_day(
 
 # Not the dot of a date ("am 16.03. war das", "am 5. März").
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|\n+")
+# Where a dot after a day's number is no ordinal, it ends the sentence before a word
+# ("Mercredi, le 18. La carte avait expiré le 28 février").
+_SENTENCE_OR_DAY_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|(?<=\d)[.!?;]+\s+(?=[^\W\d_])|\n+")
 
 
 def _day_after_contrast(text: str, today: date, dates: DateWords) -> DateFound | None:

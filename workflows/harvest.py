@@ -35,8 +35,9 @@ _PHONE_IN = re.compile(
     r"(?<![\w+./-])(?:\+|0)\d(?:\d{1,4} ?/ ?(?=\d))?[\d ()]{4,18}\d(?![\w/-]|\.\w)"
 )
 # Right after words that say it is theirs ("Llámenme al fijo 922 38 14 07", "Rappelez-moi au
-# 581 307-4456"): a number written without its leading 0 or + is theirs too.
-_CUED_PHONE = re.compile(r"(?<![\w+./-])[1-9]\d{1,3}(?:[ -]\d{2,4}){2,4}(?![\w/-]|\.\w)")
+# 581 307-4456"): a number written without its leading 0 or + is theirs too, and one of nine
+# digits with it ("Llamame al 099 456 321", Uruguay).
+_CUED_PHONE = re.compile(r"(?<![\w+./-])\d{2,4}(?:[ -]\d{2,4}){2,4}(?![\w/-]|\.\w)")
 # Shorter ones there too: six digits in pairs ("Rappelez au 44.18.27", New Caledonia), eight
 # in two fours ("call my office 6123 4567", Singapore).
 _CUED_SHORT_PHONE = re.compile(

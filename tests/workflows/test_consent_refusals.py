@@ -28,6 +28,8 @@ from workflows.vocabulary import Vocabulary
         # "Ya" after a refusal is "already", not a yes that gives way.
         ("es", "No, mejor no. Ya bastante tienen ustedes."),
         ("es", "Prefiero que no."),
+        ("es", "No. Eso no. Que luego me llaman pa venderme cosas."),
+        ("fr", "Non. Je préfère que ces informations ne soient pas gardées."),
         # "Nur" here is what they want instead, not a limit on a consent.
         ("de", "Nein, bitte nicht speichern. Nur antworten."),
         # Tyrolean: "I would not like that".

@@ -257,6 +257,12 @@ from workflows.vocabulary import Vocabulary
         ("fr", "oui oui vite", True),
         ("de", "Ja, is gut so.", True),
         ("en", "Yeah sure, sí", True),
+        ("de", "Jo, gärn.", True),
+        ("de", "Ajo.", True),
+        ("de", "Jahr, natürlich", True),  # a phone's autocorrect of "Ja"
+        ("es", "Sí, hombre, sí", True),
+        ("es", "Otorgo mi consentimiento a tal fin.", True),
+        ("fr", "Bé oui", True),
         ("en", "Not acceptable, no.", False),
     ],
 )

@@ -285,6 +285,12 @@ def test_a_guess_after_i_dont_know_is_told_from_a_plain_i_dont_know(
         ),
         # "The 14th" after a feast restates the feast's day, not this month's 14th.
         ("en", "valentines day innit. the 14th", date(2026, 2, 14)),
+        # A dot after a day's number ends the sentence where it is no ordinal.
+        (
+            "fr",
+            "Mercredi à l'accueil, le 18. La carte avait expiré le 28 février.",
+            date(2026, 3, 18),
+        ),
         (
             "en",
             "booked the penguin feeding for me and my girlfriend for valentines, got there and "

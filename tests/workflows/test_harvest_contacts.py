@@ -84,6 +84,24 @@ def test_asked_how_to_reach_them_a_number_in_any_national_format_is_taken(
             "Bitte rufen Sie auf dem Festnetz an: 0231 / 52 19 84, das Handy höre ich oft nicht.",
             "0231 / 52 19 84",
         ),
+        # Nine digits with the leading 0 (Uruguay), after words that say it is theirs.
+        ("es", "Llamame al 099 456 321 que este cel es de mi señora.", "099 456 321"),
+        (
+            "es",
+            "Si quieren llamar mejor al fijo 925 33 12 40 que el móvil no lo oigo.",
+            "925 33 12 40",
+        ),
+        (
+            "fr",
+            "Répondez moi plutôt par mail julie.d@example.fr, le tel je l'ai jamais sur moi",
+            "julie.d@example.fr",
+        ),
+        ("de", "bin jetz am schlafen, ruft auf 0176 55 20 41 93 an", "0176 55 20 41 93"),
+        (
+            "de",
+            "Schreibense mir bitte an s.r@example.de, das Handy is von meim Mann.",
+            "s.r@example.de",
+        ),
     ],
 )
 def test_a_texter_asking_to_be_reached_elsewhere_has_that_contact_recorded(
