@@ -277,7 +277,7 @@ def _first_sentences_day(
 _SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|\n+")
 # Where a dot after a day's number is no ordinal, it ends the sentence before a word
 # ("Mercredi, le 18. La carte avait expiré le 28 février").
-_SENTENCE_OR_DAY_END = re.compile(r"(?<=[^\d\s])[.!?;]+\s+|(?<=\d)[.!?;]+\s+(?=[^\W\d_])|\n+")
+_SENTENCE_OR_DAY_END = re.compile(rf"{_SENTENCE_END.pattern}|(?<=\d)[.!?;]+\s+(?=[^\W\d_])")
 
 
 def _day_after_contrast(text: str, today: date, dates: DateWords) -> DateFound | None:
