@@ -189,7 +189,11 @@ def _not_before_buying(
     goes wrong with a thing before it is had ("received on 6 March, reserved since 15
     January"; "bought yesterday, expired since the 15th"). A day of reporting it is no such
     day ("it failed on the 15th, I reported it the next day, the 16th")."""
-    bought_on = days_named([c for c in bought if of_buying(c, dates, reports=False)], today, dates)
+    bought_on = days_named(
+        [c for c in bought if of_buying(c, dates, reports=False) and not _weekday_before(c, dates)],
+        today,
+        dates,
+    )
     if not bought_on:
         return rest
     return [
@@ -197,6 +201,15 @@ def _not_before_buying(
         for clause in rest
         if not (named := days_named([clause], today, dates)) or max(named) >= min(bought_on)
     ]
+
+
+def _weekday_before(clause: str, dates: DateWords) -> bool:
+    """Whether the clause counts a weekday back from another day ("ordered on the Monday
+    before"): which Monday is not this week's, so it bounds nothing."""
+    if not dates.weekdays or not dates.before_day:
+        return False
+    days, before = alternation(dates.weekdays), alternation(dates.before_day)
+    return re.search(rf"\b(?:{days}) (?:{before})\b", normalise(clause)) is not None
 
 
 def days_named(clauses: list[str], today: date, dates: DateWords) -> set[date]:

@@ -82,9 +82,21 @@ def purchase_clauses(text: str, dates: DateWords) -> tuple[list[str], list[str]]
         text = _SENTENCE_AFTER_DAY.sub(
             lambda m: f"{m[1]};{m[2]}" if m[2].casefold() in openers else m[0], text
         )
+    text = _with_weekdays_dated(text, dates)
     clauses = [c for c in re.split(breaks, text, flags=re.IGNORECASE) if c and c.strip()]
     bought = [c for c in clauses if of_buying(c, dates)]
     return bought, [c for c in clauses if c not in bought]
+
+
+def _with_weekdays_dated(text: str, dates: DateWords) -> str:
+    """The text with no comma between a weekday and its day ("the Wednesday, the 11th",
+    "mercredi, le 11"): one day said twice, not two clauses."""
+    if not dates.weekdays:
+        return text
+    articles = alternation(dates.day_articles)
+    article = rf"(?:(?:{articles})\s+)?" if articles else ""
+    weekday = alternation(dates.weekdays)
+    return re.sub(rf"\b({weekday}),(\s+{article}\d)", r"\1\2", text, flags=re.IGNORECASE)
 
 
 # A sentence that ends in a number of three digits or more ("paid Rs 14,500. Collected on

@@ -83,7 +83,15 @@ def accept(
         today = context.local_date(settings)
         found = any_date(text, today, vocab.dates)
         short = word_count(text) <= _SHORT_WHEN_WORDS
-        if found is None and short and vocab.dates.clips_a_weekday(normalise(text)):
+        # "sat just gone 2pm sorry baby on me": a clipped weekday opening a longer answer is
+        # one when the word beside it is a day's too ("sat there for hours" is not).
+        opening = " ".join(normalise(text).split()[:2])
+        clipped = (
+            vocab.dates.clips_a_weekday(normalise(text))
+            if short
+            else (vocab.dates.clips_a_weekday(opening) and vocab.dates.only_day_words(opening))
+        )
+        if found is None and clipped:
             found = any_date(text, today, vocab.dates.in_a_short_answer)  # "last sat"
         if found is None or not found.valid or found.value is None:
             return None

@@ -372,6 +372,9 @@ def test_an_answer_naming_no_day_gives_none(
         ("on sat", "2026-03-14"),
         ("this past sun", "2026-03-15"),
         ("I sat", None),
+        # Opening a longer answer, beside a word of a day's, it is still the weekday.
+        ("sat just gone 2pm sorry baby on me", "2026-03-14"),
+        ("sat there for hours and nobody came", None),
     ],
 )
 def test_a_short_answer_to_when_may_clip_its_weekday(

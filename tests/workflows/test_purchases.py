@@ -203,3 +203,20 @@ def test_a_day_found_out_or_counted_on_from_another_is_asked_about(
     vocabularies: dict[str, Vocabulary], language: str, text: str
 ) -> None:
     assert certain_date(text, TODAY, vocabularies[language].dates) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # The weekday and its day are one, comma or not; "the Monday before" counts back from
+        # it, not from today, so it rules no day out.
+        ("en", "It was the Wednesday, the 11th. Ordered on the Monday before", date(2026, 3, 11)),
+        ("fr", "C'était le mercredi, le 11. Commandé le lundi avant", date(2026, 3, 11)),
+        # Said in a correction, the second day is the one meant.
+        ("en", "it came out on the 1st. wait no the 2nd bc the 1st was a sunday", date(2026, 3, 2)),
+    ],
+)
+def test_a_weekday_with_its_day_outweighs_an_order_counted_back_from_it(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date
+) -> None:
+    assert find_date(text, TODAY, vocabularies[language].dates) == DateFound(day, valid=True)
