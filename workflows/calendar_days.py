@@ -59,12 +59,33 @@ def without_days_ahead(text: str, today: date, dates: DateWords) -> str:
 
 def without_some_weekdays(text: str, dates: DateWords) -> str:
     """The text without the weekdays it leaves open ("un mercredi ou un jeudi", "on a
-    Sunday, can't remember which"): any such day, not the last one."""
-    for phrase in longest_first(dates.some_weekday):
-        for some in re.finditer(loosely(phrase) + r"[\W_]+(\w+)", text, re.IGNORECASE):
-            if normalise(some[1]) in dates.weekdays:
-                text = text[: some.start()] + " " * len(some[0]) + text[some.end() :]
+    Sunday, can't remember which") or says are to come ("the wedding is next Saturday",
+    "samedi prochain", "el sábado que viene"): none of them is the last such day."""
+    text = _without_weekdays_beside(text, dates.some_weekday | dates.coming_weekday, dates)
+    return _without_weekdays_beside(text, dates.weekday_coming, dates, after=True)
+
+
+def _without_weekdays_beside(
+    text: str, phrases: frozenset[str], dates: DateWords, *, after: bool = False
+) -> str:
+    """The text without each weekday said right before (or, ``after``, right after) one of
+    the phrases, the phrase blanked with it."""
+    for phrase in longest_first(phrases):
+        beside = rf"(\w+)[\W_]+{loosely(phrase)}" if after else rf"{loosely(phrase)}[\W_]+(\w+)"
+        for said in re.finditer(beside, text, re.IGNORECASE):
+            if normalise(said[1]) in dates.weekdays:
+                end = said.end()
+                # "los martes y jueves", "every Monday or Tuesday": the days joined to it too.
+                while (more := _JOINED_DAY.match(text, end)) and normalise(
+                    more[1]
+                ) in dates.weekdays:
+                    end = more.end()
+                text = text[: said.start()] + " " * (end - said.start()) + text[end:]
     return text
+
+
+# A next word after a weekday, maybe after a short joining word ("y", "and", "oder").
+_JOINED_DAY = re.compile(r"[\W_]+(?:\w{1,4}[\W_]+)?(\w+)")
 
 
 def _to_come(words: str, today: date, dates: DateWords) -> bool:

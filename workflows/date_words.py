@@ -137,6 +137,10 @@ class DateWords:
     # "un dimanche soir je crois", "on a Sunday", "an einem Montag": a weekday after these is
     # some such day, not the last one.
     some_weekday: frozenset[str] = frozenset()
+    # "next Saturday", "every Thursday", "el próximo sábado": a weekday after these is one to
+    # come or every such day; "samedi prochain", "Thursday evenings": one before these.
+    coming_weekday: frozenset[str] = frozenset()
+    weekday_coming: frozenset[str] = frozenset()
 
     def weekday_named(self, words: str) -> int | None:
         """The first weekday normalised words name, if any."""
@@ -203,6 +207,8 @@ class DateWords:
             answer_weekday_leads=listed("answer_weekday_leads"),
             weekday_lookalikes=listed("weekday_lookalikes"),
             some_weekday=listed("some_weekday"),
+            coming_weekday=listed("coming_weekday"),
+            weekday_coming=listed("weekday_coming"),
             days_ago=numbered(data["days_ago"]),
             last_words=phrase_set(data["last_words"]),
             ago_words=phrase_set(data["ago_words"]),

@@ -9,7 +9,7 @@ import pytest
 
 from tests.workflows.chat import Chat
 from workflows.conversation import Field
-from workflows.dates import DateFound, any_date
+from workflows.dates import DateFound, any_date, find_date
 from workflows.vocabulary import Vocabulary
 
 
@@ -71,3 +71,31 @@ def test_a_weekday_said_as_one_of_many_is_no_day(
     today = date(2026, 3, 20)  # a Friday
     expected = None if day is None else DateFound(day, valid=True)
     assert any_date(answer, today, vocabularies[language].dates) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # A weekday to come, or every such day, is no day gone by: the bot asks.
+        ("en", "Wedding is next Saturday so time is short.", None),
+        ("en", "BSL Level 1, Thursday evenings at the community centre", None),
+        ("fr", "le mariage est samedi prochain", None),
+        ("de", "die Hochzeit ist nächsten Samstag", None),
+        ("de", "am kommenden Samstag ist die Feier", None),
+        ("es", "la boda es el sábado que viene", None),
+        ("es", "el curso de los martes y jueves", None),
+        # Beside one, a day gone by is still read.
+        ("en", "Broke on Tuesday, and the party is next Saturday", date(2026, 3, 17)),
+        ("es", "la boda es el próximo sábado y se rompió el martes", date(2026, 3, 17)),
+        ("en", "Sunday coming back from Ballito the oil light came on", date(2026, 3, 15)),
+        # Said in dialect, a week back from a weekday is still the one before.
+        ("de", "am Montag vor acht Tag", date(2026, 3, 9)),
+        ("de", "Dat weer Dingsdag vör een Week.", date(2026, 3, 10)),
+        ("de", "am Dienstag vor aner Wochn", date(2026, 3, 10)),
+    ],
+)
+def test_a_weekday_to_come_or_every_week_is_no_day_gone_by(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: date | None
+) -> None:
+    expected = None if day is None else DateFound(day, valid=True)
+    assert find_date(text, date(2026, 3, 20), vocabularies[language].dates) == expected

@@ -263,6 +263,10 @@ from workflows.vocabulary import Vocabulary
         ("es", "Sí, hombre, sí", True),
         ("es", "Otorgo mi consentimiento a tal fin.", True),
         ("fr", "Bé oui", True),
+        ("fr", "Vé, oui, allez", True),
+        ("fr", "Oui inch'Allah", True),
+        ("de", "Jo, mok dat.", True),
+        ("es", "Dice que sí", True),  # a grandchild typing for her
         ("en", "Not acceptable, no.", False),
     ],
 )

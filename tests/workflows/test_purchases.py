@@ -212,6 +212,12 @@ def test_a_day_found_out_or_counted_on_from_another_is_asked_about(
         # it, not from today, so it rules no day out.
         ("en", "It was the Wednesday, the 11th. Ordered on the Monday before", date(2026, 3, 11)),
         ("fr", "C'était le mercredi, le 11. Commandé le lundi avant", date(2026, 3, 11)),
+        # Shoes handed in for mending: the day they were left is not when it went wrong.
+        (
+            "fr",
+            "Déposées le 2 mars, récupérées le jeudi 12. C'est là que j'ai vu.",
+            date(2026, 3, 12),
+        ),
         # Said in a correction, the second day is the one meant.
         ("en", "it came out on the 1st. wait no the 2nd bc the 1st was a sunday", date(2026, 3, 2)),
     ],
