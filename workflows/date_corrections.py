@@ -29,7 +29,24 @@ def corrected_date(text: str, today: date, dates: DateWords) -> DateFound | None
         corrected = first_date(after, today, dates)
         if corrected is not None:
             return _past_the_day_taken_back(text[: marker.start()], after, corrected, today, dates)
+    return _day_said_actually(text, today, dates)
+
+
+def _day_said_actually(text: str, today: date, dates: DateWords) -> DateFound | None:
+    """The day said right before "actually", "en fait" when another day comes before it
+    ("should've been Wednesday. Well, you changed it to Thursdays so yesterday actually")."""
+    for phrase in dates.corrections_after:
+        for said in re.finditer(loosely(phrase), text, re.IGNORECASE):
+            words = text[: said.start()].split()
+            meant = first_date(" ".join(words[-_ACTUALLY_REACH:]), today, dates)
+            taken_back = first_date(" ".join(words[:-_ACTUALLY_REACH]), today, dates)
+            if meant is not None and meant.valid and taken_back not in (None, meant):
+                return meant
     return None
+
+
+# Words before "actually" that hold the day meant ("the day before yesterday").
+_ACTUALLY_REACH = 4
 
 
 def _the_week_before(text: str, today: date, dates: DateWords) -> DateFound | None:

@@ -57,6 +57,8 @@ class DateWords:
     soon_is_ahead: bool = False
     # "sorry, I meant the 12th": what follows is the date meant.
     corrections: frozenset[str] = frozenset()
+    # "so yesterday actually", "le 12 en fait": a day said right before these is the one meant.
+    corrections_after: frozenset[str] = frozenset()
     # "last Saturday, no, the one before": the weekday taken back, a week earlier.
     week_earlier: frozenset[str] = frozenset()
     # "due on", "prévue le": the day after them is to come, not the last such day past.
@@ -224,6 +226,7 @@ class DateWords:
             counted_on=listed("counted_on"),
             not_days=listed("not_days"),
             corrections=listed("corrections"),
+            corrections_after=listed("corrections_after"),
             week_earlier=listed("week_earlier"),
             ahead_words=listed("ahead_words"),
             until_now=listed("until_now"),

@@ -85,14 +85,23 @@ def relative_date(
                 return DateFound(today - timedelta(days=8 if back == 1 else back), valid=True)
     # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
     # counted ones: "two weeks ago today" is not today).
-    if (named := day_named_back(words, today, dates)) is not None:
-        return named if not counted_back or named.value != today else None
-    if counted_back:
-        return None
     # The weekday said first ("mittwoch, dienstag war der andere karton"), not the first of
     # the week.
-    said = next((dates.weekdays[token] for token in tokens if token in dates.weekdays), None)
-    if said is not None:
+    at = next((index for index, token in enumerate(tokens) if token in dates.weekdays), None)
+    if (named := day_named_back(words, today, dates)) is not None:
+        # "It was Tuesday. I went back yesterday": a day named back after the weekday is
+        # the story after it.
+        unsaid_before = (
+            at is None
+            or counted_back
+            or (day_named_back(" ".join(words.split()[:at]), today, dates) is not None)
+        )
+        if unsaid_before:
+            return named if not counted_back or named.value != today else None
+    if counted_back:
+        return None
+    if at is not None:
+        said = dates.weekdays[tokens[at]]
         # Written on a Tuesday, "on Tuesday" or "since Tuesday" is last week's: today's
         # would be "today".
         back = (today.weekday() - said) % 7 or 7

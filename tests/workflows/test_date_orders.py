@@ -1,4 +1,5 @@
-"""Dates in digits read as the customer's country writes them, and words that are no month."""
+"""Dates in digits read as the customer's country writes them, words that are no month, and
+which of two days said comes first."""
 
 from __future__ import annotations
 
@@ -54,3 +55,28 @@ def test_french_customers_write_the_day_first_even_a_year_back(
 def test_mar_is_the_sea_in_spanish_not_march(vocabularies: dict[str, Vocabulary]) -> None:
     spanish = vocabularies["es"].dates
     assert find_date("Apartamento Alcúdia Mar 4, reserva HX-20931", TODAY, spanish) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        # The weekday it went wrong, then "yesterday" when they went back: the story after it.
+        ("es", "Me las hicieron el martes. Volví ayer y me dijeron que era la cerradura", 17),
+        ("en", "It was Tuesday. I went back yesterday and they laughed at me", 17),
+        ("de", "Gmacht am Mittwoch bei Ihnen. Heut auf da Gemeinde hams gsagt, zu groß", 18),
+        # "Yesterday" said first is still the day.
+        ("en", "Yesterday, and I'd been in on Tuesday already", 19),
+        # Put right after a word of address, the later day is the one meant.
+        ("en", "wednesday. no ma'am, it was yesterday, thursday", 19),
+        # But a day said right before "actually" is the one meant.
+        ("fr", "Mercredi normalement. Mais vous avez changé la tournée, donc hier en fait", 19),
+        ("de", "Mittwoch normalerweise. Ihr habt das aber umgestellt, also gestern eigentlich", 19),
+        # "Samstagmittag" and its Berlin spelling are a Saturday, like "Samstagabend".
+        ("de", "Nachbar hat gesacht, Samstachmittach. Sonntach war ich dann da.", 14),
+    ],
+)
+def test_a_weekday_said_before_yesterday_or_today_is_the_day_it_went_wrong(
+    vocabularies: dict[str, Vocabulary], language: str, text: str, day: int
+) -> None:
+    found = find_date(text, TODAY, vocabularies[language].dates)
+    assert found == DateFound(date(2026, 3, day), valid=True)
