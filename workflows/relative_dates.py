@@ -83,20 +83,20 @@ def relative_date(
                 # Yesterday would be "yesterday": "jeudi passé" said on a Friday is the
                 # Thursday of the week before, as most who said it put it right when asked.
                 return DateFound(today - timedelta(days=8 if back == 1 else back), valid=True)
-    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
-    # counted ones: "two weeks ago today" is not today).
     # The weekday said first ("mittwoch, dienstag war der andere karton"), not the first of
     # the week.
     at = next((index for index, token in enumerate(tokens) if token in dates.weekdays), None)
+    # Longest phrase first: "the day before yesterday" is not "yesterday" (and after the
+    # counted ones: "two weeks ago today" is not today).
     if (named := day_named_back(words, today, dates)) is not None:
         # "It was Tuesday. I went back yesterday": a day named back after the weekday is
         # the story after it.
-        unsaid_before = (
+        named_first = (
             at is None
             or counted_back
-            or (day_named_back(" ".join(words.split()[:at]), today, dates) is not None)
+            or day_named_back(" ".join(words.split()[:at]), today, dates) is not None
         )
-        if unsaid_before:
+        if named_first:
             return named if not counted_back or named.value != today else None
     if counted_back:
         return None
